@@ -1,0 +1,287 @@
+/**
+ * Schema migrations, named by timestamp and applied in order. They only ever
+ * add: a guard (checkMigrationSafety, enforced by a test) refuses DROP, DELETE,
+ * UPDATE of ledger rows and column renames, so a migration cannot destroy history.
+ */
+export interface Migration {
+  id: string; // YYYYMMDDHHMM_name
+  sql: string;
+}
+
+const APPEND_ONLY = [
+  'plan_changes',
+  'grants',
+  'events',
+  'entries',
+  'refusals',
+  'voids',
+  'holds',
+  'hold_moves',
+  'alerts',
+  'refunds',
+];
+
+/** Triggers that make ledger tables append-only: corrections are new rows. */
+export function appendOnlyTriggers(table: string): string {
+  return `
+CREATE TRIGGER ${table}_no_update BEFORE UPDATE ON ${table}
+BEGIN SELECT RAISE(ABORT, 'ledger rows are append-only: ${table} cannot be updated; record a correction instead'); END;
+CREATE TRIGGER ${table}_no_delete BEFORE DELETE ON ${table}
+BEGIN SELECT RAISE(ABORT, 'ledger rows are append-only: ${table} cannot be deleted; record a correction instead'); END;`;
+}
+
+export const migrations: Migration[] = [
+  {
+    id: '202611220300_initial',
+    sql: `
+-- Configuration: editable settings, not history.
+CREATE TABLE accounts (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  provider_id TEXT NOT NULL,
+  provider_json TEXT NOT NULL,
+  zone TEXT NOT NULL,
+  anchor TEXT NOT NULL,
+  first_period_start INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  monthly_limit_mc INTEGER,
+  low_balance_mc INTEGER,
+  thresholds TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE actions (
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  id TEXT NOT NULL,
+  label TEXT NOT NULL,
+  pool TEXT NOT NULL,
+  cost_mc INTEGER,
+  per INTEGER NOT NULL,
+  unit TEXT NOT NULL,
+  free INTEGER NOT NULL,
+  dedupe_group TEXT,
+  dedupe_attr TEXT,
+  hourly_limit INTEGER,
+  note TEXT,
+  PRIMARY KEY (account_id, id)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE members (
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  monthly_limit_mc INTEGER,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (account_id, id)
+) STRICT, WITHOUT ROWID;
+
+-- value '*' applies to every value of the attribute separately.
+CREATE TABLE daily_limits (
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  attr TEXT NOT NULL,
+  value TEXT NOT NULL,
+  limit_mc INTEGER NOT NULL,
+  PRIMARY KEY (account_id, attr, value)
+) STRICT, WITHOUT ROWID;
+
+-- Ledger: append-only.
+CREATE TABLE plan_changes (
+  id INTEGER PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  plan TEXT NOT NULL,
+  amounts_json TEXT NOT NULL,
+  effective_at INTEGER NOT NULL,
+  recorded_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX plan_changes_by_account ON plan_changes(account_id, effective_at);
+
+CREATE TABLE grants (
+  id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  pool TEXT NOT NULL,
+  source TEXT NOT NULL CHECK (source IN ('monthly','upgrade','rollover','purchase','bonus','promo','manual')),
+  amount_mc INTEGER NOT NULL CHECK (amount_mc > 0),
+  granted_at INTEGER NOT NULL,
+  expires_at INTEGER,
+  period_start INTEGER,
+  price_minor INTEGER,
+  currency TEXT,
+  refundable_until INTEGER,
+  key TEXT,
+  note TEXT,
+  recorded_at INTEGER NOT NULL
+) STRICT;
+-- One monthly (and one rollover) grant per pool per period, even across processes.
+CREATE UNIQUE INDEX grants_once_per_period ON grants(account_id, pool, source, period_start) WHERE source IN ('monthly','rollover');
+CREATE UNIQUE INDEX grants_by_key ON grants(account_id, key) WHERE key IS NOT NULL;
+CREATE INDEX grants_by_expiry ON grants(account_id, expires_at) WHERE expires_at IS NOT NULL;
+
+CREATE TABLE events (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  key TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  action TEXT NOT NULL,
+  pool TEXT NOT NULL,
+  quantity_milli INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  member TEXT,
+  attrs TEXT,
+  status TEXT NOT NULL CHECK (status IN ('applied','free','bypassed','covered')),
+  cost_mc INTEGER NOT NULL,
+  hold_id TEXT,
+  covered_by TEXT,
+  recorded_at INTEGER NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX events_by_key ON events(account_id, key);
+CREATE INDEX events_by_time ON events(account_id, at, action, cost_mc, quantity_milli, status);
+CREATE INDEX events_by_action ON events(account_id, action, at);
+
+CREATE TABLE entries (
+  id INTEGER PRIMARY KEY,
+  account_id TEXT NOT NULL,
+  pool TEXT NOT NULL,
+  grant_id TEXT NOT NULL REFERENCES grants(id),
+  kind TEXT NOT NULL CHECK (kind IN ('grant','use','expire','refund','void')),
+  amount_mc INTEGER NOT NULL CHECK (amount_mc > 0),
+  at INTEGER NOT NULL,
+  event_id TEXT
+) STRICT;
+CREATE INDEX entries_by_grant ON entries(grant_id, at);
+CREATE INDEX entries_by_event ON entries(event_id) WHERE event_id IS NOT NULL;
+CREATE INDEX entries_by_time ON entries(account_id, pool, at);
+
+CREATE TABLE refusals (
+  id INTEGER PRIMARY KEY,
+  account_id TEXT NOT NULL,
+  key TEXT,
+  action TEXT NOT NULL,
+  pool TEXT,
+  quantity_milli INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  member TEXT,
+  attrs TEXT,
+  reason TEXT NOT NULL,
+  message TEXT NOT NULL,
+  details TEXT NOT NULL,
+  recorded_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX refusals_by_time ON refusals(account_id, at);
+
+CREATE TABLE voids (
+  event_id TEXT PRIMARY KEY REFERENCES events(id),
+  account_id TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  reason TEXT,
+  recorded_at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE holds (
+  id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  pool TEXT NOT NULL,
+  amount_mc INTEGER NOT NULL CHECK (amount_mc > 0),
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  key TEXT,
+  note TEXT
+) STRICT;
+CREATE UNIQUE INDEX holds_by_key ON holds(account_id, key) WHERE key IS NOT NULL;
+
+CREATE TABLE hold_moves (
+  id INTEGER PRIMARY KEY,
+  hold_id TEXT NOT NULL REFERENCES holds(id),
+  kind TEXT NOT NULL CHECK (kind IN ('capture','release','expire')),
+  amount_mc INTEGER NOT NULL CHECK (amount_mc >= 0),
+  at INTEGER NOT NULL,
+  event_id TEXT
+) STRICT;
+CREATE INDEX hold_moves_by_hold ON hold_moves(hold_id);
+
+CREATE TABLE alerts (
+  id INTEGER PRIMARY KEY,
+  account_id TEXT NOT NULL,
+  pool TEXT NOT NULL,
+  period_start INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  level INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  message TEXT NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX alerts_once ON alerts(account_id, pool, period_start, kind, level);
+
+CREATE TABLE refunds (
+  id TEXT PRIMARY KEY,
+  grant_id TEXT NOT NULL REFERENCES grants(id),
+  account_id TEXT NOT NULL,
+  amount_mc INTEGER NOT NULL CHECK (amount_mc > 0),
+  money_minor INTEGER NOT NULL,
+  currency TEXT,
+  at INTEGER NOT NULL
+) STRICT;
+
+-- Summaries: derived from the ledger, updated in the same transaction, checked by invariants.
+CREATE TABLE grant_balances (
+  grant_id TEXT PRIMARY KEY REFERENCES grants(id),
+  account_id TEXT NOT NULL,
+  pool TEXT NOT NULL,
+  remaining_mc INTEGER NOT NULL CHECK (remaining_mc >= 0),
+  used_mc INTEGER NOT NULL,
+  expired_mc INTEGER NOT NULL,
+  refunded_mc INTEGER NOT NULL,
+  voided_mc INTEGER NOT NULL
+) STRICT;
+CREATE INDEX grant_balances_live ON grant_balances(account_id, pool) WHERE remaining_mc > 0;
+
+CREATE TABLE period_usage (
+  account_id TEXT NOT NULL,
+  pool TEXT NOT NULL,
+  period_start INTEGER NOT NULL,
+  used_mc INTEGER NOT NULL,
+  events INTEGER NOT NULL,
+  PRIMARY KEY (account_id, pool, period_start)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE spend_counters (
+  account_id TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  bucket INTEGER NOT NULL,
+  spent_mc INTEGER NOT NULL,
+  PRIMARY KEY (account_id, scope, bucket)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE dedupe_marks (
+  account_id TEXT NOT NULL,
+  grp TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  period_start INTEGER NOT NULL,
+  event_id TEXT NOT NULL,
+  PRIMARY KEY (account_id, grp, subject, period_start)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE hold_balances (
+  hold_id TEXT PRIMARY KEY REFERENCES holds(id),
+  account_id TEXT NOT NULL,
+  pool TEXT NOT NULL,
+  outstanding_mc INTEGER NOT NULL CHECK (outstanding_mc >= 0),
+  status TEXT NOT NULL CHECK (status IN ('open','released','expired')),
+  expires_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX hold_balances_open ON hold_balances(account_id, pool) WHERE status = 'open';
+
+CREATE TABLE account_state (
+  account_id TEXT PRIMARY KEY REFERENCES accounts(id),
+  materialized_to INTEGER NOT NULL
+) STRICT;
+${APPEND_ONLY.map(appendOnlyTriggers).join('\n')}
+`,
+  },
+];
+
+const FORBIDDEN = [/\bDROP\s+(TABLE|COLUMN|TRIGGER)\b/i, /\bDELETE\s+FROM\b/i, /\bRENAME\b/i, /\bUPDATE\s+(plan_changes|grants|events|entries|refusals|voids|holds|hold_moves|alerts|refunds)\b/i];
+
+/** The guard: a migration may add, never destroy. */
+export function checkMigrationSafety(m: Migration): string[] {
+  const sql = m.sql.replace(/--[^\n]*/g, '').replace(/BEGIN SELECT RAISE\(ABORT, '[^']*'\); END;/g, '');
+  return FORBIDDEN.filter((re) => re.test(sql)).map((re) => `${m.id}: forbidden statement ${re.source}`);
+}

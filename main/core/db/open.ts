@@ -1,0 +1,48 @@
+/**
+ * Opens (or creates) a ledger file. WAL with synchronous=FULL: an acknowledged
+ * event survives a crash or power loss. A busy timeout lets the CLI, the app
+ * and the web host write to one file at once.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { migrations } from './migrations.js';
+
+export type DB = Database.Database;
+
+export const SCHEMA_VERSION = migrations.length;
+
+export class SchemaTooNewError extends Error {
+  constructor(found: number) {
+    super(
+      `this ledger was written by a newer Creditdeck (schema ${found}, this version knows ${SCHEMA_VERSION}); update Creditdeck to open it — nothing was changed`,
+    );
+    this.name = 'SchemaTooNewError';
+  }
+}
+
+export function openDb(path: string, opts: { readonly?: boolean } = {}): DB {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path, { readonly: opts.readonly ?? false });
+  db.pragma('busy_timeout = 10000');
+  if (path !== ':memory:' && !opts.readonly) db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  migrate(db);
+  return db;
+}
+
+export function migrate(db: DB): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > SCHEMA_VERSION) {
+    db.close();
+    throw new SchemaTooNewError(version);
+  }
+  if (version === SCHEMA_VERSION) return;
+  db.transaction(() => {
+    // Re-read inside the write lock: another process may have migrated meanwhile.
+    const current = db.pragma('user_version', { simple: true }) as number;
+    for (let i = current; i < migrations.length; i++) db.exec(migrations[i]!.sql);
+    db.pragma(`user_version = ${migrations.length}`);
+  }).immediate();
+}

@@ -1,0 +1,79 @@
+/**
+ * Threshold alerts: recorded once per pool per period (a unique index, so a
+ * retry or a second process cannot record one twice) for the app to notify.
+ */
+import { formatMc } from '../util/credits.js';
+import { iso } from '../util/period.js';
+import type { Account } from './accounts.js';
+import type { Ctx } from './context.js';
+
+export type AlertKind = 'threshold' | 'low-balance' | 'exhausted' | 'limit';
+
+export interface Alert {
+  id: number;
+  account: string;
+  pool: string;
+  periodStart: string;
+  kind: AlertKind;
+  level: number;
+  at: string;
+  message: string;
+}
+
+export function recordAlert(ctx: Ctx, acct: Account, pool: string, periodStart: number, kind: AlertKind, level: number, at: number, message: string): Alert | null {
+  const r = ctx
+    .stmt('INSERT OR IGNORE INTO alerts (account_id, pool, period_start, kind, level, at, message) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    .run(acct.id, pool, periodStart, kind, level, at, message);
+  if (r.changes === 0) return null;
+  return { id: Number(r.lastInsertRowid), account: acct.id, pool, periodStart: iso(periodStart), kind, level, at: iso(at), message };
+}
+
+/** Alerts for a pool after its period usage moved from `before` to `after` (millicredits). */
+export function checkPoolAlerts(
+  ctx: Ctx,
+  acct: Account,
+  pool: string,
+  periodStart: number,
+  allocationMc: number,
+  before: number,
+  after: number,
+  remainingBefore: number,
+  remainingAfter: number,
+  at: number,
+): Alert[] {
+  const out: Alert[] = [];
+  if (allocationMc > 0) {
+    for (const level of acct.thresholds) {
+      const mark = allocationMc * level; // compare used*100 against alloc*level: integers only
+      if (before * 100 < mark && after * 100 >= mark) {
+        const a = recordAlert(ctx, acct, pool, periodStart, 'threshold', level, at, `${acct.name}: ${level}% of this period's ${pool} credits used (${formatMc(after)} of ${formatMc(allocationMc)})`);
+        if (a) out.push(a);
+      }
+    }
+  }
+  const low = acct.lowBalanceMc;
+  if (low !== null && remainingBefore > low && remainingAfter <= low) {
+    const a = recordAlert(ctx, acct, pool, periodStart, 'low-balance', 0, at, `${acct.name}: ${pool} balance is low (${formatMc(remainingAfter)} left, alert level ${formatMc(low)})`);
+    if (a) out.push(a);
+  }
+  return out;
+}
+
+interface AlertRow {
+  id: number;
+  account_id: string;
+  pool: string;
+  period_start: number;
+  kind: AlertKind;
+  level: number;
+  at: number;
+  message: string;
+}
+
+export function listAlerts(ctx: Ctx, accountId: string | null, sinceId = 0, limit = 100): Alert[] {
+  const rows = ctx
+    .stmt('SELECT * FROM alerts WHERE (? IS NULL OR account_id = ?) AND id > ? ORDER BY id DESC LIMIT ?')
+    .all(accountId, accountId, sinceId, limit) as AlertRow[];
+  return rows.map((r) => ({ id: r.id, account: r.account_id, pool: r.pool, periodStart: iso(r.period_start), kind: r.kind, level: r.level, at: iso(r.at), message: r.message }));
+}
+

@@ -1,0 +1,200 @@
+/** Editable settings: the rate card, members, limits and alert levels. */
+import { InputError } from '../util/errors.js';
+import { parseCredits, parseWhole } from '../util/credits.js';
+import { startOfLocal } from '../util/period.js';
+import { assertPool, getAccount, type Account } from './accounts.js';
+import type { Ctx } from './context.js';
+import { getAction, type ActionRow } from './usage.js';
+
+const ID = /^[a-z0-9][a-z0-9._:-]{0,63}$/;
+
+export interface ActionInput {
+  account: string;
+  action: string;
+  pool?: string;
+  cost?: string | number;
+  per?: string | number;
+  unit?: string;
+  label?: string;
+  free?: boolean;
+  hourlyLimit?: string | number | null;
+  dedupe?: string | null; // "group:attr"
+}
+
+export interface ActionView {
+  id: string;
+  label: string;
+  pool: string;
+  cost: number | null;
+  per: number;
+  unit: string;
+  free: boolean;
+  dedupe: { group: string; attr: string } | null;
+  hourlyLimit: number | null;
+  note: string | null;
+}
+
+export function actionView(r: ActionRow): ActionView {
+  return {
+    id: r.id,
+    label: r.label,
+    pool: r.pool,
+    cost: r.cost_mc === null ? null : r.cost_mc / 1000,
+    per: r.per,
+    unit: r.unit,
+    free: r.free === 1,
+    dedupe: r.dedupe_group && r.dedupe_attr ? { group: r.dedupe_group, attr: r.dedupe_attr } : null,
+    hourlyLimit: r.hourly_limit,
+    note: r.note,
+  };
+}
+
+export function listActions(ctx: Ctx, accountId: string): ActionView[] {
+  const acct = getAccount(ctx, accountId);
+  return (ctx.stmt('SELECT * FROM actions WHERE account_id = ? ORDER BY pool, id').all(acct.id) as ActionRow[]).map(actionView);
+}
+
+/** Create or edit one rate-card entry; fields not given keep their values. */
+export function setAction(ctx: Ctx, input: ActionInput): ActionView {
+  const acct = getAccount(ctx, input.account);
+  if (typeof input.action !== 'string' || !ID.test(input.action)) throw new InputError('action ids use lowercase letters, digits, ".", "_", ":" or "-" (max 64)', 'action');
+  const existing = ctx.stmt('SELECT * FROM actions WHERE account_id = ? AND id = ?').get(acct.id, input.action) as ActionRow | undefined;
+  const pool = input.pool ?? existing?.pool;
+  if (!pool) throw new InputError(`new action ${input.action} needs --pool (one of ${acct.provider.pools.map((p) => p.id).join(', ')})`, 'pool');
+  assertPool(acct, pool);
+  const free = input.free ?? existing?.free === 1;
+  let cost = existing?.cost_mc ?? null;
+  if (input.cost !== undefined) cost = parseCredits(input.cost, '--cost', { allowZero: true });
+  if (!free && cost === null && !existing) throw new InputError(`new action ${input.action} needs --cost (credits per --per units) or --free`, 'cost');
+  const per = input.per === undefined ? (existing?.per ?? 1) : parseWhole(input.per, '--per', { max: 1e9 });
+  const hourly = input.hourlyLimit === undefined ? (existing?.hourly_limit ?? null) : input.hourlyLimit === null ? null : parseWhole(input.hourlyLimit, '--hourly-limit', { max: 1e9 });
+  let group = existing?.dedupe_group ?? null;
+  let attr = existing?.dedupe_attr ?? null;
+  if (input.dedupe !== undefined) {
+    if (input.dedupe === null || input.dedupe === '') [group, attr] = [null, null];
+    else {
+      const m = /^([a-z0-9][a-z0-9._:-]{0,63}):([A-Za-z][A-Za-z0-9_.-]{0,39})$/.exec(input.dedupe);
+      if (!m) throw new InputError('--dedupe must be GROUP:ATTRIBUTE, e.g. ai-image:image', 'dedupe');
+      [group, attr] = [m[1]!, m[2]!];
+    }
+  }
+  const unit = input.unit ?? existing?.unit ?? 'call';
+  const label = input.label ?? existing?.label ?? input.action;
+  if (unit.length > 40 || label.length > 80) throw new InputError('--unit is at most 40 and --label at most 80 characters', 'unit');
+  ctx.write(() => {
+    ctx
+      .stmt(
+        `INSERT INTO actions (account_id, id, label, pool, cost_mc, per, unit, free, dedupe_group, dedupe_attr, hourly_limit, note)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (account_id, id) DO UPDATE SET label = excluded.label, pool = excluded.pool, cost_mc = excluded.cost_mc, per = excluded.per,
+           unit = excluded.unit, free = excluded.free, dedupe_group = excluded.dedupe_group, dedupe_attr = excluded.dedupe_attr, hourly_limit = excluded.hourly_limit`,
+      )
+      .run(acct.id, input.action, label, pool, free ? 0 : cost, per, unit, free ? 1 : 0, group, attr, hourly, existing?.note ?? null);
+  });
+  return actionView(getAction(ctx, acct, input.action));
+}
+
+export interface MemberView {
+  id: string;
+  name: string;
+  monthlyLimit: number | null;
+}
+
+export function addMember(ctx: Ctx, accountId: string, member: string, opts: { name?: string; monthlyLimit?: string | number | null } = {}): MemberView {
+  const acct = getAccount(ctx, accountId);
+  if (typeof member !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/.test(member)) throw new InputError('member ids use letters, digits, ".", "_", "@" or "-" (max 64)', 'member');
+  const limit = opts.monthlyLimit === undefined || opts.monthlyLimit === null ? null : parseCredits(opts.monthlyLimit, '--monthly-limit', { allowZero: true });
+  const name = opts.name ?? member;
+  if (name.length > 80) throw new InputError('--name must be at most 80 characters', 'name');
+  ctx.write(() => {
+    ctx
+      .stmt(
+        `INSERT INTO members (account_id, id, name, monthly_limit_mc, created_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (account_id, id) DO UPDATE SET name = excluded.name, monthly_limit_mc = excluded.monthly_limit_mc`,
+      )
+      .run(acct.id, member, name, limit, ctx.clock.now());
+  });
+  return { id: member, name, monthlyLimit: limit === null ? null : limit / 1000 };
+}
+
+export function listMembers(ctx: Ctx, accountId: string): MemberView[] {
+  const acct = getAccount(ctx, accountId);
+  return (ctx.stmt('SELECT id, name, monthly_limit_mc FROM members WHERE account_id = ? ORDER BY id').all(acct.id) as { id: string; name: string; monthly_limit_mc: number | null }[]).map((r) => ({
+    id: r.id,
+    name: r.name,
+    monthlyLimit: r.monthly_limit_mc === null ? null : r.monthly_limit_mc / 1000,
+  }));
+}
+
+export interface AccountSettings {
+  name?: string;
+  monthlyLimit?: string | number | null;
+  lowBalance?: string | number | null;
+  thresholds?: number[];
+}
+
+export function updateAccount(ctx: Ctx, accountId: string, s: AccountSettings): Account {
+  const acct = getAccount(ctx, accountId);
+  const name = s.name === undefined ? acct.name : s.name.trim();
+  if (!name || name.length > 80) throw new InputError('--name must be 1–80 characters', 'name');
+  const limit = s.monthlyLimit === undefined ? acct.monthlyLimitMc : s.monthlyLimit === null ? null : parseCredits(s.monthlyLimit, '--monthly-limit', { allowZero: true });
+  const low = s.lowBalance === undefined ? acct.lowBalanceMc : s.lowBalance === null ? null : parseCredits(s.lowBalance, '--low-balance', { allowZero: true });
+  const thresholds = s.thresholds ?? acct.thresholds;
+  if (thresholds.length > 10 || thresholds.some((x) => !Number.isInteger(x) || x < 1 || x > 100)) throw new InputError('--thresholds must be up to 10 whole percentages between 1 and 100, e.g. 50,80,100', 'thresholds');
+  ctx.write(() => {
+    ctx.stmt('UPDATE accounts SET name = ?, monthly_limit_mc = ?, low_balance_mc = ?, thresholds = ? WHERE id = ?').run(name, limit, low, JSON.stringify([...new Set(thresholds)].sort((a, b) => a - b)), acct.id);
+  });
+  return getAccount(ctx, acct.id);
+}
+
+export interface DailyLimitView {
+  attr: string;
+  value: string;
+  limit: number;
+}
+
+/**
+ * Daily limits per attribute value (Flowly: per server). value "*" limits each
+ * value separately. Setting one counts today's spend so far, so it applies at once.
+ */
+export function setDailyLimit(ctx: Ctx, accountId: string, attr: string, value: string, limit: string | number | null): DailyLimitView[] {
+  const acct = getAccount(ctx, accountId);
+  if (!/^[A-Za-z][A-Za-z0-9_.-]{0,39}$/.test(attr)) throw new InputError(`attribute name "${String(attr).slice(0, 40)}" is not valid`, 'attr');
+  if (typeof value !== 'string' || value.length === 0 || value.length > 200) throw new InputError('the attribute value must be 1–200 characters, or * for every value', 'value');
+  const limitMc = limit === null ? null : parseCredits(limit, '--daily', { allowZero: true });
+  ctx.write(() => {
+    if (limitMc === null) {
+      ctx.stmt('DELETE FROM daily_limits WHERE account_id = ? AND attr = ? AND value = ?').run(acct.id, attr, value);
+      return;
+    }
+    ctx
+      .stmt('INSERT INTO daily_limits (account_id, attr, value, limit_mc) VALUES (?, ?, ?, ?) ON CONFLICT (account_id, attr, value) DO UPDATE SET limit_mc = excluded.limit_mc')
+      .run(acct.id, attr, value, limitMc);
+    backfillDailyCounters(ctx, acct, attr);
+  });
+  return listDailyLimits(ctx, acct.id);
+}
+
+function backfillDailyCounters(ctx: Ctx, acct: Account, attr: string): void {
+  const day = startOfLocal(ctx.clock.now(), acct.zone, 'day');
+  const rows = ctx
+    .stmt(
+      `SELECT json_extract(e.attrs, '$."' || ? || '"') AS v, SUM(e.cost_mc) AS spent FROM events e
+       WHERE e.account_id = ? AND e.at >= ? AND e.cost_mc > 0 AND e.id NOT IN (SELECT event_id FROM voids WHERE account_id = ?)
+       GROUP BY v HAVING v IS NOT NULL`,
+    )
+    .all(attr, acct.id, day, acct.id) as { v: string; spent: number }[];
+  for (const r of rows) {
+    ctx
+      .stmt('INSERT INTO spend_counters (account_id, scope, bucket, spent_mc) VALUES (?, ?, ?, ?) ON CONFLICT (account_id, scope, bucket) DO UPDATE SET spent_mc = excluded.spent_mc')
+      .run(acct.id, `attr:${attr}=${String(r.v)}`, day, r.spent);
+  }
+}
+
+export function listDailyLimits(ctx: Ctx, accountId: string): DailyLimitView[] {
+  return (ctx.stmt('SELECT attr, value, limit_mc FROM daily_limits WHERE account_id = ? ORDER BY attr, value').all(accountId) as { attr: string; value: string; limit_mc: number }[]).map((r) => ({
+    attr: r.attr,
+    value: r.value,
+    limit: r.limit_mc / 1000,
+  }));
+}

@@ -1,0 +1,96 @@
+/**
+ * The ledger's invariants, recomputed from the append-only rows and compared
+ * with the summary rows. Tests run this after every operation; `creditdeck
+ * check` runs it on a user's file.
+ *  - per grant: remaining = granted − used − expired − refunded + voided, never below zero
+ *  - per event: its use entries add up to its cost (limited pools)
+ *  - per pool and period: the usage summary equals the events, net of voids
+ *  - per hold: outstanding = amount − captured − released − expired
+ */
+import { periodAt } from '../util/period.js';
+import { getAccount } from './accounts.js';
+import type { Ctx } from './context.js';
+
+export function checkInvariants(ctx: Ctx): string[] {
+  const problems: string[] = [];
+  const grants = ctx
+    .stmt(
+      `SELECT g.id, g.amount_mc, b.remaining_mc, b.used_mc, b.expired_mc, b.refunded_mc, b.voided_mc,
+         COALESCE(SUM(CASE WHEN e.kind = 'grant' THEN e.amount_mc END), 0) AS e_grant,
+         COALESCE(SUM(CASE WHEN e.kind = 'use' THEN e.amount_mc END), 0) AS e_use,
+         COALESCE(SUM(CASE WHEN e.kind = 'expire' THEN e.amount_mc END), 0) AS e_expire,
+         COALESCE(SUM(CASE WHEN e.kind = 'refund' THEN e.amount_mc END), 0) AS e_refund,
+         COALESCE(SUM(CASE WHEN e.kind = 'void' THEN e.amount_mc END), 0) AS e_void
+       FROM grants g JOIN grant_balances b ON b.grant_id = g.id LEFT JOIN entries e ON e.grant_id = g.id
+       GROUP BY g.id`,
+    )
+    .all() as Record<string, number | string>[];
+  for (const g of grants) {
+    const n = (k: string) => Number(g[k]);
+    const recomputed = n('e_grant') - n('e_use') - n('e_expire') - n('e_refund') + n('e_void');
+    if (n('e_grant') !== n('amount_mc')) problems.push(`grant ${g.id}: grant entry ${n('e_grant')} ≠ amount ${n('amount_mc')}`);
+    if (recomputed !== n('remaining_mc')) problems.push(`grant ${g.id}: summary remaining ${n('remaining_mc')} ≠ recomputed ${recomputed}`);
+    if (recomputed < 0) problems.push(`grant ${g.id}: below zero (${recomputed})`);
+    for (const [col, ent] of [
+      ['used_mc', 'e_use'],
+      ['expired_mc', 'e_expire'],
+      ['refunded_mc', 'e_refund'],
+      ['voided_mc', 'e_void'],
+    ] as const) {
+      if (n(col) !== n(ent)) problems.push(`grant ${g.id}: summary ${col} ${n(col)} ≠ entries ${n(ent)}`);
+    }
+  }
+
+  const events = ctx
+    .stmt(
+      `SELECT ev.id, ev.cost_mc, ev.grant_sum FROM (
+         SELECT e.id, e.cost_mc, (SELECT COALESCE(SUM(amount_mc), 0) FROM entries en WHERE en.event_id = e.id AND en.kind = 'use') AS grant_sum,
+                (SELECT COUNT(*) FROM entries en WHERE en.event_id = e.id AND en.kind = 'use') AS n
+         FROM events e) ev WHERE ev.n > 0 AND ev.grant_sum != ev.cost_mc`,
+    )
+    .all() as { id: string; cost_mc: number; grant_sum: number }[];
+  for (const e of events) problems.push(`event ${e.id}: debits ${e.grant_sum} ≠ cost ${e.cost_mc}`);
+
+  const accounts = ctx.stmt('SELECT id FROM accounts').all() as { id: string }[];
+  for (const { id } of accounts) {
+    const acct = getAccount(ctx, id);
+    const expected = new Map<string, { used: number; events: number }>();
+    const rows = ctx
+      .stmt(`SELECT pool, at, cost_mc, (SELECT 1 FROM voids v WHERE v.event_id = e.id) AS voided FROM events e WHERE account_id = ? AND cost_mc > 0`)
+      .all(id) as { pool: string; at: number; cost_mc: number; voided: number | null }[];
+    for (const r of rows) {
+      if (r.voided) continue;
+      const k = `${r.pool}@${periodAt(acct.rule, r.at).start}`;
+      const cur = expected.get(k) ?? { used: 0, events: 0 };
+      cur.used += r.cost_mc;
+      cur.events += 1;
+      expected.set(k, cur);
+    }
+    const summary = ctx.stmt('SELECT pool, period_start, used_mc, events FROM period_usage WHERE account_id = ?').all(id) as {
+      pool: string;
+      period_start: number;
+      used_mc: number;
+      events: number;
+    }[];
+    for (const s of summary) {
+      const k = `${s.pool}@${s.period_start}`;
+      const e = expected.get(k) ?? { used: 0, events: 0 };
+      if (e.used !== s.used_mc || e.events !== s.events) problems.push(`account ${id} ${k}: period usage ${s.used_mc}/${s.events} ≠ events ${e.used}/${e.events}`);
+      expected.delete(k);
+    }
+    for (const [k, e] of expected) problems.push(`account ${id} ${k}: events ${e.used} missing from period usage`);
+  }
+
+  const holds = ctx
+    .stmt(
+      `SELECT h.id, h.amount_mc, b.outstanding_mc, b.status, COALESCE((SELECT SUM(amount_mc) FROM hold_moves m WHERE m.hold_id = h.id), 0) AS moved
+       FROM holds h JOIN hold_balances b ON b.hold_id = h.id`,
+    )
+    .all() as { id: string; amount_mc: number; outstanding_mc: number; status: string; moved: number }[];
+  for (const h of holds) {
+    const expect = h.status === 'open' ? h.amount_mc - h.moved : 0;
+    if (h.outstanding_mc !== expect) problems.push(`hold ${h.id}: outstanding ${h.outstanding_mc} ≠ ${expect}`);
+    if (h.amount_mc - h.moved < 0 && h.status === 'open') problems.push(`hold ${h.id}: captured more than held`);
+  }
+  return problems;
+}

@@ -1,0 +1,184 @@
+/**
+ * Usage reports, aggregated in SQL over the events index: grouped by local
+ * day, week or month (in the account's zone), action, member, pool, status or
+ * any attribute. Voided events are subtracted with a second small query
+ * rather than filtered row by row.
+ */
+import { InputError } from '../util/errors.js';
+import { mcToCredits } from '../util/credits.js';
+import { DAY_MS, dayLabel, localMsSql, offsetSegments } from '../util/buckets.js';
+import { iso, periodAt } from '../util/period.js';
+import { getAccount } from './accounts.js';
+import type { Ctx } from './context.js';
+
+export type GroupKey = 'day' | 'week' | 'month' | 'action' | 'member' | 'pool' | 'status' | `attr:${string}`;
+
+export interface ReportInput {
+  account: string;
+  from?: number;
+  to?: number;
+  by?: string[];
+  action?: string;
+  pool?: string;
+  member?: string;
+  /** Filter on one attribute value, e.g. { server: 'eu-1' }. */
+  where?: Record<string, string>;
+}
+
+export interface ReportRow {
+  keys: Record<string, string>;
+  events: number;
+  quantity: number;
+  credits: number;
+}
+
+export interface Report {
+  account: string;
+  zone: string;
+  from: string;
+  to: string;
+  by: string[];
+  rows: ReportRow[];
+  total: { events: number; credits: number };
+}
+
+const ATTR = /^attr:([A-Za-z][A-Za-z0-9_.-]{0,39})$/;
+
+export function parseGroupKeys(by: string[] | undefined): GroupKey[] {
+  const keys = (by ?? []).flatMap((b) => b.split(',')).map((s) => s.trim()).filter(Boolean);
+  for (const k of keys) {
+    if (!['day', 'week', 'month', 'action', 'member', 'pool', 'status'].includes(k) && !ATTR.test(k)) {
+      throw new InputError(`--by "${k.slice(0, 40)}" is not a grouping; use day, week, month, action, member, pool, status or attr:NAME`, 'by');
+    }
+  }
+  if (keys.length > 4) throw new InputError('--by takes at most 4 groupings', 'by');
+  return keys as GroupKey[];
+}
+
+export function usageReport(ctx: Ctx, input: ReportInput): Report {
+  const acct = getAccount(ctx, input.account);
+  const keys = parseGroupKeys(input.by);
+  const now = ctx.clock.now();
+  const cur = periodAt(acct.rule, now);
+  const from = input.from ?? cur.start;
+  const to = input.to ?? cur.end;
+  if (to <= from) throw new InputError(`--to must be after --from`, 'to');
+  if (to - from > 5 * 366 * DAY_MS) throw new InputError('a report covers at most 5 years', 'to');
+  const segs = offsetSegments(acct.zone, from, to);
+  const local = localMsSql('e.at', segs);
+  const exprs = keys.map((k) => {
+    if (k === 'day') return `(${local} / ${DAY_MS})`;
+    if (k === 'week') return `((${local} / ${DAY_MS} + 3) / 7)`;
+    if (k === 'month') return `strftime('%Y-%m', ${local} / 1000, 'unixepoch')`;
+    if (k === 'member') return `COALESCE(e.member, '')`;
+    if (k === 'action' || k === 'pool' || k === 'status') return `e.${k}`;
+    return `COALESCE(json_extract(e.attrs, '$."${ATTR.exec(k)![1]}"'), '')`;
+  });
+  const where = ['e.account_id = ?', 'e.at >= ?', 'e.at < ?'];
+  const params: unknown[] = [acct.id, from, to];
+  if (input.action) (where.push('e.action = ?'), params.push(input.action));
+  if (input.pool) (where.push('e.pool = ?'), params.push(input.pool));
+  if (input.member) (where.push('e.member = ?'), params.push(input.member));
+  for (const [k, v] of Object.entries(input.where ?? {})) {
+    if (!/^[A-Za-z][A-Za-z0-9_.-]{0,39}$/.test(k)) throw new InputError(`attribute name "${k.slice(0, 40)}" is not valid`, 'where');
+    where.push(`json_extract(e.attrs, '$."${k}"') = ?`);
+    params.push(v);
+  }
+  const select = exprs.map((x, i) => `${x} AS k${i}`).join(', ');
+  const group = exprs.length ? `GROUP BY ${exprs.map((_, i) => `k${i}`).join(', ')}` : '';
+  const base = `SELECT ${select}${select ? ',' : ''} COUNT(*) AS n, SUM(e.quantity_milli) AS q, SUM(e.cost_mc) AS c FROM events e`;
+  // Built from validated keys and integer offsets only; values go through parameters.
+  const all = ctx.db.prepare(`${base} WHERE ${where.join(' AND ')} ${group}`).all(...params) as Record<string, number | string>[];
+  const voided = ctx.db.prepare(`${base} JOIN voids v ON v.event_id = e.id WHERE ${where.join(' AND ')} ${group}`).all(...params) as Record<string, number | string>[];
+
+  const label = (k: GroupKey, v: number | string): string => {
+    if (k === 'day') return dayLabel(Number(v));
+    if (k === 'week') return dayLabel(Number(v) * 7 - 3);
+    return String(v);
+  };
+  const rows = new Map<string, { keys: Record<string, string>; n: number; q: number; c: number }>();
+  const fold = (list: Record<string, number | string>[], sign: 1 | -1) => {
+    for (const r of list) {
+      const ks: Record<string, string> = {};
+      keys.forEach((k, i) => (ks[k] = label(k, r[`k${i}`]!)));
+      const id = JSON.stringify(ks);
+      const cur = rows.get(id) ?? { keys: ks, n: 0, q: 0, c: 0 };
+      cur.n += sign * Number(r.n ?? 0);
+      cur.q += sign * Number(r.q ?? 0);
+      cur.c += sign * Number(r.c ?? 0);
+      rows.set(id, cur);
+    }
+  };
+  fold(all, 1);
+  fold(voided, -1);
+  const out = [...rows.values()]
+    .filter((r) => r.n > 0)
+    .sort((a, b) => {
+      for (const k of keys) {
+        const x = a.keys[k]!;
+        const y = b.keys[k]!;
+        if (x !== y) return x < y ? -1 : 1;
+      }
+      return 0;
+    })
+    .map((r) => ({ keys: r.keys, events: r.n, quantity: r.q / 1000, credits: mcToCredits(r.c) }));
+  const total = out.reduce((s, r) => ({ events: s.events + r.events, credits: s.credits + Math.round(r.credits * 1000) }), { events: 0, credits: 0 });
+  return { account: acct.id, zone: acct.zone, from: iso(from), to: iso(to), by: keys, rows: out, total: { events: total.events, credits: mcToCredits(total.credits) } };
+}
+
+export interface EventView {
+  eventId: string;
+  key: string;
+  at: string;
+  action: string;
+  pool: string;
+  quantity: number;
+  credits: number;
+  status: string;
+  voided: boolean;
+  member: string | null;
+  attrs: Record<string, string>;
+}
+
+/** One page of history, newest first, paged by sequence number (never OFFSET). */
+export function listEvents(ctx: Ctx, input: { account: string; before?: number; limit?: number; action?: string; from?: number; to?: number }): { events: EventView[]; next: number | null } {
+  const acct = getAccount(ctx, input.account);
+  const limit = Math.min(Math.max(input.limit ?? 50, 1), 500);
+  const rows = ctx
+    .stmt(
+      `SELECT e.*, (SELECT 1 FROM voids v WHERE v.event_id = e.id) AS voided FROM events e
+       WHERE e.account_id = ? AND e.seq < ? AND (? IS NULL OR e.action = ?) AND e.at >= ? AND e.at < ?
+       ORDER BY e.seq DESC LIMIT ?`,
+    )
+    .all(acct.id, input.before ?? Number.MAX_SAFE_INTEGER, input.action ?? null, input.action ?? null, input.from ?? 0, input.to ?? Number.MAX_SAFE_INTEGER, limit + 1) as {
+    seq: number;
+    id: string;
+    key: string;
+    at: number;
+    action: string;
+    pool: string;
+    quantity_milli: number;
+    cost_mc: number;
+    status: string;
+    voided: number | null;
+    member: string | null;
+    attrs: string | null;
+  }[];
+  const page = rows.slice(0, limit);
+  return {
+    events: page.map((r) => ({
+      eventId: r.id,
+      key: r.key,
+      at: iso(r.at),
+      action: r.action,
+      pool: r.pool,
+      quantity: r.quantity_milli / 1000,
+      credits: mcToCredits(r.cost_mc),
+      status: r.status,
+      voided: r.voided === 1,
+      member: r.member,
+      attrs: r.attrs ? (JSON.parse(r.attrs) as Record<string, string>) : {},
+    })),
+    next: rows.length > limit ? page[page.length - 1]!.seq : null,
+  };
+}

@@ -1,0 +1,381 @@
+/**
+ * Recording usage: one event, its cost from the rate card, checks against
+ * limits and balance, and a draw-down that writes one entry per grant it
+ * touches — all in one transaction, so it lands whole or not at all.
+ */
+import { createHash } from 'node:crypto';
+import { InputError, RefusedError, type RefusalReason } from '../util/errors.js';
+import { formatMc, mcToCredits, mulDivCeil, parseMilli } from '../util/credits.js';
+import { iso, periodAt, startOfLocal } from '../util/period.js';
+import { getAccount, planAt, type Account } from './accounts.js';
+import { checkPoolAlerts, recordAlert, type Alert } from './alerts.js';
+import { bumpCounter, bumpPeriodUsage, counter, heldAt, liveGrants, postEntry } from './book.js';
+import type { Ctx } from './context.js';
+import { checkAttrs, checkKey, checkMember, checkWriteTime } from './guards.js';
+import { materialize } from './materialize.js';
+import { recordRefusal } from './refusals.js';
+
+export interface UseInput {
+  account: string;
+  action: string;
+  quantity?: string | number;
+  at?: number;
+  key?: string;
+  member?: string;
+  attrs?: Record<string, string>;
+  byoKey?: boolean;
+  holdId?: string;
+}
+
+export type UseStatus = 'applied' | 'free' | 'bypassed' | 'covered' | 'duplicate';
+
+export interface Debit {
+  pool: string;
+  grantId: string;
+  source: string;
+  credits: number;
+}
+
+export interface UseResult {
+  status: UseStatus;
+  /** For a duplicate: what the first attempt did. */
+  originalStatus?: Exclude<UseStatus, 'duplicate'>;
+  eventId: string;
+  key: string;
+  account: string;
+  action: string;
+  pool: string;
+  at: string;
+  credits: number;
+  debits: Debit[];
+  coveredBy?: string;
+  alerts: Alert[];
+}
+
+export interface ActionRow {
+  account_id: string;
+  id: string;
+  label: string;
+  pool: string;
+  cost_mc: number | null;
+  per: number;
+  unit: string;
+  free: number;
+  dedupe_group: string | null;
+  dedupe_attr: string | null;
+  hourly_limit: number | null;
+  note: string | null;
+}
+
+export function getAction(ctx: Ctx, acct: Account, action: string): ActionRow {
+  if (typeof action !== 'string' || !action) throw new InputError('an action is required', 'action');
+  const row = ctx.stmt('SELECT * FROM actions WHERE account_id = ? AND id = ?').get(acct.id, action) as ActionRow | undefined;
+  if (!row) {
+    const known = (ctx.stmt('SELECT id FROM actions WHERE account_id = ? ORDER BY id').all(acct.id) as { id: string }[]).map((r) => r.id);
+    throw new InputError(
+      `unknown action "${action.slice(0, 60)}" on ${acct.name}; its actions are ${known.join(', ') || '(none yet)'} — add one with \`creditdeck action set ${acct.id} ACTION --pool P --cost C\``,
+      'action',
+    );
+  }
+  return row;
+}
+
+/** Cost of `quantityMilli` thousandths of a unit: ceil(q × cost / per), exact, never under-charged. */
+export function costOf(action: ActionRow, quantityMilli: number): number {
+  if (action.free) return 0;
+  if (action.cost_mc === null) throw new InputError(`action ${action.id} has no cost yet: the provider's docs do not give one. Set it with \`creditdeck action set ${action.account_id} ${action.id} --cost C\``, 'action');
+  return mulDivCeil(quantityMilli, action.cost_mc, action.per * 1000);
+}
+
+function fingerprint(parts: unknown[]): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 32);
+}
+
+interface EventRow {
+  id: string;
+  key: string;
+  fingerprint: string;
+  action: string;
+  pool: string;
+  at: number;
+  status: Exclude<UseStatus, 'duplicate'>;
+  cost_mc: number;
+  covered_by: string | null;
+}
+
+interface Refusal {
+  reason: RefusalReason;
+  message: string;
+  details: Record<string, unknown>;
+}
+
+type Outcome = { ok: UseResult } | { refused: Refusal & { refusalId: number } };
+
+export function recordUsage(ctx: Ctx, input: UseInput): UseResult {
+  const outcome = ctx.write((): Outcome => useInTx(ctx, input));
+  if ('refused' in outcome) {
+    const r = outcome.refused;
+    throw new RefusedError(r.message, r.reason, { ...r.details, refusalId: r.refusalId });
+  }
+  return outcome.ok;
+}
+
+/** The body of recordUsage, for callers that batch several events in one transaction (import). */
+export function useInTx(ctx: Ctx, input: UseInput): Outcome {
+  const acct = getAccount(ctx, input.account);
+  const quantityMilli = input.quantity === undefined ? 1000 : parseMilli(input.quantity, 'quantity');
+  const attrs = checkAttrs(input.attrs);
+  const member = checkMember(ctx, acct, input.member);
+  const byo = input.byoKey === true;
+  const holdId = input.holdId ?? null;
+  const fp = fingerprint([input.action, quantityMilli, member, attrs, byo, input.at ?? null, holdId]);
+  const key = input.key === undefined ? ctx.ids.next('key') : checkKey(input.key);
+
+  const prior = ctx.stmt('SELECT id, key, fingerprint, action, pool, at, status, cost_mc, covered_by FROM events WHERE account_id = ? AND key = ?').get(acct.id, key) as
+    | EventRow
+    | undefined;
+  if (prior) {
+    if (prior.fingerprint !== fp) {
+      throw new InputError(`idempotency key "${key}" was already used for a different event (${prior.id}); use a new key for new work`, 'key');
+    }
+    return { ok: duplicateResult(ctx, acct, prior) };
+  }
+
+  const action = getAction(ctx, acct, input.action);
+  const t = input.at ?? ctx.clock.now();
+  checkWriteTime(ctx, acct, t);
+  // Book resets up to the event's own time only: backfilled usage still lands in its open period.
+  materialize(ctx, acct, t);
+
+  const pool = action.pool;
+  const period = periodAt(acct.rule, t);
+  const plan = planAt(ctx, acct, t);
+  const alloc = plan.amounts[pool];
+  const unlimited = alloc === 'unlimited';
+  const now = ctx.clock.now();
+  const refuse = (reason: RefusalReason, message: string, details: Record<string, unknown> = {}): Outcome => {
+    const refusalId = recordRefusal(ctx, { accountId: acct.id, key: input.key ?? null, action: action.id, pool, quantityMilli, at: t, member, attrs, reason, message, details });
+    if (reason === 'insufficient_credits') {
+      recordAlert(ctx, acct, pool, period.start, 'exhausted', 100, t, `${acct.name}: out of ${pool} credits — ${acct.provider.onEmpty}`);
+    }
+    return { refused: { reason, message, details, refusalId } };
+  };
+
+  // Hourly rate limits apply per action even with credits left (Flux).
+  if (action.hourly_limit !== null) {
+    const recent = ctx
+      .stmt('SELECT at FROM events WHERE account_id = ? AND action = ? AND at > ? AND at <= ? ORDER BY at LIMIT ?')
+      .all(acct.id, action.id, t - 3_600_000, t, action.hourly_limit) as { at: number }[];
+    if (recent.length >= action.hourly_limit) {
+      const retryAt = recent[0]!.at + 3_600_000;
+      return refuse('rate_limit', `${action.id} is limited to ${action.hourly_limit} calls per hour; the next call will pass at ${iso(retryAt)}`, {
+        limit: action.hourly_limit,
+        retryAt: iso(retryAt),
+      });
+    }
+  }
+
+  let status: Exclude<UseStatus, 'duplicate'> = 'applied';
+  let cost = 0;
+  let coveredBy: string | null = null;
+  let dedupeSubject: string | null = null;
+  if (byo) status = 'bypassed';
+  else if (action.free) status = 'free';
+  else {
+    cost = costOf(action, quantityMilli);
+    if (action.dedupe_group && action.dedupe_attr && attrs[action.dedupe_attr] !== undefined) {
+      dedupeSubject = attrs[action.dedupe_attr]!;
+      const mark = ctx
+        .stmt('SELECT event_id FROM dedupe_marks WHERE account_id = ? AND grp = ? AND subject = ? AND period_start = ?')
+        .get(acct.id, action.dedupe_group, dedupeSubject, period.start) as { event_id: string } | undefined;
+      if (mark) {
+        status = 'covered';
+        coveredBy = mark.event_id;
+        cost = 0;
+      }
+    }
+  }
+
+  let hold: { outstanding_mc: number } | undefined;
+  if (holdId !== null) {
+    hold = ctx.stmt(`SELECT outstanding_mc FROM hold_balances WHERE hold_id = ? AND account_id = ? AND pool = ? AND status = 'open' AND expires_at > ?`).get(holdId, acct.id, pool, t) as
+      | { outstanding_mc: number }
+      | undefined;
+    if (!hold) throw new InputError(`hold ${holdId} is not an open hold on ${acct.id}'s ${pool} pool (it may have been released or expired)`, 'hold');
+  }
+
+  if (cost > 0) {
+    // Spending limits: account and member per period, attribute values per local day.
+    if (acct.monthlyLimitMc !== null) {
+      const spent = (ctx.stmt('SELECT COALESCE(SUM(used_mc), 0) AS s FROM period_usage WHERE account_id = ? AND period_start = ?').get(acct.id, period.start) as { s: number }).s;
+      if (spent + cost > acct.monthlyLimitMc) {
+        return refuse('account_limit', `${acct.name}'s monthly spending limit of ${formatMc(acct.monthlyLimitMc)} credits would be exceeded (${formatMc(spent)} spent, this costs ${formatMc(cost)}); it resets at ${iso(period.end)}`, {
+          limit: mcToCredits(acct.monthlyLimitMc),
+          spent: mcToCredits(spent),
+          resetsAt: iso(period.end),
+        });
+      }
+    }
+    if (member !== null) {
+      const lim = ctx.stmt('SELECT monthly_limit_mc FROM members WHERE account_id = ? AND id = ?').get(acct.id, member) as { monthly_limit_mc: number | null };
+      if (lim.monthly_limit_mc !== null) {
+        const spent = counter(ctx, acct.id, `member:${member}`, period.start);
+        if (spent + cost > lim.monthly_limit_mc) {
+          return refuse('member_limit', `${member}'s monthly limit of ${formatMc(lim.monthly_limit_mc)} credits would be exceeded (${formatMc(spent)} spent); it resets at ${iso(period.end)}`, {
+            member,
+            limit: mcToCredits(lim.monthly_limit_mc),
+            spent: mcToCredits(spent),
+            resetsAt: iso(period.end),
+          });
+        }
+      }
+    }
+    const daily = dailyLimitsFor(ctx, acct.id, attrs);
+    if (daily.length) {
+      const day = startOfLocal(t, acct.zone, 'day');
+      for (const d of daily) {
+        const spent = counter(ctx, acct.id, d.scope, day);
+        if (spent + cost > d.limit_mc) {
+          const nextDay = startOfLocal(day + 36 * 3_600_000, acct.zone, 'day');
+          return refuse('daily_limit', `daily limit for ${d.attr}=${d.value} is ${formatMc(d.limit_mc)} credits and ${formatMc(spent)} are spent today; it resets at ${iso(nextDay)}`, {
+            attr: d.attr,
+            value: d.value,
+            limit: mcToCredits(d.limit_mc),
+            spent: mcToCredits(spent),
+            retryAt: iso(nextDay),
+          });
+        }
+      }
+    }
+  }
+
+  const eventId = ctx.ids.next('ev');
+  const debits: Debit[] = [];
+  let remainingBefore = 0;
+  if (cost > 0 && !unlimited) {
+    const grants = liveGrants(ctx, acct.id, pool, t);
+    for (const g of grants) remainingBefore += g.remaining_mc;
+    const held = heldAt(ctx, acct.id, pool, t, holdId);
+    const available = remainingBefore - held;
+    if (cost > available) {
+      return refuse(
+        'insufficient_credits',
+        `not enough ${pool} credits on ${acct.name}: ${action.id} costs ${formatMc(cost)}, ${formatMc(Math.max(0, available))} available${held ? ` (${formatMc(held)} held)` : ''} — ${acct.provider.onEmpty}. Next reset ${iso(period.end)}`,
+        { cost: mcToCredits(cost), available: mcToCredits(Math.max(0, available)), held: mcToCredits(held), nextReset: iso(period.end) },
+      );
+    }
+    let left = cost;
+    for (const g of grants) {
+      if (left === 0) break;
+      const take = Math.min(left, g.remaining_mc);
+      postEntry(ctx, { accountId: acct.id, pool, grantId: g.id, kind: 'use', amountMc: take, at: t, eventId });
+      debits.push({ pool, grantId: g.id, source: g.source, credits: mcToCredits(take) });
+      left -= take;
+    }
+  } else if (cost > 0) {
+    debits.push({ pool, grantId: '', source: 'unlimited', credits: mcToCredits(cost) });
+  }
+
+  ctx
+    .stmt(
+      `INSERT INTO events (id, account_id, key, fingerprint, action, pool, quantity_milli, at, member, attrs, status, cost_mc, hold_id, covered_by, recorded_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(eventId, acct.id, key, fp, action.id, pool, quantityMilli, t, member, Object.keys(attrs).length ? JSON.stringify(attrs) : null, status, cost, holdId, coveredBy, now);
+
+  const alerts: Alert[] = [];
+  if (cost > 0) {
+    const usedBefore = (ctx.stmt('SELECT used_mc FROM period_usage WHERE account_id = ? AND pool = ? AND period_start = ?').get(acct.id, pool, period.start) as { used_mc: number } | undefined)?.used_mc ?? 0;
+    bumpPeriodUsage(ctx, acct.id, pool, period.start, cost, 1);
+    if (member !== null) bumpCounter(ctx, acct.id, `member:${member}`, period.start, cost);
+    const daily = dailyLimitsFor(ctx, acct.id, attrs);
+    if (daily.length) {
+      const day = startOfLocal(t, acct.zone, 'day');
+      for (const scope of new Set(daily.map((d) => d.scope))) bumpCounter(ctx, acct.id, scope, day, cost);
+    }
+    if (dedupeSubject !== null && action.dedupe_group) {
+      ctx.stmt('INSERT INTO dedupe_marks (account_id, grp, subject, period_start, event_id) VALUES (?, ?, ?, ?, ?)').run(acct.id, action.dedupe_group, dedupeSubject, period.start, eventId);
+    }
+    if (hold && holdId !== null) {
+      const captured = Math.min(cost, hold.outstanding_mc);
+      ctx.stmt('INSERT INTO hold_moves (hold_id, kind, amount_mc, at, event_id) VALUES (?, ?, ?, ?, ?)').run(holdId, 'capture', captured, t, eventId);
+      ctx.stmt('UPDATE hold_balances SET outstanding_mc = outstanding_mc - ? WHERE hold_id = ?').run(captured, holdId);
+    }
+    if (!unlimited) {
+      const allocation = monthlyGrantedFor(ctx, acct.id, pool, period.start);
+      alerts.push(...checkPoolAlerts(ctx, acct, pool, period.start, allocation, usedBefore, usedBefore + cost, remainingBefore, remainingBefore - cost, t));
+    }
+  }
+
+  return {
+    ok: {
+      status,
+      eventId,
+      key,
+      account: acct.id,
+      action: action.id,
+      pool,
+      at: iso(t),
+      credits: mcToCredits(cost),
+      debits,
+      ...(coveredBy ? { coveredBy } : {}),
+      alerts,
+    },
+  };
+}
+
+/** Credits granted for a period's allocation (monthly, upgrades, rollover). */
+export function monthlyGrantedFor(ctx: Ctx, accountId: string, pool: string, periodStart: number): number {
+  return (
+    ctx
+      .stmt(`SELECT COALESCE(SUM(amount_mc), 0) AS a FROM grants WHERE account_id = ? AND pool = ? AND period_start = ? AND source IN ('monthly','upgrade','rollover')`)
+      .get(accountId, pool, periodStart) as { a: number }
+  ).a;
+}
+
+interface DailyLimit {
+  attr: string;
+  value: string;
+  limit_mc: number;
+  scope: string;
+}
+
+function dailyLimitsFor(ctx: Ctx, accountId: string, attrs: Record<string, string>): DailyLimit[] {
+  if (Object.keys(attrs).length === 0) return [];
+  const rows = ctx.stmt('SELECT attr, value, limit_mc FROM daily_limits WHERE account_id = ?').all(accountId) as Omit<DailyLimit, 'scope'>[];
+  const out: DailyLimit[] = [];
+  for (const r of rows) {
+    const v = attrs[r.attr];
+    if (v === undefined || (r.value !== '*' && r.value !== v)) continue;
+    out.push({ ...r, value: v, scope: `attr:${r.attr}=${v}` });
+  }
+  return out;
+}
+
+function duplicateResult(ctx: Ctx, acct: Account, e: EventRow): UseResult {
+  const rows = ctx
+    .stmt(`SELECT en.grant_id, en.pool, en.amount_mc, g.source FROM entries en JOIN grants g ON g.id = en.grant_id WHERE en.event_id = ? AND en.kind = 'use' ORDER BY en.id`)
+    .all(e.id) as { grant_id: string; pool: string; amount_mc: number; source: string }[];
+  const debits: Debit[] = rows.map((r) => ({ pool: r.pool, grantId: r.grant_id, source: r.source, credits: mcToCredits(r.amount_mc) }));
+  if (rows.length === 0 && e.cost_mc > 0) debits.push({ pool: e.pool, grantId: '', source: 'unlimited', credits: mcToCredits(e.cost_mc) });
+  return {
+    status: 'duplicate',
+    originalStatus: e.status,
+    eventId: e.id,
+    key: e.key,
+    account: acct.id,
+    action: e.action,
+    pool: e.pool,
+    at: iso(e.at),
+    credits: mcToCredits(e.cost_mc),
+    debits,
+    ...(e.covered_by ? { coveredBy: e.covered_by } : {}),
+    alerts: [],
+  };
+}
+
+/** Whether a pool's credits come from its plan without limit at t. */
+export function isUnlimited(ctx: Ctx, acct: Account, pool: string, t: number): boolean {
+  return planAt(ctx, acct, t).amounts[pool] === 'unlimited';
+}
+

@@ -1,0 +1,66 @@
+/**
+ * Corrections. Nothing is edited: voiding an event writes reversing entries
+ * that return its credits to the grants they came from. A grant that has
+ * expired since cannot take them back, so there the reversal is followed by an
+ * expiry at the same instant: usage goes down, the balance does not come back.
+ */
+import { InputError } from '../util/errors.js';
+import { mcToCredits } from '../util/credits.js';
+import { iso, periodAt, startOfLocal } from '../util/period.js';
+import { getAccount } from './accounts.js';
+import { bumpCounter, bumpPeriodUsage, postEntry } from './book.js';
+import type { Ctx } from './context.js';
+import { checkWriteTime } from './guards.js';
+import { materialize } from './materialize.js';
+
+export interface VoidResult {
+  status: 'voided' | 'duplicate';
+  eventId: string;
+  account: string;
+  at: string;
+  returned: { grantId: string; credits: number; live: boolean }[];
+}
+
+export function voidEvent(ctx: Ctx, eventId: string, opts: { at?: number; reason?: string } = {}): VoidResult {
+  if (typeof eventId !== 'string' || !eventId) throw new InputError('an event id is required', 'event');
+  if (opts.reason !== undefined && opts.reason.length > 500) throw new InputError('--reason must be at most 500 characters', 'reason');
+  return ctx.write(() => {
+    const e = ctx.stmt('SELECT * FROM events WHERE id = ?').get(eventId) as
+      | { id: string; account_id: string; pool: string; at: number; cost_mc: number; member: string | null; attrs: string | null; status: string }
+      | undefined;
+    if (!e) throw new InputError(`event "${eventId}" was not found; \`creditdeck usage ACCOUNT --events\` lists event ids`, 'event');
+    const acct = getAccount(ctx, e.account_id);
+    const prior = ctx.stmt('SELECT at FROM voids WHERE event_id = ?').get(eventId) as { at: number } | undefined;
+    if (prior) return { status: 'duplicate' as const, eventId, account: acct.id, at: iso(prior.at), returned: [] };
+    const t = opts.at ?? ctx.clock.now();
+    if (t < e.at) throw new InputError(`a void cannot be dated before its event (${iso(e.at)})`, 'at');
+    checkWriteTime(ctx, acct, t);
+    materialize(ctx, acct, t);
+    const uses = ctx
+      .stmt(`SELECT en.grant_id, en.amount_mc, g.expires_at FROM entries en JOIN grants g ON g.id = en.grant_id WHERE en.event_id = ? AND en.kind = 'use' ORDER BY en.id`)
+      .all(eventId) as { grant_id: string; amount_mc: number; expires_at: number | null }[];
+    const returned: VoidResult['returned'] = [];
+    for (const u of uses) {
+      const live = u.expires_at === null || u.expires_at > t;
+      postEntry(ctx, { accountId: acct.id, pool: e.pool, grantId: u.grant_id, kind: 'void', amountMc: u.amount_mc, at: t, eventId });
+      if (!live) postEntry(ctx, { accountId: acct.id, pool: e.pool, grantId: u.grant_id, kind: 'expire', amountMc: u.amount_mc, at: t, eventId });
+      returned.push({ grantId: u.grant_id, credits: mcToCredits(u.amount_mc), live });
+    }
+    if (e.cost_mc > 0) {
+      const p = periodAt(acct.rule, e.at);
+      bumpPeriodUsage(ctx, acct.id, e.pool, p.start, -e.cost_mc, -1);
+      if (e.member) bumpCounter(ctx, acct.id, `member:${e.member}`, p.start, -e.cost_mc);
+      if (e.attrs) {
+        const day = startOfLocal(e.at, acct.zone, 'day');
+        for (const [k, v] of Object.entries(JSON.parse(e.attrs) as Record<string, string>)) {
+          const scope = `attr:${k}=${v}`;
+          if (ctx.stmt('SELECT 1 FROM spend_counters WHERE account_id = ? AND scope = ? AND bucket = ?').get(acct.id, scope, day)) bumpCounter(ctx, acct.id, scope, day, -e.cost_mc);
+        }
+      }
+      // The subject may be charged again by its next AI action.
+      ctx.stmt('DELETE FROM dedupe_marks WHERE account_id = ? AND event_id = ?').run(acct.id, eventId);
+    }
+    ctx.stmt('INSERT INTO voids (event_id, account_id, at, reason, recorded_at) VALUES (?, ?, ?, ?, ?)').run(eventId, acct.id, t, opts.reason ?? null, ctx.clock.now());
+    return { status: 'voided' as const, eventId, account: acct.id, at: iso(t), returned };
+  });
+}

@@ -1,0 +1,104 @@
+/**
+ * Credits travel as integer millicredits (1 credit = 1000 mc) and money as
+ * integer minor units. Parsing goes through strings so no binary fraction ever
+ * touches a stored value.
+ */
+import { InputError } from './errors.js';
+
+export const MC_PER_CREDIT = 1000;
+/** Largest amount we accept anywhere: keeps every sum a safe integer. */
+export const MAX_MC = 1_000_000_000_000_000; // 1e12 credits
+
+const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
+
+/** Parse a non-negative decimal (string or number) into thousandths. */
+export function parseMilli(input: unknown, field: string, opts: { allowZero?: boolean } = {}): number {
+  let text: string;
+  if (typeof input === 'number') {
+    if (!Number.isFinite(input)) throw new InputError(`${field} must be a finite number, got ${String(input)}`, field);
+    text = numberToPlain(input);
+  } else if (typeof input === 'string') {
+    text = input.trim();
+  } else {
+    throw new InputError(`${field} must be a number, got ${input === null ? 'null' : typeof input}`, field);
+  }
+  if (text.startsWith('-')) throw new InputError(`${field} must not be negative (got ${text})`, field);
+  if (text.startsWith('+')) text = text.slice(1);
+  const m = DECIMAL.exec(text);
+  if (!m) throw new InputError(`${field} must be a plain decimal number like 12 or 7.5 (got "${truncate(text)}")`, field);
+  const whole = m[1]!;
+  const frac = m[2] ?? '';
+  if (frac.length > 3 && /[1-9]/.test(frac.slice(3))) {
+    throw new InputError(`${field} has more than 3 decimal places (got ${text}); credits are exact to 0.001`, field);
+  }
+  const milli = BigInt(whole) * 1000n + BigInt((frac + '000').slice(0, 3));
+  if (milli > BigInt(MAX_MC)) throw new InputError(`${field} is too large (got ${truncate(text)}; at most ${MAX_MC / 1000})`, field);
+  if (milli === 0n && !opts.allowZero) throw new InputError(`${field} must be greater than zero`, field);
+  return Number(milli);
+}
+
+/** Parse credits ("7.5") to millicredits. */
+export const parseCredits = (input: unknown, field: string, opts?: { allowZero?: boolean }) => parseMilli(input, field, opts);
+
+/** Parse a whole non-negative integer (minor units, counts). */
+export function parseWhole(input: unknown, field: string, opts: { allowZero?: boolean; max?: number } = {}): number {
+  const mc = parseMilli(input, field, opts);
+  if (mc % 1000 !== 0) throw new InputError(`${field} must be a whole number (got ${String(input)})`, field);
+  const n = mc / 1000;
+  if (opts.max !== undefined && n > opts.max) throw new InputError(`${field} must be at most ${opts.max} (got ${n})`, field);
+  return n;
+}
+
+/** Millicredits → credits as a JSON number; exact because mc/1000 has ≤3 decimals. */
+export function mcToCredits(mc: number): number {
+  return Number(formatMc(mc));
+}
+
+/** Millicredits → "7.5", "1,234.005" when grouped. */
+export function formatMc(mc: number, opts: { group?: boolean } = {}): string {
+  const neg = mc < 0;
+  const abs = Math.abs(mc);
+  const whole = Math.floor(abs / 1000);
+  const frac = abs % 1000;
+  let w = String(whole);
+  if (opts.group) w = w.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const f = frac === 0 ? '' : '.' + String(frac).padStart(3, '0').replace(/0+$/, '');
+  return (neg ? '-' : '') + w + f;
+}
+
+/** Minor units → "$7.99" style text for a currency. */
+export function formatMoney(minor: number, currency: string): string {
+  const sign = minor < 0 ? '-' : '';
+  const abs = Math.abs(minor);
+  const major = Math.floor(abs / 100);
+  const cents = String(abs % 100).padStart(2, '0');
+  const symbol = currency === 'USD' ? '$' : currency === 'EUR' ? '€' : currency === 'GBP' ? '£' : `${currency} `;
+  return `${sign}${symbol}${major}.${cents}`;
+}
+
+/** ceil(a * b / c) for non-negative integers, exact via BigInt. */
+export function mulDivCeil(a: number, b: number, c: number): number {
+  const num = BigInt(a) * BigInt(b);
+  const den = BigInt(c);
+  const q = num / den;
+  return Number(num % den === 0n ? q : q + 1n);
+}
+
+/** floor(a * b / c) for non-negative integers, exact via BigInt. */
+export function mulDivFloor(a: number, b: number, c: number): number {
+  return Number((BigInt(a) * BigInt(b)) / BigInt(c));
+}
+
+function numberToPlain(n: number): string {
+  // Numbers such as 1e21 print in exponent form; refuse rather than guess.
+  const s = String(n);
+  if (/e/i.test(s)) {
+    if (Math.abs(n) < 1) return n.toFixed(20).replace(/0+$/, '');
+    throw new InputError(`number ${s} is too large`, 'number');
+  }
+  return s;
+}
+
+function truncate(s: string): string {
+  return s.length > 40 ? s.slice(0, 40) + '…' : s;
+}

@@ -1,0 +1,41 @@
+/**
+ * Every failure the core raises is one of these, so each transport (CLI exit
+ * code, HTTP status, IPC rejection) can map it without parsing messages.
+ */
+export class InputError extends Error {
+  readonly code = 'invalid_input';
+  constructor(message: string, readonly field?: string) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
+
+/** Refused by a ledger rule (credits, limit, rate limit, plan). The refusal is recorded before this is thrown. */
+export class RefusedError extends Error {
+  readonly code = 'refused';
+  constructor(
+    message: string,
+    readonly reason: RefusalReason,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'RefusedError';
+  }
+}
+
+export type RefusalReason =
+  | 'insufficient_credits'
+  | 'account_limit'
+  | 'member_limit'
+  | 'daily_limit'
+  | 'rate_limit'
+  | 'plan'
+  | 'refund'
+  | 'hold';
+
+export class NotFoundError extends InputError {
+  constructor(what: string, id: string, hint?: string) {
+    super(`${what} "${id}" was not found${hint ? `; ${hint}` : ''}`, what);
+    this.name = 'NotFoundError';
+  }
+}

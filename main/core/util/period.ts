@@ -1,0 +1,110 @@
+/**
+ * Billing periods. A pool resets on the 1st of each calendar month or on the
+ * billing anniversary; both are "day D of every month at local midnight" where
+ * D is 1 or the anchor day, clamped to the month's length (Jan 31 → Feb 28 →
+ * Mar 31). Local midnight is taken in the rule's zone, so resets are exact
+ * instants across DST changes and leap years.
+ */
+import { DateTime, IANAZone } from 'luxon';
+import { InputError } from './errors.js';
+
+export interface ResetRule {
+  /** 1 for calendar months, else the anchor's day of month (1–31). */
+  day: number;
+  zone: string;
+}
+
+export interface Period {
+  start: number; // epoch ms, inclusive
+  end: number; // epoch ms, exclusive: the next reset
+}
+
+export function assertZone(zone: string, field = 'time zone'): string {
+  if (typeof zone !== 'string' || !IANAZone.isValidZone(zone)) {
+    throw new InputError(`${field} "${String(zone)}" is not a valid IANA time zone (e.g. UTC, Europe/Paris, America/New_York)`, field);
+  }
+  return zone;
+}
+
+/** Midnight, local to the zone, of day `day` (clamped) of the given month. */
+export function resetInstant(rule: ResetRule, year: number, month: number): number {
+  const firstOfMonth = DateTime.fromObject({ year, month, day: 1 }, { zone: rule.zone });
+  const day = Math.min(rule.day, firstOfMonth.daysInMonth ?? 28);
+  return DateTime.fromObject({ year, month, day }, { zone: rule.zone }).toMillis();
+}
+
+function shift(year: number, month: number, by: number): [number, number] {
+  const idx = year * 12 + (month - 1) + by;
+  return [Math.floor(idx / 12), (idx % 12) + 1];
+}
+
+/** The period containing instant t. */
+export function periodAt(rule: ResetRule, t: number): Period {
+  const local = DateTime.fromMillis(t, { zone: rule.zone });
+  let [y, m] = [local.year, local.month];
+  let start = resetInstant(rule, y, m);
+  if (t < start) {
+    [y, m] = shift(y, m, -1);
+    start = resetInstant(rule, y, m);
+  }
+  const [ny, nm] = shift(y, m, 1);
+  return { start, end: resetInstant(rule, ny, nm) };
+}
+
+/** All reset instants r with from < r <= to, in order. */
+export function resetsBetween(rule: ResetRule, from: number, to: number): number[] {
+  const out: number[] = [];
+  let p = periodAt(rule, from);
+  while (p.end <= to) {
+    out.push(p.end);
+    p = periodAt(rule, p.end);
+  }
+  return out;
+}
+
+/** Parse "YYYY-MM-DD" into its parts, refusing impossible dates. */
+export function parseLocalDate(text: string, field: string): { year: number; month: number; day: number } {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(text));
+  if (!m) throw new InputError(`${field} must be a date like 2026-01-31 (got "${String(text).slice(0, 40)}")`, field);
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const dt = DateTime.fromObject({ year, month, day }, { zone: 'UTC' });
+  if (!dt.isValid || dt.day !== day) throw new InputError(`${field} "${text}" is not a real calendar date`, field);
+  return { year, month, day };
+}
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
+
+/**
+ * Parse an ISO 8601 instant. A value without an offset is read in `zone`
+ * (the account's), so "2026-03-01" means that account's local midnight.
+ */
+export function parseInstant(text: unknown, field: string, zone = 'UTC'): number {
+  if (typeof text !== 'string' || !ISO_INSTANT.test(text.trim())) {
+    throw new InputError(`${field} must be an ISO 8601 time like 2026-03-01T12:00:00Z (got "${String(text).slice(0, 40)}")`, field);
+  }
+  const dt = DateTime.fromISO(text.trim(), { zone, setZone: false });
+  if (!dt.isValid) throw new InputError(`${field} "${text}" is not a real date and time (${dt.invalidExplanation ?? dt.invalidReason})`, field);
+  const ms = dt.toMillis();
+  if (ms < Date.UTC(2000, 0, 1) || ms > Date.UTC(2200, 0, 1)) throw new InputError(`${field} "${text}" is outside the years 2000–2200`, field);
+  return ms;
+}
+
+export const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** Local calendar day boundaries between two instants, for day buckets. */
+export function localDayStart(t: number, zone: string): number {
+  return DateTime.fromMillis(t, { zone }).startOf('day').toMillis();
+}
+
+export function addLocal(t: number, zone: string, unit: 'day' | 'week' | 'month', n = 1): number {
+  const key = unit === 'day' ? 'days' : unit === 'week' ? 'weeks' : 'months';
+  return DateTime.fromMillis(t, { zone }).plus({ [key]: n }).toMillis();
+}
+
+export function startOfLocal(t: number, zone: string, unit: 'day' | 'week' | 'month'): number {
+  return DateTime.fromMillis(t, { zone }).startOf(unit).toMillis();
+}
+
+export function formatLocal(t: number, zone: string, fmt: string): string {
+  return DateTime.fromMillis(t, { zone }).toFormat(fmt);
+}
