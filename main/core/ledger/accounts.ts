@@ -154,6 +154,7 @@ export function createAccount(ctx: Ctx, input: NewAccount): Account {
   const anchorMs = DateTime.fromObject(a, { zone }).toMillis();
   if (anchorMs > at) throw new InputError(`--anchor ${anchor} is after the account's start; the anchor is the date you first subscribed`, 'anchor');
   const name = (input.name ?? `${provider.name} ${plan.name}`).trim();
+  // eslint-disable-next-line no-control-regex
   if (!name || name.length > 80 || /[\u0000-\u001f]/.test(name)) throw new InputError('--name must be 1–80 printable characters', 'name');
   const rule = ruleFor(provider, zone, a.day);
   const first = periodAt(rule, at).start;

@@ -76,9 +76,14 @@ export function usageReport(ctx: Ctx, input: ReportInput): Report {
   });
   const where = ['e.account_id = ?', 'e.at >= ?', 'e.at < ?'];
   const params: unknown[] = [acct.id, from, to];
-  if (input.action) (where.push('e.action = ?'), params.push(input.action));
-  if (input.pool) (where.push('e.pool = ?'), params.push(input.pool));
-  if (input.member) (where.push('e.member = ?'), params.push(input.member));
+  const filter = (sql: string, value: string | undefined) => {
+    if (value === undefined || value === '') return;
+    where.push(sql);
+    params.push(value);
+  };
+  filter('e.action = ?', input.action);
+  filter('e.pool = ?', input.pool);
+  filter('e.member = ?', input.member);
   for (const [k, v] of Object.entries(input.where ?? {})) {
     if (!/^[A-Za-z][A-Za-z0-9_.-]{0,39}$/.test(k)) throw new InputError(`attribute name "${k.slice(0, 40)}" is not valid`, 'where');
     where.push(`json_extract(e.attrs, '$."${k}"') = ?`);

@@ -1,0 +1,293 @@
+/**
+ * The one API: every command and query the CLI, the web host and the app's
+ * IPC bridge may call, each with a schema for its input. A transport looks a
+ * handler up by name, validates the input at the boundary, and calls it.
+ */
+import { z } from 'zod';
+import { readFileSync } from 'node:fs';
+import { InputError } from '../util/errors.js';
+import { parseInstant } from '../util/period.js';
+import { getPreset, parseProvider, presets } from '../presets/index.js';
+import { calc } from '../calc.js';
+import type { Ctx } from '../ledger/context.js';
+import { createAccount, getAccount, listAccounts, planAt, type Account } from '../ledger/accounts.js';
+import { getBalance } from '../ledger/balance.js';
+import { addMember, listActions, listDailyLimits, listMembers, setAction, setDailyLimit, updateAccount } from '../ledger/config.js';
+import { forecast } from '../ledger/forecast.js';
+import { grantCredits, listGrants } from '../ledger/grants.js';
+import { captureHold, listHolds, placeHold, releaseHold } from '../ledger/holds.js';
+import { importEvents } from '../ledger/import.js';
+import { checkInvariants } from '../ledger/invariants.js';
+import { changePlan } from '../ledger/plans.js';
+import { listRefusals } from '../ledger/refusals.js';
+import { refundGrant } from '../ledger/refunds.js';
+import { listEvents, usageReport } from '../ledger/reports.js';
+import { recordUsage } from '../ledger/usage.js';
+import { voidEvent } from '../ledger/voids.js';
+import { listAlerts } from '../ledger/alerts.js';
+import { mcToCredits } from '../util/credits.js';
+import { iso } from '../util/period.js';
+
+const num = z.union([z.string(), z.number()]);
+const when = z.string().max(64);
+const amounts = z.record(z.string().max(64), z.string().max(64));
+
+/** ISO text → instant, read in the account's zone when it has no offset. */
+function at(value: string | undefined, zone: string, field = '--at'): number | undefined {
+  return value === undefined ? undefined : parseInstant(value, field, zone);
+}
+
+function zoneOf(ctx: Ctx, account: string): string {
+  return getAccount(ctx, account).zone;
+}
+
+function accountView(ctx: Ctx, a: Account) {
+  const plan = planAt(ctx, a, ctx.clock.now());
+  return {
+    id: a.id,
+    name: a.name,
+    provider: a.providerId,
+    providerName: a.provider.name,
+    plan: plan.plan.id,
+    planName: plan.plan.name,
+    amounts: Object.fromEntries(Object.entries(plan.amounts).map(([k, v]) => [k, v === 'unlimited' ? 'unlimited' : mcToCredits(v)])),
+    zone: a.zone,
+    anchor: a.anchor,
+    reset: a.provider.reset.rule === 'calendar-month' ? `1st of each month, 00:00 ${a.provider.reset.zone}` : `day ${a.rule.day} of each month (clamped), 00:00 ${a.zone}`,
+    createdAt: iso(a.createdAt),
+    monthlyLimit: a.monthlyLimitMc === null ? null : mcToCredits(a.monthlyLimitMc),
+    lowBalance: a.lowBalanceMc === null ? null : mcToCredits(a.lowBalanceMc),
+    thresholds: a.thresholds,
+    packs: a.provider.packs,
+    packPools: plan.plan.packPools,
+    refundWindowDays: a.provider.refundWindowDays,
+    onEmpty: a.provider.onEmpty,
+    notes: a.provider.notes,
+  };
+}
+
+function def<S extends z.ZodType, R>(input: S, run: (ctx: Ctx, input: z.infer<S>) => R) {
+  return { input, run };
+}
+
+export const handlers = {
+  'presets.list': def(z.object({}), () =>
+    Object.values(presets).map((p) => ({
+      id: p.id,
+      name: p.name,
+      reset: p.reset.rule,
+      pools: p.pools.map((x) => x.id),
+      plans: p.plans.map((x) => ({ id: x.id, name: x.name, priceCents: x.priceCents, allocations: x.allocations })),
+      packs: p.packs.length,
+    })),
+  ),
+  'presets.show': def(z.object({ id: z.string() }), (_ctx, i) => getPreset(i.id)),
+  'accounts.add': def(
+    z.object({
+      preset: z.string().optional(),
+      provider: z.unknown().optional(),
+      providerFile: z.string().optional(),
+      plan: z.string(),
+      name: z.string().max(200).optional(),
+      anchor: z.string().max(40).optional(),
+      tz: z.string().max(64).optional(),
+      amounts: amounts.optional(),
+      at: when.optional(),
+    }),
+    (ctx, i) => {
+      const sources = [i.preset, i.provider, i.providerFile].filter((x) => x !== undefined).length;
+      if (sources !== 1) throw new InputError('give exactly one of --preset or --provider-file', 'preset');
+      const provider =
+        i.preset !== undefined
+          ? getPreset(i.preset)
+          : i.providerFile !== undefined
+            ? parseProvider(readJson(i.providerFile), `provider file ${i.providerFile}`)
+            : parseProvider(i.provider, 'provider');
+      const zone = i.tz ?? 'UTC';
+      const a = createAccount(ctx, { provider, planId: i.plan, name: i.name, anchor: i.anchor, zone, amounts: i.amounts, at: at(i.at, zone) });
+      return accountView(ctx, a);
+    },
+  ),
+  'accounts.list': def(z.object({}), (ctx) => listAccounts(ctx).map((a) => accountView(ctx, a))),
+  'accounts.show': def(z.object({ account: z.string() }), (ctx, i) => {
+    const a = getAccount(ctx, i.account);
+    return { ...accountView(ctx, a), actions: listActions(ctx, a.id), members: listMembers(ctx, a.id), dailyLimits: listDailyLimits(ctx, a.id) };
+  }),
+  'accounts.plan': def(z.object({ account: z.string(), plan: z.string(), at: when.optional(), amounts: amounts.optional() }), (ctx, i) =>
+    changePlan(ctx, i.account, i.plan, { at: at(i.at, zoneOf(ctx, i.account)), amounts: i.amounts }),
+  ),
+  'accounts.set': def(
+    z.object({
+      account: z.string(),
+      name: z.string().max(200).optional(),
+      monthlyLimit: num.nullable().optional(),
+      lowBalance: num.nullable().optional(),
+      thresholds: z.array(z.number()).optional(),
+    }),
+    (ctx, i) => accountView(ctx, updateAccount(ctx, i.account, i)),
+  ),
+  'actions.list': def(z.object({ account: z.string() }), (ctx, i) => listActions(ctx, i.account)),
+  'actions.set': def(
+    z.object({
+      account: z.string(),
+      action: z.string().max(64),
+      pool: z.string().optional(),
+      cost: num.optional(),
+      per: num.optional(),
+      unit: z.string().max(40).optional(),
+      label: z.string().max(80).optional(),
+      free: z.boolean().optional(),
+      hourlyLimit: num.nullable().optional(),
+      dedupe: z.string().nullable().optional(),
+    }),
+    (ctx, i) => setAction(ctx, i),
+  ),
+  'members.add': def(z.object({ account: z.string(), member: z.string(), name: z.string().max(200).optional(), monthlyLimit: num.nullable().optional() }), (ctx, i) =>
+    addMember(ctx, i.account, i.member, i),
+  ),
+  'members.list': def(z.object({ account: z.string() }), (ctx, i) => listMembers(ctx, i.account)),
+  'limits.daily': def(z.object({ account: z.string(), attr: z.string(), value: z.string(), limit: num.nullable() }), (ctx, i) =>
+    setDailyLimit(ctx, i.account, i.attr, i.value, i.limit),
+  ),
+  'usage.record': def(
+    z.object({
+      account: z.string(),
+      action: z.string().max(64),
+      quantity: num.optional(),
+      at: when.optional(),
+      key: z.string().max(200).optional(),
+      member: z.string().max(64).optional(),
+      attrs: z.record(z.string().max(64), z.string().max(1000)).optional(),
+      byoKey: z.boolean().optional(),
+      holdId: z.string().max(64).optional(),
+    }),
+    (ctx, i) => recordUsage(ctx, { ...i, at: at(i.at, zoneOf(ctx, i.account)) }),
+  ),
+  'grants.add': def(
+    z.object({
+      account: z.string(),
+      pool: z.string(),
+      amount: num,
+      source: z.enum(['purchase', 'bonus', 'promo', 'manual']).optional(),
+      expires: when.optional(),
+      priceCents: num.optional(),
+      at: when.optional(),
+      key: z.string().max(200).optional(),
+      note: z.string().max(500).optional(),
+    }),
+    (ctx, i) => {
+      const zone = zoneOf(ctx, i.account);
+      return grantCredits(ctx, { ...i, at: at(i.at, zone), expiresAt: at(i.expires, zone, '--expires') });
+    },
+  ),
+  'grants.list': def(z.object({ account: z.string(), live: z.boolean().optional() }), (ctx, i) => listGrants(ctx, i.account, i)),
+  'grants.refund': def(z.object({ grant: z.string(), at: when.optional() }), (ctx, i) => refundGrant(ctx, i.grant, { at: at(i.at, 'UTC') })),
+  'holds.place': def(
+    z.object({ account: z.string(), pool: z.string(), amount: num, expires: when.optional(), at: when.optional(), key: z.string().max(200).optional(), note: z.string().max(500).optional() }),
+    (ctx, i) => {
+      const zone = zoneOf(ctx, i.account);
+      return placeHold(ctx, { ...i, at: at(i.at, zone), expiresAt: at(i.expires, zone, '--expires') });
+    },
+  ),
+  'holds.capture': def(
+    z.object({
+      hold: z.string(),
+      action: z.string().max(64),
+      quantity: num.optional(),
+      at: when.optional(),
+      key: z.string().max(200).optional(),
+      member: z.string().max(64).optional(),
+      attrs: z.record(z.string().max(64), z.string().max(1000)).optional(),
+    }),
+    (ctx, i) => captureHold(ctx, i.hold, { ...i, at: at(i.at, 'UTC') }),
+  ),
+  'holds.release': def(z.object({ hold: z.string(), at: when.optional() }), (ctx, i) => releaseHold(ctx, i.hold, at(i.at, 'UTC'))),
+  'holds.list': def(z.object({ account: z.string() }), (ctx, i) => listHolds(ctx, i.account)),
+  'events.void': def(z.object({ event: z.string(), at: when.optional(), reason: z.string().max(500).optional() }), (ctx, i) =>
+    voidEvent(ctx, i.event, { at: at(i.at, 'UTC'), reason: i.reason }),
+  ),
+  'events.list': def(
+    z.object({ account: z.string(), before: z.number().int().optional(), limit: z.number().int().optional(), action: z.string().optional(), from: when.optional(), to: when.optional() }),
+    (ctx, i) => {
+      const zone = zoneOf(ctx, i.account);
+      return listEvents(ctx, { ...i, from: at(i.from, zone, '--from'), to: at(i.to, zone, '--to') });
+    },
+  ),
+  'balance.get': def(z.object({ account: z.string(), at: when.optional() }), (ctx, i) => getBalance(ctx, i.account, at(i.at, zoneOf(ctx, i.account)))),
+  'balance.all': def(z.object({ at: when.optional() }), (ctx, i) => listAccounts(ctx).map((a) => getBalance(ctx, a.id, at(i.at, a.zone)))),
+  'reports.usage': def(
+    z.object({
+      account: z.string(),
+      from: when.optional(),
+      to: when.optional(),
+      by: z.array(z.string().max(64)).max(8).optional(),
+      action: z.string().optional(),
+      pool: z.string().optional(),
+      member: z.string().optional(),
+      where: z.record(z.string().max(64), z.string().max(200)).optional(),
+    }),
+    (ctx, i) => {
+      const zone = zoneOf(ctx, i.account);
+      return usageReport(ctx, { ...i, from: at(i.from, zone, '--from'), to: at(i.to, zone, '--to') });
+    },
+  ),
+  'reports.forecast': def(z.object({ account: z.string(), at: when.optional() }), (ctx, i) => forecast(ctx, i.account, at(i.at, zoneOf(ctx, i.account)))),
+  'refusals.list': def(z.object({ account: z.string(), limit: z.number().int().min(1).max(500).optional() }), (ctx, i) => listRefusals(ctx, getAccount(ctx, i.account).id, i.limit)),
+  'alerts.list': def(z.object({ account: z.string().optional(), sinceId: z.number().int().optional() }), (ctx, i) =>
+    listAlerts(ctx, i.account === undefined ? null : getAccount(ctx, i.account).id, i.sinceId ?? 0),
+  ),
+  calc: def(
+    z.object({
+      preset: z.string().optional(),
+      providerFile: z.string().optional(),
+      videos: num.optional(),
+      variations: num.optional(),
+      images: num.optional(),
+      members: num.optional(),
+      buffer: num.optional(),
+      need: amounts.optional(),
+      use: amounts.optional(),
+    }),
+    (_ctx, i) => {
+      const provider = i.providerFile !== undefined ? parseProvider(readJson(i.providerFile), `provider file ${i.providerFile}`) : getPreset(i.preset ?? '');
+      return calc(provider, i);
+    },
+  ),
+  import: def(z.object({ text: z.string(), format: z.enum(['jsonl', 'csv']), account: z.string().optional() }), (ctx, i) => importEvents(ctx, i.text, i)),
+  check: def(z.object({}), (ctx) => {
+    const problems = checkInvariants(ctx);
+    const integrity = ctx.db.pragma('integrity_check', { simple: true }) as string;
+    return { ok: problems.length === 0 && integrity === 'ok', integrity, problems };
+  }),
+};
+
+export type Handlers = typeof handlers;
+export type HandlerName = keyof Handlers;
+export type HandlerInput<N extends HandlerName> = z.input<Handlers[N]['input']>;
+export type HandlerOutput<N extends HandlerName> = ReturnType<Handlers[N]['run']>;
+
+function readJson(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new InputError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'file');
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`${path} is not valid JSON: ${(e as Error).message}`, 'file');
+  }
+}
+
+/** Validate and run one call: the boundary every transport goes through. */
+export function call<N extends HandlerName>(ctx: Ctx, name: N, input: unknown): HandlerOutput<N> {
+  const h = handlers[name] as { input: z.ZodType; run: (ctx: Ctx, i: unknown) => unknown } | undefined;
+  if (!h) throw new InputError(`unknown API call "${String(name)}"`, 'call');
+  const parsed = h.input.safeParse(input ?? {});
+  if (!parsed.success) {
+    const first = parsed.error.issues[0]!;
+    throw new InputError(`invalid ${String(name)} input at ${first.path.join('.') || '(root)'}: ${first.message}`, first.path.join('.'));
+  }
+  return h.run(ctx, parsed.data) as HandlerOutput<N>;
+}
