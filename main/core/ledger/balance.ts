@@ -72,6 +72,9 @@ function projected(ctx: Ctx, acct: Account, t: number, m: number): PoolBalanceMc
     )
     .all(acct.id) as LiveRow[];
   const booked = periodAt(acct.rule, Math.max(m, acct.firstPeriodStart));
+  // Fix: a new account is materialized only to firstPeriodStart − 1, so its first
+  // period's monthly grant is not booked yet; project it too (was shown as 0 credits).
+  const nothingBooked = m < acct.firstPeriodStart;
   const period = periodAt(acct.rule, t);
   const plan = planAt(ctx, acct, t);
   return acct.provider.pools.map((pool) => {
@@ -88,11 +91,11 @@ function projected(ctx: Ctx, acct: Account, t: number, m: number): PoolBalanceMc
     const alloc = plan.amounts[pool.id]!;
     let allocationMc: number;
     let usedMc: number;
-    if (period.start > booked.start) {
+    if (nothingBooked || period.start > booked.start) {
       // Resets not booked yet: project them exactly as materialize will book them.
       let carry = 0;
-      let prevLeft = monthlyAtBookedEnd;
-      let p = periodAt(acct.rule, booked.end);
+      let prevLeft = nothingBooked ? 0 : monthlyAtBookedEnd;
+      let p = nothingBooked ? booked : periodAt(acct.rule, booked.end);
       const cap = pool.rolloverCap === null ? null : parseCredits(pool.rolloverCap, 'rolloverCap', { allowZero: true });
       for (;;) {
         const a = planAt(ctx, acct, p.start).amounts[pool.id]!;

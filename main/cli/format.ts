@@ -1,0 +1,138 @@
+/** Human-readable output for each command; --json prints the result object instead. */
+import type { HandlerOutput } from '../core/api/handlers.js';
+import { duration } from '../core/ledger/forecast.js';
+import { bar, table } from './table.js';
+
+const n = (x: number | null | undefined): string => (x === null || x === undefined ? '—' : x.toLocaleString('en-US', { maximumFractionDigits: 3 }));
+const when = (isoText: string, now: number): string => {
+  const t = Date.parse(isoText);
+  const d = isoText.replace('T', ' ').replace(/:00\.000Z$/, ' UTC').replace(/\.000Z$/, ' UTC');
+  return t > now ? `${d} (in ${duration(t - now)})` : d;
+};
+const dollars = (cents: number | null): string => (cents === null ? 'not stated' : `$${(cents / 100).toFixed(2)}`);
+
+export function balanceText(b: HandlerOutput<'balance.get'>, now: number): string {
+  const head = `${b.name} (${b.account}) · ${b.planName} · as of ${b.at.replace('.000Z', 'Z')}`;
+  const rows = b.pools.map((p) => {
+    if (p.unlimited) return [p.pool, 'unlimited', '', '—', n(p.topupRemaining), n(p.usedThisPeriod), when(p.nextReset, now)];
+    return [
+      p.pool,
+      `${n(p.remaining)} left`,
+      bar((p.allocation ?? 0) - (p.monthlyRemaining ?? 0), p.allocation ?? 0, 12),
+      `${n(p.monthlyRemaining)} of ${n(p.allocation)}`,
+      n(p.topupRemaining) + (p.held ? ` (${n(p.held)} held)` : ''),
+      n(p.usedThisPeriod),
+      when(p.nextReset, now),
+    ];
+  });
+  return `${head}\n${table(['POOL', 'REMAINING', 'MONTHLY USED', 'MONTHLY', 'TOP-UP', 'USED', 'NEXT RESET'], rows)}`;
+}
+
+export function useText(r: HandlerOutput<'usage.record'>): string {
+  const what: Record<string, string> = {
+    applied: `charged ${n(r.credits)} ${r.pool} credit${r.credits === 1 ? '' : 's'}`,
+    free: 'free — no credits used',
+    bypassed: 'bring-your-own-key — no credits used',
+    covered: `already paid for by ${r.coveredBy ?? 'an earlier event'} — no credits used`,
+    duplicate: `duplicate of ${r.eventId} (already ${r.originalStatus}${r.credits ? `, ${n(r.credits)} credits` : ''}) — nothing charged again`,
+  };
+  const lines = [`${r.eventId}  ${r.action}: ${what[r.status]}`];
+  if (r.debits.length > 1) lines.push(...r.debits.map((d) => `  from ${d.grantId} (${d.source}): ${n(d.credits)}`));
+  for (const a of r.alerts) lines.push(`  alert: ${a.message}`);
+  return lines.join('\n');
+}
+
+export function accountsText(list: HandlerOutput<'accounts.list'>): string {
+  if (list.length === 0) return 'No accounts yet. Add one: creditdeck account add --preset fluxnote --plan rise';
+  return table(
+    ['ID', 'NAME', 'PROVIDER', 'PLAN', 'RESETS'],
+    list.map((a) => [a.id, a.name, a.providerName, a.planName, a.reset]),
+  );
+}
+
+export function accountText(a: HandlerOutput<'accounts.show'>): string {
+  const lines = [
+    `${a.name} (${a.id})`,
+    `  provider   ${a.providerName}, plan ${a.planName}`,
+    `  per period ${Object.entries(a.amounts).map(([k, v]) => `${k} ${typeof v === 'number' ? n(v) : v}`).join(', ')}`,
+    `  resets     ${a.reset}`,
+    `  time zone  ${a.zone}, anchor ${a.anchor}`,
+    `  packs      ${a.packPools.length ? a.packs.filter((p) => a.packPools.includes(p.pool)).map((p) => `${p.id} (${p.credits === null ? 'any amount' : n(Number(p.credits))} for ${dollars(p.priceCents)})`).join(', ') || 'any amount' : 'none on this plan'}`,
+    `  refunds    ${a.refundWindowDays === null ? 'none' : `unused purchased credits within ${a.refundWindowDays} days`}`,
+    `  limits     ${a.monthlyLimit === null ? 'no monthly limit' : `monthly ${n(a.monthlyLimit)}`}; alerts at ${a.thresholds.join('/')} %${a.lowBalance === null ? '' : `, low balance ${n(a.lowBalance)}`}`,
+  ];
+  for (const d of a.dailyLimits) lines.push(`  daily      ${d.attr}=${d.value}: ${n(d.limit)}`);
+  if (a.members.length) lines.push(`  members    ${a.members.map((m) => m.id + (m.monthlyLimit === null ? '' : ` (limit ${n(m.monthlyLimit)})`)).join(', ')}`);
+  lines.push('', table(
+    ['ACTION', 'POOL', 'COST', 'PER', 'LIMIT/H', 'NOTE'],
+    a.actions.map((x) => [x.id, x.pool, x.free ? 'free' : x.cost === null ? 'not set' : n(x.cost), `${x.per} ${x.unit}`, x.hourlyLimit ?? '', x.dedupe ? `one charge per ${x.dedupe.attr} (${x.dedupe.group})` : x.cost === null && !x.free ? 'set with: creditdeck action set' : '']),
+  ));
+  return lines.join('\n');
+}
+
+export function reportText(r: HandlerOutput<'reports.usage'>): string {
+  const head = `${r.account} · ${r.from.slice(0, 16)} → ${r.to.slice(0, 16)} (${r.zone})`;
+  if (r.rows.length === 0) return `${head}\nNo usage in this range.`;
+  const max = Math.max(...r.rows.map((x) => x.credits));
+  const rows = r.rows.map((x) => [...r.by.map((k) => x.keys[k] ?? ''), x.events, n(x.quantity), n(x.credits), bar(x.credits, max, 16)]);
+  return `${head}\n${table([...r.by.map((k) => k.toUpperCase()), 'EVENTS', 'QUANTITY', 'CREDITS', ''], rows, [...r.by.map(() => 'l' as const), 'r', 'r', 'r'])}\nTotal: ${r.total.events} events, ${n(r.total.credits)} credits`;
+}
+
+export function forecastText(f: HandlerOutput<'reports.forecast'>): string {
+  return f.pools
+    .map((p) => `${p.pool.padEnd(12)} ${p.line}${p.unlimited ? '' : `\n${''.padEnd(12)} burn ${n(p.burnPerDay)}/day · used ${n(p.used)} of ${n(p.allocation)} · even pace ${n(p.evenPaceUsed)}${p.runOutAt ? ` · runs out ${p.runOutAt.slice(0, 16).replace('T', ' ')} UTC` : ''}`}`)
+    .join('\n');
+}
+
+export function calcText(c: HandlerOutput<'calc'>): string {
+  const lines = [...c.arithmetic, ''];
+  const pools = Object.keys(c.plans[0]?.allocations ?? {});
+  lines.push(
+    table(
+      ['PLAN', 'PRICE', ...pools.map((p) => p.toUpperCase()), ...pools.map((p) => `$/${p}`), 'FITS'],
+      c.plans.map((p) => [
+        p.plan === c.recommended ? `${p.name} ←` : p.name,
+        dollars(p.priceCents),
+        ...pools.map((k) => (p.allocations[k] === null ? 'you set' : String(p.allocations[k] === 'unlimited' ? 'unlimited' : n(p.allocations[k] as number)))),
+        ...pools.map((k) => (p.costPerUnit[k] === null || p.costPerUnit[k] === undefined ? '—' : `$${p.costPerUnit[k]}`)),
+        p.fits === null ? 'if sized' : p.fits ? 'yes' : `no (short ${Object.entries(p.shortfall).map(([k, v]) => `${n(v)} ${k}`).join(', ')})`,
+      ]),
+    ),
+  );
+  lines.push('', c.recommended ? `Recommended: ${c.plans.find((p) => p.plan === c.recommended)!.name}` : 'No plan covers this need; the largest plan is short as shown.');
+  return lines.join('\n');
+}
+
+export function grantsText(list: HandlerOutput<'grants.list'>): string {
+  if (list.length === 0) return 'No grants.';
+  return table(
+    ['GRANT', 'POOL', 'SOURCE', 'CREDITS', 'REMAINING', 'GRANTED', 'EXPIRES', 'PRICE'],
+    list.map((g) => [g.grantId, g.pool, g.source, n(g.credits), n(g.remaining), g.grantedAt.slice(0, 16), g.expiresAt?.slice(0, 16) ?? 'never', g.priceCents === null ? '' : dollars(g.priceCents)]),
+  );
+}
+
+export function eventsText(r: HandlerOutput<'events.list'>): string {
+  if (r.events.length === 0) return 'No events.';
+  const t = table(
+    ['EVENT', 'AT', 'ACTION', 'QTY', 'CREDITS', 'STATUS', 'MEMBER', 'ATTRIBUTES'],
+    r.events.map((e) => [e.eventId, e.at.slice(0, 19), e.action, n(e.quantity), n(e.credits), e.voided ? `${e.status}, voided` : e.status, e.member ?? '', Object.entries(e.attrs).map(([k, v]) => `${k}=${v}`).join(' ')]),
+  );
+  return r.next === null ? t : `${t}\nMore: --before ${r.next}`;
+}
+
+export function refusalsText(list: HandlerOutput<'refusals.list'>): string {
+  if (list.length === 0) return 'No refusals: nothing has been stopped.';
+  return list.map((r) => `${r.at.slice(0, 19)}  ${r.action}  [${r.reason}] ${r.message}`).join('\n');
+}
+
+export function alertsText(list: HandlerOutput<'alerts.list'>): string {
+  if (list.length === 0) return 'No alerts.';
+  return list.map((a) => `${a.at.slice(0, 19)}  ${a.account}/${a.pool}  ${a.message}`).join('\n');
+}
+
+export function presetsText(list: HandlerOutput<'presets.list'>): string {
+  return table(
+    ['PRESET', 'NAME', 'RESET', 'POOLS', 'PLANS'],
+    list.map((p) => [p.id, p.name, p.reset, p.pools.join(', '), p.plans.map((x) => x.id).join(', ')]),
+  );
+}

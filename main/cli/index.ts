@@ -1,0 +1,417 @@
+/**
+ * `creditdeck`: the command line over the same API the app uses.
+ * Exit codes: 0 done · 2 invalid input, nothing written · 3 refused by a
+ * ledger rule (recorded as a refusal) · 1 anything else.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { call, type HandlerName, type HandlerOutput } from '../core/api/handlers.js';
+import { defaultDbPath, openLedger } from '../core/api/open.js';
+import type { Ctx } from '../core/ledger/context.js';
+import { systemClock, type Clock } from '../core/util/clock.js';
+import { InputError, RefusedError } from '../core/util/errors.js';
+import type { IdSource } from '../core/util/ids.js';
+import * as fmt from './format.js';
+
+export interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  env: NodeJS.ProcessEnv;
+  clock?: Clock;
+  ids?: IdSource;
+}
+
+const defaultIo: Io = {
+  out: (s) => process.stdout.write(s),
+  err: (s) => process.stderr.write(s),
+  env: process.env,
+};
+
+export const EXIT = { ok: 0, failure: 1, input: 2, refused: 3 } as const;
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+/** "k=v" pairs → object; refuses anything else with the option named. */
+function pairs(list: string[] | undefined, option: string): Record<string, string> | undefined {
+  if (!list || list.length === 0) return undefined;
+  const out: Record<string, string> = {};
+  for (const item of list) {
+    const i = item.indexOf('=');
+    if (i <= 0) throw new InputError(`${option} takes KEY=VALUE (got "${item.slice(0, 40)}")`, option);
+    const k = item.slice(0, i);
+    if (Object.hasOwn(out, k)) throw new InputError(`${option} ${k} given twice`, option);
+    out[k] = item.slice(i + 1);
+  }
+  return out;
+}
+
+const noneOr = (v: string | undefined): string | null | undefined => (v === undefined ? undefined : v === 'none' || v === 'off' ? null : v);
+
+export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
+  let ctx: Ctx | null = null;
+  let json = false;
+  const open = (): Ctx => {
+    if (!ctx) {
+      const g = program.opts<{ db?: string }>();
+      ctx = openLedger(g.db ?? defaultDbPath(io.env), { clock: io.clock ?? systemClock, ids: io.ids });
+    }
+    return ctx;
+  };
+  /** Run an API call and print it, as JSON or as text. */
+  const emit = <N extends HandlerName>(name: N, input: unknown, text: (r: HandlerOutput<N>) => string, needsDb = true) => {
+    const c = needsDb ? open() : (null as unknown as Ctx);
+    const result = call(c, name, input);
+    io.out(json ? JSON.stringify(result, null, 2) + '\n' : text(result) + '\n');
+  };
+  const now = () => (io.clock ?? systemClock).now();
+
+  const program = new Command('creditdeck');
+  program
+    .description('An exact ledger of usage credits for AI and creative services.')
+    .option('--db <path>', 'ledger file (default: $CREDITDECK_DB, else the desktop app\'s data folder)')
+    .option('--json', 'print one JSON document on stdout')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .showHelpAfterError('(run with --help for usage)')
+    .hook('preAction', () => {
+      json = program.opts<{ json?: boolean }>().json === true;
+    });
+
+  program
+    .command('presets')
+    .description('list the provider presets, or show one')
+    .argument('[id]', 'preset id')
+    .action((id?: string) => {
+      if (id) emit('presets.show', { id }, (p) => JSON.stringify(p, null, 2), false);
+      else emit('presets.list', {}, fmt.presetsText, false);
+    });
+
+  const account = program.command('account').description('add, list, show and change accounts');
+  account
+    .command('add')
+    .description('add an account from a preset or a custom provider file; prints its id')
+    .option('--preset <id>', 'flux, lux, flowly, fluxnote or fluximage')
+    .option('--provider-file <path>', 'a custom provider in the preset JSON schema')
+    .requiredOption('--plan <id>', 'plan id')
+    .option('--name <name>', 'display name (default: provider and plan)')
+    .option('--anchor <date>', 'billing anchor YYYY-MM-DD (default: today)')
+    .option('--tz <zone>', 'IANA time zone', 'UTC')
+    .option('--amount <pool=n>', 'monthly credits where the plan leaves it open (repeatable)', collect, [])
+    .option('--at <time>', 'when the account starts (default: now)')
+    .action((o) =>
+      emit('accounts.add', { preset: o.preset, providerFile: o.providerFile, plan: o.plan, name: o.name, anchor: o.anchor, tz: o.tz, amounts: pairs(o.amount, '--amount'), at: o.at }, (a) => a.id),
+    );
+  account.command('list').description('list accounts').action(() => emit('accounts.list', {}, fmt.accountsText));
+  account
+    .command('show')
+    .argument('<account>')
+    .description('plan, reset rule, rate card, members and limits')
+    .action((acc: string) => emit('accounts.show', { account: acc }, fmt.accountText));
+  account
+    .command('plan')
+    .argument('<account>')
+    .argument('<plan>')
+    .option('--at <time>', 'when the change takes effect (default: now)')
+    .option('--amount <pool=n>', 'monthly credits where the plan leaves it open', collect, [])
+    .description('change plan (see docs/ledger.md for the rule in the current period)')
+    .action((acc: string, plan: string, o) =>
+      emit('accounts.plan', { account: acc, plan, at: o.at, amounts: pairs(o.amount, '--amount') }, (r) =>
+        [`${r.account}: ${r.from} → ${r.to} at ${r.effectiveAt}`, ...r.granted.map((g) => `  granted ${g.credits} ${g.pool} credits now (the rest of this period)`)].join('\n'),
+      ),
+    );
+  account
+    .command('set')
+    .argument('<account>')
+    .option('--name <name>')
+    .option('--monthly-limit <credits>', 'monthly spending limit, or "none"')
+    .option('--low-balance <credits>', 'low-balance alert level, or "none"')
+    .option('--thresholds <list>', 'alert thresholds in %, e.g. 50,80,100')
+    .description('name, spending limit and alert levels')
+    .action((acc: string, o) =>
+      emit(
+        'accounts.set',
+        {
+          account: acc,
+          name: o.name,
+          monthlyLimit: noneOr(o.monthlyLimit),
+          lowBalance: noneOr(o.lowBalance),
+          thresholds: o.thresholds === undefined ? undefined : String(o.thresholds).split(',').map((x) => (/^\d+$/.test(x.trim()) ? Number(x) : NaN)),
+        },
+        (a) => `${a.id} updated`,
+      ),
+    );
+
+  const action = program.command('action').description('the rate card: what each action costs');
+  action.command('list').argument('<account>').action((acc: string) => emit('accounts.show', { account: acc }, fmt.accountText));
+  action
+    .command('set')
+    .argument('<account>')
+    .argument('<action>')
+    .option('--pool <pool>')
+    .option('--cost <credits>', 'credits per --per units')
+    .option('--per <n>', 'units the cost covers (e.g. 1000 tokens)')
+    .option('--unit <unit>', 'what the quantity counts')
+    .option('--label <text>')
+    .option('--free', 'the action costs nothing')
+    .option('--hourly-limit <n>', 'calls per hour, or "none"')
+    .option('--dedupe <group:attr>', 'one charge per attribute value per period across the group, or "none"')
+    .description('add or change an action')
+    .action((acc: string, act: string, o) =>
+      emit(
+        'actions.set',
+        { account: acc, action: act, pool: o.pool, cost: o.cost, per: o.per, unit: o.unit, label: o.label, free: o.free, hourlyLimit: noneOr(o.hourlyLimit), dedupe: noneOr(o.dedupe) },
+        (a) => `${a.id}: ${a.free ? 'free' : `${a.cost} ${a.pool} credits per ${a.per} ${a.unit}`}${a.hourlyLimit ? `, ${a.hourlyLimit}/hour` : ''}`,
+      ),
+    );
+
+  const member = program.command('member').description('team members sharing the pool');
+  member
+    .command('add')
+    .argument('<account>')
+    .argument('<member>')
+    .option('--name <name>')
+    .option('--monthly-limit <credits>', 'their monthly spending limit, or "none"')
+    .action((acc: string, m: string, o) => emit('members.add', { account: acc, member: m, name: o.name, monthlyLimit: noneOr(o.monthlyLimit) }, (r) => `${r.id} added`));
+  member.command('list').argument('<account>').action((acc: string) => emit('members.list', { account: acc }, (l) => l.map((m) => `${m.id}  ${m.name}${m.monthlyLimit === null ? '' : `  limit ${m.monthlyLimit}`}`).join('\n') || 'No members.'));
+
+  program
+    .command('limit')
+    .description('daily limit per attribute value, e.g. limit ACCOUNT server=eu-1 50 (server=* for each server); "none" removes it')
+    .argument('<account>')
+    .argument('<attr>', 'ATTR=VALUE or ATTR=*')
+    .argument('<credits>')
+    .action((acc: string, attr: string, credits: string) => {
+      const [k, v] = attr.includes('=') ? [attr.slice(0, attr.indexOf('=')), attr.slice(attr.indexOf('=') + 1)] : [attr, '*'];
+      emit('limits.daily', { account: acc, attr: k, value: v, limit: noneOr(credits) ?? null }, (l) => l.map((d) => `${d.attr}=${d.value}: ${d.limit} a day`).join('\n') || 'No daily limits.');
+    });
+
+  const useOptions = (c: Command) =>
+    c
+      .option('--at <time>', 'when it happened (default: now)')
+      .option('--key <key>', 'idempotency key: retrying with it never charges twice')
+      .option('--member <id>')
+      .option('--attr <k=v>', 'attribute for reports (flow, execution, server, model, image…); repeatable', collect, []);
+  useOptions(
+    program
+      .command('use')
+      .description('record usage of an action')
+      .argument('<account>')
+      .argument('<action>')
+      .argument('[quantity]', 'tokens, minutes, messages… (default 1)'),
+  )
+    .option('--byo-key', 'used your own API key: recorded, no credits used')
+    .option('--hold <id>', 'capture against a hold')
+    .action((acc: string, act: string, qty: string | undefined, o) =>
+      emit('usage.record', { account: acc, action: act, quantity: qty, at: o.at, key: o.key, member: o.member, attrs: pairs(o.attr, '--attr'), byoKey: o.byoKey, holdId: o.hold }, fmt.useText),
+    );
+
+  program
+    .command('grant')
+    .description('add credits: purchase, bonus, promo or manual')
+    .argument('<account>')
+    .argument('<pool>')
+    .argument('<amount>')
+    .addOption(new Option('--source <source>').choices(['purchase', 'bonus', 'promo', 'manual']).default('manual'))
+    .option('--expires <time>', 'expiry (default: never)')
+    .option('--price <cents>', 'price paid, in minor units')
+    .option('--at <time>')
+    .option('--key <key>', 'idempotency key')
+    .option('--note <text>')
+    .action((acc: string, pool: string, amount: string, o) =>
+      emit('grants.add', { account: acc, pool, amount, source: o.source, expires: o.expires, priceCents: o.price, at: o.at, key: o.key, note: o.note }, (g) =>
+        `${g.grantId}${g.status === 'duplicate' ? ' (duplicate, already granted)' : ''}: ${g.credits} ${g.pool} credits (${g.source})${g.expiresAt ? `, expires ${g.expiresAt}` : ', never expires'}${g.refundableUntil ? `, refundable until ${g.refundableUntil}` : ''}`,
+      ),
+    );
+  program
+    .command('grants')
+    .description('list grants with what is left of each')
+    .argument('<account>')
+    .option('--live', 'only grants with credits left')
+    .action((acc: string, o) => emit('grants.list', { account: acc, live: o.live }, fmt.grantsText));
+
+  program
+    .command('hold')
+    .description('reserve credits before a batch job')
+    .argument('<account>')
+    .argument('<pool>')
+    .argument('<amount>')
+    .option('--expires <time>', 'when the hold lapses (default: in 1 hour)')
+    .option('--at <time>')
+    .option('--key <key>')
+    .option('--note <text>')
+    .action((acc: string, pool: string, amount: string, o) =>
+      emit('holds.place', { account: acc, pool, amount, expires: o.expires, at: o.at, key: o.key, note: o.note }, (h) => `${h.holdId}: ${h.credits} ${h.pool} credits held until ${h.expiresAt}`),
+    );
+  useOptions(program.command('capture').description('record usage against a hold').argument('<hold>').argument('<action>').argument('[quantity]')).action(
+    (hold: string, act: string, qty: string | undefined, o) =>
+      emit('holds.capture', { hold, action: act, quantity: qty, at: o.at, key: o.key, member: o.member, attrs: pairs(o.attr, '--attr') }, fmt.useText),
+  );
+  program
+    .command('release')
+    .description('release what is left of a hold')
+    .argument('<hold>')
+    .option('--at <time>')
+    .action((hold: string, o) => emit('holds.release', { hold, at: o.at }, (h) => `${h.holdId}: ${h.status}; ${h.captured} captured`));
+  program
+    .command('holds')
+    .argument('<account>')
+    .action((acc: string) => emit('holds.list', { account: acc }, (l) => l.map((h) => `${h.holdId}  ${h.pool}  ${h.credits} held, ${h.outstanding} outstanding, ${h.status}, until ${h.expiresAt}`).join('\n') || 'No holds.'));
+
+  program
+    .command('void')
+    .description('void an event: its credits go back to the grants they came from')
+    .argument('<event>')
+    .option('--reason <text>')
+    .option('--at <time>')
+    .action((ev: string, o) =>
+      emit('events.void', { event: ev, reason: o.reason, at: o.at }, (r) =>
+        r.status === 'duplicate' ? `${r.eventId} was already voided at ${r.at}` : `${r.eventId} voided; ${r.returned.map((x) => `${x.credits} ${x.live ? 'returned to' : 'not returned (expired):'} ${x.grantId}`).join(', ') || 'nothing was charged'}`,
+      ),
+    );
+  program
+    .command('refund')
+    .description('refund the unused part of a purchased grant, inside the refund window')
+    .argument('<grant>')
+    .option('--at <time>')
+    .action((g: string, o) => emit('grants.refund', { grant: g, at: o.at }, (r) => `${r.refundId}: refunded ${r.credits} credits from ${r.grantId}${r.currency ? ` (${r.amountCents / 100} ${r.currency})` : ''}`));
+
+  program
+    .command('balance')
+    .description('remaining credits in every pool, now or --at any instant')
+    .argument('[account]', 'default: every account')
+    .option('--at <time>')
+    .action((acc: string | undefined, o) => {
+      if (acc) emit('balance.get', { account: acc, at: o.at }, (b) => fmt.balanceText(b, now()));
+      else emit('balance.all', { at: o.at }, (l) => l.map((b) => fmt.balanceText(b, now())).join('\n\n') || 'No accounts yet.');
+    });
+  program
+    .command('usage')
+    .description('usage report, grouped by day, week, month, action, member, pool, status or attr:NAME')
+    .argument('<account>')
+    .option('--from <time>', 'default: start of the current period')
+    .option('--to <time>', 'default: the next reset')
+    .option('--by <keys>', 'comma-separated groupings', 'day')
+    .option('--action <id>')
+    .option('--pool <id>')
+    .option('--member <id>')
+    .option('--where <k=v>', 'only events with this attribute value; repeatable', collect, [])
+    .action((acc: string, o) =>
+      emit('reports.usage', { account: acc, from: o.from, to: o.to, by: String(o.by).split(','), action: o.action, pool: o.pool, member: o.member, where: pairs(o.where, '--where') }, fmt.reportText),
+    );
+  program
+    .command('events')
+    .description('usage history, newest first')
+    .argument('<account>')
+    .option('--limit <n>', 'rows per page', '50')
+    .option('--before <seq>', 'next page')
+    .option('--action <id>')
+    .action((acc: string, o) =>
+      emit('events.list', { account: acc, limit: strictInt(o.limit, '--limit'), before: o.before === undefined ? undefined : strictInt(o.before, '--before'), action: o.action }, fmt.eventsText),
+    );
+  program
+    .command('forecast')
+    .description('burn rate, pace and run-out against the next reset')
+    .argument('<account>')
+    .option('--at <time>')
+    .action((acc: string, o) => emit('reports.forecast', { account: acc, at: o.at }, fmt.forecastText));
+  program
+    .command('refusals')
+    .description('why work was stopped: every refused event with its reason')
+    .argument('<account>')
+    .action((acc: string) => emit('refusals.list', { account: acc }, fmt.refusalsText));
+  program
+    .command('alerts')
+    .description('threshold and low-balance alerts')
+    .argument('[account]')
+    .action((acc?: string) => emit('alerts.list', { account: acc }, fmt.alertsText));
+
+  program
+    .command('calc')
+    .description('size a plan: finished videos × variations, images, members, buffer → recommended plan')
+    .argument('<preset>')
+    .option('--videos <n>', 'finished videos a month (per member)')
+    .option('--variations <x>', 'generations per finished video (the guide: 3–5 → 4)')
+    .option('--images <n>', 'images a month (per member)')
+    .option('--members <n>', 'people sharing the account', '1')
+    .option('--buffer <f>', 'growth buffer as a fraction (the guide: 0.2–0.3)', '0.2')
+    .option('--need <pool=n>', 'credits a month for a pool (per member); repeatable', collect, [])
+    .option('--use <action=qty>', 'monthly use of an action, e.g. ai:claude-sonnet=200x1500 (calls × tokens); repeatable', collect, [])
+    .option('--provider-file <path>', 'size a custom provider instead of a preset')
+    .action((preset: string, o) =>
+      emit(
+        'calc',
+        { preset, providerFile: o.providerFile, videos: o.videos, variations: o.variations, images: o.images, members: o.members, buffer: o.buffer, need: pairs(o.need, '--need'), use: pairs(o.use, '--use') },
+        fmt.calcText,
+        false,
+      ),
+    );
+
+  program
+    .command('import')
+    .description('import usage events from JSONL or CSV, all or nothing')
+    .argument('<file>')
+    .option('--account <id>', 'account for lines without an account column')
+    .addOption(new Option('--format <format>', 'default: from the file extension').choices(['jsonl', 'csv']))
+    .action((file: string, o) => {
+      const format = o.format ?? (file.toLowerCase().endsWith('.csv') ? 'csv' : file.toLowerCase().endsWith('.jsonl') || file.toLowerCase().endsWith('.ndjson') ? 'jsonl' : undefined);
+      if (!format) throw new InputError(`cannot tell the format of ${file}; name it .jsonl or .csv, or pass --format`, 'format');
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (e) {
+        throw new InputError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'file');
+      }
+      emit('import', { text, format, account: o.account }, (r) => `imported ${r.lines} lines: ${r.applied} applied, ${r.free} free, ${r.bypassed} bypassed, ${r.covered} covered, ${r.duplicate} duplicates; ${r.credits} credits`);
+    });
+  program
+    .command('check')
+    .description('verify the ledger: SQLite integrity and every invariant')
+    .action(() => {
+      emit('check', {}, (r) => (r.ok ? 'ok: integrity and invariants hold' : `PROBLEMS:\n${r.problems.join('\n')}\nintegrity: ${r.integrity}`));
+      const r = call(open(), 'check', {});
+      if (!r.ok) throw new Error('the ledger check found problems');
+    });
+  program
+    .command('where')
+    .description('print the ledger file this command would use')
+    .action(() => io.out(`${program.opts<{ db?: string }>().db ?? defaultDbPath(io.env)}\n`));
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return EXIT.ok;
+  } catch (e) {
+    return report(e, io, json || argv.includes('--json'));
+  } finally {
+    (ctx as Ctx | null)?.db.close();
+  }
+}
+
+function strictInt(v: string, field: string): number {
+  if (!/^\d{1,15}$/.test(v)) throw new InputError(`${field} must be a whole number`, field);
+  return Number(v);
+}
+
+function report(e: unknown, io: Io, json: boolean): number {
+  if (e instanceof CommanderError) {
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
+    if (json) io.out(JSON.stringify({ error: { code: 'invalid_input', message: e.message.replace(/^error: /, '') } }) + '\n');
+    return EXIT.input; // commander already printed the message and a hint
+  }
+  let code: number = EXIT.failure;
+  let body: Record<string, unknown>;
+  if (e instanceof RefusedError) {
+    code = EXIT.refused;
+    body = { code: 'refused', reason: e.reason, message: e.message, details: e.details };
+    io.err(`creditdeck: refused (${e.reason}): ${e.message}\n`);
+  } else if (e instanceof InputError) {
+    code = EXIT.input;
+    body = { code: 'invalid_input', message: e.message, field: e.field };
+    io.err(`creditdeck: ${e.message}\nNothing was written.\n`);
+  } else {
+    const msg = e instanceof Error ? e.message : String(e);
+    body = { code: 'error', message: msg };
+    io.err(`creditdeck: ${msg}\n`);
+  }
+  if (json) io.out(JSON.stringify({ error: body }) + '\n');
+  return code;
+}

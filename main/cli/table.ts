@@ -1,0 +1,20 @@
+/** Plain aligned text tables for the terminal. */
+export function table(head: string[], rows: (string | number)[][], align: ('l' | 'r')[] = []): string {
+  const cells = [head, ...rows.map((r) => r.map(String))];
+  const widths = head.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  return cells
+    .map((r) =>
+      r
+        .map((c, i) => (align[i] === 'r' ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+/** A small text bar: ██████░░░░ for a fraction 0..1. */
+export function bar(used: number, total: number, width = 20): string {
+  if (total <= 0) return ''.padEnd(width, '░');
+  const filled = Math.max(0, Math.min(width, Math.round((used / total) * width)));
+  return '█'.repeat(filled) + '░'.repeat(width - filled);
+}
