@@ -1,0 +1,161 @@
+import { describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { cli } from './harness.js';
+
+describe('creditdeck CLI', () => {
+  it('adds an account and prints its id, with --json as {id}', async () => {
+    const c = cli();
+    const r = await c.exec('account', 'add', '--preset', 'fluxnote', '--plan', 'rise', '--anchor', '2026-10-31');
+    expect(r.code).toBe(0);
+    expect(r.out.trim()).toBe('fluxnote-rise');
+    const j = await c.exec('--json', 'account', 'add', '--preset', 'lux', '--plan', 'free', '--name', 'Team Lux');
+    expect(j.code).toBe(0);
+    expect(j.json().id).toBe('team-lux');
+  });
+
+  it('records usage and reports the balance in the promised JSON shapes', async () => {
+    const c = cli('2026-11-15T12:00:00Z');
+    await c.exec('account', 'add', '--preset', 'fluxnote', '--plan', 'rise', '--anchor', '2026-10-31');
+    const u = await c.exec('--json', 'use', 'fluxnote-rise', 'image', '3', '--attr', 'project=launch');
+    expect(u.code).toBe(0);
+    const use = u.json();
+    expect(use.status).toBe('applied');
+    expect(use.eventId).toMatch(/^ev_/);
+    expect(use.debits).toEqual([expect.objectContaining({ pool: 'image', credits: 3 })]);
+
+    const b = (await c.exec('--json', 'balance', 'fluxnote-rise')).json();
+    expect(b.account).toBe('fluxnote-rise');
+    expect(b.plan).toBe('rise');
+    const image = b.pools.find((p: { pool: string }) => p.pool === 'image');
+    expect(image).toMatchObject({ unlimited: false, allocation: 1000, monthlyRemaining: 997, topupRemaining: 0, remaining: 997, usedThisPeriod: 3 });
+    // Anchor on the 31st: November's reset clamps to the 30th.
+    expect(image.periodStart).toBe('2026-10-31T00:00:00.000Z');
+    expect(image.nextReset).toBe('2026-11-30T00:00:00.000Z');
+  });
+
+  it('exit 3 for a refusal, recorded and listed with its reason', async () => {
+    const c = cli();
+    await c.exec('account', 'add', '--preset', 'fluxnote', '--plan', 'free');
+    expect((await c.exec('use', 'fluxnote-free', 'video')).code).toBe(0);
+    const r = await c.exec('--json', 'use', 'fluxnote-free', 'video');
+    expect(r.code).toBe(3);
+    expect(r.json().error).toMatchObject({ code: 'refused', reason: 'insufficient_credits' });
+    expect(r.err).toMatch(/cannot generate new videos/);
+    const list = (await c.exec('--json', 'refusals', 'fluxnote-free')).json();
+    expect(list).toHaveLength(1);
+    expect(list[0].reason).toBe('insufficient_credits');
+  });
+
+  it('a retried key is a duplicate and charges nothing', async () => {
+    const c = cli();
+    await c.exec('account', 'add', '--preset', 'lux', '--plan', 'free');
+    const a = (await c.exec('--json', 'use', 'lux-free', 'ai:claude-sonnet', '1500', '--key', 'exec-1')).json();
+    const b = (await c.exec('--json', 'use', 'lux-free', 'ai:claude-sonnet', '1500', '--key', 'exec-1')).json();
+    expect(a.credits).toBe(7.5);
+    expect(b).toMatchObject({ status: 'duplicate', eventId: a.eventId, credits: 7.5 });
+    const bal = (await c.exec('--json', 'balance', 'lux-free')).json();
+    expect(bal.pools[0].remaining).toBe(992.5);
+  });
+
+  const bad: [string, string[], RegExp][] = [
+    ['negative quantity', ['use', 'lux-free', 'email', '-3'], /negative/],
+    ['zero quantity', ['use', 'lux-free', 'email', '0'], /greater than zero/],
+    ['NaN quantity', ['use', 'lux-free', 'email', 'NaN'], /plain decimal/],
+    ['Infinity', ['use', 'lux-free', 'email', 'Infinity'], /plain decimal/],
+    ['1e308', ['use', 'lux-free', 'email', '1e308'], /plain decimal/],
+    ['huge quantity', ['use', 'lux-free', 'email', '99999999999999999999'], /too large/],
+    ['too many decimals', ['use', 'lux-free', 'email', '1.00001'], /3 decimal/],
+    ['unknown account', ['use', 'nope', 'email'], /account "nope" was not found/],
+    ['unknown action', ['use', 'lux-free', 'fax'], /unknown action "fax"/],
+    ['unknown pool', ['grant', 'lux-free', 'gold', '5'], /unknown pool "gold"/],
+    ['unknown plan', ['account', 'plan', 'lux-free', 'platinum'], /unknown plan "platinum"/],
+    ['unknown member', ['use', 'lux-free', 'email', '--member', 'zed'], /unknown member "zed"/],
+    ['impossible date', ['use', 'lux-free', 'email', '--at', '2026-02-30T00:00:00Z'], /not a real date/],
+    ['malformed date', ['use', 'lux-free', 'email', '--at', 'yesterday'], /ISO 8601/],
+    ['future date', ['use', 'lux-free', 'email', '--at', '2030-01-01T00:00:00Z'], /in the future/],
+    ['bad time zone', ['account', 'add', '--preset', 'lux', '--plan', 'free', '--tz', 'Mars/Base'], /not a valid IANA time zone/],
+    ['bad anchor', ['account', 'add', '--preset', 'lux', '--plan', 'free', '--anchor', '2026-13-01'], /not a real calendar date/],
+    ['missing amount', ['account', 'add', '--preset', 'flowly', '--plan', 'custom'], /--amount credits=N/],
+    ['bad attr', ['use', 'lux-free', 'email', '--attr', 'noequals'], /KEY=VALUE/],
+    ['control chars', ['use', 'lux-free', 'email', '--attr', 'flow=a\u0007b'], /control characters/],
+    ['oversized attr', ['use', 'lux-free', 'email', '--attr', `flow=${'x'.repeat(300)}`], /1–200 characters/],
+    ['SQL-looking id', ['use', "lux-free'; DROP TABLE events;--", 'email'], /was not found/],
+    ['unknown option', ['use', 'lux-free', 'email', '--bogus'], /unknown option/],
+    ['bad source', ['grant', 'lux-free', 'credits', '5', '--source', 'gift'], /invalid|Allowed choices/i],
+    ['unknown event', ['void', 'ev_missing'], /not found/],
+    ['bad --by', ['usage', 'lux-free', '--by', 'planet'], /not a grouping/],
+  ];
+
+  it.each(bad)('bad input (%s): exit 2, a clear message, and the ledger unchanged', async (_name, args, message) => {
+    const c = cli();
+    await c.exec('account', 'add', '--preset', 'lux', '--plan', 'free');
+    await c.exec('use', 'lux-free', 'email', '2');
+    const before = c.digest();
+    const r = await c.exec(...args);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
+    expect(c.digest()).toBe(before);
+  });
+
+  it('imports JSONL all or nothing, naming the bad line', async () => {
+    const c = cli();
+    await c.exec('account', 'add', '--preset', 'lux', '--plan', 'free');
+    const good = join(c.dir, 'good.jsonl');
+    writeFileSync(good, ['{"action":"email","key":"i1"}', '{"action":"sms","quantity":3,"key":"i2","attrs":{"flow":"welcome"}}'].join('\n'));
+    const r = await c.exec('--json', 'import', good, '--account', 'lux-free');
+    expect(r.code).toBe(0);
+    expect(r.json()).toMatchObject({ lines: 2, applied: 2, credits: 7 });
+    const again = (await c.exec('--json', 'import', good, '--account', 'lux-free')).json();
+    expect(again).toMatchObject({ duplicate: 2, credits: 0 });
+
+    const before = c.digest();
+    const broken = join(c.dir, 'broken.jsonl');
+    writeFileSync(broken, ['{"action":"email","key":"j1"}', '{"action":"email","quantity":"lots"}'].join('\n'));
+    const bad = await c.exec('import', broken, '--account', 'lux-free');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/line 2/);
+    expect(c.digest()).toBe(before);
+  });
+
+  it('imports CSV with attribute columns and reports by attribute', async () => {
+    const c = cli();
+    await c.exec('account', 'add', '--preset', 'lux', '--plan', 'free');
+    const csv = join(c.dir, 'u.csv');
+    writeFileSync(csv, 'action,quantity,at,attr.flow\nemail,1,2026-11-15T08:00:00Z,welcome\nsms,2,2026-11-15T09:00:00Z,welcome\nemail,1,2026-11-15T10:00:00Z,digest\n');
+    expect((await c.exec('import', csv, '--account', 'lux-free')).code).toBe(0);
+    const rep = (await c.exec('--json', 'usage', 'lux-free', '--by', 'attr:flow')).json();
+    expect(rep.rows).toEqual([
+      { keys: { 'attr:flow': 'digest' }, events: 1, quantity: 1, credits: 1 },
+      { keys: { 'attr:flow': 'welcome' }, events: 2, quantity: 3, credits: 5 },
+    ]);
+  });
+
+  it('calc recommends the plan the FluxNote guide walks to, with its arithmetic', async () => {
+    const c = cli();
+    const r = await c.exec('--json', 'calc', 'fluxnote', '--videos', '5', '--variations', '4');
+    expect(r.code).toBe(0);
+    const j = r.json();
+    expect(j.recommended).toBe('pro');
+    expect(j.needs).toEqual({ video: 24 });
+    const rise = j.plans.find((p: { plan: string }) => p.plan === 'rise');
+    expect(rise).toMatchObject({ priceCents: 799, fits: false });
+    expect(rise.costPerUnit.video).toBeCloseTo(0.38, 2);
+    expect(rise.costPerUnit.image).toBe(0.008);
+  });
+
+  it('runs as `creditdeck` from the built bundle, with the same exit codes', () => {
+    const c = cli();
+    const bin = join(process.cwd(), 'bin', 'creditdeck.mjs');
+    const env = { ...process.env, CREDITDECK_DB: c.db };
+    const add = spawnSync(process.execPath, [bin, '--json', 'account', 'add', '--preset', 'flux', '--plan', 'pulse'], { env, encoding: 'utf8' });
+    expect(add.status).toBe(0);
+    expect(JSON.parse(add.stdout).id).toBe('flux-pulse');
+    const buy = spawnSync(process.execPath, [bin, 'grant', 'flux-pulse', 'credits', '500', '--source', 'purchase', '--price', '500'], { env, encoding: 'utf8' });
+    expect(buy.status).toBe(3);
+    expect(buy.stderr).toMatch(/Pulse accounts cannot buy credit packs/);
+    const bad = spawnSync(process.execPath, [bin, 'use', 'flux-pulse', 'mcp-tool', 'abc'], { env, encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+  });
+});
