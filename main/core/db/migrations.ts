@@ -114,6 +114,7 @@ CREATE TABLE grants (
 CREATE UNIQUE INDEX grants_once_per_period ON grants(account_id, pool, source, period_start) WHERE source IN ('monthly','rollover');
 CREATE UNIQUE INDEX grants_by_key ON grants(account_id, key) WHERE key IS NOT NULL;
 CREATE INDEX grants_by_expiry ON grants(account_id, expires_at) WHERE expires_at IS NOT NULL;
+CREATE INDEX grants_by_pool ON grants(account_id, pool, period_start);
 
 CREATE TABLE events (
   seq INTEGER PRIMARY KEY,
@@ -134,8 +135,8 @@ CREATE TABLE events (
   recorded_at INTEGER NOT NULL
 ) STRICT;
 CREATE UNIQUE INDEX events_by_key ON events(account_id, key);
+-- Covers reports (day × action) and the hourly rate-limit window.
 CREATE INDEX events_by_time ON events(account_id, at, action, cost_mc, quantity_milli, status);
-CREATE INDEX events_by_action ON events(account_id, action, at);
 
 CREATE TABLE entries (
   id INTEGER PRIMARY KEY,
@@ -149,7 +150,6 @@ CREATE TABLE entries (
 ) STRICT;
 CREATE INDEX entries_by_grant ON entries(grant_id, at);
 CREATE INDEX entries_by_event ON entries(event_id) WHERE event_id IS NOT NULL;
-CREATE INDEX entries_by_time ON entries(account_id, pool, at);
 
 CREATE TABLE refusals (
   id INTEGER PRIMARY KEY,
@@ -269,16 +269,28 @@ CREATE TABLE hold_balances (
 ) STRICT;
 CREATE INDEX hold_balances_open ON hold_balances(account_id, pool) WHERE status = 'open';
 
+-- materialized_to: every reset, expiry and hold lapse up to here is booked.
+-- next_due: the earliest instant something is due to reset or expire, so most
+-- writes skip the expiry scans.
 CREATE TABLE account_state (
   account_id TEXT PRIMARY KEY REFERENCES accounts(id),
-  materialized_to INTEGER NOT NULL
+  materialized_to INTEGER NOT NULL,
+  next_due INTEGER NOT NULL
 ) STRICT;
+
+-- A counter bumped by triggers on every configuration change, so processes
+-- can cache accounts, rate cards and limits and still never read a stale one.
+CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT;
+INSERT INTO meta (key, value) VALUES ('config_version', 0);
+${['accounts', 'actions', 'members', 'daily_limits', 'plan_changes']
+  .flatMap((t) => ['INSERT', 'UPDATE', 'DELETE'].map((op) => `CREATE TRIGGER ${t}_${op.toLowerCase()}_config AFTER ${op} ON ${t} BEGIN UPDATE meta SET value = value + 1 WHERE key = 'config_version'; END;`))
+  .join('\n')}
 ${APPEND_ONLY.map(appendOnlyTriggers).join('\n')}
 `,
   },
 ];
 
-const FORBIDDEN = [/\bDROP\s+(TABLE|COLUMN|TRIGGER)\b/i, /\bDELETE\s+FROM\b/i, /\bRENAME\b/i, /\bUPDATE\s+(plan_changes|grants|events|entries|refusals|voids|holds|hold_moves|alerts|refunds)\b/i];
+const FORBIDDEN: RegExp[] = [/\bDROP\s+(TABLE|COLUMN|TRIGGER)\b/i, /\bDELETE\s+FROM\b/i, /\bRENAME\b/i, /\bUPDATE\s+(plan_changes|grants|events|entries|refusals|voids|holds|hold_moves|alerts|refunds)\b/i];
 
 /** The guard: a migration may add, never destroy. */
 export function checkMigrationSafety(m: Migration): string[] {

@@ -80,9 +80,12 @@ function toAccount(r: AccountRow): Account {
 
 export function getAccount(ctx: Ctx, id: string): Account {
   if (typeof id !== 'string' || id.length === 0) throw new InputError('an account id is required', 'account');
-  const row = ctx.stmt('SELECT * FROM accounts WHERE id = ?').get(id) as AccountRow | undefined;
-  if (!row) throw new NotFoundError('account', id, 'run `creditdeck account list` to see account ids');
-  return toAccount(row);
+  const acct = ctx.config(`account:${id}`, () => {
+    const row = ctx.stmt('SELECT * FROM accounts WHERE id = ?').get(id) as AccountRow | undefined;
+    return row ? toAccount(row) : null;
+  });
+  if (!acct) throw new NotFoundError('account', id, 'run `creditdeck account list` to see account ids');
+  return acct;
 }
 
 export function listAccounts(ctx: Ctx): Account[] {
@@ -204,7 +207,7 @@ export function createAccount(ctx: Ctx, input: NewAccount): Account {
     ctx
       .stmt('INSERT INTO plan_changes (account_id, plan, amounts_json, effective_at, recorded_at) VALUES (?, ?, ?, ?, ?)')
       .run(id, plan.id, JSON.stringify(amounts), 0, now);
-    ctx.stmt('INSERT INTO account_state (account_id, materialized_to) VALUES (?, ?)').run(id, first - 1);
+    ctx.stmt('INSERT INTO account_state (account_id, materialized_to, next_due) VALUES (?, ?, ?)').run(id, first - 1, first);
     return getAccount(ctx, id);
   });
 }
@@ -217,10 +220,15 @@ interface PlanRow {
 
 /** The plan in force at instant t. */
 export function planAt(ctx: Ctx, acct: Account, t: number): PlanState {
-  const row = ctx
-    .stmt('SELECT plan, amounts_json, effective_at FROM plan_changes WHERE account_id = ? AND effective_at <= ? ORDER BY effective_at DESC, id DESC LIMIT 1')
-    .get(acct.id, t) as PlanRow;
-  return { plan: getPlan(acct.provider, row.plan), amounts: JSON.parse(row.amounts_json) as Record<string, Allocation>, effectiveAt: row.effective_at };
+  const history = ctx.config(`plans:${acct.id}`, () =>
+    (ctx.stmt('SELECT plan, amounts_json, effective_at FROM plan_changes WHERE account_id = ? ORDER BY effective_at, id').all(acct.id) as PlanRow[]).map(
+      (row): PlanState => ({ plan: getPlan(acct.provider, row.plan), amounts: JSON.parse(row.amounts_json) as Record<string, Allocation>, effectiveAt: row.effective_at }),
+    ),
+  );
+  // The last change in force at t (the first is dated 0, so there always is one).
+  let found = history[0]!;
+  for (const h of history) if (h.effectiveAt <= t) found = h;
+  return found;
 }
 
 export function assertPool(acct: Account, pool: string): void {

@@ -138,10 +138,10 @@ function historical(ctx: Ctx, acct: Account, t: number): PoolBalanceMc[] {
     const rows = ctx
       .stmt(
         `SELECT g.source, g.expires_at, SUM(CASE e.kind WHEN 'grant' THEN e.amount_mc WHEN 'void' THEN e.amount_mc ELSE -e.amount_mc END) AS rem
-         FROM entries e JOIN grants g ON g.id = e.grant_id
-         WHERE e.account_id = ? AND e.pool = ? AND e.at <= ? GROUP BY e.grant_id`,
+         FROM grants g JOIN entries e ON e.grant_id = g.id AND e.at <= ?
+         WHERE g.account_id = ? AND g.pool = ? AND g.granted_at <= ? GROUP BY g.id`,
       )
-      .all(acct.id, pool.id, t) as { source: string; expires_at: number | null; rem: number }[];
+      .all(t, acct.id, pool.id, t) as { source: string; expires_at: number | null; rem: number }[];
     let monthly = 0;
     let topup = 0;
     for (const r of rows) {

@@ -54,6 +54,7 @@ export function insertGrant(ctx: Ctx, g: GrantInsert): string {
   ctx
     .stmt('INSERT INTO grant_balances (grant_id, account_id, pool, remaining_mc, used_mc, expired_mc, refunded_mc, voided_mc) VALUES (?, ?, ?, ?, 0, 0, 0, 0)')
     .run(id, g.accountId, g.pool, g.amountMc);
+  if (g.expiresAt !== null) noteDue(ctx, g.accountId, g.expiresAt);
   return id;
 }
 
@@ -80,13 +81,21 @@ export function postEntry(
     .run(sign * e.amountMc, e.amountMc, e.grantId);
 }
 
-export function bumpPeriodUsage(ctx: Ctx, accountId: string, pool: string, periodStart: number, deltaMc: number, deltaEvents: number): void {
-  ctx
+/** Move a period's usage summary; returns the new total. */
+export function bumpPeriodUsage(ctx: Ctx, accountId: string, pool: string, periodStart: number, deltaMc: number, deltaEvents: number): number {
+  const r = ctx
     .stmt(
       `INSERT INTO period_usage (account_id, pool, period_start, used_mc, events) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (account_id, pool, period_start) DO UPDATE SET used_mc = used_mc + excluded.used_mc, events = events + excluded.events`,
+       ON CONFLICT (account_id, pool, period_start) DO UPDATE SET used_mc = used_mc + excluded.used_mc, events = events + excluded.events
+       RETURNING used_mc`,
     )
-    .run(accountId, pool, periodStart, deltaMc, deltaEvents);
+    .get(accountId, pool, periodStart, deltaMc, deltaEvents) as { used_mc: number };
+  return r.used_mc;
+}
+
+/** Something new will expire at `at`: make sure the next write looks at it then. */
+export function noteDue(ctx: Ctx, accountId: string, at: number): void {
+  ctx.stmt('UPDATE account_state SET next_due = MIN(next_due, ?) WHERE account_id = ?').run(at, accountId);
 }
 
 export function bumpCounter(ctx: Ctx, accountId: string, scope: string, bucket: number, deltaMc: number): void {

@@ -6,6 +6,10 @@ import type { IdSource } from '../util/ids.js';
 /** What every ledger operation needs: the database, the time and an id source. */
 export class Ctx {
   private cache = new Map<string, Statement>();
+  private memo = new Map<string, unknown>();
+  private memoVersion = -1;
+  private runner: { immediate: (fn: () => unknown) => unknown } | null = null;
+
   constructor(
     readonly db: DB,
     readonly clock: Clock,
@@ -25,6 +29,23 @@ export class Ctx {
   /** Run fn in a write transaction that takes the lock up front (BEGIN IMMEDIATE). */
   write<T>(fn: () => T): T {
     if (this.db.inTransaction) return fn();
-    return this.db.transaction(fn).immediate();
+    this.runner ??= this.db.transaction((f: () => unknown) => f()) as unknown as { immediate: (fn: () => unknown) => unknown };
+    return this.runner.immediate(fn) as T;
+  }
+
+  /**
+   * Configuration (accounts, rate cards, limits, plans) cached until any
+   * process changes it: triggers bump meta.config_version on every change.
+   */
+  config<T>(key: string, load: () => T): T {
+    const v = (this.stmt(`SELECT value FROM meta WHERE key = 'config_version'`).get() as { value: number }).value;
+    if (v !== this.memoVersion) {
+      this.memo.clear();
+      this.memoVersion = v;
+    }
+    if (this.memo.has(key)) return this.memo.get(key) as T;
+    const value = load();
+    this.memo.set(key, value);
+    return value;
   }
 }

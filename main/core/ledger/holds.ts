@@ -8,7 +8,7 @@ import { InputError } from '../util/errors.js';
 import { formatMc, mcToCredits, parseCredits } from '../util/credits.js';
 import { iso } from '../util/period.js';
 import { assertPool, getAccount } from './accounts.js';
-import { heldAt, liveGrants } from './book.js';
+import { heldAt, liveGrants, noteDue } from './book.js';
 import type { Ctx } from './context.js';
 import { checkKey, checkWriteTime } from './guards.js';
 import { materialize } from './materialize.js';
@@ -102,6 +102,7 @@ export function placeHold(ctx: Ctx, input: HoldInput): HoldView {
     const id = ctx.ids.next('hold');
     ctx.stmt('INSERT INTO holds (id, account_id, pool, amount_mc, created_at, expires_at, key, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(id, acct.id, input.pool, amount, t, expiresAt, key, input.note ?? null);
     ctx.stmt(`INSERT INTO hold_balances (hold_id, account_id, pool, outstanding_mc, status, expires_at) VALUES (?, ?, ?, ?, 'open', ?)`).run(id, acct.id, input.pool, amount, expiresAt);
+    noteDue(ctx, acct.id, expiresAt);
     return { ok: id };
   });
   if ('refused' in out) throw new RefusedError(out.refused.message, 'hold', { refusalId: out.refused.refusalId, available: mcToCredits(Math.max(0, out.refused.available)) });

@@ -19,8 +19,14 @@ export function materializedTo(ctx: Ctx, accountId: string): number {
 }
 
 export function materialize(ctx: Ctx, acct: Account, t: number): void {
-  const m = materializedTo(ctx, acct.id);
+  const state = ctx.stmt('SELECT materialized_to, next_due FROM account_state WHERE account_id = ?').get(acct.id) as { materialized_to: number; next_due: number };
+  const m = state.materialized_to;
   if (t <= m) return;
+  if (t < state.next_due) {
+    // Nothing resets or expires before t: just move the horizon.
+    ctx.stmt('UPDATE account_state SET materialized_to = ? WHERE account_id = ?').run(t, acct.id);
+    return;
+  }
   for (const r of resetsBetween(acct.rule, m, t)) {
     const next = periodAt(acct.rule, r).end;
     const plan = planAt(ctx, acct, r);
@@ -55,7 +61,15 @@ export function materialize(ctx: Ctx, acct: Account, t: number): void {
   }
   expireGrants(ctx, acct.id, t);
   expireHolds(ctx, acct.id, t);
-  ctx.stmt('UPDATE account_state SET materialized_to = ? WHERE account_id = ?').run(t, acct.id);
+  const nextGrant = ctx
+    .stmt(
+      `SELECT MIN(g.expires_at) AS due FROM grants g JOIN grant_balances b ON b.grant_id = g.id
+       WHERE g.account_id = ? AND g.expires_at > ? AND b.remaining_mc > 0`,
+    )
+    .get(acct.id, t) as { due: number | null };
+  const nextHold = ctx.stmt(`SELECT MIN(expires_at) AS due FROM hold_balances WHERE account_id = ? AND status = 'open'`).get(acct.id) as { due: number | null };
+  const due = Math.min(periodAt(acct.rule, t).end, nextGrant.due ?? Infinity, nextHold.due ?? Infinity);
+  ctx.stmt('UPDATE account_state SET materialized_to = ?, next_due = ? WHERE account_id = ?').run(t, due, acct.id);
 }
 
 function expireGrants(ctx: Ctx, accountId: string, t: number): void {

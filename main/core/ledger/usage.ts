@@ -69,7 +69,7 @@ export interface ActionRow {
 
 export function getAction(ctx: Ctx, acct: Account, action: string): ActionRow {
   if (typeof action !== 'string' || !action) throw new InputError('an action is required', 'action');
-  const row = ctx.stmt('SELECT * FROM actions WHERE account_id = ? AND id = ?').get(acct.id, action) as ActionRow | undefined;
+  const row = ctx.config(`action:${acct.id}:${action}`, () => ctx.stmt('SELECT * FROM actions WHERE account_id = ? AND id = ?').get(acct.id, action) as ActionRow | undefined);
   if (!row) {
     const known = (ctx.stmt('SELECT id FROM actions WHERE account_id = ? ORDER BY id').all(acct.id) as { id: string }[]).map((r) => r.id);
     throw new InputError(
@@ -164,8 +164,8 @@ export function useInTx(ctx: Ctx, input: UseInput): Outcome {
   // Hourly rate limits apply per action even with credits left (Flux).
   if (action.hourly_limit !== null) {
     const recent = ctx
-      .stmt('SELECT at FROM events WHERE account_id = ? AND action = ? AND at > ? AND at <= ? ORDER BY at LIMIT ?')
-      .all(acct.id, action.id, t - 3_600_000, t, action.hourly_limit) as { at: number }[];
+      .stmt('SELECT at FROM events INDEXED BY events_by_time WHERE account_id = ? AND at > ? AND at <= ? AND action = ? ORDER BY at LIMIT ?')
+      .all(acct.id, t - 3_600_000, t, action.id, action.hourly_limit) as { at: number }[];
     if (recent.length >= action.hourly_limit) {
       const retryAt = recent[0]!.at + 3_600_000;
       return refuse('rate_limit', `${action.id} is limited to ${action.hourly_limit} calls per hour; the next call will pass at ${iso(retryAt)}`, {
@@ -285,8 +285,7 @@ export function useInTx(ctx: Ctx, input: UseInput): Outcome {
 
   const alerts: Alert[] = [];
   if (cost > 0) {
-    const usedBefore = (ctx.stmt('SELECT used_mc FROM period_usage WHERE account_id = ? AND pool = ? AND period_start = ?').get(acct.id, pool, period.start) as { used_mc: number } | undefined)?.used_mc ?? 0;
-    bumpPeriodUsage(ctx, acct.id, pool, period.start, cost, 1);
+    const usedBefore = bumpPeriodUsage(ctx, acct.id, pool, period.start, cost, 1) - cost;
     if (member !== null) bumpCounter(ctx, acct.id, `member:${member}`, period.start, cost);
     const daily = dailyLimitsFor(ctx, acct.id, attrs);
     if (daily.length) {
@@ -302,7 +301,8 @@ export function useInTx(ctx: Ctx, input: UseInput): Outcome {
       ctx.stmt('UPDATE hold_balances SET outstanding_mc = outstanding_mc - ? WHERE hold_id = ?').run(captured, holdId);
     }
     if (!unlimited) {
-      const allocation = monthlyGrantedFor(ctx, acct.id, pool, period.start);
+      // Fixed once the period is booked, except by a plan change (which bumps the config version).
+      const allocation = ctx.config(`alloc:${acct.id}:${pool}:${period.start}`, () => monthlyGrantedFor(ctx, acct.id, pool, period.start));
       alerts.push(...checkPoolAlerts(ctx, acct, pool, period.start, allocation, usedBefore, usedBefore + cost, remainingBefore, remainingBefore - cost, t));
     }
   }
@@ -342,7 +342,7 @@ interface DailyLimit {
 
 function dailyLimitsFor(ctx: Ctx, accountId: string, attrs: Record<string, string>): DailyLimit[] {
   if (Object.keys(attrs).length === 0) return [];
-  const rows = ctx.stmt('SELECT attr, value, limit_mc FROM daily_limits WHERE account_id = ?').all(accountId) as Omit<DailyLimit, 'scope'>[];
+  const rows = ctx.config(`daily:${accountId}`, () => ctx.stmt('SELECT attr, value, limit_mc FROM daily_limits WHERE account_id = ?').all(accountId) as Omit<DailyLimit, 'scope'>[]);
   const out: DailyLimit[] = [];
   for (const r of rows) {
     const v = attrs[r.attr];

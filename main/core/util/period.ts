@@ -38,8 +38,19 @@ function shift(year: number, month: number, by: number): [number, number] {
   return [Math.floor(idx / 12), (idx % 12) + 1];
 }
 
-/** The period containing instant t. */
+const lastPeriod = new Map<string, Period>();
+
+/** The period containing instant t (the last answer per rule is remembered: most calls ask about the same month). */
 export function periodAt(rule: ResetRule, t: number): Period {
+  const key = `${rule.day}|${rule.zone}`;
+  const hit = lastPeriod.get(key);
+  if (hit && t >= hit.start && t < hit.end) return hit;
+  const p = computePeriod(rule, t);
+  lastPeriod.set(key, p);
+  return p;
+}
+
+function computePeriod(rule: ResetRule, t: number): Period {
   const local = DateTime.fromMillis(t, { zone: rule.zone });
   let [y, m] = [local.year, local.month];
   let start = resetInstant(rule, y, m);
