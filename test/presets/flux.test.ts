@@ -145,4 +145,36 @@ describe('Flux Edge: a month, a pack and a reset', () => {
     l.run('actions.set', { account: pulse, action: 'mcp-tool', cost: 1 });
     l.refuse('usage.record', { account: pulse, action: 'mcp-tool' }, 'insufficient_credits');
   });
+
+  test('the monthly grant follows the UTC calendar whatever the account time zone', () => {
+    // 30 November 20:00 in Los Angeles is already 1 December 04:00 UTC: the new month's 200 are there.
+    const l = ledger('2026-11-30T12:00:00Z');
+    const edge = l.run('accounts.add', { preset: 'flux', plan: 'edge', tz: 'America/Los_Angeles' }).id;
+    l.run('actions.set', { account: edge, action: 'mcp-tool', cost: 50 });
+    l.run('usage.record', { account: edge, action: 'mcp-tool', quantity: 3 });
+    expect(l.pool(edge, 'credits').nextReset).toBe('2026-12-01T00:00:00.000Z');
+    l.at('2026-12-01T04:00:00Z');
+    const b = l.pool(edge, 'credits');
+    expect([b.periodStart, b.monthlyRemaining]).toEqual(['2026-12-01T00:00:00.000Z', 200]);
+    l.run('usage.record', { account: edge, action: 'mcp-tool' });
+    expect(expiries(l.ctx, edge)).toEqual([['monthly', 50, '2026-12-01T00:00:00.000Z']]);
+  });
+
+  test('a hold reserves credits for a fan-out before it runs', () => {
+    const l = ledger('2026-11-15T09:00:00Z');
+    const edge = l.run('accounts.add', { preset: 'flux', plan: 'edge' }).id;
+    l.run('actions.set', { account: edge, action: 'mcp-tool', cost: 4 });
+    // A 45-call batch at 4 credits = 180 of the 200, reserved up front.
+    const hold = l.run('holds.place', { account: edge, pool: 'credits', amount: 180 });
+    expect(l.pool(edge, 'credits').available).toBe(20);
+    // Other work can spend only the 20 not held: 6 calls (24) are refused, 5 (20) pass.
+    l.refuse('usage.record', { account: edge, action: 'mcp-tool', quantity: 6 }, 'insufficient_credits');
+    l.run('usage.record', { account: edge, action: 'mcp-tool', quantity: 5 });
+    // The batch itself draws on its hold.
+    const batch = l.run('usage.record', { account: edge, action: 'mcp-tool', quantity: 45, holdId: hold.holdId });
+    expect(batch.credits).toBe(180);
+    const b = l.pool(edge, 'credits');
+    expect([b.remaining, b.held, b.available]).toEqual([0, 0, 0]);
+  });
 });
+

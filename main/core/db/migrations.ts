@@ -116,9 +116,10 @@ CREATE UNIQUE INDEX grants_by_key ON grants(account_id, key) WHERE key IS NOT NU
 CREATE INDEX grants_by_expiry ON grants(account_id, expires_at) WHERE expires_at IS NOT NULL;
 CREATE INDEX grants_by_pool ON grants(account_id, pool, period_start);
 
+-- The event id is "ev_" + seq in base 36, so looking one up needs no extra index.
 CREATE TABLE events (
   seq INTEGER PRIMARY KEY,
-  id TEXT NOT NULL UNIQUE,
+  id TEXT NOT NULL,
   account_id TEXT NOT NULL REFERENCES accounts(id),
   key TEXT NOT NULL,
   fingerprint TEXT NOT NULL,
@@ -132,6 +133,8 @@ CREATE TABLE events (
   cost_mc INTEGER NOT NULL,
   hold_id TEXT,
   covered_by TEXT,
+  -- [[grant id, millicredits], …]: the same movements as its 'use' entries, kept on the event for voids and retries.
+  debits TEXT,
   recorded_at INTEGER NOT NULL
 ) STRICT;
 CREATE UNIQUE INDEX events_by_key ON events(account_id, key);
@@ -149,7 +152,6 @@ CREATE TABLE entries (
   event_id TEXT
 ) STRICT;
 CREATE INDEX entries_by_grant ON entries(grant_id, at);
-CREATE INDEX entries_by_event ON entries(event_id) WHERE event_id IS NOT NULL;
 
 CREATE TABLE refusals (
   id INTEGER PRIMARY KEY,
@@ -169,7 +171,7 @@ CREATE TABLE refusals (
 CREATE INDEX refusals_by_time ON refusals(account_id, at);
 
 CREATE TABLE voids (
-  event_id TEXT PRIMARY KEY REFERENCES events(id),
+  event_id TEXT PRIMARY KEY,
   account_id TEXT NOT NULL,
   at INTEGER NOT NULL,
   reason TEXT,

@@ -208,6 +208,7 @@ export function createAccount(ctx: Ctx, input: NewAccount): Account {
       .stmt('INSERT INTO plan_changes (account_id, plan, amounts_json, effective_at, recorded_at) VALUES (?, ?, ?, ?, ?)')
       .run(id, plan.id, JSON.stringify(amounts), 0, now);
     ctx.stmt('INSERT INTO account_state (account_id, materialized_to, next_due) VALUES (?, ?, ?)').run(id, first - 1, first);
+    ctx.configChanged();
     return getAccount(ctx, id);
   });
 }

@@ -90,6 +90,7 @@ export function setAction(ctx: Ctx, input: ActionInput): ActionView {
            unit = excluded.unit, free = excluded.free, dedupe_group = excluded.dedupe_group, dedupe_attr = excluded.dedupe_attr, hourly_limit = excluded.hourly_limit`,
       )
       .run(acct.id, input.action, label, pool, free ? 0 : cost, per, unit, free ? 1 : 0, group, attr, hourly, existing?.note ?? null);
+    ctx.configChanged();
   });
   return actionView(getAction(ctx, acct, input.action));
 }
@@ -113,6 +114,7 @@ export function addMember(ctx: Ctx, accountId: string, member: string, opts: { n
          ON CONFLICT (account_id, id) DO UPDATE SET name = excluded.name, monthly_limit_mc = excluded.monthly_limit_mc`,
       )
       .run(acct.id, member, name, limit, ctx.clock.now());
+    ctx.configChanged();
   });
   return { id: member, name, monthlyLimit: limit === null ? null : limit / 1000 };
 }
@@ -143,6 +145,7 @@ export function updateAccount(ctx: Ctx, accountId: string, s: AccountSettings): 
   if (thresholds.length > 10 || thresholds.some((x) => !Number.isInteger(x) || x < 1 || x > 100)) throw new InputError('--thresholds must be up to 10 whole percentages between 1 and 100, e.g. 50,80,100', 'thresholds');
   ctx.write(() => {
     ctx.stmt('UPDATE accounts SET name = ?, monthly_limit_mc = ?, low_balance_mc = ?, thresholds = ? WHERE id = ?').run(name, limit, low, JSON.stringify([...new Set(thresholds)].sort((a, b) => a - b)), acct.id);
+    ctx.configChanged();
   });
   return getAccount(ctx, acct.id);
 }
@@ -165,12 +168,14 @@ export function setDailyLimit(ctx: Ctx, accountId: string, attr: string, value: 
   ctx.write(() => {
     if (limitMc === null) {
       ctx.stmt('DELETE FROM daily_limits WHERE account_id = ? AND attr = ? AND value = ?').run(acct.id, attr, value);
+      ctx.configChanged();
       return;
     }
     ctx
       .stmt('INSERT INTO daily_limits (account_id, attr, value, limit_mc) VALUES (?, ?, ?, ?) ON CONFLICT (account_id, attr, value) DO UPDATE SET limit_mc = excluded.limit_mc')
       .run(acct.id, attr, value, limitMc);
     backfillDailyCounters(ctx, acct, attr);
+    ctx.configChanged();
   });
   return listDailyLimits(ctx, acct.id);
 }

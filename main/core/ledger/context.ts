@@ -8,6 +8,8 @@ export class Ctx {
   private cache = new Map<string, Statement>();
   private memo = new Map<string, unknown>();
   private memoVersion = -1;
+  /** The version read in the current write transaction: nobody else can change it until we commit. */
+  private txVersion: number | null = null;
   private runner: { immediate: (fn: () => unknown) => unknown } | null = null;
 
   constructor(
@@ -30,7 +32,12 @@ export class Ctx {
   write<T>(fn: () => T): T {
     if (this.db.inTransaction) return fn();
     this.runner ??= this.db.transaction((f: () => unknown) => f()) as unknown as { immediate: (fn: () => unknown) => unknown };
-    return this.runner.immediate(fn) as T;
+    this.txVersion = null;
+    try {
+      return this.runner.immediate(fn) as T;
+    } finally {
+      this.txVersion = null;
+    }
   }
 
   /**
@@ -38,7 +45,11 @@ export class Ctx {
    * process changes it: triggers bump meta.config_version on every change.
    */
   config<T>(key: string, load: () => T): T {
-    const v = (this.stmt(`SELECT value FROM meta WHERE key = 'config_version'`).get() as { value: number }).value;
+    let v = this.txVersion;
+    if (v === null) {
+      v = (this.stmt(`SELECT value FROM meta WHERE key = 'config_version'`).get() as { value: number }).value;
+      if (this.db.inTransaction) this.txVersion = v;
+    }
     if (v !== this.memoVersion) {
       this.memo.clear();
       this.memoVersion = v;
@@ -47,5 +58,12 @@ export class Ctx {
     const value = load();
     this.memo.set(key, value);
     return value;
+  }
+
+  /** Call after changing configuration inside a transaction: later reads in it must not see the old cache. */
+  configChanged(): void {
+    this.memo.clear();
+    this.memoVersion = -1;
+    this.txVersion = null;
   }
 }

@@ -41,15 +41,23 @@ export function checkInvariants(ctx: Ctx): string[] {
     }
   }
 
-  const events = ctx
-    .stmt(
-      `SELECT ev.id, ev.cost_mc, ev.grant_sum FROM (
-         SELECT e.id, e.cost_mc, (SELECT COALESCE(SUM(amount_mc), 0) FROM entries en WHERE en.event_id = e.id AND en.kind = 'use') AS grant_sum,
-                (SELECT COUNT(*) FROM entries en WHERE en.event_id = e.id AND en.kind = 'use') AS n
-         FROM events e) ev WHERE ev.n > 0 AND ev.grant_sum != ev.cost_mc`,
-    )
-    .all() as { id: string; cost_mc: number; grant_sum: number }[];
-  for (const e of events) problems.push(`event ${e.id}: debits ${e.grant_sum} ≠ cost ${e.cost_mc}`);
+  // Each event's use entries add up to its cost, and match the debits it carries.
+  const used = new Map<string, Map<string, number>>();
+  for (const r of ctx.stmt(`SELECT event_id, grant_id, SUM(amount_mc) AS mc FROM entries WHERE kind = 'use' GROUP BY event_id, grant_id`).all() as { event_id: string; grant_id: string; mc: number }[]) {
+    const m = used.get(r.event_id) ?? new Map<string, number>();
+    m.set(r.grant_id, r.mc);
+    used.set(r.event_id, m);
+  }
+  for (const e of ctx.stmt('SELECT id, cost_mc, debits FROM events').all() as { id: string; cost_mc: number; debits: string | null }[]) {
+    const carried = new Map<string, number>();
+    for (const [g, mc] of e.debits ? (JSON.parse(e.debits) as [string, number][]) : []) carried.set(g, (carried.get(g) ?? 0) + mc);
+    const posted = used.get(e.id) ?? new Map<string, number>();
+    used.delete(e.id);
+    const sum = [...posted.values()].reduce((a, b) => a + b, 0);
+    if (posted.size > 0 && sum !== e.cost_mc) problems.push(`event ${e.id}: debits ${sum} ≠ cost ${e.cost_mc}`);
+    if (JSON.stringify([...carried].sort()) !== JSON.stringify([...posted].sort())) problems.push(`event ${e.id}: carried debits differ from its entries`);
+  }
+  for (const id of used.keys()) problems.push(`entries name event ${id}, which does not exist`);
 
   const accounts = ctx.stmt('SELECT id FROM accounts').all() as { id: string }[];
   for (const { id } of accounts) {

@@ -13,18 +13,38 @@ import { planAt } from './accounts.js';
 import { insertGrant, postEntry } from './book.js';
 import type { Ctx } from './context.js';
 
-export function materializedTo(ctx: Ctx, accountId: string): number {
-  const r = ctx.stmt('SELECT materialized_to FROM account_state WHERE account_id = ?').get(accountId) as { materialized_to: number };
-  return r.materialized_to;
+interface State {
+  horizon: number;
+  nextDue: number;
 }
 
-export function materialize(ctx: Ctx, acct: Account, t: number): void {
-  const state = ctx.stmt('SELECT materialized_to, next_due FROM account_state WHERE account_id = ?').get(acct.id) as { materialized_to: number; next_due: number };
-  const m = state.materialized_to;
+/**
+ * The horizon: every reset, expiry and hold lapse up to it is booked and no
+ * entry is dated after it. Usage events do not move the stored mark (that
+ * would cost a page write per event); the latest event time covers them.
+ */
+function state(ctx: Ctx, accountId: string): State {
+  const r = ctx
+    .stmt('SELECT s.materialized_to AS m, s.next_due AS due, (SELECT MAX(at) FROM events WHERE account_id = s.account_id) AS last FROM account_state s WHERE s.account_id = ?')
+    .get(accountId) as { m: number; due: number; last: number | null };
+  return { horizon: r.last === null ? r.m : Math.max(r.m, r.last), nextDue: r.due };
+}
+
+export function materializedTo(ctx: Ctx, accountId: string): number {
+  return state(ctx, accountId).horizon;
+}
+
+/**
+ * `usage` is true for a usage event about to be inserted at t: its own row
+ * then marks the horizon. Every other write dated t stores the mark.
+ */
+export function materialize(ctx: Ctx, acct: Account, t: number, usage = false): void {
+  const s = state(ctx, acct.id);
+  const m = s.horizon;
   if (t <= m) return;
-  if (t < state.next_due) {
-    // Nothing resets or expires before t: just move the horizon.
-    ctx.stmt('UPDATE account_state SET materialized_to = ? WHERE account_id = ?').run(t, acct.id);
+  if (t < s.nextDue) {
+    // Nothing resets or expires before t.
+    if (!usage) ctx.stmt('UPDATE account_state SET materialized_to = ? WHERE account_id = ?').run(t, acct.id);
     return;
   }
   for (const r of resetsBetween(acct.rule, m, t)) {

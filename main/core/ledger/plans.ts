@@ -42,6 +42,7 @@ export function changePlan(ctx: Ctx, accountId: string, planId: string, opts: { 
       throw new InputError(`${acct.name} is already on ${plan.name}${Object.keys(opts.amounts ?? {}).length ? ' with those amounts' : ''}`, 'plan');
     }
     ctx.stmt('INSERT INTO plan_changes (account_id, plan, amounts_json, effective_at, recorded_at) VALUES (?, ?, ?, ?, ?)').run(acct.id, plan.id, JSON.stringify(amounts), t, ctx.clock.now());
+    ctx.configChanged();
     const period = periodAt(acct.rule, t);
     const granted: PlanChangeResult['granted'] = [];
     for (const pool of acct.provider.pools) {

@@ -80,6 +80,17 @@ export function getAction(ctx: Ctx, acct: Account, action: string): ActionRow {
   return row;
 }
 
+/** Event ids are "ev_" + the event's sequence number in base 36. */
+export function eventIdOf(seq: number): string {
+  return `ev_${seq.toString(36)}`;
+}
+
+/** The sequence number behind an event id, or null if it is not one. */
+export function seqOfEventId(id: string): number | null {
+  const m = /^ev_([0-9a-z]{1,11})$/.exec(id);
+  return m ? parseInt(m[1]!, 36) : null;
+}
+
 /** Cost of `quantityMilli` thousandths of a unit: ceil(q × cost / per), exact, never under-charged. */
 export function costOf(action: ActionRow, quantityMilli: number): number {
   if (action.free) return 0;
@@ -101,6 +112,7 @@ interface EventRow {
   status: Exclude<UseStatus, 'duplicate'>;
   cost_mc: number;
   covered_by: string | null;
+  debits: string | null;
 }
 
 interface Refusal {
@@ -131,7 +143,7 @@ export function useInTx(ctx: Ctx, input: UseInput): Outcome {
   const fp = fingerprint([input.action, quantityMilli, member, attrs, byo, input.at ?? null, holdId]);
   const key = input.key === undefined ? ctx.ids.next('key') : checkKey(input.key);
 
-  const prior = ctx.stmt('SELECT id, key, fingerprint, action, pool, at, status, cost_mc, covered_by FROM events WHERE account_id = ? AND key = ?').get(acct.id, key) as
+  const prior = ctx.stmt('SELECT id, key, fingerprint, action, pool, at, status, cost_mc, covered_by, debits FROM events WHERE account_id = ? AND key = ?').get(acct.id, key) as
     | EventRow
     | undefined;
   if (prior) {
@@ -145,7 +157,7 @@ export function useInTx(ctx: Ctx, input: UseInput): Outcome {
   const t = input.at ?? ctx.clock.now();
   checkWriteTime(ctx, acct, t);
   // Book resets up to the event's own time only: backfilled usage still lands in its open period.
-  materialize(ctx, acct, t);
+  materialize(ctx, acct, t, true);
 
   const pool = action.pool;
   const period = periodAt(acct.rule, t);
@@ -249,8 +261,10 @@ export function useInTx(ctx: Ctx, input: UseInput): Outcome {
     }
   }
 
-  const eventId = ctx.ids.next('ev');
+  const seq = (ctx.stmt('SELECT COALESCE(MAX(seq), 0) + 1 AS s FROM events').get() as { s: number }).s;
+  const eventId = eventIdOf(seq);
   const debits: Debit[] = [];
+  const moves: [string, number][] = [];
   let remainingBefore = 0;
   if (cost > 0 && !unlimited) {
     const grants = liveGrants(ctx, acct.id, pool, t);
@@ -260,7 +274,7 @@ export function useInTx(ctx: Ctx, input: UseInput): Outcome {
     if (cost > available) {
       return refuse(
         'insufficient_credits',
-        `not enough ${pool} credits on ${acct.name}: ${action.id} costs ${formatMc(cost)}, ${formatMc(Math.max(0, available))} available${held ? ` (${formatMc(held)} held)` : ''} — ${acct.provider.onEmpty}. Next reset ${iso(period.end)}`,
+        `not enough ${pool === 'credits' ? '' : pool + ' '}credits on ${acct.name}: ${action.id} costs ${formatMc(cost)}, ${formatMc(Math.max(0, available))} available${held ? ` (${formatMc(held)} held)` : ''} — ${acct.provider.onEmpty}. Next reset ${iso(period.end)}`,
         { cost: mcToCredits(cost), available: mcToCredits(Math.max(0, available)), held: mcToCredits(held), nextReset: iso(period.end) },
       );
     }
@@ -270,6 +284,7 @@ export function useInTx(ctx: Ctx, input: UseInput): Outcome {
       const take = Math.min(left, g.remaining_mc);
       postEntry(ctx, { accountId: acct.id, pool, grantId: g.id, kind: 'use', amountMc: take, at: t, eventId });
       debits.push({ pool, grantId: g.id, source: g.source, credits: mcToCredits(take) });
+      moves.push([g.id, take]);
       left -= take;
     }
   } else if (cost > 0) {
@@ -278,10 +293,28 @@ export function useInTx(ctx: Ctx, input: UseInput): Outcome {
 
   ctx
     .stmt(
-      `INSERT INTO events (id, account_id, key, fingerprint, action, pool, quantity_milli, at, member, attrs, status, cost_mc, hold_id, covered_by, recorded_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO events (seq, id, account_id, key, fingerprint, action, pool, quantity_milli, at, member, attrs, status, cost_mc, hold_id, covered_by, debits, recorded_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
-    .run(eventId, acct.id, key, fp, action.id, pool, quantityMilli, t, member, Object.keys(attrs).length ? JSON.stringify(attrs) : null, status, cost, holdId, coveredBy, now);
+    .run(
+      seq,
+      eventId,
+      acct.id,
+      key,
+      fp,
+      action.id,
+      pool,
+      quantityMilli,
+      t,
+      member,
+      Object.keys(attrs).length ? JSON.stringify(attrs) : null,
+      status,
+      cost,
+      holdId,
+      coveredBy,
+      moves.length ? JSON.stringify(moves) : null,
+      now,
+    );
 
   const alerts: Alert[] = [];
   if (cost > 0) {
@@ -353,11 +386,14 @@ function dailyLimitsFor(ctx: Ctx, accountId: string, attrs: Record<string, strin
 }
 
 function duplicateResult(ctx: Ctx, acct: Account, e: EventRow): UseResult {
-  const rows = ctx
-    .stmt(`SELECT en.grant_id, en.pool, en.amount_mc, g.source FROM entries en JOIN grants g ON g.id = en.grant_id WHERE en.event_id = ? AND en.kind = 'use' ORDER BY en.id`)
-    .all(e.id) as { grant_id: string; pool: string; amount_mc: number; source: string }[];
-  const debits: Debit[] = rows.map((r) => ({ pool: r.pool, grantId: r.grant_id, source: r.source, credits: mcToCredits(r.amount_mc) }));
-  if (rows.length === 0 && e.cost_mc > 0) debits.push({ pool: e.pool, grantId: '', source: 'unlimited', credits: mcToCredits(e.cost_mc) });
+  const moves = e.debits ? (JSON.parse(e.debits) as [string, number][]) : [];
+  const debits: Debit[] = moves.map(([grantId, mc]) => ({
+    pool: e.pool,
+    grantId,
+    source: (ctx.stmt('SELECT source FROM grants WHERE id = ?').get(grantId) as { source: string }).source,
+    credits: mcToCredits(mc),
+  }));
+  if (moves.length === 0 && e.cost_mc > 0) debits.push({ pool: e.pool, grantId: '', source: 'unlimited', credits: mcToCredits(e.cost_mc) });
   return {
     status: 'duplicate',
     originalStatus: e.status,

@@ -12,6 +12,7 @@ import { bumpCounter, bumpPeriodUsage, postEntry } from './book.js';
 import type { Ctx } from './context.js';
 import { checkWriteTime } from './guards.js';
 import { materialize } from './materialize.js';
+import { seqOfEventId } from './usage.js';
 
 export interface VoidResult {
   status: 'voided' | 'duplicate';
@@ -25,8 +26,9 @@ export function voidEvent(ctx: Ctx, eventId: string, opts: { at?: number; reason
   if (typeof eventId !== 'string' || !eventId) throw new InputError('an event id is required', 'event');
   if (opts.reason !== undefined && opts.reason.length > 500) throw new InputError('--reason must be at most 500 characters', 'reason');
   return ctx.write(() => {
-    const e = ctx.stmt('SELECT * FROM events WHERE id = ?').get(eventId) as
-      | { id: string; account_id: string; pool: string; at: number; cost_mc: number; member: string | null; attrs: string | null; status: string }
+    const seq = seqOfEventId(eventId);
+    const e = (seq === null ? undefined : ctx.stmt('SELECT * FROM events WHERE seq = ?').get(seq)) as
+      | { id: string; account_id: string; pool: string; at: number; cost_mc: number; member: string | null; attrs: string | null; status: string; debits: string | null }
       | undefined;
     if (!e) throw new InputError(`event "${eventId}" was not found; \`creditdeck usage ACCOUNT --events\` lists event ids`, 'event');
     const acct = getAccount(ctx, e.account_id);
@@ -36,9 +38,11 @@ export function voidEvent(ctx: Ctx, eventId: string, opts: { at?: number; reason
     if (t < e.at) throw new InputError(`a void cannot be dated before its event (${iso(e.at)})`, 'at');
     checkWriteTime(ctx, acct, t);
     materialize(ctx, acct, t);
-    const uses = ctx
-      .stmt(`SELECT en.grant_id, en.amount_mc, g.expires_at FROM entries en JOIN grants g ON g.id = en.grant_id WHERE en.event_id = ? AND en.kind = 'use' ORDER BY en.id`)
-      .all(eventId) as { grant_id: string; amount_mc: number; expires_at: number | null }[];
+    const uses = (e.debits ? (JSON.parse(e.debits) as [string, number][]) : []).map(([grantId, mc]) => ({
+      grant_id: grantId,
+      amount_mc: mc,
+      expires_at: (ctx.stmt('SELECT expires_at FROM grants WHERE id = ?').get(grantId) as { expires_at: number | null }).expires_at,
+    }));
     const returned: VoidResult['returned'] = [];
     for (const u of uses) {
       const live = u.expires_at === null || u.expires_at > t;

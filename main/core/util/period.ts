@@ -30,7 +30,18 @@ export function assertZone(zone: string, field = 'time zone'): string {
 export function resetInstant(rule: ResetRule, year: number, month: number): number {
   const firstOfMonth = DateTime.fromObject({ year, month, day: 1 }, { zone: rule.zone });
   const day = Math.min(rule.day, firstOfMonth.daysInMonth ?? 28);
-  return DateTime.fromObject({ year, month, day }, { zone: rule.zone }).toMillis();
+  const dt = DateTime.fromObject({ year, month, day }, { zone: rule.zone });
+  const ms = dt.toMillis();
+  // Fix: where the clocks go back across midnight (Havana, Azores…), local
+  // midnight happens twice and Luxon picks the second one, leaving the first
+  // hour of the reset day in the old period. The reset is the first midnight.
+  const before = DateTime.fromMillis(ms - 1, { zone: rule.zone }).offset;
+  if (before > dt.offset) {
+    const first = ms - (before - dt.offset) * 60_000;
+    const f = DateTime.fromMillis(first, { zone: rule.zone });
+    if (f.day === day && f.hour === 0 && f.minute === 0 && f.second === 0 && f.millisecond === 0) return first;
+  }
+  return ms;
 }
 
 function shift(year: number, month: number, by: number): [number, number] {
