@@ -27,6 +27,13 @@ describe('FluxNote: choosing a plan', () => {
     expect(calc({ preset: 'fluxnote', videos: 5, variations: 4, buffer: 0 }).recommended).toBe('rise');
   });
 
+  test('1–4 finished videos a month: Free (1 video) or Rise (21 videos) is sufficient', () => {
+    // The Free plan's pipeline test: 1 image, then 1 image-to-video — nothing over, no buffer.
+    expect(calc({ preset: 'fluxnote', videos: 1, images: 1, buffer: 0 }).recommended).toBe('free');
+    // 4 × 1.2 = 4.8 → 5: Rise.
+    expect(calc({ preset: 'fluxnote', videos: 4 })).toMatchObject({ needs: { video: 5 }, recommended: 'rise' });
+  });
+
   test('2–3 videos a week (8–12 a month), one generation each → Rise is the baseline', () => {
     // 8 × 1.2 = 9.6 → 10; 12 × 1.2 = 14.4 → 15: both over Free's 1, within Rise's 21.
     const low = calc({ preset: 'fluxnote', videos: 8, variations: 1 });
@@ -101,6 +108,21 @@ describe('Lux: estimating a month', () => {
       needs: { credits: 44160 },
       recommended: 'pro',
     });
+  });
+});
+
+describe('Fluximage: unlimited compressions', () => {
+  test('5,000 compressions and 500 AI images → Pro; no price is made up', () => {
+    const r = calc({ preset: 'fluximage', need: { compression: '5000', ai: '500' } });
+    expect(r.needs).toEqual({ compression: 6000, ai: 600 });
+    expect(r.plans.map((p) => [p.plan, p.fits])).toEqual([
+      ['free', false],
+      ['starter', false],
+      ['pro', true],
+      ['agency', true],
+    ]);
+    expect(r.recommended).toBe('pro');
+    for (const p of r.plans) expect(p.costPerUnit).toEqual({ compression: null, ai: null });
   });
 });
 

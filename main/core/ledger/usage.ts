@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { InputError, RefusedError, type RefusalReason } from '../util/errors.js';
-import { formatMc, mcToCredits, mulDivCeil, parseMilli } from '../util/credits.js';
+import { MAX_MC, formatMc, mcToCredits, mulDivCeil, parseMilli } from '../util/credits.js';
 import { iso, periodAt, startOfLocal } from '../util/period.js';
 import { getAccount, planAt, type Account } from './accounts.js';
 import { checkPoolAlerts, recordAlert, type Alert } from './alerts.js';
@@ -95,7 +95,12 @@ export function seqOfEventId(id: string): number | null {
 export function costOf(action: ActionRow, quantityMilli: number): number {
   if (action.free) return 0;
   if (action.cost_mc === null) throw new InputError(`action ${action.id} has no cost yet: the provider's docs do not give one. Set it with \`creditdeck action set ${action.account_id} ${action.id} --cost C\``, 'action');
-  return mulDivCeil(quantityMilli, action.cost_mc, action.per * 1000);
+  const cost = mulDivCeil(quantityMilli, action.cost_mc, action.per * 1000);
+  // Fix: quantity and cost are each capped at MAX_MC, but their product is not; an
+  // event costing more than MAX_MC is not a safe integer and crashed the insert
+  // (SqliteError on an unlimited pool). Refuse it as input instead.
+  if (cost > MAX_MC) throw new InputError(`quantity ${formatMc(quantityMilli)} of ${action.id} would cost more than ${formatMc(MAX_MC)} credits, the most one event can cost`, 'quantity');
+  return cost;
 }
 
 function fingerprint(parts: unknown[]): string {
@@ -176,10 +181,14 @@ export function useInTx(ctx: Ctx, input: UseInput): Outcome {
   // Hourly rate limits apply per action even with credits left (Flux).
   if (action.hourly_limit !== null) {
     const recent = ctx
-      .stmt('SELECT at FROM events INDEXED BY events_by_time WHERE account_id = ? AND at > ? AND at <= ? AND action = ? ORDER BY at LIMIT ?')
+      .stmt('SELECT at FROM events INDEXED BY events_by_time WHERE account_id = ? AND at > ? AND at <= ? AND action = ? ORDER BY at DESC LIMIT ?')
       .all(acct.id, t - 3_600_000, t, action.id, action.hourly_limit) as { at: number }[];
     if (recent.length >= action.hourly_limit) {
-      const retryAt = recent[0]!.at + 3_600_000;
+      // Fix: the next call passes once fewer than `limit` calls are left in its window,
+      // i.e. an hour after the limit-th most recent call. (Taking the oldest call in the
+      // window was wrong whenever it held more than `limit` calls, e.g. after the limit
+      // was lowered: a call at that retryAt was refused again.)
+      const retryAt = recent[action.hourly_limit - 1]!.at + 3_600_000;
       return refuse('rate_limit', `${action.id} is limited to ${action.hourly_limit} calls per hour; the next call will pass at ${iso(retryAt)}`, {
         limit: action.hourly_limit,
         retryAt: iso(retryAt),
