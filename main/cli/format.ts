@@ -9,6 +9,8 @@ const when = (isoText: string, now: number): string => {
   const d = isoText.replace('T', ' ').replace(/:00\.000Z$/, ' UTC').replace(/\.000Z$/, ' UTC');
   return t > now ? `${d} (in ${duration(t - now)})` : d;
 };
+/** $0.38 a video, $0.008 an image: two decimals, three below ten cents. */
+const perUnit = (d: number | null | undefined): string => (d === null || d === undefined ? '—' : d === 0 ? 'free' : `$${d.toFixed(d < 0.1 ? 3 : 2)}`);
 const dollars = (cents: number | null): string => (cents === null ? 'not stated' : `$${(cents / 100).toFixed(2)}`);
 
 export function balanceText(b: HandlerOutput<'balance.get'>, now: number): string {
@@ -25,7 +27,7 @@ export function balanceText(b: HandlerOutput<'balance.get'>, now: number): strin
       when(p.nextReset, now),
     ];
   });
-  return `${head}\n${table(['POOL', 'REMAINING', 'MONTHLY USED', 'MONTHLY', 'TOP-UP', 'USED', 'NEXT RESET'], rows)}`;
+  return `${head}\n${table(['POOL', 'REMAINING', '', 'MONTHLY LEFT', 'TOP-UP', 'USED', 'NEXT RESET'], rows)}`;
 }
 
 export function useText(r: HandlerOutput<'usage.record'>): string {
@@ -80,7 +82,7 @@ export function reportText(r: HandlerOutput<'reports.usage'>): string {
 
 export function forecastText(f: HandlerOutput<'reports.forecast'>): string {
   return f.pools
-    .map((p) => `${p.pool.padEnd(12)} ${p.line}${p.unlimited ? '' : `\n${''.padEnd(12)} burn ${n(p.burnPerDay)}/day · used ${n(p.used)} of ${n(p.allocation)} · even pace ${n(p.evenPaceUsed)}${p.runOutAt ? ` · runs out ${p.runOutAt.slice(0, 16).replace('T', ' ')} UTC` : ''}`}`)
+    .map((p) => `${p.pool.padEnd(12)} ${p.line}${p.unlimited ? '' : `\n${''.padEnd(12)} burn ${n(p.burnPerDay)}/day · used ${n(p.used)} of ${n(p.allocation)} (even pace: ${n(p.evenPaceUsed)})${p.runsOutBeforeReset && p.runOutAt ? ` · runs out ${p.runOutAt.slice(0, 16).replace('T', ' ')} UTC` : ''}`}`)
     .join('\n');
 }
 
@@ -94,7 +96,7 @@ export function calcText(c: HandlerOutput<'calc'>): string {
         p.plan === c.recommended ? `${p.name} ←` : p.name,
         dollars(p.priceCents),
         ...pools.map((k) => (p.allocations[k] === null ? 'you set' : String(p.allocations[k] === 'unlimited' ? 'unlimited' : n(p.allocations[k] as number)))),
-        ...pools.map((k) => (p.costPerUnit[k] === null || p.costPerUnit[k] === undefined ? '—' : `$${p.costPerUnit[k]}`)),
+        ...pools.map((k) => perUnit(p.costPerUnit[k])),
         p.fits === null ? 'if sized' : p.fits ? 'yes' : `no (short ${Object.entries(p.shortfall).map(([k, v]) => `${n(v)} ${k}`).join(', ')})`,
       ]),
     ),

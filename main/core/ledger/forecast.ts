@@ -38,6 +38,13 @@ export interface PoolForecast {
 
 const big = BigInt;
 
+/** Credits for reading, not for the ledger: one decimal under 100, whole above. */
+function approx(mc: number): string {
+  const credits = mc / 1000;
+  const text = Math.abs(credits) >= 100 ? Math.round(credits).toLocaleString('en-US') : (Math.round(credits * 10) / 10).toLocaleString('en-US');
+  return `${text} credit${text === '1' ? '' : 's'}`;
+}
+
 export function duration(ms: number): string {
   const m = Math.max(0, Math.round(ms / 60_000));
   const d = Math.floor(m / 1440);
@@ -83,11 +90,11 @@ export function forecast(ctx: Ctx, accountId: string, at?: number): { account: s
     const before = runOutAt !== null && runOutAt < b.nextReset;
     const spendToReset = elapsed > 0 ? Number((big(b.usedMc) * big(left)) / big(elapsed)) : 0;
     const forfeit = Math.max(0, b.monthlyMc - spendToReset);
-    let line = `${pace === 'on pace' ? 'on pace' : `${formatMc(Math.abs(delta))} ${pace}`}`;
+    let line = pace === 'on pace' ? 'on pace' : `${approx(Math.abs(delta))} ${pace}`;
     if (runOutAt === null) line += ` · nothing used yet · resets in ${duration(left)}`;
     else if (before) line += ` · runs out in ${duration(runOutAt - t)}, ${duration(b.nextReset - runOutAt)} before the reset`;
     else line += ` · lasts to the reset in ${duration(left)}`;
-    if (forfeit > 0) line += ` · ${formatMc(forfeit)} will expire unused`;
+    if (forfeit > 0) line += ` · ${approx(forfeit)} will expire unused`;
     return {
       ...base,
       unlimited: false,
