@@ -3,6 +3,9 @@ import type { HandlerOutput } from '../core/api/handlers.js';
 import { duration } from '../core/ledger/forecast.js';
 import { bar, table } from './table.js';
 
+/** "12 video credits", "1 credit" — without "credits credits" for pools named credits. */
+export const creditsOf = (amount: number, pool: string): string =>
+  `${amount.toLocaleString('en-US', { maximumFractionDigits: 3 })} ${pool === 'credits' ? '' : `${pool} `}credit${amount === 1 ? '' : 's'}`;
 const n = (x: number | null | undefined): string => (x === null || x === undefined ? '—' : x.toLocaleString('en-US', { maximumFractionDigits: 3 }));
 const when = (isoText: string, now: number): string => {
   const t = Date.parse(isoText);
@@ -32,7 +35,7 @@ export function balanceText(b: HandlerOutput<'balance.get'>, now: number): strin
 
 export function useText(r: HandlerOutput<'usage.record'>): string {
   const what: Record<string, string> = {
-    applied: `charged ${n(r.credits)} ${r.pool} credit${r.credits === 1 ? '' : 's'}`,
+    applied: `charged ${creditsOf(r.credits, r.pool)}`,
     free: 'free — no credits used',
     bypassed: 'bring-your-own-key — no credits used',
     covered: `already paid for by ${r.coveredBy ?? 'an earlier event'} — no credits used`,

@@ -116,7 +116,7 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
     .description('change plan (see docs/ledger.md for the rule in the current period)')
     .action((acc: string, plan: string, o) =>
       emit('accounts.plan', { account: acc, plan, at: o.at, amounts: pairs(o.amount, '--amount') }, (r) =>
-        [`${r.account}: ${r.from} → ${r.to} at ${r.effectiveAt}`, ...r.granted.map((g) => `  granted ${g.credits} ${g.pool} credits now (the rest of this period)`)].join('\n'),
+        [`${r.account}: ${r.from} → ${r.to} at ${r.effectiveAt}`, ...r.granted.map((g) => `  granted ${fmt.creditsOf(g.credits, g.pool)} now, for the rest of this period`)].join('\n'),
       ),
     );
   account
@@ -160,7 +160,7 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
       emit(
         'actions.set',
         { account: acc, action: act, pool: o.pool, cost: o.cost, per: o.per, unit: o.unit, label: o.label, free: o.free, hourlyLimit: noneOr(o.hourlyLimit), dedupe: noneOr(o.dedupe) },
-        (a) => `${a.id}: ${a.free ? 'free' : `${a.cost} ${a.pool} credits per ${a.per} ${a.unit}`}${a.hourlyLimit ? `, ${a.hourlyLimit}/hour` : ''}`,
+        (a) => `${a.id}: ${a.free ? 'free' : `${a.cost === null ? '(no cost set)' : fmt.creditsOf(a.cost, a.pool)} per ${a.per} ${a.unit}`}${a.hourlyLimit ? `, ${a.hourlyLimit}/hour` : ''}`,
       ),
     );
 
@@ -219,7 +219,7 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
     .option('--note <text>')
     .action((acc: string, pool: string, amount: string, o) =>
       emit('grants.add', { account: acc, pool, amount, source: o.source, expires: o.expires, priceCents: o.price, at: o.at, key: o.key, note: o.note }, (g) =>
-        `${g.grantId}${g.status === 'duplicate' ? ' (duplicate, already granted)' : ''}: ${g.credits} ${g.pool} credits (${g.source})${g.expiresAt ? `, expires ${g.expiresAt}` : ', never expires'}${g.refundableUntil ? `, refundable until ${g.refundableUntil}` : ''}`,
+        `${g.grantId}${g.status === 'duplicate' ? ' (duplicate, already granted)' : ''}: ${fmt.creditsOf(g.credits, g.pool)} (${g.source})${g.expiresAt ? `, expires ${g.expiresAt}` : ', never expires'}${g.refundableUntil ? `, refundable until ${g.refundableUntil}` : ''}`,
       ),
     );
   program
@@ -240,7 +240,7 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
     .option('--key <key>')
     .option('--note <text>')
     .action((acc: string, pool: string, amount: string, o) =>
-      emit('holds.place', { account: acc, pool, amount, expires: o.expires, at: o.at, key: o.key, note: o.note }, (h) => `${h.holdId}: ${h.credits} ${h.pool} credits held until ${h.expiresAt}`),
+      emit('holds.place', { account: acc, pool, amount, expires: o.expires, at: o.at, key: o.key, note: o.note }, (h) => `${h.holdId}: ${fmt.creditsOf(h.credits, h.pool)} held until ${h.expiresAt}`),
     );
   useOptions(program.command('capture').description('record usage against a hold').argument('<hold>').argument('<action>').argument('[quantity]')).action(
     (hold: string, act: string, qty: string | undefined, o) =>
