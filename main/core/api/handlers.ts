@@ -22,7 +22,7 @@ import { changePlan } from '../ledger/plans.js';
 import { listRefusals } from '../ledger/refusals.js';
 import { refundGrant } from '../ledger/refunds.js';
 import { listEvents, usageReport } from '../ledger/reports.js';
-import { recordUsage } from '../ledger/usage.js';
+import { recordUsage, seqOfEventId } from '../ledger/usage.js';
 import { voidEvent } from '../ledger/voids.js';
 import { listAlerts } from '../ledger/alerts.js';
 import { mcToCredits } from '../util/credits.js';
@@ -39,6 +39,18 @@ function at(value: string | undefined, zone: string, field = '--at'): number | u
 
 function zoneOf(ctx: Ctx, account: string): string {
   return getAccount(ctx, account).zone;
+}
+
+/** The zone of the account a grant, hold or event belongs to (UTC when it is unknown: the call fails later with a clear message). */
+function zoneOfRow(ctx: Ctx, table: 'grants' | 'holds', id: string): string {
+  const row = ctx.db.prepare(`SELECT account_id FROM ${table} WHERE id = ?`).get(id) as { account_id: string } | undefined;
+  return row ? zoneOf(ctx, row.account_id) : 'UTC';
+}
+
+function zoneOfEvent(ctx: Ctx, id: string): string {
+  const seq = seqOfEventId(id);
+  const row = seq === null ? undefined : (ctx.db.prepare('SELECT account_id FROM events WHERE seq = ?').get(seq) as { account_id: string } | undefined);
+  return row ? zoneOf(ctx, row.account_id) : 'UTC';
 }
 
 function accountView(ctx: Ctx, a: Account) {
@@ -181,7 +193,7 @@ export const handlers = {
     },
   ),
   'grants.list': def(z.object({ account: z.string(), live: z.boolean().optional() }), (ctx, i) => listGrants(ctx, i.account, i)),
-  'grants.refund': def(z.object({ grant: z.string(), at: when.optional() }), (ctx, i) => refundGrant(ctx, i.grant, { at: at(i.at, 'UTC') })),
+  'grants.refund': def(z.object({ grant: z.string(), at: when.optional() }), (ctx, i) => refundGrant(ctx, i.grant, { at: at(i.at, zoneOfRow(ctx, 'grants', i.grant)) })),
   'holds.place': def(
     z.object({ account: z.string(), pool: z.string(), amount: num, expires: when.optional(), at: when.optional(), key: z.string().max(200).optional(), note: z.string().max(500).optional() }),
     (ctx, i) => {
@@ -199,12 +211,12 @@ export const handlers = {
       member: z.string().max(64).optional(),
       attrs: z.record(z.string().max(64), z.string().max(1000)).optional(),
     }),
-    (ctx, i) => captureHold(ctx, i.hold, { ...i, at: at(i.at, 'UTC') }),
+    (ctx, i) => captureHold(ctx, i.hold, { ...i, at: at(i.at, zoneOfRow(ctx, 'holds', i.hold)) }),
   ),
-  'holds.release': def(z.object({ hold: z.string(), at: when.optional() }), (ctx, i) => releaseHold(ctx, i.hold, at(i.at, 'UTC'))),
+  'holds.release': def(z.object({ hold: z.string(), at: when.optional() }), (ctx, i) => releaseHold(ctx, i.hold, at(i.at, zoneOfRow(ctx, 'holds', i.hold)))),
   'holds.list': def(z.object({ account: z.string() }), (ctx, i) => listHolds(ctx, i.account)),
   'events.void': def(z.object({ event: z.string(), at: when.optional(), reason: z.string().max(500).optional() }), (ctx, i) =>
-    voidEvent(ctx, i.event, { at: at(i.at, 'UTC'), reason: i.reason }),
+    voidEvent(ctx, i.event, { at: at(i.at, zoneOfEvent(ctx, i.event)), reason: i.reason }),
   ),
   'events.list': def(
     z.object({ account: z.string(), before: z.number().int().optional(), limit: z.number().int().optional(), action: z.string().optional(), from: when.optional(), to: when.optional() }),
