@@ -11,7 +11,7 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
-import { periodAt, resetsBetween, type ResetRule } from '../../main/core/util/period.js';
+import { periodAt, resetsBetween, startOfLocal, type ResetRule } from '../../main/core/util/period.js';
 import { HOUR, DAY, entries, fresh, grants, iso, ms } from './helpers.js';
 
 const P = (rule: ResetRule, at: string) => {
@@ -203,6 +203,26 @@ describe('periods: property — periods tile time in every zone and land on the 
         expect(prev.toISODate()! < s.toISODate()!).toBe(true);
       }),
       { numRuns: 4000 },
+    );
+  });
+
+  test('a local day (daily-limit bucket) starts at the first instant of that local date', () => {
+    fc.assert(
+      fc.property(instant, fc.constantFrom(...zones), (t, zone) => {
+        const start = startOfLocal(t, zone, 'day');
+        expect(start).toBeLessThanOrEqual(t);
+        const local = (x: number) => DateTime.fromMillis(x, { zone }).toISODate()!;
+        expect(local(start)).toBe(local(t));
+        expect(local(start - 1) < local(t)).toBe(true);
+      }),
+      {
+        numRuns: 3000,
+        // The second pass through a repeated midnight: Havana 2026-11-01 00:30 −05:00, Azores 2026-10-25 00:30 −01:00.
+        examples: [
+          [ms('2026-11-01T05:30:00Z'), 'America/Havana'],
+          [ms('2026-10-25T01:30:00Z'), 'Atlantic/Azores'],
+        ],
+      },
     );
   });
 

@@ -49,7 +49,7 @@ function zoneOfRow(ctx: Ctx, table: 'grants' | 'holds', id: string): string {
 
 function zoneOfEvent(ctx: Ctx, id: string): string {
   const seq = seqOfEventId(id);
-  const row = seq === null ? undefined : (ctx.db.prepare('SELECT account_id FROM events WHERE seq = ?').get(seq) as { account_id: string } | undefined);
+  const row = seq === null ? undefined : (ctx.db.prepare('SELECT account_id FROM events WHERE seq = ? AND id = ?').get(seq, id) as { account_id: string } | undefined);
   return row ? zoneOf(ctx, row.account_id) : 'UTC';
 }
 

@@ -12,6 +12,14 @@ import { getAccount } from './accounts.js';
 import type { Ctx } from './context.js';
 
 export function checkInvariants(ctx: Ctx): string[] {
+  // Fix: read everything from one snapshot. Run statement by statement, another
+  // process's commit could land between two queries (say, entries read before an
+  // event and its entries were committed), and `check` reported problems that are
+  // not there. A deferred read transaction in WAL mode sees one consistent state.
+  return ctx.db.inTransaction ? check(ctx) : ctx.db.transaction(() => check(ctx))();
+}
+
+function check(ctx: Ctx): string[] {
   const problems: string[] = [];
   const grants = ctx
     .stmt(

@@ -34,7 +34,8 @@ export function changePlan(ctx: Ctx, accountId: string, planId: string, opts: { 
   const t = opts.at ?? ctx.clock.now();
   return ctx.write(() => {
     checkWriteTime(ctx, acct, t);
-    materialize(ctx, acct, t);
+    // Book everything before t under the old plan; a reset at exactly t belongs to the new one.
+    materialize(ctx, acct, t - 1);
     const before = planAt(ctx, acct, t);
     const later = ctx.stmt('SELECT 1 FROM plan_changes WHERE account_id = ? AND effective_at > ?').get(acct.id, t);
     if (later) throw new InputError(`a later plan change is already recorded for ${acct.name}; plan changes must be dated in order`, 'at');
@@ -43,12 +44,16 @@ export function changePlan(ctx: Ctx, accountId: string, planId: string, opts: { 
     }
     ctx.stmt('INSERT INTO plan_changes (account_id, plan, amounts_json, effective_at, recorded_at) VALUES (?, ?, ?, ?, ?)').run(acct.id, plan.id, JSON.stringify(amounts), t, ctx.clock.now());
     ctx.configChanged();
+    materialize(ctx, acct, t);
     const period = periodAt(acct.rule, t);
     const granted: PlanChangeResult['granted'] = [];
     for (const pool of acct.provider.pools) {
       const next = amounts[pool.id]!;
       if (next === 'unlimited') continue;
-      const already = before.amounts[pool.id] === 'unlimited' ? 0 : monthlyGrantedFor(ctx, acct.id, pool.id, period.start);
+      // At the reset instant the new period was just booked under the new plan. Mid-period,
+      // leaving unlimited starts the allocation afresh: what was granted before unlimited began was spent under other rules.
+      const atReset = period.start === t;
+      const already = !atReset && before.amounts[pool.id] === 'unlimited' ? 0 : monthlyGrantedFor(ctx, acct.id, pool.id, period.start);
       if (next > already) {
         insertGrant(ctx, {
           accountId: acct.id,

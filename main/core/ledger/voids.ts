@@ -8,7 +8,7 @@ import { InputError } from '../util/errors.js';
 import { mcToCredits } from '../util/credits.js';
 import { iso, periodAt, startOfLocal } from '../util/period.js';
 import { getAccount } from './accounts.js';
-import { bumpCounter, bumpPeriodUsage, postEntry } from './book.js';
+import { bumpCounter, bumpPeriodUsage, noteDue, postEntry } from './book.js';
 import type { Ctx } from './context.js';
 import { checkWriteTime } from './guards.js';
 import { materialize } from './materialize.js';
@@ -27,7 +27,10 @@ export function voidEvent(ctx: Ctx, eventId: string, opts: { at?: number; reason
   if (opts.reason !== undefined && opts.reason.length > 500) throw new InputError('--reason must be at most 500 characters', 'reason');
   return ctx.write(() => {
     const seq = seqOfEventId(eventId);
-    const e = (seq === null ? undefined : ctx.stmt('SELECT * FROM events WHERE seq = ?').get(seq)) as
+    // Fix: match the id exactly, not just its sequence number. "ev_01" parses to the same
+    // seq as "ev_1"; the void was then recorded under the alias, so the event could be
+    // voided twice (credits returned twice) and the voids row named no event.
+    const e = (seq === null ? undefined : ctx.stmt('SELECT * FROM events WHERE seq = ? AND id = ?').get(seq, eventId)) as
       | { id: string; account_id: string; pool: string; at: number; cost_mc: number; member: string | null; attrs: string | null; status: string; debits: string | null }
       | undefined;
     if (!e) throw new InputError(`event "${eventId}" was not found; \`creditdeck usage ACCOUNT --events\` lists event ids`, 'event');
@@ -48,6 +51,9 @@ export function voidEvent(ctx: Ctx, eventId: string, opts: { at?: number; reason
       const live = u.expires_at === null || u.expires_at > t;
       postEntry(ctx, { accountId: acct.id, pool: e.pool, grantId: u.grant_id, kind: 'void', amountMc: u.amount_mc, at: t, eventId });
       if (!live) postEntry(ctx, { accountId: acct.id, pool: e.pool, grantId: u.grant_id, kind: 'expire', amountMc: u.amount_mc, at: t, eventId });
+      // Fix: a grant emptied earlier was left out of next_due; now that it holds credits
+      // again its expiry must be booked on time (else it stayed live on paper, refundable).
+      else if (u.expires_at !== null) noteDue(ctx, acct.id, u.expires_at);
       returned.push({ grantId: u.grant_id, credits: mcToCredits(u.amount_mc), live });
     }
     if (e.cost_mc > 0) {

@@ -26,22 +26,28 @@ export function assertZone(zone: string, field = 'time zone'): string {
   return zone;
 }
 
+/**
+ * Fix: where the clocks go back across midnight (Havana, Azores…), a local
+ * midnight happens twice and Luxon picks the second one, leaving the first
+ * hour of that local day in the day (or period) before. A day starts at the
+ * first occurrence: given an instant, return the earlier instant showing the
+ * same local wall time, if there is one.
+ */
+function firstOccurrence(ms: number, zone: string): number {
+  const dt = DateTime.fromMillis(ms, { zone });
+  const before = DateTime.fromMillis(ms - 1, { zone }).offset;
+  if (before > dt.offset) {
+    const first = DateTime.fromMillis(ms - (before - dt.offset) * 60_000, { zone });
+    if (first.toFormat('yyyy-MM-dd HH:mm:ss.SSS') === dt.toFormat('yyyy-MM-dd HH:mm:ss.SSS')) return first.toMillis();
+  }
+  return ms;
+}
+
 /** Midnight, local to the zone, of day `day` (clamped) of the given month. */
 export function resetInstant(rule: ResetRule, year: number, month: number): number {
   const firstOfMonth = DateTime.fromObject({ year, month, day: 1 }, { zone: rule.zone });
   const day = Math.min(rule.day, firstOfMonth.daysInMonth ?? 28);
-  const dt = DateTime.fromObject({ year, month, day }, { zone: rule.zone });
-  const ms = dt.toMillis();
-  // Fix: where the clocks go back across midnight (Havana, Azores…), local
-  // midnight happens twice and Luxon picks the second one, leaving the first
-  // hour of the reset day in the old period. The reset is the first midnight.
-  const before = DateTime.fromMillis(ms - 1, { zone: rule.zone }).offset;
-  if (before > dt.offset) {
-    const first = ms - (before - dt.offset) * 60_000;
-    const f = DateTime.fromMillis(first, { zone: rule.zone });
-    if (f.day === day && f.hour === 0 && f.minute === 0 && f.second === 0 && f.millisecond === 0) return first;
-  }
-  return ms;
+  return firstOccurrence(DateTime.fromObject({ year, month, day }, { zone: rule.zone }).toMillis(), rule.zone);
 }
 
 function shift(year: number, month: number, by: number): [number, number] {
@@ -115,7 +121,7 @@ export const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** Local calendar day boundaries between two instants, for day buckets. */
 export function localDayStart(t: number, zone: string): number {
-  return DateTime.fromMillis(t, { zone }).startOf('day').toMillis();
+  return firstOccurrence(DateTime.fromMillis(t, { zone }).startOf('day').toMillis(), zone);
 }
 
 export function addLocal(t: number, zone: string, unit: 'day' | 'week' | 'month', n = 1): number {
@@ -124,7 +130,7 @@ export function addLocal(t: number, zone: string, unit: 'day' | 'week' | 'month'
 }
 
 export function startOfLocal(t: number, zone: string, unit: 'day' | 'week' | 'month'): number {
-  return DateTime.fromMillis(t, { zone }).startOf(unit).toMillis();
+  return firstOccurrence(DateTime.fromMillis(t, { zone }).startOf(unit).toMillis(), zone);
 }
 
 export function formatLocal(t: number, zone: string, fmt: string): string {
