@@ -252,6 +252,22 @@ CREATE TABLE spend_counters (
   PRIMARY KEY (account_id, scope, bucket)
 ) STRICT, WITHOUT ROWID;
 
+-- Usage per 15-minute bucket (UTC), net of voids: reports over whole periods
+-- read a few thousand rows instead of every event. Every zone's offset and
+-- DST change falls on a quarter hour, so local days are unions of buckets.
+CREATE TABLE usage_rollup (
+  account_id TEXT NOT NULL,
+  bucket INTEGER NOT NULL,
+  pool TEXT NOT NULL,
+  action TEXT NOT NULL,
+  member TEXT NOT NULL,
+  status TEXT NOT NULL,
+  events INTEGER NOT NULL,
+  quantity_milli INTEGER NOT NULL,
+  cost_mc INTEGER NOT NULL,
+  PRIMARY KEY (account_id, bucket, pool, action, member, status)
+) STRICT, WITHOUT ROWID;
+
 CREATE TABLE dedupe_marks (
   account_id TEXT NOT NULL,
   grp TEXT NOT NULL,

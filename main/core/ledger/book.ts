@@ -93,6 +93,23 @@ export function bumpPeriodUsage(ctx: Ctx, accountId: string, pool: string, perio
   return r.used_mc;
 }
 
+export const ROLLUP_MS = 15 * 60_000;
+
+/** Move the 15-minute usage rollup for one event (sign −1 for a void). */
+export function bumpRollup(
+  ctx: Ctx,
+  e: { accountId: string; at: number; pool: string; action: string; member: string | null; status: string; quantityMilli: number; costMc: number },
+  sign: 1 | -1,
+): void {
+  ctx
+    .stmt(
+      `INSERT INTO usage_rollup (account_id, bucket, pool, action, member, status, events, quantity_milli, cost_mc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (account_id, bucket, pool, action, member, status) DO UPDATE SET
+         events = events + excluded.events, quantity_milli = quantity_milli + excluded.quantity_milli, cost_mc = cost_mc + excluded.cost_mc`,
+    )
+    .run(e.accountId, e.at - (e.at % ROLLUP_MS), e.pool, e.action, e.member ?? '', e.status, sign, sign * e.quantityMilli, sign * e.costMc);
+}
+
 /** Something new will expire at `at`: make sure the next write looks at it then. */
 export function noteDue(ctx: Ctx, accountId: string, at: number): void {
   ctx.stmt('UPDATE account_state SET next_due = MIN(next_due, ?) WHERE account_id = ?').run(at, accountId);

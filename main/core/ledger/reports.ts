@@ -9,6 +9,7 @@ import { mcToCredits } from '../util/credits.js';
 import { DAY_MS, dayLabel, localMsSql, offsetSegments } from '../util/buckets.js';
 import { iso, periodAt } from '../util/period.js';
 import { getAccount } from './accounts.js';
+import { ROLLUP_MS } from './book.js';
 import type { Ctx } from './context.js';
 
 export type GroupKey = 'day' | 'week' | 'month' | 'action' | 'member' | 'pool' | 'status' | `attr:${string}`;
@@ -23,6 +24,8 @@ export interface ReportInput {
   member?: string;
   /** Filter on one attribute value, e.g. { server: 'eu-1' }. */
   where?: Record<string, string>;
+  /** Read the events themselves even where the rollup could answer (to check one against the other). */
+  fromEvents?: boolean;
 }
 
 export interface ReportRow {
@@ -65,36 +68,49 @@ export function usageReport(ctx: Ctx, input: ReportInput): Report {
   if (to <= from) throw new InputError(`--to must be after --from`, 'to');
   if (to - from > 5 * 366 * DAY_MS) throw new InputError('a report covers at most 5 years', 'to');
   const segs = offsetSegments(acct.zone, from, to);
-  const local = localMsSql('e.at', segs);
+  const attrFilters = Object.entries(input.where ?? {});
+  // The 15-minute rollup answers whole-bucket ranges grouped by time, action,
+  // member, pool or status; attributes need the events themselves.
+  const rollup = !input.fromEvents && keys.every((k) => !k.startsWith('attr:')) && attrFilters.length === 0 && from % ROLLUP_MS === 0 && to % ROLLUP_MS === 0;
+  const [alias, time] = rollup ? ['r', 'r.bucket'] : ['e', 'e.at'];
+  const local = localMsSql(time, segs);
   const exprs = keys.map((k) => {
     if (k === 'day') return `(${local} / ${DAY_MS})`;
     if (k === 'week') return `((${local} / ${DAY_MS} + 3) / 7)`;
     if (k === 'month') return `strftime('%Y-%m', ${local} / 1000, 'unixepoch')`;
-    if (k === 'member') return `COALESCE(e.member, '')`;
-    if (k === 'action' || k === 'pool' || k === 'status') return `e.${k}`;
+    if (k === 'member') return rollup ? 'r.member' : `COALESCE(e.member, '')`;
+    if (k === 'action' || k === 'pool' || k === 'status') return `${alias}.${k}`;
     return `COALESCE(json_extract(e.attrs, '$."${ATTR.exec(k)![1]}"'), '')`;
   });
-  const where = ['e.account_id = ?', 'e.at >= ?', 'e.at < ?'];
+  const where = [`${alias}.account_id = ?`, `${time} >= ?`, `${time} < ?`];
   const params: unknown[] = [acct.id, from, to];
   const filter = (sql: string, value: string | undefined) => {
     if (value === undefined || value === '') return;
     where.push(sql);
     params.push(value);
   };
-  filter('e.action = ?', input.action);
-  filter('e.pool = ?', input.pool);
-  filter('e.member = ?', input.member);
-  for (const [k, v] of Object.entries(input.where ?? {})) {
+  filter(`${alias}.action = ?`, input.action);
+  filter(`${alias}.pool = ?`, input.pool);
+  filter(`${alias}.member = ?`, input.member);
+  for (const [k, v] of attrFilters) {
     if (!/^[A-Za-z][A-Za-z0-9_.-]{0,39}$/.test(k)) throw new InputError(`attribute name "${k.slice(0, 40)}" is not valid`, 'where');
     where.push(`json_extract(e.attrs, '$."${k}"') = ?`);
     params.push(v);
   }
   const select = exprs.map((x, i) => `${x} AS k${i}`).join(', ');
   const group = exprs.length ? `GROUP BY ${exprs.map((_, i) => `k${i}`).join(', ')}` : '';
-  const base = `SELECT ${select}${select ? ',' : ''} COUNT(*) AS n, SUM(e.quantity_milli) AS q, SUM(e.cost_mc) AS c FROM events e`;
   // Built from validated keys and integer offsets only; values go through parameters.
-  const all = ctx.db.prepare(`${base} WHERE ${where.join(' AND ')} ${group}`).all(...params) as Record<string, number | string>[];
-  const voided = ctx.db.prepare(`${base} JOIN voids v ON v.event_id = e.id WHERE ${where.join(' AND ')} ${group}`).all(...params) as Record<string, number | string>[];
+  let all: Record<string, number | string>[];
+  let voided: Record<string, number | string>[] = [];
+  if (rollup) {
+    all = ctx.db
+      .prepare(`SELECT ${select}${select ? ',' : ''} SUM(r.events) AS n, SUM(r.quantity_milli) AS q, SUM(r.cost_mc) AS c FROM usage_rollup r WHERE ${where.join(' AND ')} ${group}`)
+      .all(...params) as Record<string, number | string>[];
+  } else {
+    const base = `SELECT ${select}${select ? ',' : ''} COUNT(*) AS n, SUM(e.quantity_milli) AS q, SUM(e.cost_mc) AS c FROM events e`;
+    all = ctx.db.prepare(`${base} WHERE ${where.join(' AND ')} ${group}`).all(...params) as Record<string, number | string>[];
+    voided = ctx.db.prepare(`${base} JOIN voids v ON v.event_id = e.id WHERE ${where.join(' AND ')} ${group}`).all(...params) as Record<string, number | string>[];
+  }
 
   const label = (k: GroupKey, v: number | string): string => {
     if (k === 'day') return dayLabel(Number(v));

@@ -9,7 +9,7 @@ import { MAX_MC, formatMc, mcToCredits, mulDivCeil, parseMilli } from '../util/c
 import { iso, periodAt, startOfLocal } from '../util/period.js';
 import { getAccount, planAt, type Account } from './accounts.js';
 import { checkPoolAlerts, recordAlert, type Alert } from './alerts.js';
-import { bumpCounter, bumpPeriodUsage, counter, heldAt, liveGrants, postEntry } from './book.js';
+import { bumpCounter, bumpPeriodUsage, bumpRollup, counter, heldAt, liveGrants, postEntry } from './book.js';
 import type { Ctx } from './context.js';
 import { checkAttrs, checkKey, checkMember, checkWriteTime } from './guards.js';
 import { materialize } from './materialize.js';
@@ -325,6 +325,7 @@ export function useInTx(ctx: Ctx, input: UseInput): Outcome {
       now,
     );
 
+  bumpRollup(ctx, { accountId: acct.id, at: t, pool, action: action.id, member, status, quantityMilli, costMc: cost }, 1);
   const alerts: Alert[] = [];
   if (cost > 0) {
     const usedBefore = bumpPeriodUsage(ctx, acct.id, pool, period.start, cost, 1) - cost;

@@ -8,7 +8,7 @@ import { InputError } from '../util/errors.js';
 import { mcToCredits } from '../util/credits.js';
 import { iso, periodAt, startOfLocal } from '../util/period.js';
 import { getAccount } from './accounts.js';
-import { bumpCounter, bumpPeriodUsage, noteDue, postEntry } from './book.js';
+import { bumpCounter, bumpPeriodUsage, bumpRollup, noteDue, postEntry } from './book.js';
 import type { Ctx } from './context.js';
 import { checkWriteTime } from './guards.js';
 import { materialize } from './materialize.js';
@@ -31,7 +31,7 @@ export function voidEvent(ctx: Ctx, eventId: string, opts: { at?: number; reason
     // seq as "ev_1"; the void was then recorded under the alias, so the event could be
     // voided twice (credits returned twice) and the voids row named no event.
     const e = (seq === null ? undefined : ctx.stmt('SELECT * FROM events WHERE seq = ? AND id = ?').get(seq, eventId)) as
-      | { id: string; account_id: string; pool: string; at: number; cost_mc: number; member: string | null; attrs: string | null; status: string; debits: string | null }
+      | { id: string; account_id: string; pool: string; action: string; at: number; quantity_milli: number; cost_mc: number; member: string | null; attrs: string | null; status: string; debits: string | null }
       | undefined;
     if (!e) throw new InputError(`event "${eventId}" was not found; \`creditdeck usage ACCOUNT --events\` lists event ids`, 'event');
     const acct = getAccount(ctx, e.account_id);
@@ -70,6 +70,7 @@ export function voidEvent(ctx: Ctx, eventId: string, opts: { at?: number; reason
       // The subject may be charged again by its next AI action.
       ctx.stmt('DELETE FROM dedupe_marks WHERE account_id = ? AND event_id = ?').run(acct.id, eventId);
     }
+    bumpRollup(ctx, { accountId: acct.id, at: e.at, pool: e.pool, action: e.action, member: e.member, status: e.status, quantityMilli: e.quantity_milli, costMc: e.cost_mc }, -1);
     ctx.stmt('INSERT INTO voids (event_id, account_id, at, reason, recorded_at) VALUES (?, ?, ?, ?, ?)').run(eventId, acct.id, t, opts.reason ?? null, ctx.clock.now());
     return { status: 'voided' as const, eventId, account: acct.id, at: iso(t), returned };
   });
