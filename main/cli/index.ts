@@ -12,6 +12,8 @@ import { systemClock, type Clock } from '../core/util/clock.js';
 import { InputError, RefusedError } from '../core/util/errors.js';
 import type { IdSource } from '../core/util/ids.js';
 import * as fmt from './format.js';
+import { restoreBackup, restoreExport } from '../core/ledger/backup.js';
+import { DEFAULT_PORT, serve } from '../web/serve.js';
 
 export interface Io {
   out: (s: string) => void;
@@ -370,6 +372,37 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
       emit('check', {}, (r) => (r.ok ? 'ok: integrity and invariants hold' : `PROBLEMS:\n${r.problems.join('\n')}\nintegrity: ${r.integrity}`));
       const r = call(open(), 'check', {});
       if (!r.ok) throw new Error('the ledger check found problems');
+    });
+  program
+    .command('serve')
+    .description('serve the app to a browser on this machine, printing its URL, until stopped (Ctrl-C)')
+    .option('--host <host>', 'address to listen on; anything but 127.0.0.1 opens the ledger to the network', '127.0.0.1')
+    .option('--port <port>', 'port (0: any free one)', String(DEFAULT_PORT))
+    .action((o) => serve(open(), o, io));
+  program
+    .command('backup')
+    .description('copy the ledger to a new file while it stays in use (default: backups/ beside the ledger)')
+    .argument('[file]')
+    .action((file?: string) => emit('data.backup', { path: file }, (r) => `backed up to ${r.path} (${Math.round(r.bytes / 1024)} KiB)`));
+  program
+    .command('export')
+    .description('write every row of the ledger as JSON Lines (reload it with restore)')
+    .argument('<file>')
+    .action((file: string) => emit('data.export', { path: file }, (r) => `exported ${r.rows} rows from ${r.tables} tables to ${r.path}`));
+  program
+    .command('restore')
+    .description('restore a backup (.sqlite: replaces the ledger, keeping the old file beside it — close the app first) or an export (.jsonl: into an empty ledger)')
+    .argument('<file>')
+    .action((file: string) => {
+      const target = program.opts<{ db?: string }>().db ?? defaultDbPath(io.env);
+      const clock = io.clock ?? systemClock;
+      if (/\.(jsonl|ndjson)$/i.test(file)) {
+        const r = restoreExport(open(), file);
+        io.out(json ? JSON.stringify({ target, ...r }) + '\n' : `restored ${r.rows} rows (${r.accounts} accounts) into ${target}\n`);
+      } else {
+        const r = restoreBackup(file, target, clock);
+        io.out(json ? JSON.stringify(r) + '\n' : `restored ${file} (${r.accounts} accounts, ${r.events} events) to ${target}${r.keptAs ? `; the previous ledger is kept as ${r.keptAs}` : ''}\n`);
+      }
     });
   program
     .command('where')

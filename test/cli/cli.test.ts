@@ -145,6 +145,25 @@ describe('creditdeck CLI', () => {
     expect(rise.costPerUnit.image).toBe(0.008);
   });
 
+  it('exports, backs up and restores from the command line', async () => {
+    const c = cli();
+    await c.exec('account', 'add', '--preset', 'lux', '--plan', 'free');
+    await c.exec('use', 'lux-free', 'sms', '3');
+    const exp = await c.exec('export', join(c.dir, 'x.jsonl'));
+    expect(exp.code).toBe(0);
+    const copy = join(c.dir, 'copy.sqlite');
+    const r = await c.exec('--db', copy, 'restore', join(c.dir, 'x.jsonl'));
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/restored \d+ rows \(1 accounts\)/);
+    const bal = (await c.exec('--db', copy, '--json', 'balance', 'lux-free')).json();
+    expect(bal.pools[0].remaining).toBe(994);
+    // Restoring an export over a ledger that has accounts is refused, exit 2.
+    expect((await c.exec('--db', copy, 'restore', join(c.dir, 'x.jsonl'))).code).toBe(2);
+    const b = await c.exec('--json', 'backup', join(c.dir, 'b.sqlite'));
+    expect(b.code).toBe(0);
+    expect(b.json().bytes).toBeGreaterThan(0);
+  });
+
   it('runs as `creditdeck` from the built bundle, with the same exit codes', () => {
     const c = cli();
     const bin = join(process.cwd(), 'bin', 'creditdeck.mjs');

@@ -4,7 +4,9 @@
  * handler up by name, validates the input at the boundary, and calls it.
  */
 import { z } from 'zod';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { backupTo, exportTo } from '../ledger/backup.js';
 import { InputError } from '../util/errors.js';
 import { parseInstant } from '../util/period.js';
 import { getPreset, parseProvider, presets } from '../presets/index.js';
@@ -266,6 +268,20 @@ export const handlers = {
     },
   ),
   import: def(z.object({ text: z.string(), format: z.enum(['jsonl', 'csv']), account: z.string().optional() }), (ctx, i) => importEvents(ctx, i.text, i)),
+  'data.backup': def(z.object({ path: z.string().max(4096).optional() }), (ctx, i) => {
+    const path = i.path ?? join(backupDir(ctx), `creditdeck-${iso(ctx.clock.now()).replace(/[:.]/g, '-')}.sqlite`);
+    mkdirSync(dirname(path), { recursive: true });
+    return backupTo(ctx, path);
+  }),
+  'data.backups': def(z.object({}), (ctx) => {
+    const dir = backupDir(ctx);
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir)
+      .filter((f) => f.endsWith('.sqlite'))
+      .map((f) => ({ file: f, path: join(dir, f), bytes: statSync(join(dir, f)).size, at: iso(statSync(join(dir, f)).mtimeMs) }))
+      .sort((a, b) => (a.file < b.file ? 1 : -1));
+  }),
+  'data.export': def(z.object({ path: z.string().max(4096) }), (ctx, i) => exportTo(ctx, i.path)),
   check: def(z.object({}), (ctx) => {
     const problems = checkInvariants(ctx);
     const integrity = ctx.db.pragma('integrity_check', { simple: true }) as string;
@@ -277,6 +293,13 @@ export type Handlers = typeof handlers;
 export type HandlerName = keyof Handlers;
 export type HandlerInput<N extends HandlerName> = z.input<Handlers[N]['input']>;
 export type HandlerOutput<N extends HandlerName> = ReturnType<Handlers[N]['run']>;
+
+/** Backups go in a folder beside the ledger file. */
+function backupDir(ctx: Ctx): string {
+  const name = ctx.db.name;
+  if (!name || name === ':memory:') throw new InputError('an in-memory ledger has no folder for backups; give a path', 'path');
+  return join(dirname(name), 'backups');
+}
 
 function readJson(path: string): unknown {
   let text: string;

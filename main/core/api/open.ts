@@ -22,6 +22,7 @@ export function defaultDbPath(env: NodeJS.ProcessEnv = process.env): string {
   return env.CREDITDECK_DB && env.CREDITDECK_DB.length > 0 ? env.CREDITDECK_DB : join(appDataDir(env), 'creditdeck.sqlite');
 }
 
-export function openLedger(path: string, opts: { clock?: Clock; ids?: IdSource } = {}): Ctx {
-  return new Ctx(openDb(path), opts.clock ?? systemClock, opts.ids ?? randomIds);
+/** `nativeBinding`: a better_sqlite3.node built for another runtime (the desktop app's Electron build); default the one in node_modules. */
+export function openLedger(path: string, opts: { clock?: Clock; ids?: IdSource; nativeBinding?: string } = {}): Ctx {
+  return new Ctx(openDb(path, opts.nativeBinding !== undefined ? { nativeBinding: opts.nativeBinding } : {}), opts.clock ?? systemClock, opts.ids ?? randomIds);
 }

@@ -21,9 +21,18 @@ export class SchemaTooNewError extends Error {
   }
 }
 
-export function openDb(path: string, opts: { readonly?: boolean } = {}): DB {
+export interface OpenDbOptions {
+  readonly?: boolean;
+  /**
+   * A better_sqlite3.node to load instead of the one in node_modules (the
+   * desktop app passes its Electron build: scripts/electron-native.mjs).
+   */
+  nativeBinding?: string;
+}
+
+export function openDb(path: string, opts: OpenDbOptions = {}): DB {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path, { readonly: opts.readonly ?? false });
+  const db = new Database(path, { readonly: opts.readonly ?? false, ...(opts.nativeBinding !== undefined ? { nativeBinding: opts.nativeBinding } : {}) });
   db.pragma('busy_timeout = 10000');
   if (process.env.CREDITDECK_PAGE_SIZE) db.pragma(`page_size = ${Number(process.env.CREDITDECK_PAGE_SIZE)}`);
   if (path !== ':memory:' && !opts.readonly) db.pragma('journal_mode = WAL');

@@ -46,14 +46,15 @@ export function checkPoolAlerts(
     for (const level of acct.thresholds) {
       const mark = allocationMc * level; // compare used*100 against alloc*level: integers only
       if (before * 100 < mark && after * 100 >= mark) {
-        const a = recordAlert(ctx, acct, pool, periodStart, 'threshold', level, at, `${acct.name}: ${level}% of this period's ${pool} credits used (${formatMc(after)} of ${formatMc(allocationMc)})`);
+        const what = pool === 'credits' ? 'allocation' : `${pool} allocation`;
+        const a = recordAlert(ctx, acct, pool, periodStart, 'threshold', level, at, `${acct.name}: ${level} % of this period's ${what} used (${formatMc(after)} used, ${formatMc(allocationMc)} granted)`);
         if (a) out.push(a);
       }
     }
   }
   const low = acct.lowBalanceMc;
   if (low !== null && remainingBefore > low && remainingAfter <= low) {
-    const a = recordAlert(ctx, acct, pool, periodStart, 'low-balance', 0, at, `${acct.name}: ${pool} balance is low (${formatMc(remainingAfter)} left, alert level ${formatMc(low)})`);
+    const a = recordAlert(ctx, acct, pool, periodStart, 'low-balance', 0, at, `${acct.name}: ${pool === 'credits' ? 'credit' : pool} balance is low (${formatMc(remainingAfter)} left, alert level ${formatMc(low)})`);
     if (a) out.push(a);
   }
   return out;

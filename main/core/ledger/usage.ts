@@ -172,8 +172,12 @@ export function useInTx(ctx: Ctx, input: UseInput): Outcome {
   const now = ctx.clock.now();
   const refuse = (reason: RefusalReason, message: string, details: Record<string, unknown> = {}): Outcome => {
     const refusalId = recordRefusal(ctx, { accountId: acct.id, key: input.key ?? null, action: action.id, pool, quantityMilli, at: t, member, attrs, reason, message, details });
+    // Work stopped: worth a notification (Lux: "flows pause … you receive notification"), once per period.
     if (reason === 'insufficient_credits') {
-      recordAlert(ctx, acct, pool, period.start, 'exhausted', 100, t, `${acct.name}: out of ${pool} credits — ${acct.provider.onEmpty}`);
+      const credits = pool === 'credits' ? 'credits' : `${pool} credits`;
+      const left = Number(details.available ?? 0);
+      const what = left === 0 ? `out of ${credits}` : `not enough ${credits} for ${action.id} (${left} left)`;
+      recordAlert(ctx, acct, pool, period.start, 'exhausted', 100, t, `${acct.name}: ${what} — ${acct.provider.onEmpty}`);
     }
     return { refused: { reason, message, details, refusalId } };
   };

@@ -1,0 +1,178 @@
+/**
+ * Backups, exports and restores.
+ *  - backup: `VACUUM INTO` a new file — a consistent snapshot taken inside one
+ *    read transaction, so writers can carry on meanwhile.
+ *  - export: every row of every table as JSON Lines (a header line, then one
+ *    line per row), readable by anything and reloadable exactly.
+ *  - restore: an export into an empty ledger, or a backup file in place of a
+ *    ledger (the old file is kept beside it). Both are checked before they are
+ *    trusted: schema version, SQLite integrity and every ledger invariant.
+ */
+import Database from 'better-sqlite3';
+import { closeSync, copyFileSync, existsSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { SCHEMA_VERSION, SchemaTooNewError, openDb } from '../db/open.js';
+import { InputError } from '../util/errors.js';
+import { iso } from '../util/period.js';
+import type { Clock } from '../util/clock.js';
+import { Ctx } from './context.js';
+import { checkInvariants } from './invariants.js';
+import { randomIds } from '../util/ids.js';
+
+export const EXPORT_FORMAT = 'creditdeck-ledger';
+
+interface Header {
+  format: string;
+  schemaVersion: number;
+  exportedAt: string;
+}
+
+function tables(db: Database.Database): string[] {
+  return (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'meta' ORDER BY name`).all() as { name: string }[]).map((r) => r.name);
+}
+
+export function backupTo(ctx: Ctx, path: string): { path: string; bytes: number; at: string } {
+  if (typeof path !== 'string' || path.length === 0) throw new InputError('a backup file path is required', 'path');
+  if (existsSync(path)) throw new InputError(`${path} already exists; backups never overwrite a file`, 'path');
+  ctx.db.prepare('VACUUM INTO ?').run(path);
+  return { path, bytes: statSync(path).size, at: iso(ctx.clock.now()) };
+}
+
+/** Write every row as JSON Lines; rows are streamed, never held all at once. */
+export function exportTo(ctx: Ctx, path: string): { path: string; rows: number; tables: number } {
+  if (existsSync(path)) throw new InputError(`${path} already exists; exports never overwrite a file`, 'path');
+  const fd = openSync(path, 'wx');
+  let rows = 0;
+  try {
+    const header: Header = { format: EXPORT_FORMAT, schemaVersion: SCHEMA_VERSION, exportedAt: iso(ctx.clock.now()) };
+    writeSync(fd, JSON.stringify(header) + '\n');
+    // One read transaction: the export is a consistent snapshot.
+    ctx.db.exec('BEGIN');
+    try {
+      const names = tables(ctx.db);
+      for (const table of names) {
+        let buf = '';
+        for (const row of ctx.db.prepare(`SELECT * FROM "${table}"`).iterate() as IterableIterator<Record<string, unknown>>) {
+          buf += JSON.stringify({ t: table, r: row }) + '\n';
+          rows++;
+          if (buf.length > 1 << 20) {
+            writeSync(fd, buf);
+            buf = '';
+          }
+        }
+        if (buf) writeSync(fd, buf);
+      }
+      return { path, rows, tables: names.length };
+    } finally {
+      ctx.db.exec('COMMIT');
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Load an export into an empty ledger; all or nothing, then verified. */
+export function restoreExport(ctx: Ctx, path: string): { rows: number; accounts: number } {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new InputError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'file');
+  }
+  const lines = text.split('\n');
+  let header: Header;
+  try {
+    header = JSON.parse(lines[0] ?? '') as Header;
+  } catch {
+    throw new InputError(`${path} is not a Creditdeck export (its first line is not JSON)`, 'file');
+  }
+  if (header?.format !== EXPORT_FORMAT) throw new InputError(`${path} is not a Creditdeck export`, 'file');
+  if (header.schemaVersion > SCHEMA_VERSION) throw new SchemaTooNewError(header.schemaVersion);
+  if (header.schemaVersion !== SCHEMA_VERSION) throw new InputError(`${path} has schema ${header.schemaVersion}; this version restores exports of schema ${SCHEMA_VERSION}`, 'file');
+  const existing = (ctx.db.prepare('SELECT COUNT(*) AS n FROM accounts').get() as { n: number }).n;
+  if (existing > 0) throw new InputError('the target ledger is not empty; restore an export into a new ledger file (--db NEW_PATH)', 'db');
+  const known = new Set(tables(ctx.db));
+  const inserts = new Map<string, Database.Statement>();
+  let rows = 0;
+  ctx.write(() => {
+    // Rows arrive table by table in name order; foreign keys are checked at commit.
+    ctx.db.pragma('defer_foreign_keys = ON');
+    for (let i = 1; i < lines.length; i++) {
+      const line = lines[i]!;
+      if (!line) continue;
+      let item: { t: string; r: Record<string, unknown> };
+      try {
+        item = JSON.parse(line) as { t: string; r: Record<string, unknown> };
+      } catch {
+        throw new InputError(`${path} line ${i + 1} is not valid JSON; nothing was restored`, 'file');
+      }
+      if (!item || typeof item.t !== 'string' || !known.has(item.t) || typeof item.r !== 'object' || item.r === null) {
+        throw new InputError(`${path} line ${i + 1} names no table of this ledger; nothing was restored`, 'file');
+      }
+      const cols = Object.keys(item.r);
+      const key = `${item.t}(${cols.join(',')})`;
+      let stmt = inserts.get(key);
+      if (!stmt) {
+        if (!cols.every((c) => /^[a-z_]+$/.test(c))) throw new InputError(`${path} line ${i + 1} has an invalid column name; nothing was restored`, 'file');
+        stmt = ctx.db.prepare(`INSERT INTO "${item.t}" (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
+        inserts.set(key, stmt);
+      }
+      stmt.run(...cols.map((c) => item.r[c] as string | number | null));
+      rows++;
+    }
+    const problems = checkInvariants(ctx);
+    if (problems.length) throw new InputError(`the export does not add up (${problems[0]}${problems.length > 1 ? ` and ${problems.length - 1} more` : ''}); nothing was restored`, 'file');
+    ctx.configChanged();
+  });
+  return { rows, accounts: (ctx.db.prepare('SELECT COUNT(*) AS n FROM accounts').get() as { n: number }).n };
+}
+
+/** Check a backup file before it replaces anything: version, integrity, invariants. */
+export function verifyBackup(path: string, clock: Clock): { events: number; accounts: number } {
+  if (!existsSync(path)) throw new InputError(`${path} does not exist`, 'file');
+  let db: Database.Database;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+    db.pragma('schema_version');
+  } catch (e) {
+    throw new InputError(`${path} is not a SQLite database (${(e as Error).message})`, 'file');
+  }
+  try {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > SCHEMA_VERSION) throw new SchemaTooNewError(version);
+    if (version < 1) throw new InputError(`${path} is not a Creditdeck ledger`, 'file');
+    const integrity = db.pragma('integrity_check', { simple: true }) as string;
+    if (integrity !== 'ok') throw new InputError(`${path} is damaged: ${integrity}`, 'file');
+    if (version === SCHEMA_VERSION) {
+      const problems = checkInvariants(new Ctx(db, clock, randomIds));
+      if (problems.length) throw new InputError(`${path} does not add up: ${problems[0]}`, 'file');
+    }
+    return {
+      events: (db.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n,
+      accounts: (db.prepare('SELECT COUNT(*) AS n FROM accounts').get() as { n: number }).n,
+    };
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Put a verified backup in place of the ledger at `target`. The current file
+ * (if any) is kept as TARGET.before-restore-<time>. Close the app first: a
+ * process that still has the old file open keeps writing to it.
+ */
+export function restoreBackup(backup: string, target: string, clock: Clock): { target: string; keptAs: string | null; events: number; accounts: number } {
+  const info = verifyBackup(backup, clock);
+  let keptAs: string | null = null;
+  if (existsSync(target)) {
+    // Fold the WAL into the file so the kept copy is complete on its own.
+    const cur = openDb(target);
+    cur.pragma('wal_checkpoint(TRUNCATE)');
+    cur.close();
+    keptAs = `${target}.before-restore-${iso(clock.now()).replace(/[:.]/g, '-')}`;
+    renameSync(target, keptAs);
+    for (const ext of ['-wal', '-shm']) if (existsSync(target + ext)) renameSync(target + ext, keptAs + ext);
+  }
+  copyFileSync(backup, target);
+  openDb(target).close(); // migrates an older backup forward
+  return { target, keptAs, ...info };
+}

@@ -1,0 +1,261 @@
+/**
+ * The desktop shell: one hardened window over the shared ledger. Written
+ * against the local Electron types in electron-api.ts; main.ts passes the
+ * real module. The checklist it implements is in docs/desktop.md.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { APP_NAME, openLedger } from '../core/api/open.js';
+import type { Ctx } from '../core/ledger/context.js';
+import { CSP, devCsp } from '../web/security.js';
+import type { BrowserWindowLike, ElectronDeps, ShellLike, WebContentsLike, WindowOptionsLike } from './electron-api.js';
+import { safeOpenExternal } from './external.js';
+import { registerIpc } from './ipc.js';
+import { appMenuTemplate, DOCS_URL } from './menu.js';
+import { createNotifier, type Notifier } from './notify.js';
+import { systemTimers, type Timers } from './timers.js';
+import { createTray, trayIconPath, type TrayController } from './tray.js';
+import { loadWindowState, MIN_SIZE, saveWindowState, type WindowState } from './window-state.js';
+
+export const LEDGER_FILE = 'creditdeck.sqlite';
+
+/** The page colour of renderer/src/styles.css (--bg), light and dark: the window shows it before the page paints. */
+export const BACKGROUND = { light: '#f5f6f8', dark: '#0d1015' } as const;
+
+export const backgroundFor = (dark: boolean): string => (dark ? BACKGROUND.dark : BACKGROUND.light);
+
+/** The better-sqlite3 build for this Electron (scripts/electron-native.mjs writes it), when there is one. */
+export function electronNativeBinding(nativeDir: string | undefined, electronVersion: string | undefined, exists: (path: string) => boolean = existsSync): string | undefined {
+  if (!nativeDir || !electronVersion) return undefined;
+  const file = join(nativeDir, `electron-${electronVersion}`, 'better_sqlite3.node');
+  return exists(file) ? file : undefined;
+}
+
+const ABI_MISMATCH = /NODE_MODULE_VERSION|compiled against a different Node\.js version/;
+
+export interface AppOptions {
+  /** The built preload script (out/preload/index.cjs). */
+  preloadPath: string;
+  /** The built renderer (out/renderer/index.html). */
+  rendererFile: string;
+  /** The renderer dev server, in development only (electron-vite sets ELECTRON_RENDERER_URL). */
+  devServerUrl?: string;
+  /** resources/ (the tray icons). */
+  resourcesDir: string;
+  /** out/native: better-sqlite3 built for Electron, in electron-<version>/ (scripts/electron-native.mjs). */
+  nativeDir?: string;
+  /** Default: process.versions.electron (undefined under plain Node: the node_modules build is used). */
+  electronVersion?: string;
+  /** For CREDITDECK_DB, which the CLI honours too. Default: process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Default: process.platform. */
+  platform?: NodeJS.Platform;
+  /** The tray's and the notifications' intervals. Default: the real timers. */
+  timers?: Timers;
+  trayIntervalMs?: number;
+  notifyIntervalMs?: number;
+  /** The Help menu's documentation link (shown only when safeOpenExternal allows it). Default: DOCS_URL. */
+  docsUrl?: string;
+  log?: (line: string) => void;
+}
+
+export interface RunningApp {
+  window: BrowserWindowLike;
+  ctx: Ctx;
+  dbPath: string;
+  /** The better_sqlite3.node the ledger was opened with, when not node_modules' own. */
+  nativeBinding: string | undefined;
+  /** Null when the tray could not be created. */
+  tray: TrayController | null;
+  notifier: Notifier;
+}
+
+export interface StartedApp {
+  /** False when another instance already runs: this one has asked to quit. */
+  primary: boolean;
+  /** Resolves once the window is created (null for a second instance). */
+  ready: Promise<RunningApp | null> | null;
+}
+
+/** The ledger the app opens: $CREDITDECK_DB as the CLI does, else creditdeck.sqlite in the app's data folder. */
+export function ledgerPath(userData: string, env: NodeJS.ProcessEnv): string {
+  return env.CREDITDECK_DB && env.CREDITDECK_DB.length > 0 ? env.CREDITDECK_DB : join(userData, LEDGER_FILE);
+}
+
+export function windowOptions(state: WindowState, preloadPath: string, backgroundColor: string = BACKGROUND.light): WindowOptionsLike {
+  return {
+    width: state.width,
+    height: state.height,
+    minWidth: MIN_SIZE.width,
+    minHeight: MIN_SIZE.height,
+    show: false,
+    title: APP_NAME,
+    backgroundColor,
+    webPreferences: {
+      preload: preloadPath,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      experimentalFeatures: false,
+      navigateOnDragDrop: false,
+    },
+  };
+}
+
+/** Every web contents the app creates: no navigation away, no new windows, no <webview>. */
+export function harden(contents: WebContentsLike, shell: ShellLike, log: (line: string) => void): void {
+  contents.on('will-navigate', (event, url) => {
+    event.preventDefault();
+    log(`creditdeck: blocked navigation to ${url.slice(0, 200)}`);
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    // Never a new app window; an allow-listed https link (Stripe) opens in the system browser.
+    void safeOpenExternal(url, shell).catch(() => {});
+    return { action: 'deny' };
+  });
+}
+
+/** Replace any CSP a response carries with ours (header names are case-insensitive). */
+export function withCsp(headers: Record<string, string[]> | undefined, csp: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [k, v] of Object.entries(headers ?? {})) if (k.toLowerCase() !== 'content-security-policy') out[k] = v;
+  out['Content-Security-Policy'] = [csp];
+  return out;
+}
+
+export function startApp(electron: ElectronDeps, opts: AppOptions): StartedApp {
+  const { app } = electron;
+  const log = opts.log ?? ((line: string) => process.stderr.write(line + '\n'));
+  const env = opts.env ?? process.env;
+  const platform = opts.platform ?? process.platform;
+  const timers = opts.timers ?? systemTimers;
+  const electronVersion = 'electronVersion' in opts ? opts.electronVersion : process.versions.electron;
+
+  // The folder appDataDir() in main/core/api/open.ts computes, whatever the package is called, so the CLI finds the same ledger.
+  app.setPath('userData', join(app.getPath('appData'), APP_NAME));
+
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return { primary: false, ready: null };
+  }
+  app.enableSandbox();
+
+  let win: BrowserWindowLike | null = null;
+  let ctx: Ctx | null = null;
+  let tray: TrayController | null = null;
+  let notifier: Notifier | null = null;
+  let pendingRefresh: unknown = null;
+
+  /** Bring the window forward (a second launch, the tray, a notification). Closing it quits the app, so there is always one while it runs. */
+  const showWindow = (): void => {
+    if (!win || win.isDestroyed()) return;
+    if (win.isMinimized()) win.restore();
+    win.show();
+    win.focus();
+  };
+
+  app.on('second-instance', showWindow);
+  app.on('web-contents-created', (_event, contents) => harden(contents, electron.shell, log));
+  app.on('window-all-closed', () => app.quit());
+  app.on('will-quit', () => {
+    if (pendingRefresh !== null) timers.clearTimeout(pendingRefresh);
+    pendingRefresh = null;
+    tray?.stop();
+    notifier?.stop();
+    if (ctx?.db.open) ctx.db.close();
+  });
+
+  const ready = app.whenReady().then((): RunningApp | null => {
+    const userData = app.getPath('userData');
+    const dbPath = ledgerPath(userData, env);
+    const nativeBinding = electronNativeBinding(opts.nativeDir, electronVersion);
+    let opened: Ctx;
+    try {
+      opened = openLedger(dbPath, nativeBinding !== undefined ? { nativeBinding } : {});
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      const hint =
+        nativeBinding === undefined && electronVersion !== undefined && ABI_MISMATCH.test(message)
+          ? `\n\nThere is no better-sqlite3 built for Electron ${electronVersion}: run \`node scripts/electron-native.mjs\` (it needs the Electron headers from electronjs.org and a C++ toolchain).`
+          : '';
+      electron.dialog.showErrorBox(`${APP_NAME} cannot open its ledger`, `${dbPath}\n\n${message}${hint}`);
+      app.quit();
+      return null;
+    }
+    ctx = opened;
+
+    const ses = electron.session.defaultSession;
+    ses.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+    ses.setPermissionCheckHandler(() => false);
+    const csp = opts.devServerUrl ? devCsp(opts.devServerUrl) : CSP;
+    ses.webRequest.onHeadersReceived((details, callback) => callback({ responseHeaders: withCsp(details.responseHeaders, csp) }));
+
+    // A write from the window: the tray and the notifications look again once the answer has gone back (bursts coalesce).
+    const afterWrite = (): void => {
+      if (pendingRefresh !== null) return;
+      pendingRefresh = timers.setTimeout(() => {
+        pendingRefresh = null;
+        tray?.refresh();
+        notifier?.check();
+      }, 0);
+    };
+    registerIpc(electron.ipcMain, opened, { rendererFile: opts.rendererFile, devServerUrl: opts.devServerUrl }, log, afterWrite);
+
+    electron.Menu.setApplicationMenu(
+      electron.Menu.buildFromTemplate(appMenuTemplate({ platform, dev: !app.isPackaged, appName: app.name, shell: electron.shell, docsUrl: 'docsUrl' in opts ? opts.docsUrl : DOCS_URL })),
+    );
+
+    // Follow the system's light or dark mode (the page follows prefers-color-scheme); the window's own colour too.
+    const theme = electron.nativeTheme;
+    theme.themeSource = 'system';
+    theme.on('updated', () => {
+      if (win && !win.isDestroyed()) win.setBackgroundColor(backgroundFor(theme.shouldUseDarkColors));
+    });
+
+    const state = loadWindowState(userData);
+    const w = new electron.BrowserWindow(windowOptions(state, opts.preloadPath, backgroundFor(theme.shouldUseDarkColors)));
+    win = w;
+    w.once('ready-to-show', () => {
+      if (state.maximized) w.maximize();
+      w.show();
+    });
+    w.on('close', () => {
+      try {
+        const b = w.getNormalBounds();
+        saveWindowState(userData, { width: b.width, height: b.height, maximized: w.isMaximized() });
+      } catch (e) {
+        log(`creditdeck: could not save the window size: ${(e as Error).message}`);
+      }
+    });
+    w.on('closed', () => {
+      win = null;
+    });
+    const load = opts.devServerUrl ? w.loadURL(opts.devServerUrl) : w.loadFile(opts.rendererFile);
+    load.catch((e: unknown) => log(`creditdeck: the window did not load: ${(e as Error).message}`));
+
+    try {
+      tray = createTray(electron, {
+        ctx: opened,
+        iconPath: trayIconPath(opts.resourcesDir, platform),
+        platform,
+        timers,
+        intervalMs: opts.trayIntervalMs,
+        open: showWindow,
+        quit: () => app.quit(),
+        log,
+      });
+    } catch (e) {
+      log(`creditdeck: no tray item: ${(e as Error).message}`);
+    }
+    notifier = createNotifier(electron, { ctx: opened, stateDir: userData, ledgerPath: dbPath, timers, intervalMs: opts.notifyIntervalMs, focus: showWindow, log });
+
+    return { window: w, ctx: opened, dbPath, nativeBinding, tray, notifier };
+  });
+  return { primary: true, ready };
+}

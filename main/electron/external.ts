@@ -1,0 +1,31 @@
+/**
+ * The one way the app opens a page in the system browser. Lint bans
+ * shell.openExternal everywhere else (eslint.config.js): an unchecked URL
+ * could start any program registered for a scheme (file:, smb:, custom apps).
+ */
+import type { ShellLike } from './electron-api.js';
+
+/** The only sites the app sends the user to: Stripe's checkout and billing portal. */
+export const EXTERNAL_HOSTS: readonly string[] = ['checkout.stripe.com', 'buy.stripe.com', 'billing.stripe.com'];
+
+/** The normalised URL when it is https, on the default port, without credentials, on an allowed host; otherwise null. */
+export function allowedExternalUrl(url: unknown): string | null {
+  if (typeof url !== 'string' || url.length > 2048) return null;
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return null;
+  }
+  if (u.protocol !== 'https:' || u.username !== '' || u.password !== '' || u.port !== '') return null;
+  if (!EXTERNAL_HOSTS.includes(u.hostname)) return null;
+  return u.href;
+}
+
+/** Open an allowed URL in the system browser; anything else is refused (false) and never reaches the shell. */
+export async function safeOpenExternal(url: string, shell: ShellLike): Promise<boolean> {
+  const href = allowedExternalUrl(url);
+  if (href === null) return false;
+  await shell.openExternal(href);
+  return true;
+}

@@ -1,0 +1,115 @@
+/**
+ * The desktop app's API bridge: one channel, one handler. Each call is
+ * checked for where it comes from (the app's own page, top frame only), then
+ * dispatched exactly as the web host does, and answered with the same
+ * envelope, so errors cross IPC intact instead of as a bare rejection.
+ */
+import { pathToFileURL } from 'node:url';
+import type { Ctx } from '../core/ledger/context.js';
+import { dispatch, invalid, type Envelope, type RemoteCall } from '../web/dispatch.js';
+import { CHANNEL } from './channel.js';
+import type { FrameLike, IpcInvokeEventLike, IpcMainLike } from './electron-api.js';
+
+export interface TrustedRenderer {
+  /** The built renderer's index.html (loaded over file://). */
+  rendererFile: string;
+  /** The dev server's URL, in development only. */
+  devServerUrl?: string;
+}
+
+/** True when the frame is the top frame of the app's own page. */
+export function isTrustedSender(frame: FrameLike | null | undefined, trusted: TrustedRenderer): boolean {
+  if (!frame || frame.parent !== null) return false;
+  let u: URL;
+  try {
+    u = new URL(frame.url);
+  } catch {
+    return false;
+  }
+  if (u.protocol === 'file:') {
+    const own = pathToFileURL(trusted.rendererFile);
+    return u.host === '' && u.pathname === own.pathname;
+  }
+  if (trusted.devServerUrl !== undefined && (u.protocol === 'http:' || u.protocol === 'https:')) {
+    return u.origin === new URL(trusted.devServerUrl).origin;
+  }
+  return false;
+}
+
+export const FORBIDDEN: Envelope = { ok: false, error: { code: 'error', message: 'this page may not call the Creditdeck API' } };
+
+/** One call from the window: sender check, then the shared dispatch. */
+export function handleCall(ctx: Ctx, trusted: TrustedRenderer, event: IpcInvokeEventLike, args: unknown[], log: (line: string) => void = () => {}): Envelope {
+  if (!isTrustedSender(event.senderFrame, trusted)) {
+    log(`creditdeck: refused an API call from ${event.senderFrame?.url ?? 'a closed frame'}`);
+    return FORBIDDEN;
+  }
+  const [name, input] = args;
+  if (typeof name !== 'string') return invalid('the call name must be a string', 'call');
+  return dispatch(ctx, name, input, (e, call) => log(`creditdeck: ${call} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`));
+}
+
+/**
+ * The calls that write to the ledger. A refused write counts too: it records
+ * the refusal, and running out records an alert. Every remote call is in
+ * exactly one of WRITE_CALLS and READ_CALLS (a test checks).
+ */
+export const WRITE_CALLS = [
+  'accounts.add',
+  'accounts.plan',
+  'accounts.set',
+  'actions.set',
+  'members.add',
+  'limits.daily',
+  'usage.record',
+  'grants.add',
+  'grants.refund',
+  'holds.place',
+  'holds.capture',
+  'holds.release',
+  'events.void',
+] as const satisfies readonly RemoteCall[];
+
+export const READ_CALLS = [
+  'presets.list',
+  'presets.show',
+  'accounts.list',
+  'accounts.show',
+  'actions.list',
+  'members.list',
+  'grants.list',
+  'holds.list',
+  'events.list',
+  'balance.get',
+  'balance.all',
+  'reports.usage',
+  'reports.forecast',
+  'refusals.list',
+  'alerts.list',
+  'calc',
+  'check',
+  // A backup copies the ledger to another file; the ledger itself is unchanged.
+  'data.backup',
+  'data.backups',
+] as const satisfies readonly RemoteCall[];
+
+const writes: ReadonlySet<string> = new Set(WRITE_CALLS);
+
+export function isWriteCall(name: unknown): boolean {
+  return typeof name === 'string' && writes.has(name);
+}
+
+/**
+ * Register the single handler. `afterWrite` hears of each write call from the
+ * trusted page, whatever its outcome, as its answer goes back; the app defers
+ * what it does then (the tray and the notifications look again), so the
+ * answer is not held up.
+ */
+export function registerIpc(ipcMain: IpcMainLike, ctx: Ctx, trusted: TrustedRenderer, log?: (line: string) => void, afterWrite?: (name: string) => void): void {
+  ipcMain.handle(CHANNEL, (event, ...args) => {
+    const answer = handleCall(ctx, trusted, event, args, log);
+    const name = args[0];
+    if (afterWrite && isWriteCall(name) && answer !== FORBIDDEN) afterWrite(name as string);
+    return answer;
+  });
+}

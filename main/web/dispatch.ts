@@ -1,0 +1,132 @@
+/**
+ * The remote boundary shared by the web host (HTTP) and the desktop app (IPC):
+ * which API calls a renderer may make, and how every outcome becomes one JSON
+ * envelope. Both transports send exactly these envelopes; HTTP adds a status.
+ *
+ *   {ok: true, result}
+ *   {ok: false, error: {code: "invalid_input", message, field}}           400
+ *   {ok: false, error: {code: "refused", reason, message, details}}       409
+ *   {ok: false, error: {code: "error", message}}                          500
+ */
+import { z } from 'zod';
+import { call, type HandlerName } from '../core/api/handlers.js';
+import type { Ctx } from '../core/ledger/context.js';
+import { InputError, RefusedError, type RefusalReason } from '../core/util/errors.js';
+
+/**
+ * The calls a renderer (browser or desktop window) may make. An allow-list, so
+ * a handler added to the core later stays CLI-only until it is listed here.
+ */
+export const REMOTE_CALLS = [
+  'presets.list',
+  'presets.show',
+  'accounts.add',
+  'accounts.list',
+  'accounts.show',
+  'accounts.plan',
+  'accounts.set',
+  'actions.list',
+  'actions.set',
+  'members.add',
+  'members.list',
+  'limits.daily',
+  'usage.record',
+  'grants.add',
+  'grants.list',
+  'grants.refund',
+  'holds.place',
+  'holds.capture',
+  'holds.release',
+  'holds.list',
+  'events.void',
+  'events.list',
+  'balance.get',
+  'balance.all',
+  'reports.usage',
+  'reports.forecast',
+  'refusals.list',
+  'alerts.list',
+  'calc',
+  'check',
+  'data.backup',
+  'data.backups',
+] as const satisfies readonly HandlerName[];
+
+/** Calls that stay with the CLI: `import` is the CLI's file import. */
+export const LOCAL_ONLY_CALLS = ['import', 'data.export'] as const satisfies readonly HandlerName[];
+
+/** Input fields that name a file on this machine: a remote caller must not make the host read its files. */
+export const LOCAL_FILE_FIELDS: Readonly<Partial<Record<HandlerName, readonly string[]>>> = {
+  'accounts.add': ['providerFile'],
+  calc: ['providerFile'],
+  'data.backup': ['path'],
+};
+
+export type RemoteCall = (typeof REMOTE_CALLS)[number];
+
+const remote: ReadonlySet<string> = new Set(REMOTE_CALLS);
+
+export function isRemoteCall(name: unknown): name is RemoteCall {
+  return typeof name === 'string' && remote.has(name);
+}
+
+export type ApiError =
+  | { code: 'invalid_input'; message: string; field: string | null }
+  | { code: 'refused'; reason: RefusalReason; message: string; details: Record<string, unknown> }
+  | { code: 'error'; message: string };
+
+export type Envelope<T = unknown> = { ok: true; result: T } | { ok: false; error: ApiError };
+
+export const STATUS: Readonly<Record<ApiError['code'], number>> = { invalid_input: 400, refused: 409, error: 500 };
+
+export function invalid(message: string, field: string | null = null): { ok: false; error: ApiError } {
+  return { ok: false, error: { code: 'invalid_input', message, field } };
+}
+
+/** A message safe to hand to a client: the first line only, never a stack. */
+function clientMessage(e: unknown): string {
+  const text = e instanceof Error ? e.message : typeof e === 'string' ? e : 'internal error';
+  const line = text.split('\n', 1)[0]!.trim();
+  return (line.length > 300 ? `${line.slice(0, 300)}…` : line) || 'internal error';
+}
+
+/** Map anything a call threw to the error envelope. */
+export function errorEnvelope(e: unknown): { ok: false; error: ApiError } {
+  if (e instanceof RefusedError) return { ok: false, error: { code: 'refused', reason: e.reason, message: e.message, details: e.details } };
+  if (e instanceof InputError) return invalid(e.message, e.field || null);
+  if (e instanceof z.ZodError) {
+    const first = e.issues[0];
+    const field = first ? first.path.map(String).join('.') : '';
+    return invalid(first ? `invalid input at ${field || '(root)'}: ${first.message}` : 'invalid input', field || null);
+  }
+  return { ok: false, error: { code: 'error', message: clientMessage(e) } };
+}
+
+/**
+ * Run one remote call: the name must be on the allow-list, the input must
+ * not name local files, then the core validates and runs it. Never throws.
+ * `onInternalError` sees unexpected failures in full (for a log); the
+ * envelope carries only their first line.
+ */
+export function dispatch(ctx: Ctx, name: unknown, input: unknown, onInternalError?: (e: unknown, name: string) => void): Envelope {
+  if (typeof name !== 'string') return invalid('the call name must be a string', 'call');
+  if (!isRemoteCall(name)) {
+    const local = (LOCAL_ONLY_CALLS as readonly string[]).includes(name);
+    return invalid(local ? `"${name}" is only available from the creditdeck command line` : `unknown API call "${name.slice(0, 80)}"`, 'call');
+  }
+  const fileFields = LOCAL_FILE_FIELDS[name] ?? [];
+  if (input !== null && typeof input === 'object') {
+    for (const f of fileFields) {
+      if (Object.hasOwn(input, f) && (input as Record<string, unknown>)[f] !== undefined) {
+        return invalid(`${f} reads a file on this machine and is only available from the creditdeck command line`, f);
+      }
+    }
+  }
+  try {
+    return { ok: true, result: call(ctx, name, input) };
+  } catch (e) {
+    const out = errorEnvelope(e);
+    if (out.error.code === 'error') onInternalError?.(e, name);
+    return out;
+  }
+}

@@ -1,0 +1,303 @@
+/**
+ * The web host: the built renderer and the API over plain node:http, for a
+ * browser on this machine. The HTTP contract and the security measures are in
+ * docs/web.md.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { existsSync } from 'node:fs';
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { isIP, type AddressInfo } from 'node:net';
+import { dirname, extname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Ctx } from '../core/ledger/context.js';
+import { dispatch, invalid, STATUS, type Envelope } from './dispatch.js';
+import { SECURITY_HEADERS } from './security.js';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface WebHostOptions {
+  ctx: Ctx;
+  /** Address to listen on. Default 127.0.0.1; anything wider only when asked. */
+  host?: string;
+  /** Port; 0 (the default) picks a free one. */
+  port?: number;
+  /** The built renderer. Default: out/renderer in the Creditdeck folder. */
+  staticDir?: string;
+  /** Extra names a browser may use for this host (e.g. the machine's name when serving the network). */
+  allowedHosts?: readonly string[];
+  /**
+   * Other origins whose pages may POST here, e.g. a renderer dev server that
+   * proxies /api (Vite's proxy passes the page's Origin through). Default none.
+   */
+  allowedOrigins?: readonly string[];
+  /** Where unexpected failures are logged in full. Default: stderr. */
+  log?: (line: string) => void;
+}
+
+export interface WebHost {
+  /** Where a browser on this machine reaches the host. */
+  url: string;
+  host: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.ico': 'image/x-icon',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.ttf': 'font/ttf',
+  '.txt': 'text/plain; charset=utf-8',
+  '.webmanifest': 'application/manifest+json',
+};
+
+/** The Creditdeck folder: the nearest package.json above this module (source or bundle). */
+export function packageRoot(from: string = dirname(fileURLToPath(import.meta.url))): string {
+  let dir = from;
+  for (;;) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) return from;
+    dir = up;
+  }
+}
+
+export function defaultStaticDir(): string {
+  return join(packageRoot(), 'out', 'renderer');
+}
+
+const WILDCARD = new Set(['0.0.0.0', '::', '[::]']);
+const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
+
+/** Host header hostnames are compared in URL form: lower case, IPv6 in brackets. */
+function hostnameForm(host: string): string {
+  const h = host.toLowerCase();
+  return isIP(h) === 6 ? `[${h}]` : h;
+}
+
+/**
+ * The DNS-rebinding guard: a request must name this host by a loopback name,
+ * the bound address, an allowed name, or (when bound to every interface) an
+ * IP address, and carry our port.
+ */
+export function hostAllowed(hostHeader: string | undefined, bound: { host: string; port: number; allowed: readonly string[] }): boolean {
+  if (!hostHeader || hostHeader.length > 300) return false;
+  let u: URL;
+  try {
+    u = new URL(`http://${hostHeader}`);
+  } catch {
+    return false;
+  }
+  if (u.username || u.password || u.pathname !== '/' || u.search || u.hash) return false;
+  const port = u.port === '' ? 80 : Number(u.port);
+  if (port !== bound.port) return false;
+  const name = u.hostname;
+  const names = new Set([...LOOPBACK_NAMES, hostnameForm(bound.host), ...bound.allowed.map(hostnameForm)]);
+  if (names.has(name)) return true;
+  if (WILDCARD.has(bound.host)) return isIP(name.replace(/^\[|\]$/g, '')) !== 0;
+  return false;
+}
+
+/**
+ * A POST from a page must come from this very origin, or one allowed by name:
+ * cross-site form posts and fetches are refused. Requests without an Origin
+ * (curl, scripts) pass: browsers always send one with a POST.
+ */
+export function originAllowed(req: IncomingMessage, allowedOrigins: readonly string[] = []): boolean {
+  if (req.headers['sec-fetch-site'] === 'cross-site') return false;
+  const origin = req.headers.origin?.toLowerCase();
+  if (origin === undefined) return true;
+  if (origin === `http://${String(req.headers.host).toLowerCase()}`) return true;
+  return allowedOrigins.some((o) => o.toLowerCase().replace(/\/+$/, '') === origin);
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
+  let text: string;
+  try {
+    text = JSON.stringify(body);
+  } catch {
+    status = 500;
+    text = JSON.stringify({ ok: false, error: { code: 'error', message: 'the result could not be encoded as JSON' } });
+  }
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(text), ...extra });
+  res.end(text);
+}
+
+function sendText(res: ServerResponse, status: number, text: string, head = false): void {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(text) });
+  res.end(head ? undefined : text);
+}
+
+function sendEnvelope(res: ServerResponse, env: Envelope): void {
+  sendJson(res, env.ok ? 200 : STATUS[env.error.code], env);
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) return Promise.reject(new BodyTooLarge());
+  return new Promise((ok, fail) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    req.on('data', (c: Buffer) => {
+      if (done) return;
+      size += c.length;
+      if (size > limit) {
+        done = true;
+        fail(new BodyTooLarge());
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => {
+      if (!done) ok(Buffer.concat(chunks));
+    });
+    req.on('error', (e) => {
+      if (!done) fail(e);
+      done = true;
+    });
+  });
+}
+
+/** The request path, split into decoded segments; null for anything that could step outside the folder. */
+export function safeSegments(rawPath: string): string[] | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(rawPath);
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\0') || decoded.includes('\\')) return null;
+  const segments = decoded.split('/').filter((s) => s !== '');
+  // "..", "." and dotfiles; ":" keeps Windows drive and stream names out.
+  if (segments.some((s) => s.startsWith('.') || s.includes(':'))) return null;
+  return segments;
+}
+
+export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
+  const { ctx } = opts;
+  const host = opts.host ?? '127.0.0.1';
+  const log = opts.log ?? ((line: string) => process.stderr.write(line + '\n'));
+  const root = resolve(opts.staticDir ?? defaultStaticDir());
+  const allowed = opts.allowedHosts ?? [];
+  const allowedOrigins = opts.allowedOrigins ?? [];
+  let port = 0;
+
+  async function serveStatic(req: IncomingMessage, res: ServerResponse, rawPath: string): Promise<void> {
+    const head = req.method === 'HEAD';
+    const segments = rawPath === '/' ? ['index.html'] : safeSegments(rawPath);
+    if (!segments || segments.length === 0) return sendText(res, 404, 'Not found.', head);
+    const file = join(root, ...segments);
+    if (!file.startsWith(root + sep)) return sendText(res, 404, 'Not found.', head);
+    let data: Buffer;
+    try {
+      // Symlinks must not lead out of the folder either.
+      const [real, realRoot] = await Promise.all([realpath(file), realpath(root)]);
+      if (!real.startsWith(realRoot + sep) || !(await stat(real)).isFile()) return sendText(res, 404, 'Not found.', head);
+      data = await readFile(real);
+    } catch {
+      if (segments.length === 1 && segments[0] === 'index.html') {
+        return sendText(res, 404, 'The Creditdeck app is not built yet: run `npm run build` in the Creditdeck folder, then reload.', head);
+      }
+      return sendText(res, 404, 'Not found.', head);
+    }
+    res.writeHead(200, { 'Content-Type': TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream', 'Cache-Control': 'no-cache', 'Content-Length': data.length });
+    res.end(head ? undefined : data);
+  }
+
+  async function serveApi(req: IncomingMessage, res: ServerResponse, rawPath: string): Promise<void> {
+    const rawName = rawPath.slice('/api/'.length);
+    if (rawName === 'health') {
+      if (req.method === 'GET' || req.method === 'HEAD') return sendJson(res, 200, { ok: true });
+      return sendJson(res, 405, invalid('use GET for /api/health'), { Allow: 'GET, HEAD' });
+    }
+    if (req.method !== 'POST') return sendJson(res, 405, invalid('API calls are POST requests with a JSON body'), { Allow: 'POST' });
+    if (!originAllowed(req, allowedOrigins)) return sendJson(res, 403, { ok: false, error: { code: 'error', message: 'cross-origin requests are not allowed' } });
+    let name: string;
+    try {
+      name = decodeURIComponent(rawName);
+    } catch {
+      return sendEnvelope(res, invalid('malformed call name', 'call'));
+    }
+    let body: Buffer;
+    try {
+      body = await readBody(req, MAX_BODY_BYTES);
+    } catch (e) {
+      if (e instanceof BodyTooLarge) {
+        // Stop reading; the connection closes once the answer is out.
+        return sendJson(res, 400, invalid(`the request body is larger than ${MAX_BODY_BYTES} bytes`, 'body'), { Connection: 'close' });
+      }
+      throw e;
+    }
+    let input: unknown;
+    const text = body.toString('utf8');
+    if (text.trim() === '') input = {};
+    else {
+      try {
+        input = JSON.parse(text);
+      } catch (e) {
+        return sendEnvelope(res, invalid(`the request body is not JSON: ${(e as Error).message}`, 'body'));
+      }
+    }
+    sendEnvelope(
+      res,
+      dispatch(ctx, name, input, (e, call) => log(`creditdeck web: ${call} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`)),
+    );
+  }
+
+  const server = createServer((req, res) => {
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+    void (async () => {
+      if (!hostAllowed(req.headers.host, { host, port, allowed })) {
+        return sendJson(res, 403, { ok: false, error: { code: 'error', message: 'this host name is not allowed' } });
+      }
+      const raw = req.url ?? '/';
+      if (!raw.startsWith('/')) return sendText(res, 400, 'Bad request.');
+      const rawPath = raw.split(/[?#]/, 1)[0]!;
+      if (rawPath.startsWith('/api/')) return serveApi(req, res, rawPath);
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        res.setHeader('Allow', 'GET, HEAD');
+        return sendText(res, 405, 'Method not allowed.');
+      }
+      return serveStatic(req, res, rawPath);
+    })().catch((e: unknown) => {
+      log(`creditdeck web: ${req.method} ${req.url} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'error', message: 'internal error' } });
+      else res.destroy();
+    });
+  });
+
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', fail);
+      ok();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+  const urlHost = WILDCARD.has(host) ? '127.0.0.1' : hostnameForm(host);
+  return {
+    url: `http://${urlHost}:${port}`,
+    host,
+    port,
+    close: () =>
+      new Promise<void>((ok, fail) => {
+        server.close((e) => (e ? fail(e) : ok()));
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,64 @@
+import { useEffect } from 'react';
+import { Icon } from './components/icons';
+import { Calculator } from './pages/Calculator';
+import { Dashboard } from './pages/Dashboard';
+import { Plans } from './pages/Plans';
+import { Settings } from './pages/Settings';
+import { Usage } from './pages/Usage';
+import { refreshAll, useQueryStore } from './store/query';
+import { PAGES, hrefOf, useRoute } from './store/route';
+import { dateTime } from './lib/format';
+
+/** Other writers (the CLI, another window) share the ledger: look again now and then, and on return to the window. */
+function useBackgroundRefresh(): void {
+  useEffect(() => {
+    const onFocus = () => refreshAll();
+    const timer = setInterval(() => {
+      if (document.visibilityState === 'visible') refreshAll();
+    }, 30_000);
+    window.addEventListener('focus', onFocus);
+    return () => {
+      clearInterval(timer);
+      window.removeEventListener('focus', onFocus);
+    };
+  }, []);
+}
+
+export function App() {
+  const page = useRoute((r) => r.page);
+  const refreshedAt = useQueryStore((s) => s.refreshedAt);
+  useBackgroundRefresh();
+  useEffect(() => {
+    const label = PAGES.find((p) => p.id === page)?.label ?? '';
+    document.title = `${label} · Creditdeck`;
+    document.querySelector('.main')?.scrollTo(0, 0);
+  }, [page]);
+  return (
+    <div className="app">
+      <nav className="nav" aria-label="Main">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            <svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="3" strokeLinecap="round">
+              <path d="M5 7h14M5 12h14M5 17h8" />
+            </svg>
+          </span>
+          Creditdeck
+        </div>
+        {PAGES.map((p) => (
+          <a key={p.id} href={hrefOf(p.id)} aria-current={p.id === page ? 'page' : undefined}>
+            <Icon name={p.id} /> {p.label}
+          </a>
+        ))}
+        <div className="nav-foot">
+          <span>Local ledger · read {dateTime(refreshedAt)}</span>
+          <button className="btn small" onClick={refreshAll} title="Read the ledger again">
+            <Icon name="refresh" size={14} /> Refresh
+          </button>
+        </div>
+      </nav>
+      <main className="main">
+        {page === 'dashboard' ? <Dashboard /> : page === 'usage' ? <Usage /> : page === 'plans' ? <Plans /> : page === 'calculator' ? <Calculator /> : <Settings />}
+      </main>
+    </div>
+  );
+}

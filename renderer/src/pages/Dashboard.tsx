@@ -1,0 +1,440 @@
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import type { AccountView, ActionView, Alert, ApiError, Balance, Member, PoolBalance, PoolForecast, UseResult } from '../api';
+import { Ring } from '../components/charts';
+import { Icon } from '../components/icons';
+import { Empty, ErrorNotice, Field, Skeleton } from '../components/ui';
+import { ago, approx, countdown, credits, humanizeInstants, instant, plural, reason, span } from '../lib/format';
+import { useNow } from '../store/clock';
+import { mutate, refreshAll, useApi } from '../store/query';
+import { hrefOf } from '../store/route';
+
+export function Dashboard() {
+  const accounts = useApi('accounts.list', {});
+  const balances = useApi('balance.all', {});
+  const alerts = useApi('alerts.list', {});
+
+  const byAccount = useMemo(() => new Map((balances.data ?? []).map((b) => [b.account, b])), [balances.data]);
+
+  if (accounts.error && !accounts.data) {
+    return (
+      <div className="page">
+        <Head />
+        <ErrorNotice error={accounts.error} title="The ledger could not be read" />
+        <div>
+          <button className="btn" onClick={refreshAll}>
+            <Icon name="refresh" size={16} /> Try again
+          </button>
+        </div>
+      </div>
+    );
+  }
+  if (accounts.loading || !accounts.data) {
+    return (
+      <div className="page">
+        <Head />
+        <Skeleton height={260} />
+      </div>
+    );
+  }
+  if (accounts.data.length === 0) {
+    return (
+      <div className="page">
+        <Head />
+        <Empty
+          title="No accounts yet — add one"
+          action={
+            <a className="btn primary" href={hrefOf('settings', { add: '1' })}>
+              <Icon name="plus" size={16} /> Add an account
+            </a>
+          }
+        >
+          Creditdeck tracks the credits of each service you subscribe to. Add your first account from a preset (Flux, Lux, Flowly, FluxNote or Fluximage), then record usage here and
+          watch what is left, how fast it goes and when it resets.
+        </Empty>
+      </div>
+    );
+  }
+  return (
+    <div className="page">
+      <Head />
+      {accounts.data.map((a) => (
+        <AccountSection key={a.id} account={a} balance={byAccount.get(a.id)} alerts={(alerts.data ?? []).filter((x) => x.account === a.id)} />
+      ))}
+    </div>
+  );
+}
+
+function Head() {
+  return (
+    <div className="page-head">
+      <div>
+        <h1>Dashboard</h1>
+        <p>What is left in every pool, how fast it is going, and when it resets.</p>
+      </div>
+    </div>
+  );
+}
+
+type Outcome = { ok: true; result: UseResult } | { ok: false; error: ApiError };
+
+function AccountSection({ account, balance, alerts }: { account: AccountView; balance: Balance | undefined; alerts: Alert[] }) {
+  const forecast = useApi('reports.forecast', { account: account.id });
+  const actions = useApi('actions.list', { account: account.id });
+  const refusals = useApi('refusals.list', { account: account.id, limit: 1 });
+  const members = useApi('members.list', { account: account.id });
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const record = async (action: string, quantity?: string, member?: string) => {
+    setBusy(true);
+    const env = await mutate('usage.record', { account: account.id, action, ...(quantity ? { quantity } : {}), ...(member ? { member } : {}) });
+    setBusy(false);
+    setOutcome(env.ok ? { ok: true, result: env.result } : { ok: false, error: env.error });
+  };
+
+  const forecastFor = (pool: string) => forecast.data?.pools.find((p) => p.pool === pool);
+  const lastRefusal = refusals.data?.[0];
+
+  const poolLabel = (id: string) => balance?.pools.find((p) => p.pool === id)?.label ?? id;
+  return (
+    <section className="account" aria-labelledby={`acct-${account.id}`} data-account={account.id}>
+      <div className="account-head">
+        <div className="account-title">
+          <h2 id={`acct-${account.id}`}>{account.name}</h2>
+          <span className="badge accent">
+            {account.providerName} · {account.planName}
+          </span>
+          <span className="faint small">Resets {account.reset}</span>
+        </div>
+        <div className="row">
+          <a className="btn ghost small" href={hrefOf('usage', { account: account.id })}>
+            Usage
+          </a>
+          <a className="btn ghost small" href={hrefOf('settings', { account: account.id })}>
+            Settings
+          </a>
+        </div>
+      </div>
+
+      <QuickActions account={account} actions={actions.data} members={members.data ?? []} busy={busy} onRecord={record} />
+      {outcome ? <OutcomeNotice outcome={outcome} zone={account.zone} onClose={() => setOutcome(null)} /> : null}
+
+      <div className="account-body">
+        <div className="pools">
+          {balance
+            ? balance.pools.map((p) => <PoolCard key={p.pool} pool={p} forecast={forecastFor(p.pool)} forecastError={forecast.data ? undefined : forecast.error?.message} zone={balance.zone} canTopUp={account.packPools.includes(p.pool)} />)
+            : Object.keys(account.amounts).map((p) => <Skeleton key={p} height={250} />)}
+        </div>
+        <aside className="card activity" aria-label={`${account.name} alerts and refusals`}>
+          <div>
+            <h3 className="row">
+              <Icon name="bell" size={16} /> Recent alerts
+            </h3>
+            {alerts.length === 0 ? (
+              <p className="faint small">
+                None yet. Alerts come at {account.thresholds.map((t) => `${t} %`).join(', ')} of a pool used
+                {account.lowBalance !== null ? `, and when a pool falls to ${credits(account.lowBalance)}` : ''}.
+              </p>
+            ) : (
+              <ul className="list">
+                {alerts.slice(0, 3).map((a) => (
+                  <li key={a.id}>
+                    <span className={`badge ${a.kind === 'threshold' && a.level < 100 ? 'warn' : 'danger'}`}>{a.kind === 'threshold' ? `${a.level} %` : a.kind}</span>
+                    <span>
+                      {a.kind === 'threshold' ? `${poolLabel(a.pool)}: ${a.level} % of the allocation used` : a.message.replace(`${account.name}: `, '')}
+                      <span className="faint"> · {ago(a.at)}</span>
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </div>
+          <div data-testid="last-refusal">
+            <h3 className="row">
+              <Icon name="stop" size={16} /> Last refusal
+            </h3>
+            {lastRefusal ? (
+              <div className="notice danger">
+                <strong>
+                  {reason(lastRefusal.reason)} · {lastRefusal.action}
+                </strong>
+                <span>{humanizeInstants(lastRefusal.message, account.zone)}</span>
+                <span className="faint small">{instant(lastRefusal.at, account.zone)}</span>
+              </div>
+            ) : (
+              <p className="faint small">Nothing refused. If usage is refused (no credits left, a limit, a rate limit), the reason shows here.</p>
+            )}
+          </div>
+        </aside>
+      </div>
+    </section>
+  );
+}
+
+function quickLabel(a: ActionView): string {
+  return a.id === a.unit ? `+1 ${a.unit}` : `+1 ${a.label}`;
+}
+
+function QuickActions({ account, actions, members, busy, onRecord }: { account: AccountView; actions: ActionView[] | undefined; members: Member[]; busy: boolean; onRecord: (action: string, quantity?: string, member?: string) => void }) {
+  const priced = (actions ?? []).filter((a) => !a.free && a.cost !== null);
+  const quick = priced.filter((a) => a.per === 1).slice(0, 6);
+  const unpriced = (actions ?? []).filter((a) => !a.free && a.cost === null);
+  const [open, setOpen] = useState(false);
+  const [action, setAction] = useState('');
+  const [quantity, setQuantity] = useState('');
+  const [member, setMember] = useState('');
+  const all = actions ?? [];
+  // Default the form to a per-token action (the "tokens for a model" case), else the first priced one.
+  useEffect(() => {
+    if (action === '' && all.length) setAction((priced.find((a) => a.per > 1) ?? priced[0] ?? all[0])!.id);
+  }, [action, all, priced]);
+  const chosen = all.find((a) => a.id === action);
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!chosen) return;
+    onRecord(chosen.id, quantity.trim() || undefined, member || undefined);
+  };
+
+  if (!actions) return <div style={{ minHeight: 34 }} />;
+  return (
+    <div className="stack" style={{ gap: 10 }}>
+      <div className="row" role="group" aria-label={`Record usage on ${account.name}`}>
+        {quick.length ? <span className="faint small">Record</span> : null}
+        {quick.map((a) => (
+          <button
+            key={a.id}
+            className="btn quick"
+            disabled={busy}
+            title={`${a.label}: ${plural(a.cost ?? 0, 'credit')} per ${a.unit}`}
+            onClick={() => onRecord(a.id, undefined, member || undefined)}
+          >
+            {quickLabel(a)}
+          </button>
+        ))}
+        <button className="btn ghost small" aria-expanded={open} onClick={() => setOpen(!open)}>
+          {open ? 'Hide form' : priced.some((a) => a.per > 1) ? 'Record tokens or other usage…' : 'Record other usage…'}
+        </button>
+        {quick.length === 0 && unpriced.length > 0 ? (
+          <span className="faint small">
+            {unpriced.map((a) => a.label).join(', ')} {unpriced.length === 1 ? 'has' : 'have'} no cost yet —{' '}
+            <a href={hrefOf('settings', { account: account.id })}>set it in the rate card</a>.
+          </span>
+        ) : null}
+      </div>
+      {open ? (
+        <form className="card inline-form" onSubmit={submit} aria-label={`Record usage form for ${account.name}`} style={{ padding: 14 }}>
+          <Field label="Action">
+            <select value={action} onChange={(e) => setAction(e.target.value)}>
+              {all.map((a) => (
+                <option key={a.id} value={a.id}>
+                  {a.label}
+                  {a.free ? ' (free)' : a.cost === null ? ' (no cost set)' : ` — ${credits(a.cost)} per ${a.per === 1 ? a.unit : `${credits(a.per)} ${a.unit}s`}`}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field label={`Quantity${chosen ? ` (${chosen.unit}s)` : ''}`}>
+            <input inputMode="decimal" placeholder={chosen && chosen.per > 1 ? `e.g. ${chosen.per * 1.5}` : '1'} value={quantity} onChange={(e) => setQuantity(e.target.value)} />
+          </Field>
+          {members.length ? (
+            <Field label="Member">
+              <select value={member} onChange={(e) => setMember(e.target.value)}>
+                <option value="">—</option>
+                {members.map((m) => (
+                  <option key={m.id} value={m.id}>
+                    {m.name}
+                  </option>
+                ))}
+              </select>
+            </Field>
+          ) : null}
+          <button className="btn primary" type="submit" disabled={busy || !chosen}>
+            Record
+          </button>
+        </form>
+      ) : null}
+    </div>
+  );
+}
+
+function OutcomeNotice({ outcome, zone, onClose }: { outcome: Outcome; zone: string; onClose: () => void }) {
+  if (!outcome.ok) {
+    return (
+      <div className="row" style={{ alignItems: 'stretch' }} data-testid="use-outcome">
+        <div style={{ flex: 1 }}>
+          <ErrorNotice error={outcome.error} zone={zone} />
+        </div>
+        <button className="btn ghost small" onClick={onClose} aria-label="Dismiss">
+          ✕
+        </button>
+      </div>
+    );
+  }
+  const r = outcome.result;
+  const what = r.status === 'free' ? 'free' : r.status === 'bypassed' ? 'own key — no credits used' : r.status === 'covered' ? `already paid by ${r.coveredBy}` : r.status === 'duplicate' ? 'already recorded (same key) — nothing charged' : plural(r.credits, 'credit');
+  return (
+    <div className="row" style={{ alignItems: 'stretch' }} data-testid="use-outcome">
+      <div className="notice ok" role="status" style={{ flex: 1 }}>
+        <span>
+          <strong>Recorded {r.action}</strong> · {what} · {r.eventId}
+          {r.alerts.length ? ` · ${r.alerts.map((a) => a.message.replace(/^[^:]*: /, '')).join(' · ')}` : ''}
+        </span>
+      </div>
+      <button className="btn ghost small" onClick={onClose} aria-label="Dismiss">
+        ✕
+      </button>
+    </div>
+  );
+}
+
+function poolState(p: PoolBalance, f: PoolForecast | undefined): 'ok' | 'warn' | 'danger' {
+  if (!p.unlimited && (p.available ?? 0) <= 0) return 'danger';
+  if (f && (f.runsOutBeforeReset || f.pace === 'in deficit')) return 'warn';
+  return 'ok';
+}
+
+function PoolCard({ pool: p, forecast: f, forecastError, zone, canTopUp }: { pool: PoolBalance; forecast: PoolForecast | undefined; forecastError?: string; zone: string; canTopUp: boolean }) {
+  const state = poolState(p, f);
+  const unit = p.unit;
+  return (
+    <article className="card pool-card" aria-label={p.label} data-pool={p.pool}>
+      <div className="row" style={{ justifyContent: 'space-between' }}>
+        <span className="pool-label">{p.label}</span>
+        {f ? <PaceBadge f={f} /> : null}
+      </div>
+      <div className="pool-top">
+        <Ring monthly={p.monthlyRemaining ?? 0} topup={p.topupRemaining} allocation={p.allocation ?? 0} unlimited={p.unlimited} state={state} />
+        <div className="stack" style={{ gap: 8 }}>
+          {p.unlimited ? (
+            <div className="big" data-testid="remaining">
+              Unlimited
+            </div>
+          ) : p.topupRemaining > 0 ? (
+            <div className="big" data-testid="remaining">
+              {credits(p.remaining)} <small>left</small>
+            </div>
+          ) : (
+            <div className="big" data-testid="remaining">
+              {credits(p.remaining)} <small>of {credits(p.allocation)} left</small>
+            </div>
+          )}
+          <div className="parts">
+            {p.unlimited ? (
+              <span>{plural(p.usedThisPeriod, unit)} used this period</span>
+            ) : (
+              <>
+                <span>
+                  <i className="dot monthly" />
+                  Monthly {credits(p.monthlyRemaining)}
+                  {p.topupRemaining > 0 ? ` of ${credits(p.allocation)}` : ''}
+                </span>
+                {p.topupRemaining > 0 || canTopUp ? (
+                  <span>
+                    <i className="dot topup" />
+                    Top-up {credits(p.topupRemaining)}
+                  </span>
+                ) : null}
+                {p.held > 0 ? (
+                  <span>
+                    <i className="dot held" />
+                    Held {credits(p.held)}
+                  </span>
+                ) : null}
+                <span>
+                  <i className="dot used" />
+                  Used {credits(p.usedThisPeriod)}
+                </span>
+              </>
+            )}
+          </div>
+        </div>
+      </div>
+      <div className="facts">
+        <div className="fact">
+          <Icon name="clock" size={15} />
+          <Countdown to={p.nextReset} zone={zone} />
+        </div>
+        {f ? (
+          <PaceFacts f={f} unit={unit} zone={zone} />
+        ) : forecastError ? (
+          <div className="fact faint" data-testid="pace-error">
+            <Icon name="trend" size={15} />
+            <span>Pace unavailable: {forecastError}</span>
+          </div>
+        ) : (
+          <div style={{ minHeight: 44 }} />
+        )}
+      </div>
+    </article>
+  );
+}
+
+function Countdown({ to, zone }: { to: string; zone: string }) {
+  const now = useNow();
+  const left = Date.parse(to) - now;
+  const passed = left <= 0;
+  // When the reset passes, the balances on screen are out of date: read them again.
+  useEffect(() => {
+    if (passed) refreshAll();
+  }, [passed]);
+  return (
+    <span data-testid="countdown">
+      Resets in <span className="countdown">{countdown(left)}</span> <span className="faint nowrap">· {instant(to, zone, now)}</span>
+    </span>
+  );
+}
+
+function PaceBadge({ f }: { f: PoolForecast }) {
+  if (f.pace === 'unlimited') return <span className="badge">unlimited</span>;
+  if (f.runsOutBeforeReset) return <span className="badge warn">runs out early</span>;
+  if (f.pace === 'in deficit') return <span className="badge warn">in deficit</span>;
+  if (f.pace === 'in reserve') return <span className="badge ok">in reserve</span>;
+  return <span className="badge">on pace</span>;
+}
+
+function PaceFacts({ f, unit, zone }: { f: PoolForecast; unit: string; zone: string }) {
+  const now = useNow();
+  if (f.unlimited) {
+    return (
+      <div className="fact" data-testid="pace">
+        <Icon name="trend" size={15} />
+        <span>{f.used > 0 ? `${approx(f.burnPerDay)} a day so far · never runs out` : 'Nothing used yet · never runs out'}</span>
+      </div>
+    );
+  }
+  const paceText = f.pace === 'on pace' ? 'Exactly on even pace' : `${plural(f.paceDelta, unit, `${unit}s`, approx)} ${f.pace}`;
+  return (
+    <>
+      <div className="fact" data-testid="pace">
+        <Icon name="trend" size={15} />
+        <span>
+          <span className={f.pace === 'in deficit' ? 'state-warn' : f.pace === 'in reserve' ? 'state-ok' : ''}>{paceText}</span>
+          {f.runOutAt !== null ? <span className="faint"> · {approx(f.burnPerDay)} a day</span> : <span className="faint"> · nothing used yet</span>}
+        </span>
+      </div>
+      {f.runOutAt !== null ? (
+        <div className="fact" data-testid="run-out">
+          <Icon name="stop" size={15} />
+          {f.runsOutBeforeReset ? (
+            <span className="state-warn">
+              Runs out <span className="nowrap">{instant(f.runOutAt, zone, now)}</span>, {span(f.shortByMs)} before the reset
+            </span>
+          ) : (
+            <span>Lasts to the reset at this pace</span>
+          )}
+        </div>
+      ) : null}
+      <div className="fact" data-testid="forfeit">
+        <Icon name="hourglass" size={15} />
+        <span className={f.forfeitAtReset > 0 ? '' : 'faint'}>
+          {f.forfeitAtReset > 0
+            ? `${f.runOutAt === null ? '' : '≈ '}${plural(f.forfeitAtReset, unit, `${unit}s`, approx)} will expire unused at the reset${f.runOutAt === null ? ' if none are used' : ' at this pace'}`
+            : f.forfeitIfIdle > 0
+              ? `None expire at this pace (${approx(f.forfeitIfIdle)} would if you stopped now)`
+              : 'No monthly credits left to expire at the reset'}
+        </span>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,748 @@
+import { useEffect, useMemo, useState, type FormEvent, type ReactNode } from 'react';
+import type { AccountDetail, ActionView, ApiError, Envelope, HandlerInput, HandlerName, HandlerOutput, PresetSummary } from '../api';
+import { ErrorNotice, Field, Skeleton } from '../components/ui';
+import { credits, dateTime, localDate, money } from '../lib/format';
+import { mutate, useApi } from '../store/query';
+import { hrefOf, setParams, useRoute } from '../store/route';
+
+/** One write from a form: busy while it runs, then its error or a short confirmation. */
+function useWrite<N extends HandlerName>(name: N) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const run = async (input: HandlerInput<N>, message: (r: HandlerOutput<N>) => string): Promise<Envelope<HandlerOutput<N>>> => {
+    setBusy(true);
+    setError(null);
+    setDone(null);
+    const env = await mutate(name, input);
+    setBusy(false);
+    if (env.ok) setDone(message(env.result));
+    else setError(env.error);
+    return env;
+  };
+  const status = (zone?: string): ReactNode =>
+    error ? (
+      <ErrorNotice error={error} zone={zone} />
+    ) : done ? (
+      <div className="notice ok" role="status">
+        <span>{done}</span>
+      </div>
+    ) : null;
+  return { run, busy, status, clear: () => (setError(null), setDone(null)) };
+}
+
+const monthlyLabel = (pool: string) => (pool === 'credits' ? 'Monthly credits' : `Monthly ${pool} credits`);
+
+const blankToNull = (s: string): string | null => (s.trim() === '' ? null : s.trim());
+
+export function Settings() {
+  const accounts = useApi('accounts.list', {});
+  const params = useRoute((r) => r.params);
+  const list = accounts.data ?? [];
+  const selected = list.find((a) => a.id === params.account) ?? list[0];
+  const [adding, setAdding] = useState(false);
+  const [added, setAdded] = useState<string | null>(null);
+  const showAdd = adding || params.add === '1' || list.length === 0;
+  return (
+    <div className="page">
+      <div className="page-head">
+        <div>
+          <h1>Settings</h1>
+          <p>Accounts, their rate cards, limits, alert levels and members.</p>
+        </div>
+        {!showAdd ? (
+          <button className="btn primary" onClick={() => (setAdding(true), setAdded(null))}>
+            + Add an account
+          </button>
+        ) : null}
+      </div>
+      {accounts.error && !accounts.data ? <ErrorNotice error={accounts.error} title="The ledger could not be read" /> : null}
+      {!accounts.data ? (
+        <Skeleton height={300} />
+      ) : (
+        <>
+          {showAdd ? (
+            <AddAccount
+              first={list.length === 0}
+              onClose={list.length ? () => (setAdding(false), setParams({ add: undefined })) : undefined}
+              onAdded={(id, name) => {
+                setAdding(false);
+                setAdded(name);
+                setParams({ add: undefined, account: id });
+              }}
+            />
+          ) : null}
+          {added && !showAdd ? (
+            <div className="notice ok" role="status">
+              <span>
+                <strong>Added {added}.</strong> It is on the <a href={hrefOf('dashboard')}>Dashboard</a>; its rate card, limits and members are below.
+              </span>
+            </div>
+          ) : null}
+          {list.length ? (
+            <>
+              <div className="tabs" role="tablist" aria-label="Account">
+                {list.map((a) => (
+                  <button key={a.id} role="tab" aria-selected={a.id === selected?.id} onClick={() => setParams({ account: a.id })}>
+                    {a.name}
+                  </button>
+                ))}
+              </div>
+              {selected ? <ManageAccount key={selected.id} id={selected.id} /> : null}
+            </>
+          ) : null}
+        </>
+      )}
+    </div>
+  );
+}
+
+function zones(): string[] {
+  try {
+    return ['UTC', ...Intl.supportedValuesOf('timeZone').filter((z) => z !== 'UTC')];
+  } catch {
+    return ['UTC'];
+  }
+}
+
+function AddAccount({ first, onAdded, onClose }: { first: boolean; onAdded: (id: string, name: string) => void; onClose?: () => void }) {
+  const presets = useApi('presets.list', {});
+  const list = presets.data ?? [];
+  const [preset, setPreset] = useState('');
+  const [plan, setPlan] = useState('');
+  const [name, setName] = useState('');
+  const [tz, setTz] = useState('UTC');
+  const [anchor, setAnchor] = useState(() => localDate(Date.now(), 'UTC'));
+  const [amounts, setAmounts] = useState<Record<string, string>>({});
+  const write = useWrite('accounts.add');
+  const allZones = useMemo(zones, []);
+  const localZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+  const p: PresetSummary | undefined = list.find((x) => x.id === preset);
+  const pl = p?.plans.find((x) => x.id === plan);
+  const missing = pl ? Object.entries(pl.allocations).filter(([, v]) => v === null).map(([k]) => k) : [];
+
+  useEffect(() => {
+    if (p && !p.plans.some((x) => x.id === plan)) setPlan(p.plans[0]?.id ?? '');
+  }, [p, plan]);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!p || !pl) return;
+    const env = await write.run(
+      {
+        preset: p.id,
+        plan: pl.id,
+        ...(name.trim() ? { name: name.trim() } : {}),
+        anchor,
+        tz,
+        ...(missing.length ? { amounts: Object.fromEntries(missing.map((k) => [k, amounts[k]?.trim() ?? ''])) } : {}),
+      },
+      (a) => `Added ${a.name}.`,
+    );
+    if (env.ok) onAdded(env.result.id, env.result.name);
+  };
+
+  return (
+    <section className="card" aria-labelledby="add-account">
+      <div className="card-head">
+        <div>
+          <h2 id="add-account">{first ? 'Add your first account' : 'Add an account'}</h2>
+          <p style={{ marginTop: 4 }}>Pick the service and plan you subscribe to; its credit rules come from the preset.</p>
+        </div>
+        {onClose ? (
+          <button className="btn ghost small" onClick={onClose}>
+            Cancel
+          </button>
+        ) : null}
+      </div>
+      <form onSubmit={submit} aria-label="Add an account">
+        <div className="form-grid">
+          <Field label="Service">
+            <select value={preset} onChange={(e) => setPreset(e.target.value)} required>
+              <option value="" disabled>
+                Choose…
+              </option>
+              {list.map((x) => (
+                <option key={x.id} value={x.id}>
+                  {x.name}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field label="Plan">
+            <select value={plan} onChange={(e) => setPlan(e.target.value)} disabled={!p} required>
+              {(p?.plans ?? []).map((x) => (
+                <option key={x.id} value={x.id}>
+                  {x.name}
+                  {x.priceCents ? ` — ${money(x.priceCents)}/mo` : ''}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field label="Name" hint="Shown on the dashboard">
+            <input value={name} placeholder={p && pl ? `${p.name} ${pl.name}` : 'e.g. FluxNote Rise'} onChange={(e) => setName(e.target.value)} maxLength={80} />
+          </Field>
+          <Field label="Billing anchor" hint={p?.reset === 'calendar-month' ? 'Resets on the 1st of each month (UTC) whatever this date' : 'The day you subscribed: credits reset on that day each month'}>
+            <input type="date" value={anchor} onChange={(e) => setAnchor(e.target.value)} required />
+          </Field>
+          <Field
+            label="Time zone"
+            hint={
+              tz !== localZone ? (
+                <>
+                  Resets at local midnight ·{' '}
+                  <a
+                    href="#"
+                    onClick={(e) => {
+                      e.preventDefault();
+                      setTz(localZone);
+                    }}
+                  >
+                    use {localZone}
+                  </a>
+                </>
+              ) : (
+                'Resets at local midnight'
+              )
+            }
+          >
+            <select value={tz} onChange={(e) => setTz(e.target.value)}>
+              {allZones.map((z) => (
+                <option key={z} value={z}>
+                  {z}
+                </option>
+              ))}
+            </select>
+          </Field>
+          {missing.map((pool) => (
+            <Field key={pool} label={monthlyLabel(pool)} hint="The provider's docs give no number: enter your plan's">
+              <input inputMode="decimal" required value={amounts[pool] ?? ''} onChange={(e) => setAmounts({ ...amounts, [pool]: e.target.value })} />
+            </Field>
+          ))}
+        </div>
+        {pl ? (
+          <p className="muted small" style={{ marginTop: 12 }}>
+            {Object.entries(pl.allocations)
+              .map(([pool, v]) => `${v === null ? '?' : v === 'unlimited' ? 'unlimited' : credits(Number(v))} ${pool}`)
+              .join(' · ')}{' '}
+            credits a month.
+          </p>
+        ) : null}
+        <div className="form-actions">
+          <button className="btn primary" type="submit" disabled={write.busy || !pl}>
+            Add account
+          </button>
+        </div>
+      </form>
+      <div style={{ marginTop: 12 }}>{write.status()}</div>
+    </section>
+  );
+}
+
+function Section({ title, subtitle, children }: { title: string; subtitle?: string; children: ReactNode }) {
+  return (
+    <section className="card" aria-label={title}>
+      <div className="card-head">
+        <div>
+          <h2>{title}</h2>
+          {subtitle ? <p style={{ marginTop: 4 }}>{subtitle}</p> : null}
+        </div>
+      </div>
+      {children}
+    </section>
+  );
+}
+
+function ManageAccount({ id }: { id: string }) {
+  const detail = useApi('accounts.show', { account: id });
+  const a = detail.data;
+  if (detail.error && !a) return <ErrorNotice error={detail.error} />;
+  if (!a) return <Skeleton height={300} />;
+  return (
+    <div className="grid grid-2" style={{ alignItems: 'start' }}>
+      <PlanSection a={a} />
+      <LimitsSection a={a} />
+      <div style={{ gridColumn: '1 / -1' }}>
+        <RateCardSection a={a} />
+      </div>
+      <CreditsSection a={a} />
+      <MembersSection a={a} />
+      <DailyLimitsSection a={a} />
+    </div>
+  );
+}
+
+function PlanSection({ a }: { a: AccountDetail }) {
+  const presets = useApi('presets.list', {});
+  const plans = presets.data?.find((p) => p.id === a.provider)?.plans ?? [];
+  const [plan, setPlan] = useState(a.plan);
+  const [amounts, setAmounts] = useState<Record<string, string>>({});
+  const write = useWrite('accounts.plan');
+  const target = plans.find((p) => p.id === plan);
+  const missing = target ? Object.entries(target.allocations).filter(([, v]) => v === null).map(([k]) => k) : [];
+  return (
+    <Section title="Plan and billing" subtitle="The zone and anchor define the billing cycle and are fixed once the account exists.">
+      <dl className="kv">
+        <dt>Service</dt>
+        <dd>{a.providerName}</dd>
+        <dt>Plan</dt>
+        <dd>
+          {a.planName}{' '}
+          <span className="faint">
+            (
+            {Object.entries(a.amounts)
+              .map(([k, v]) => `${v === 'unlimited' ? 'unlimited' : credits(Number(v))} ${k === 'credits' ? 'credits' : `${k} credits`}`)
+              .join(', ')}
+            )
+          </span>
+        </dd>
+        <dt>Resets</dt>
+        <dd>{a.reset}</dd>
+        <dt>Anchor · zone</dt>
+        <dd>
+          {a.anchor} · {a.zone}
+        </dd>
+        <dt>Added</dt>
+        <dd>{dateTime(a.createdAt, a.zone)}</dd>
+        <dt>Account id</dt>
+        <dd className="mono">{a.id}</dd>
+      </dl>
+      <hr className="sep" />
+      <form
+        className="inline-form"
+        aria-label="Change plan"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void write.run({ account: a.id, plan, ...(missing.length ? { amounts: Object.fromEntries(missing.map((k) => [k, amounts[k] ?? ''])) } : {}) }, () => `Plan changed to ${target?.name ?? plan}.`);
+        }}
+      >
+        <Field label="Change plan" hint="An upgrade grants the difference now; a downgrade applies from the next reset.">
+          <select value={plan} onChange={(e) => setPlan(e.target.value)}>
+            {plans.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        </Field>
+        {missing.map((pool) => (
+          <Field key={pool} label={monthlyLabel(pool)}>
+            <input inputMode="decimal" value={amounts[pool] ?? ''} onChange={(e) => setAmounts({ ...amounts, [pool]: e.target.value })} />
+          </Field>
+        ))}
+        <button className="btn" type="submit" disabled={write.busy || plan === a.plan}>
+          Change
+        </button>
+      </form>
+      <div style={{ marginTop: 10 }}>{write.status(a.zone)}</div>
+    </Section>
+  );
+}
+
+function LimitsSection({ a }: { a: AccountDetail }) {
+  const [limit, setLimit] = useState(a.monthlyLimit === null ? '' : String(a.monthlyLimit));
+  const [low, setLow] = useState(a.lowBalance === null ? '' : String(a.lowBalance));
+  const [levels, setLevels] = useState(a.thresholds.join(', '));
+  const write = useWrite('accounts.set');
+  const parsed = levels
+    .split(/[,\s]+/)
+    .filter(Boolean)
+    .map(Number);
+  const levelsOk = parsed.every((n) => Number.isInteger(n));
+  return (
+    <Section title="Limits and alerts" subtitle="Usage past the monthly limit is refused; alerts fire once per pool per period.">
+      <form
+        aria-label="Limits and alerts"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!levelsOk) return;
+          void write.run({ account: a.id, monthlyLimit: blankToNull(limit), lowBalance: blankToNull(low), thresholds: parsed }, () => 'Saved.');
+        }}
+      >
+        <div className="form-grid">
+          <Field label="Monthly spending limit" hint="Credits per billing period, all pools; blank for none">
+            <input inputMode="decimal" placeholder="none" value={limit} onChange={(e) => setLimit(e.target.value)} />
+          </Field>
+          <Field label="Low-balance alert" hint="Alert when a pool falls to this; blank for none">
+            <input inputMode="decimal" placeholder="none" value={low} onChange={(e) => setLow(e.target.value)} />
+          </Field>
+          <Field label="Alert levels (% used)" hint="e.g. 50, 80, 100">
+            <input value={levels} onChange={(e) => setLevels(e.target.value)} aria-invalid={!levelsOk} />
+          </Field>
+        </div>
+        <div className="form-actions">
+          <button className="btn primary" type="submit" disabled={write.busy || !levelsOk}>
+            Save limits
+          </button>
+        </div>
+      </form>
+      <div style={{ marginTop: 10 }}>{write.status(a.zone)}</div>
+    </Section>
+  );
+}
+
+function RateCardSection({ a }: { a: AccountDetail }) {
+  const [editing, setEditing] = useState<string | null>(null);
+  const [adding, setAdding] = useState(false);
+  const pools = Object.keys(a.amounts);
+  return (
+    <Section title="Rate card" subtitle="What each action costs. Actions without a cost are refused until you set one.">
+      <div className="table-wrap">
+        <table aria-label="Rate card">
+          <thead>
+            <tr>
+              <th>Action</th>
+              <th>Pool</th>
+              <th className="num">Cost</th>
+              <th className="num">Per</th>
+              <th>Unit</th>
+              <th className="num">Hourly limit</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {[...a.actions.filter((x) => !x.free), ...a.actions.filter((x) => x.free)].map((x) =>
+              editing === x.id ? (
+                <ActionEditor key={x.id} account={a.id} action={x} pools={pools} onDone={() => setEditing(null)} />
+              ) : (
+                <tr key={x.id} data-action={x.id}>
+                  <td>
+                    {x.label} <span className="faint mono">{x.id}</span>
+                    {x.dedupe ? <div className="faint small">charged once per {x.dedupe.attr} with the {x.dedupe.group} group</div> : null}
+                  </td>
+                  <td>{x.pool}</td>
+                  <td className="num">{x.free ? <span className="badge ok">free</span> : x.cost === null ? <span className="badge warn">not set</span> : credits(x.cost)}</td>
+                  <td className="num">{credits(x.per)}</td>
+                  <td>{x.unit}</td>
+                  <td className="num">{x.hourlyLimit ?? <span className="faint">—</span>}</td>
+                  <td style={{ textAlign: 'right' }}>
+                    <button className="btn small" onClick={() => setEditing(x.id)} aria-label={`Edit ${x.id}`}>
+                      Edit
+                    </button>
+                  </td>
+                </tr>
+              ),
+            )}
+          </tbody>
+        </table>
+      </div>
+      <div style={{ marginTop: 12 }}>
+        {adding ? (
+          <NewAction account={a.id} pools={pools} onDone={() => setAdding(false)} />
+        ) : (
+          <button className="btn small" onClick={() => setAdding(true)}>
+            + Add an action
+          </button>
+        )}
+      </div>
+    </Section>
+  );
+}
+
+function ActionEditor({ account, action, pools, onDone }: { account: string; action: ActionView; pools: string[]; onDone: () => void }) {
+  const [cost, setCost] = useState(action.cost === null ? '' : String(action.cost));
+  const [per, setPer] = useState(String(action.per));
+  const [unit, setUnit] = useState(action.unit);
+  const [pool, setPool] = useState(action.pool);
+  const [free, setFree] = useState(action.free);
+  const [hourly, setHourly] = useState(action.hourlyLimit === null ? '' : String(action.hourlyLimit));
+  const write = useWrite('actions.set');
+  const save = async () => {
+    const env = await write.run(
+      { account, action: action.id, pool, free, ...(cost.trim() ? { cost: cost.trim() } : {}), per: per.trim() || '1', unit: unit.trim() || 'call', hourlyLimit: blankToNull(hourly) },
+      (r) => `Saved ${r.id}.`,
+    );
+    if (env.ok) onDone();
+  };
+  return (
+    <>
+      <tr data-action={action.id} className="editing">
+        <td>
+          {action.label} <span className="faint mono">{action.id}</span>
+          <label className="row small" style={{ marginTop: 6 }}>
+            <input type="checkbox" checked={free} onChange={(e) => setFree(e.target.checked)} /> free
+          </label>
+        </td>
+        <td>
+          <select aria-label="Pool" value={pool} onChange={(e) => setPool(e.target.value)}>
+            {pools.map((p) => (
+              <option key={p}>{p}</option>
+            ))}
+          </select>
+        </td>
+        <td>
+          <input aria-label="Cost" inputMode="decimal" value={cost} disabled={free} onChange={(e) => setCost(e.target.value)} style={{ width: 90, textAlign: 'right' }} />
+        </td>
+        <td>
+          <input aria-label="Per" inputMode="numeric" value={per} onChange={(e) => setPer(e.target.value)} style={{ width: 80, textAlign: 'right' }} />
+        </td>
+        <td>
+          <input aria-label="Unit" value={unit} onChange={(e) => setUnit(e.target.value)} style={{ width: 100 }} />
+        </td>
+        <td>
+          <input aria-label="Hourly limit" inputMode="numeric" placeholder="none" value={hourly} onChange={(e) => setHourly(e.target.value)} style={{ width: 80, textAlign: 'right' }} />
+        </td>
+        <td style={{ whiteSpace: 'nowrap', textAlign: 'right' }}>
+          <button className="btn small primary" onClick={() => void save()} disabled={write.busy}>
+            Save
+          </button>{' '}
+          <button className="btn small ghost" onClick={onDone}>
+            Cancel
+          </button>
+        </td>
+      </tr>
+      {write.status() ? (
+        <tr>
+          <td colSpan={7}>{write.status()}</td>
+        </tr>
+      ) : null}
+    </>
+  );
+}
+
+function NewAction({ account, pools, onDone }: { account: string; pools: string[]; onDone: () => void }) {
+  const [id, setId] = useState('');
+  const [label, setLabel] = useState('');
+  const [pool, setPool] = useState(pools[0] ?? '');
+  const [cost, setCost] = useState('');
+  const [per, setPer] = useState('1');
+  const [unit, setUnit] = useState('call');
+  const write = useWrite('actions.set');
+  return (
+    <form
+      className="stack"
+      aria-label="New action"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        const env = await write.run({ account, action: id.trim(), pool, cost: cost.trim(), per: per.trim() || '1', unit: unit.trim() || 'call', ...(label.trim() ? { label: label.trim() } : {}) }, (r) => `Added ${r.id}.`);
+        if (env.ok) onDone();
+      }}
+    >
+      <div className="form-grid">
+        <Field label="Action id" hint="e.g. mcp:search">
+          <input value={id} onChange={(e) => setId(e.target.value)} required />
+        </Field>
+        <Field label="Label">
+          <input value={label} onChange={(e) => setLabel(e.target.value)} />
+        </Field>
+        <Field label="Pool">
+          <select value={pool} onChange={(e) => setPool(e.target.value)}>
+            {pools.map((p) => (
+              <option key={p}>{p}</option>
+            ))}
+          </select>
+        </Field>
+        <Field label="Cost (credits)">
+          <input inputMode="decimal" value={cost} onChange={(e) => setCost(e.target.value)} required />
+        </Field>
+        <Field label="Per (units)">
+          <input inputMode="numeric" value={per} onChange={(e) => setPer(e.target.value)} />
+        </Field>
+        <Field label="Unit">
+          <input value={unit} onChange={(e) => setUnit(e.target.value)} />
+        </Field>
+      </div>
+      <div className="row">
+        <button className="btn primary" type="submit" disabled={write.busy}>
+          Add action
+        </button>
+        <button className="btn ghost" type="button" onClick={onDone}>
+          Cancel
+        </button>
+      </div>
+      {write.status()}
+    </form>
+  );
+}
+
+function CreditsSection({ a }: { a: AccountDetail }) {
+  const pools = Object.keys(a.amounts);
+  const packs = a.packs.filter((p) => a.packPools.includes(p.pool));
+  const [pool, setPool] = useState(packs[0]?.pool ?? pools[0] ?? '');
+  const [amount, setAmount] = useState('');
+  // Only plans that sell packs can record purchases; otherwise start on a manual grant.
+  const [source, setSource] = useState<'purchase' | 'bonus' | 'promo' | 'manual'>(a.packPools.length ? 'purchase' : 'manual');
+  const [price, setPrice] = useState('');
+  const write = useWrite('grants.add');
+  const priceCents = price.trim() === '' ? undefined : Math.round(Number(price) * 100);
+  return (
+    <Section title="Add credits" subtitle="Top-ups survive resets and are used after the monthly credits.">
+      {packs.length ? (
+        <div className="row" style={{ marginBottom: 12 }}>
+          {packs.map((k) => (
+            <button
+              key={k.id}
+              className="btn small"
+              type="button"
+              onClick={() => {
+                setPool(k.pool);
+                setSource('purchase');
+                setAmount(k.credits === null ? '' : String(k.credits));
+                setPrice(k.priceCents === null ? '' : (k.priceCents / 100).toFixed(2));
+              }}
+            >
+              {k.name}
+              {k.credits !== null ? ` · ${credits(Number(k.credits))}` : ''}
+              {k.priceCents !== null ? ` · ${money(k.priceCents)}` : ''}
+            </button>
+          ))}
+        </div>
+      ) : a.packPools.length === 0 ? (
+        <p className="muted small" style={{ marginBottom: 12 }}>
+          This plan cannot buy packs; bonus, promo and manual credits can still be recorded.
+        </p>
+      ) : null}
+      <form
+        aria-label="Add credits"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void write.run(
+            { account: a.id, pool, amount: amount.trim(), source, ...(priceCents !== undefined && Number.isFinite(priceCents) ? { priceCents } : {}) },
+            (g) => `Added ${credits(g.credits)} ${g.pool} credits (${g.source}).`,
+          );
+        }}
+      >
+        <div className="form-grid">
+          <Field label="Pool">
+            <select value={pool} onChange={(e) => setPool(e.target.value)}>
+              {pools.map((p) => (
+                <option key={p}>{p}</option>
+              ))}
+            </select>
+          </Field>
+          <Field label="Credits">
+            <input inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} required />
+          </Field>
+          <Field label="Source">
+            <select value={source} onChange={(e) => setSource(e.target.value as typeof source)}>
+              <option value="purchase">Purchase</option>
+              <option value="bonus">Bonus</option>
+              <option value="promo">Promo</option>
+              <option value="manual">Manual</option>
+            </select>
+          </Field>
+          <Field label="Price paid ($)" hint="Optional; for refunds">
+            <input inputMode="decimal" value={price} onChange={(e) => setPrice(e.target.value)} />
+          </Field>
+        </div>
+        <div className="form-actions">
+          <button className="btn primary" type="submit" disabled={write.busy || !pool}>
+            Add credits
+          </button>
+        </div>
+      </form>
+      <div style={{ marginTop: 10 }}>{write.status(a.zone)}</div>
+    </Section>
+  );
+}
+
+function MembersSection({ a }: { a: AccountDetail }) {
+  const [member, setMember] = useState('');
+  const [name, setName] = useState('');
+  const [limit, setLimit] = useState('');
+  const write = useWrite('members.add');
+  return (
+    <Section title="Members" subtitle="People sharing this account's credits, each with an optional monthly limit.">
+      {a.members.length === 0 ? (
+        <p className="faint small">No members yet. Add one to attribute usage to people and limit each.</p>
+      ) : (
+        <table aria-label="Members">
+          <thead>
+            <tr>
+              <th>Member</th>
+              <th>Name</th>
+              <th className="num">Monthly limit</th>
+            </tr>
+          </thead>
+          <tbody>
+            {a.members.map((m) => (
+              <tr key={m.id}>
+                <td className="mono">{m.id}</td>
+                <td>{m.name}</td>
+                <td className="num">{m.monthlyLimit === null ? <span className="faint">none</span> : credits(m.monthlyLimit)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <form
+        className="inline-form"
+        style={{ marginTop: 12 }}
+        aria-label="Add a member"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          const env = await write.run({ account: a.id, member: member.trim(), ...(name.trim() ? { name: name.trim() } : {}), monthlyLimit: blankToNull(limit) }, (m) => `Saved ${m.name}.`);
+          if (env.ok) {
+            setMember('');
+            setName('');
+            setLimit('');
+          }
+        }}
+      >
+        <Field label="Member id">
+          <input value={member} placeholder="e.g. ana" onChange={(e) => setMember(e.target.value)} required />
+        </Field>
+        <Field label="Name">
+          <input value={name} placeholder="Ana" onChange={(e) => setName(e.target.value)} />
+        </Field>
+        <Field label="Monthly limit">
+          <input inputMode="decimal" placeholder="none" value={limit} onChange={(e) => setLimit(e.target.value)} />
+        </Field>
+        <button className="btn" type="submit" disabled={write.busy}>
+          Add member
+        </button>
+      </form>
+      <div style={{ marginTop: 10 }}>{write.status()}</div>
+    </Section>
+  );
+}
+
+function DailyLimitsSection({ a }: { a: AccountDetail }) {
+  const [attr, setAttr] = useState('');
+  const [value, setValue] = useState('');
+  const [limit, setLimit] = useState('');
+  const write = useWrite('limits.daily');
+  const limits = a.dailyLimits;
+  return (
+    <Section title="Daily limits" subtitle="Per attribute value over the local day, e.g. server=eu-1 (or server=* for each server).">
+      {limits.length === 0 ? (
+        <p className="faint small">No daily limits.</p>
+      ) : (
+        <ul className="list">
+          {limits.map((l) => (
+            <li key={`${l.attr}=${l.value}`}>
+              <span className="mono">
+                {l.attr}={l.value}
+              </span>
+              <span className="muted">{credits(l.limit)} credits a day</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      <form
+        className="inline-form"
+        style={{ marginTop: 12 }}
+        aria-label="Set a daily limit"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void write.run({ account: a.id, attr: attr.trim(), value: value.trim() || '*', limit: blankToNull(limit) }, () => (blankToNull(limit) === null ? 'Limit removed.' : 'Limit set.'));
+        }}
+      >
+        <Field label="Attribute">
+          <input value={attr} placeholder="server" onChange={(e) => setAttr(e.target.value)} required />
+        </Field>
+        <Field label="Value">
+          <input value={value} placeholder="* for each" onChange={(e) => setValue(e.target.value)} />
+        </Field>
+        <Field label="Credits a day">
+          <input inputMode="decimal" placeholder="blank removes" value={limit} onChange={(e) => setLimit(e.target.value)} />
+        </Field>
+        <button className="btn" type="submit" disabled={write.busy}>
+          Set
+        </button>
+      </form>
+      <div style={{ marginTop: 10 }}>{write.status()}</div>
+    </Section>
+  );
+}
