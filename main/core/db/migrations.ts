@@ -306,9 +306,80 @@ ${['accounts', 'actions', 'members', 'daily_limits', 'plan_changes']
 ${APPEND_ONLY.map(appendOnlyTriggers).join('\n')}
 `,
   },
+  {
+    // Credit packs bought through Stripe Checkout or the provider's link (docs/purchases.md).
+    id: '202612010900_purchases',
+    sql: `
+-- What was bought: fixed when the purchase starts, never changed.
+CREATE TABLE purchases (
+  id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  pack TEXT NOT NULL,
+  pack_name TEXT NOT NULL,
+  pool TEXT NOT NULL,
+  amount_mc INTEGER NOT NULL CHECK (amount_mc > 0),
+  price_minor INTEGER NOT NULL CHECK (price_minor >= 0),
+  currency TEXT NOT NULL,
+  via TEXT NOT NULL CHECK (via IN ('stripe','link')),
+  note TEXT,
+  created_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX purchases_by_account ON purchases(account_id, created_at);
+
+-- Its history, one row per step; the status is the latest row. 'paid' and
+-- 'refunded' can happen once per purchase, a Checkout Session belongs to one
+-- purchase, and the grant for a session is unique too (grants_by_key on
+-- 'stripe:' + session id): a session grants credits once, by constraint.
+CREATE TABLE purchase_log (
+  id INTEGER PRIMARY KEY,
+  purchase_id TEXT NOT NULL REFERENCES purchases(id),
+  status TEXT NOT NULL CHECK (status IN ('pending','open','paid','failed','expired','refunded')),
+  at INTEGER NOT NULL,
+  session_id TEXT,
+  checkout_url TEXT,
+  expires_at INTEGER,
+  grant_id TEXT REFERENCES grants(id),
+  paid_minor INTEGER,
+  payment_intent TEXT,
+  receipt_url TEXT,
+  refund_id TEXT REFERENCES refunds(id),
+  stripe_refund TEXT,
+  message TEXT,
+  source TEXT
+) STRICT;
+CREATE INDEX purchase_log_by_purchase ON purchase_log(purchase_id, id);
+CREATE UNIQUE INDEX purchase_log_once ON purchase_log(purchase_id, status) WHERE status IN ('paid','refunded','open');
+CREATE UNIQUE INDEX purchase_log_session ON purchase_log(session_id) WHERE status = 'open';
+${['purchases', 'purchase_log'].map(appendOnlyTriggers).join('\n')}
+`,
+  },
+  {
+    // Usage per attribute value, caught up lazily by reports (main/core/ledger/attr-rollup.ts).
+    id: '202612011000_attribute_rollup',
+    sql: `
+CREATE TABLE attr_rollup (
+  account_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  bucket INTEGER NOT NULL,
+  pool TEXT NOT NULL,
+  value TEXT NOT NULL,
+  events INTEGER NOT NULL,
+  quantity_milli INTEGER NOT NULL,
+  cost_mc INTEGER NOT NULL,
+  PRIMARY KEY (account_id, name, bucket, pool, value)
+) STRICT, WITHOUT ROWID;
+-- How far the rollup has caught up: the last event seq and void rowid applied.
+CREATE TABLE attr_rollup_mark (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  event_seq INTEGER NOT NULL,
+  void_rowid INTEGER NOT NULL
+) STRICT;
+INSERT INTO attr_rollup_mark (id, event_seq, void_rowid) VALUES (1, 0, 0);
+`,
+  },
 ];
 
-const FORBIDDEN: RegExp[] = [/\bDROP\s+(TABLE|COLUMN|TRIGGER)\b/i, /\bDELETE\s+FROM\b/i, /\bRENAME\b/i, /\bUPDATE\s+(plan_changes|grants|events|entries|refusals|voids|holds|hold_moves|alerts|refunds)\b/i];
+const FORBIDDEN: RegExp[] = [/\bDROP\s+(TABLE|COLUMN|TRIGGER)\b/i, /\bDELETE\s+FROM\b/i, /\bRENAME\b/i, /\bUPDATE\s+(plan_changes|grants|events|entries|refusals|voids|holds|hold_moves|alerts|refunds|purchases|purchase_log)\b/i];
 
 /** The guard: a migration may add, never destroy. */
 export function checkMigrationSafety(m: Migration): string[] {

@@ -26,8 +26,11 @@ interface Header {
   exportedAt: string;
 }
 
+/** Derived caches, rebuilt from the events on demand: never exported, never restored. */
+const DERIVED = ['meta', 'attr_rollup', 'attr_rollup_mark'];
+
 function tables(db: Database.Database): string[] {
-  return (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'meta' ORDER BY name`).all() as { name: string }[]).map((r) => r.name);
+  return (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string }[]).map((r) => r.name).filter((n) => !DERIVED.includes(n));
 }
 
 export function backupTo(ctx: Ctx, path: string): { path: string; bytes: number; at: string } {

@@ -10,6 +10,7 @@
 import { periodAt } from '../util/period.js';
 import { getAccount } from './accounts.js';
 import { ROLLUP_MS } from './book.js';
+import { attrRollupProblems } from './attr-rollup.js';
 import type { Ctx } from './context.js';
 
 export function checkInvariants(ctx: Ctx): string[] {
@@ -118,6 +119,8 @@ function check(ctx: Ctx): string[] {
   }
   const liveEvents = (ctx.stmt('SELECT COUNT(*) AS n FROM events e WHERE NOT EXISTS (SELECT 1 FROM voids v WHERE v.event_id = e.id)').get() as { n: number }).n;
   if (rolledEvents !== liveEvents) problems.push(`rollup counts ${rolledEvents} events, the ledger has ${liveEvents}`);
+  // The attribute rollup equals the events it has caught up with, net of the voids it has seen.
+  problems.push(...attrRollupProblems(ctx));
 
   const holds = ctx
     .stmt(

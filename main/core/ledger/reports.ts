@@ -8,7 +8,8 @@ import { InputError } from '../util/errors.js';
 import { mcToCredits } from '../util/credits.js';
 import { DAY_MS, dayLabel, localMsSql, offsetSegments } from '../util/buckets.js';
 import { iso, periodAt } from '../util/period.js';
-import { getAccount } from './accounts.js';
+import { getAccount, type Account } from './accounts.js';
+import { refreshAttrRollup } from './attr-rollup.js';
 import { ROLLUP_MS } from './book.js';
 import type { Ctx } from './context.js';
 
@@ -71,7 +72,20 @@ export function usageReport(ctx: Ctx, input: ReportInput): Report {
   const attrFilters = Object.entries(input.where ?? {});
   // The 15-minute rollup answers whole-bucket ranges grouped by time, action,
   // member, pool or status; attributes need the events themselves.
-  const rollup = !input.fromEvents && keys.every((k) => !k.startsWith('attr:')) && attrFilters.length === 0 && from % ROLLUP_MS === 0 && to % ROLLUP_MS === 0;
+  const wholeBuckets = !input.fromEvents && attrFilters.length === 0 && from % ROLLUP_MS === 0 && to % ROLLUP_MS === 0;
+  const rollup = wholeBuckets && keys.every((k) => !k.startsWith('attr:'));
+  // One attribute, by time or pool, over whole buckets: the attribute rollup answers, once it has caught up.
+  const attrKeys = keys.filter((k) => k.startsWith('attr:'));
+  if (
+    wholeBuckets &&
+    attrKeys.length === 1 &&
+    keys.every((k) => k.startsWith('attr:') || k === 'day' || k === 'week' || k === 'month' || k === 'pool') &&
+    input.action === undefined &&
+    input.member === undefined &&
+    refreshAttrRollup(ctx)
+  ) {
+    return attrReport(ctx, acct, keys, attrKeys[0]!, from, to, input.pool);
+  }
   const [alias, time] = rollup ? ['r', 'r.bucket'] : ['e', 'e.at'];
   const local = localMsSql(time, segs);
   const exprs = keys.map((k) => {
@@ -112,6 +126,16 @@ export function usageReport(ctx: Ctx, input: ReportInput): Report {
     voided = ctx.db.prepare(`${base} JOIN voids v ON v.event_id = e.id WHERE ${where.join(' AND ')} ${group}`).all(...params) as Record<string, number | string>[];
   }
 
+  return summarize(acct, keys, from, to, [
+    [all, 1],
+    [voided, -1],
+  ]);
+}
+
+type SqlRows = Record<string, number | string>[];
+
+/** Fold signed row sets (k0…kN, n, q, c) into the report: labels, net totals, empty groups dropped, sorted by key. */
+function summarize(acct: Account, keys: GroupKey[], from: number, to: number, parts: [SqlRows, 1 | -1][]): Report {
   const label = (k: GroupKey, v: number | string): string => {
     if (k === 'day') return dayLabel(Number(v));
     if (k === 'week') return dayLabel(Number(v) * 7 - 3);
@@ -130,8 +154,7 @@ export function usageReport(ctx: Ctx, input: ReportInput): Report {
       rows.set(id, cur);
     }
   };
-  fold(all, 1);
-  fold(voided, -1);
+  for (const [list, sign] of parts) fold(list, sign);
   const out = [...rows.values()]
     .filter((r) => r.n > 0)
     .sort((a, b) => {
@@ -145,6 +168,37 @@ export function usageReport(ctx: Ctx, input: ReportInput): Report {
     .map((r) => ({ keys: r.keys, events: r.n, quantity: r.q / 1000, credits: mcToCredits(r.c) }));
   const total = out.reduce((s, r) => ({ events: s.events + r.events, credits: s.credits + Math.round(r.credits * 1000) }), { events: 0, credits: 0 });
   return { account: acct.id, zone: acct.zone, from: iso(from), to: iso(to), by: keys, rows: out, total: { events: total.events, credits: mcToCredits(total.credits) } };
+}
+
+/**
+ * A breakdown by one attribute from the attribute rollup. Events without the
+ * attribute form the '' group, as in the scan: the usage rollup's totals for
+ * the same groups, less every attribute value's.
+ */
+function attrReport(ctx: Ctx, acct: Account, keys: GroupKey[], attrKey: GroupKey, from: number, to: number, pool: string | undefined): Report {
+  const local = localMsSql('r.bucket', offsetSegments(acct.zone, from, to));
+  const expr = (k: GroupKey, attr: string): string => {
+    if (k === 'day') return `(${local} / ${DAY_MS})`;
+    if (k === 'week') return `((${local} / ${DAY_MS} + 3) / 7)`;
+    if (k === 'month') return `strftime('%Y-%m', ${local} / 1000, 'unixepoch')`;
+    if (k === 'pool') return 'r.pool';
+    return attr;
+  };
+  const select = (attr: string) => keys.map((k, i) => `${expr(k, attr)} AS k${i}`).join(', ');
+  const group = `GROUP BY ${keys.map((_, i) => `k${i}`).join(', ')}`;
+  const where = `r.account_id = ? AND r.bucket >= ? AND r.bucket < ?${pool ? ' AND r.pool = ?' : ''}`;
+  const name = ATTR.exec(attrKey)![1]!;
+  const params = pool ? [acct.id, from, to, pool] : [acct.id, from, to];
+  const sums = 'SUM(r.events) AS n, SUM(r.quantity_milli) AS q, SUM(r.cost_mc) AS c';
+  // Built from validated keys and integer offsets only; values go through parameters.
+  const byValue = ctx.db.prepare(`SELECT ${select('r.value')}, ${sums} FROM attr_rollup r WHERE r.name = ? AND ${where} ${group}`).all(name, ...params) as SqlRows;
+  const withAny = ctx.db.prepare(`SELECT ${select("''")}, ${sums} FROM attr_rollup r WHERE r.name = ? AND ${where} ${group}`).all(name, ...params) as SqlRows;
+  const everything = ctx.db.prepare(`SELECT ${select("''")}, ${sums} FROM usage_rollup r WHERE ${where} ${group}`).all(...params) as SqlRows;
+  return summarize(acct, keys, from, to, [
+    [byValue, 1],
+    [everything, 1],
+    [withAny, -1],
+  ]);
 }
 
 export interface EventView {
@@ -161,17 +215,30 @@ export interface EventView {
   attrs: Record<string, string>;
 }
 
-/** One page of history, newest first, paged by sequence number (never OFFSET). */
+/**
+ * One page of history, newest first by time (then by sequence), paged by a
+ * cursor — the sequence number of the last event shown — never by OFFSET. The
+ * query walks events_by_time backwards and stops at the page: no sort of the
+ * whole account.
+ */
 export function listEvents(ctx: Ctx, input: { account: string; before?: number; limit?: number; action?: string; from?: number; to?: number }): { events: EventView[]; next: number | null } {
   const acct = getAccount(ctx, input.account);
   const limit = Math.min(Math.max(input.limit ?? 50, 1), 500);
+  let upper = (input.to ?? Number.MAX_SAFE_INTEGER) - 1;
+  let beforeSeq = Number.MAX_SAFE_INTEGER;
+  if (input.before !== undefined) {
+    const cursor = ctx.stmt('SELECT at FROM events WHERE seq = ? AND account_id = ?').get(input.before, acct.id) as { at: number } | undefined;
+    if (!cursor) throw new InputError(`--before ${input.before} is not an event of ${acct.id}; use the "next" value of the previous page`, 'before');
+    upper = Math.min(upper, cursor.at);
+    beforeSeq = input.before;
+  }
   const rows = ctx
     .stmt(
       `SELECT e.*, (SELECT 1 FROM voids v WHERE v.event_id = e.id) AS voided FROM events e
-       WHERE e.account_id = ? AND e.seq < ? AND (? IS NULL OR e.action = ?) AND e.at >= ? AND e.at < ?
-       ORDER BY e.seq DESC LIMIT ?`,
+       WHERE e.account_id = ? AND e.at >= ? AND e.at <= ? AND NOT (e.at = ? AND e.seq >= ?) AND (? IS NULL OR e.action = ?)
+       ORDER BY e.at DESC, e.seq DESC LIMIT ?`,
     )
-    .all(acct.id, input.before ?? Number.MAX_SAFE_INTEGER, input.action ?? null, input.action ?? null, input.from ?? 0, input.to ?? Number.MAX_SAFE_INTEGER, limit + 1) as {
+    .all(acct.id, input.from ?? 0, upper, upper, beforeSeq, input.action ?? null, input.action ?? null, limit + 1) as {
     seq: number;
     id: string;
     key: string;
