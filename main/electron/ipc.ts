@@ -91,6 +91,7 @@ export const READ_CALLS = [
   // A backup copies the ledger to another file; the ledger itself is unchanged.
   'data.backup',
   'data.backups',
+  'data.export',
 ] as const satisfies readonly RemoteCall[];
 
 const writes: ReadonlySet<string> = new Set(WRITE_CALLS);

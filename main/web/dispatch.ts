@@ -50,16 +50,18 @@ export const REMOTE_CALLS = [
   'check',
   'data.backup',
   'data.backups',
+  'data.export',
 ] as const satisfies readonly HandlerName[];
 
 /** Calls that stay with the CLI: `import` is the CLI's file import. */
-export const LOCAL_ONLY_CALLS = ['import', 'data.export'] as const satisfies readonly HandlerName[];
+export const LOCAL_ONLY_CALLS = ['import'] as const satisfies readonly HandlerName[];
 
 /** Input fields that name a file on this machine: a remote caller must not make the host read its files. */
 export const LOCAL_FILE_FIELDS: Readonly<Partial<Record<HandlerName, readonly string[]>>> = {
   'accounts.add': ['providerFile'],
   calc: ['providerFile'],
   'data.backup': ['path'],
+  'data.export': ['path'],
 };
 
 export type RemoteCall = (typeof REMOTE_CALLS)[number];

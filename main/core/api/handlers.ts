@@ -76,6 +76,7 @@ function accountView(ctx: Ctx, a: Account) {
     packPools: plan.plan.packPools,
     refundWindowDays: a.provider.refundWindowDays,
     onEmpty: a.provider.onEmpty,
+    byoKey: a.provider.byoKey,
     notes: a.provider.notes,
   };
 }
@@ -274,6 +275,7 @@ export const handlers = {
     return backupTo(ctx, path);
   }),
   'data.backups': def(z.object({}), (ctx) => {
+    if (!ctx.db.name || ctx.db.name === ':memory:') return [];
     const dir = backupDir(ctx);
     if (!existsSync(dir)) return [];
     return readdirSync(dir)
@@ -281,7 +283,12 @@ export const handlers = {
       .map((f) => ({ file: f, path: join(dir, f), bytes: statSync(join(dir, f)).size, at: iso(statSync(join(dir, f)).mtimeMs) }))
       .sort((a, b) => (a.file < b.file ? 1 : -1));
   }),
-  'data.export': def(z.object({ path: z.string().max(4096) }), (ctx, i) => exportTo(ctx, i.path)),
+  'data.export': def(z.object({ path: z.string().max(4096).optional() }), (ctx, i) => {
+    // Without a path (the app's Settings page): the exports folder beside the ledger, never overwriting.
+    const path = i.path ?? join(ledgerDir(ctx, 'exports'), 'exports', `creditdeck-${iso(ctx.clock.now()).replace(/[:.]/g, '-')}.jsonl`);
+    mkdirSync(dirname(path), { recursive: true });
+    return exportTo(ctx, path);
+  }),
   check: def(z.object({}), (ctx) => {
     const problems = checkInvariants(ctx);
     const integrity = ctx.db.pragma('integrity_check', { simple: true }) as string;
@@ -295,10 +302,15 @@ export type HandlerInput<N extends HandlerName> = z.input<Handlers[N]['input']>;
 export type HandlerOutput<N extends HandlerName> = ReturnType<Handlers[N]['run']>;
 
 /** Backups go in a folder beside the ledger file. */
-function backupDir(ctx: Ctx): string {
+/** The folder the ledger file is in (backups and exports go beside it). */
+function ledgerDir(ctx: Ctx, what: string): string {
   const name = ctx.db.name;
-  if (!name || name === ':memory:') throw new InputError('an in-memory ledger has no folder for backups; give a path', 'path');
-  return join(dirname(name), 'backups');
+  if (!name || name === ':memory:') throw new InputError(`an in-memory ledger has no folder for ${what}; give a path`, 'path');
+  return dirname(name);
+}
+
+function backupDir(ctx: Ctx): string {
+  return join(ledgerDir(ctx, 'backups'), 'backups');
 }
 
 function readJson(path: string): unknown {

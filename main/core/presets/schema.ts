@@ -82,6 +82,8 @@ export const providerSchema = z
         lowBalance: credits.nullable().default(null),
       })
       .default({ thresholds: [50, 80, 100], lowBalance: null }),
+    /** Usage through the user's own API key bypasses credits (Flowly): the app offers it when recording. */
+    byoKey: z.boolean().default(false),
     /** What happens when credits run out, in the provider's words. */
     onEmpty: z.string().max(200).default('usage is refused until credits are added or the period resets'),
     notes: z.array(z.string().max(500)).max(32).default([]),

@@ -85,9 +85,9 @@ function AccountSection({ account, balance, alerts }: { account: AccountView; ba
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [busy, setBusy] = useState(false);
 
-  const record = async (action: string, quantity?: string, member?: string) => {
+  const record = async (action: string, quantity?: string, member?: string, byoKey?: boolean) => {
     setBusy(true);
-    const env = await mutate('usage.record', { account: account.id, action, ...(quantity ? { quantity } : {}), ...(member ? { member } : {}) });
+    const env = await mutate('usage.record', { account: account.id, action, ...(quantity ? { quantity } : {}), ...(member ? { member } : {}), ...(byoKey ? { byoKey: true } : {}) });
     setBusy(false);
     setOutcome(env.ok ? { ok: true, result: env.result } : { ok: false, error: env.error });
   };
@@ -175,7 +175,7 @@ function quickLabel(a: ActionView): string {
   return a.id === a.unit ? `+1 ${a.unit}` : `+1 ${a.label}`;
 }
 
-function QuickActions({ account, actions, members, busy, onRecord }: { account: AccountView; actions: ActionView[] | undefined; members: Member[]; busy: boolean; onRecord: (action: string, quantity?: string, member?: string) => void }) {
+function QuickActions({ account, actions, members, busy, onRecord }: { account: AccountView; actions: ActionView[] | undefined; members: Member[]; busy: boolean; onRecord: (action: string, quantity?: string, member?: string, byoKey?: boolean) => void }) {
   const priced = (actions ?? []).filter((a) => !a.free && a.cost !== null);
   const quick = priced.filter((a) => a.per === 1).slice(0, 6);
   const unpriced = (actions ?? []).filter((a) => !a.free && a.cost === null);
@@ -183,6 +183,7 @@ function QuickActions({ account, actions, members, busy, onRecord }: { account: 
   const [action, setAction] = useState('');
   const [quantity, setQuantity] = useState('');
   const [member, setMember] = useState('');
+  const [byoKey, setByoKey] = useState(false);
   const all = actions ?? [];
   // Default the form to a per-token action (the "tokens for a model" case), else the first priced one.
   useEffect(() => {
@@ -193,7 +194,7 @@ function QuickActions({ account, actions, members, busy, onRecord }: { account: 
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!chosen) return;
-    onRecord(chosen.id, quantity.trim() || undefined, member || undefined);
+    onRecord(chosen.id, quantity.trim() || undefined, member || undefined, byoKey);
   };
 
   if (!actions) return <div style={{ minHeight: 34 }} />;
@@ -248,6 +249,11 @@ function QuickActions({ account, actions, members, busy, onRecord }: { account: 
                 ))}
               </select>
             </Field>
+          ) : null}
+          {account.byoKey ? (
+            <label className="row small" title="Bring-your-own-key usage is recorded for the reports but costs no credits">
+              <input type="checkbox" checked={byoKey} onChange={(e) => setByoKey(e.target.checked)} /> Ran on my own API key (no credits)
+            </label>
           ) : null}
           <button className="btn primary" type="submit" disabled={busy || !chosen}>
             Record

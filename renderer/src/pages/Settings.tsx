@@ -91,8 +91,86 @@ export function Settings() {
               {selected ? <ManageAccount key={selected.id} id={selected.id} /> : null}
             </>
           ) : null}
+          <DataSection />
         </>
       )}
+    </div>
+  );
+}
+
+const size = (bytes: number) => (bytes < 1 << 20 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / (1 << 20)).toFixed(1)} MB`);
+
+/**
+ * Backups, exports and the way back. A restore replaces the file the app has
+ * open, so it is done with the app closed, from the command line: the card
+ * gives the exact command for the newest backup (docs/app.md).
+ */
+function DataSection() {
+  const backups = useApi('data.backups', {});
+  const backup = useWrite('data.backup');
+  const exporter = useWrite('data.export');
+  const [copied, setCopied] = useState(false);
+  const latest = backups.data?.[0];
+  const command = `creditdeck restore ${latest ? JSON.stringify(latest.path) : 'FILE'}`;
+  return (
+    <div style={{ marginTop: 18 }}>
+      <Section title="Your data" subtitle="The whole ledger, every account: a backup is a copy of the database; an export is every row as JSON Lines.">
+        <div className="grid grid-2" style={{ alignItems: 'start' }}>
+          <div className="stack" style={{ gap: 10 }}>
+            <div className="row">
+              <button className="btn primary" disabled={backup.busy} onClick={() => void backup.run({}, (r) => `Backed up to ${r.path} (${size(r.bytes)}).`)}>
+                Back up now
+              </button>
+              <button className="btn" disabled={exporter.busy} onClick={() => void exporter.run({}, (r) => `Exported ${r.rows.toLocaleString('en-US')} rows to ${r.path}.`)}>
+                Export (JSON Lines)
+              </button>
+            </div>
+            {backup.status()}
+            {exporter.status()}
+            <p className="muted small">Backups are taken while the app runs and never overwrite a file. Exports reload into a new ledger with the same command.</p>
+          </div>
+          <div>
+            <h3 className="small" style={{ margin: '0 0 6px' }}>Backups</h3>
+            {backups.error && !backups.data ? <ErrorNotice error={backups.error} /> : null}
+            {backups.data && backups.data.length === 0 ? <p className="muted small">No backups yet.</p> : null}
+            {backups.data && backups.data.length ? (
+              <table aria-label="Backups">
+                <thead>
+                  <tr>
+                    <th>Taken</th>
+                    <th className="num">Size</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {backups.data.slice(0, 5).map((b) => (
+                    <tr key={b.path} title={b.path}>
+                      <td>{dateTime(b.at)}</td>
+                      <td className="num">{size(b.bytes)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            ) : null}
+            <h3 className="small" style={{ margin: '14px 0 6px' }}>Restore</h3>
+            <p className="muted small" style={{ marginTop: 0 }}>
+              Quit Creditdeck, then run (the current ledger is kept beside the restored one):
+            </p>
+            <div className="row">
+              <code className="mono small" aria-label="Restore command" style={{ overflowWrap: 'anywhere' }}>
+                {command}
+              </code>
+              <button
+                className="btn ghost small"
+                onClick={() => {
+                  void navigator.clipboard?.writeText(command).then(() => setCopied(true), () => setCopied(false));
+                }}
+              >
+                {copied ? 'Copied' : 'Copy'}
+              </button>
+            </div>
+          </div>
+        </div>
+      </Section>
     </div>
   );
 }
@@ -103,6 +181,94 @@ function zones(): string[] {
   } catch {
     return ['UTC'];
   }
+}
+
+const CUSTOM = '__custom';
+
+interface CustomDraft {
+  name: string;
+  reset: 'anniversary' | 'calendar-month';
+  currency: string;
+  price: string;
+  pools: { name: string; unit: string; monthly: string }[];
+}
+
+const blankCustom: CustomDraft = { name: '', reset: 'anniversary', currency: 'USD', price: '', pools: [{ name: 'credits', unit: 'credit', monthly: '' }] };
+
+const slug = (s: string, fallback: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40) || fallback;
+
+/**
+ * A provider document (the same format as the presets) for a service Creditdeck
+ * has no preset for: one plan, one action per pool at one credit per unit. The
+ * ledger validates it; the rate card editor refines it afterwards.
+ */
+function customProvider(d: CustomDraft): unknown {
+  const pools = d.pools.filter((x) => x.name.trim() !== '');
+  const price = d.price.trim() === '' ? null : Math.round(Number(d.price) * 100);
+  return {
+    id: `custom-${slug(d.name, 'service')}`,
+    name: d.name.trim() || 'Custom service',
+    currency: d.currency.trim().toUpperCase(),
+    reset: d.reset === 'calendar-month' ? { rule: 'calendar-month', zone: 'UTC' } : { rule: 'anniversary' },
+    pools: pools.map((x, i) => ({ id: slug(x.name, `pool-${i + 1}`), label: `${x.name.trim()} credits`, unit: x.unit.trim() || 'credit' })),
+    plans: [
+      {
+        id: 'custom',
+        name: 'Custom',
+        priceCents: price !== null && Number.isFinite(price) ? price : null,
+        allocations: Object.fromEntries(pools.map((x, i) => [slug(x.name, `pool-${i + 1}`), x.monthly.trim().toLowerCase() === 'unlimited' ? 'unlimited' : x.monthly.trim()])),
+      },
+    ],
+    actions: pools.map((x, i) => ({ id: slug(x.unit || x.name, `use-${i + 1}`), label: `${x.unit.trim() || 'credit'}`, pool: slug(x.name, `pool-${i + 1}`), cost: 1, per: 1, unit: x.unit.trim() || 'credit' })),
+  };
+}
+
+function CustomProviderFields({ draft: d, onChange }: { draft: CustomDraft; onChange: (d: CustomDraft) => void }) {
+  const setPool = (i: number, patch: Partial<CustomDraft['pools'][number]>) => onChange({ ...d, pools: d.pools.map((x, j) => (j === i ? { ...x, ...patch } : x)) });
+  return (
+    <>
+      <Field label="Service name">
+        <input value={d.name} required maxLength={80} placeholder="e.g. Acme Video" onChange={(e) => onChange({ ...d, name: e.target.value })} />
+      </Field>
+      <Field label="Credits reset">
+        <select value={d.reset} onChange={(e) => onChange({ ...d, reset: e.target.value as CustomDraft['reset'] })}>
+          <option value="anniversary">On the billing date each month</option>
+          <option value="calendar-month">On the 1st of each month (UTC)</option>
+        </select>
+      </Field>
+      <Field label="Monthly price" hint="Optional; for cost per unit">
+        <input inputMode="decimal" value={d.price} placeholder="e.g. 12.00" onChange={(e) => onChange({ ...d, price: e.target.value })} />
+      </Field>
+      <Field label="Currency" hint="ISO code">
+        <input value={d.currency} maxLength={3} onChange={(e) => onChange({ ...d, currency: e.target.value })} />
+      </Field>
+      {d.pools.map((x, i) => (
+        <div key={i} className="form-grid" style={{ gridColumn: '1 / -1' }} role="group" aria-label={`Pool ${i + 1}`}>
+          <Field label={`Pool ${i + 1}`} hint="e.g. credits, video, image">
+            <input value={x.name} required={i === 0} maxLength={40} onChange={(e) => setPool(i, { name: e.target.value })} />
+          </Field>
+          <Field label="Unit" hint="What one credit buys">
+            <input value={x.unit} maxLength={40} placeholder="credit" onChange={(e) => setPool(i, { unit: e.target.value })} />
+          </Field>
+          <Field label="Credits a month" hint='A number, or "unlimited"'>
+            <input value={x.monthly} required={x.name.trim() !== ''} onChange={(e) => setPool(i, { monthly: e.target.value })} />
+          </Field>
+        </div>
+      ))}
+      {d.pools.length < 4 ? (
+        <div style={{ gridColumn: '1 / -1' }}>
+          <button type="button" className="btn ghost small" onClick={() => onChange({ ...d, pools: [...d.pools, { name: '', unit: '', monthly: '' }] })}>
+            + Another pool
+          </button>
+        </div>
+      ) : null}
+    </>
+  );
 }
 
 function AddAccount({ first, onAdded, onClose }: { first: boolean; onAdded: (id: string, name: string) => void; onClose?: () => void }) {
@@ -118,6 +284,8 @@ function AddAccount({ first, onAdded, onClose }: { first: boolean; onAdded: (id:
   const allZones = useMemo(zones, []);
   const localZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
+  const [custom, setCustom] = useState<CustomDraft>(blankCustom);
+  const isCustom = preset === CUSTOM;
   const p: PresetSummary | undefined = list.find((x) => x.id === preset);
   const pl = p?.plans.find((x) => x.id === plan);
   const missing = pl ? Object.entries(pl.allocations).filter(([, v]) => v === null).map(([k]) => k) : [];
@@ -128,6 +296,12 @@ function AddAccount({ first, onAdded, onClose }: { first: boolean; onAdded: (id:
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
+    if (isCustom) {
+      const provider = customProvider(custom);
+      const env = await write.run({ provider, plan: 'custom', ...(name.trim() ? { name: name.trim() } : { name: custom.name.trim() }), anchor, tz }, (a) => `Added ${a.name}.`);
+      if (env.ok) onAdded(env.result.id, env.result.name);
+      return;
+    }
     if (!p || !pl) return;
     const env = await write.run(
       {
@@ -168,9 +342,11 @@ function AddAccount({ first, onAdded, onClose }: { first: boolean; onAdded: (id:
                   {x.name}
                 </option>
               ))}
+              <option value={CUSTOM}>Another service (custom)…</option>
             </select>
           </Field>
-          <Field label="Plan">
+          {isCustom ? <CustomProviderFields draft={custom} onChange={setCustom} /> : null}
+          {isCustom ? null : <Field label="Plan">
             <select value={plan} onChange={(e) => setPlan(e.target.value)} disabled={!p} required>
               {(p?.plans ?? []).map((x) => (
                 <option key={x.id} value={x.id}>
@@ -179,11 +355,11 @@ function AddAccount({ first, onAdded, onClose }: { first: boolean; onAdded: (id:
                 </option>
               ))}
             </select>
-          </Field>
+          </Field>}
           <Field label="Name" hint="Shown on the dashboard">
             <input value={name} placeholder={p && pl ? `${p.name} ${pl.name}` : 'e.g. FluxNote Rise'} onChange={(e) => setName(e.target.value)} maxLength={80} />
           </Field>
-          <Field label="Billing anchor" hint={p?.reset === 'calendar-month' ? 'Resets on the 1st of each month (UTC) whatever this date' : 'The day you subscribed: credits reset on that day each month'}>
+          <Field label="Billing anchor" hint={(isCustom ? custom.reset : p?.reset) === 'calendar-month' ? 'Resets on the 1st of each month (UTC) whatever this date' : 'The day you subscribed: credits reset on that day each month'}>
             <input type="date" value={anchor} onChange={(e) => setAnchor(e.target.value)} required />
           </Field>
           <Field
@@ -230,7 +406,7 @@ function AddAccount({ first, onAdded, onClose }: { first: boolean; onAdded: (id:
           </p>
         ) : null}
         <div className="form-actions">
-          <button className="btn primary" type="submit" disabled={write.busy || !pl}>
+          <button className="btn primary" type="submit" disabled={write.busy || (!pl && !isCustom)}>
             Add account
           </button>
         </div>
