@@ -23,7 +23,7 @@ export function balanceText(b: HandlerOutput<'balance.get'>, now: number): strin
     return [
       p.pool,
       `${n(p.remaining)} left`,
-      bar((p.allocation ?? 0) - (p.monthlyRemaining ?? 0), p.allocation ?? 0, 12),
+      bar(p.monthlyRemaining ?? 0, p.allocation ?? 0, 12),
       `${n(p.monthlyRemaining)} of ${n(p.allocation)}`,
       n(p.topupRemaining) + (p.held ? ` (${n(p.held)} held)` : ''),
       n(p.usedThisPeriod),

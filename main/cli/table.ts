@@ -12,9 +12,9 @@ export function table(head: string[], rows: (string | number)[][], align: ('l' |
     .join('\n');
 }
 
-/** A small text bar: ██████░░░░ for a fraction 0..1. */
-export function bar(used: number, total: number, width = 20): string {
+/** A small text bar: ██████░░░░ for part of a whole (the balance shows what is left, a report its share). */
+export function bar(part: number, total: number, width = 20): string {
   if (total <= 0) return ''.padEnd(width, '░');
-  const filled = Math.max(0, Math.min(width, Math.round((used / total) * width)));
+  const filled = Math.max(0, Math.min(width, Math.round((part / total) * width)));
   return '█'.repeat(filled) + '░'.repeat(width - filled);
 }
