@@ -14,6 +14,10 @@ import type { IdSource } from '../core/util/ids.js';
 import * as fmt from './format.js';
 import { restoreBackup, restoreExport } from '../core/ledger/backup.js';
 import { DEFAULT_PORT, serve } from '../web/serve.js';
+import { paymentsFromEnv } from '../core/purchases/setup.js';
+import type { Payments, Opener } from '../core/purchases/service.js';
+import type { PurchaseView } from '../core/purchases/store.js';
+import { formatMoney } from '../core/util/credits.js';
 
 export interface Io {
   out: (s: string) => void;
@@ -21,6 +25,12 @@ export interface Io {
   env: NodeJS.ProcessEnv;
   clock?: Clock;
   ids?: IdSource;
+  /** Opens a URL in the system browser (default: xdg-open / open / start, guarded to Stripe's and the packs' hosts). */
+  openUrl?: Opener;
+  /** Waits between checks while `buy` waits for the payment (default: real time; tests pass a trigger). */
+  sleep?: (ms: number) => Promise<void>;
+  /** Whether stderr is a terminal (the progress line); default process.stderr.isTTY. */
+  isTTY?: boolean;
 }
 
 const defaultIo: Io = {
@@ -66,6 +76,12 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
     io.out(json ? JSON.stringify(result, null, 2) + '\n' : text(result) + '\n');
   };
   const now = () => (io.clock ?? systemClock).now();
+  let pay: Payments | null = null;
+  const payments = (): Payments => {
+    pay ??= paymentsFromEnv(open(), io.env, { openUrl: io.openUrl, warn: (l) => io.err(l + '\n'), ...(io.sleep ? { sleep: io.sleep, retryDelayMs: 0 } : {}) }).payments;
+    return pay;
+  };
+  const print = (result: unknown, text: string) => io.out(json ? JSON.stringify(result, null, 2) + '\n' : text + '\n');
 
   const program = new Command('creditdeck');
   program
@@ -278,6 +294,101 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
     .action((g: string, o) => emit('grants.refund', { grant: g, at: o.at }, (r) => `${r.refundId}: refunded ${r.credits} credits from ${r.grantId}${r.currency ? ` (${r.amountCents / 100} ${r.currency})` : ''}`));
 
   program
+    .command('packs')
+    .description('credit packs an account can buy, with price, price per credit and how they are bought')
+    .argument('<account>')
+    .action((acc: string) => print(payments().packs(open(), acc), packsText(payments().packs(open(), acc))));
+  program
+    .command('buy')
+    .description('buy a credit pack: opens Stripe Checkout (or the provider\'s link) in the browser and waits until the payment is verified')
+    .argument('<account>')
+    .argument('<pack>')
+    .option('--no-wait', 'print the Checkout URL and return; `creditdeck purchase show ID` checks it later')
+    .option('--timeout <minutes>', 'stop waiting after this long (default: until the Checkout Session expires)')
+    .action(async (acc: string, pack: string, o: { wait: boolean; timeout?: string }) => {
+      const p = payments();
+      const ctx = open();
+      const started = await p.start(ctx, acc, pack);
+      if (started.via === 'link') {
+        io.err(`${started.opened ? 'Opened' : 'Open'} ${started.url} to buy it from the provider; once the credits arrive, record them with: creditdeck purchase confirm ${acc} ${pack} --note "receipt …"\n`);
+        print(started, started.url);
+        return;
+      }
+      const purchase = started.purchase!;
+      io.err(`${started.opened ? 'Opened Stripe Checkout in your browser' : 'Open this link to pay'}: ${started.url}\n`);
+      if (!o.wait) {
+        print(started, `${purchase.id}  pending  ${started.url}`);
+        return;
+      }
+      const sleep = io.sleep ?? ((ms: number) => new Promise<void>((ok) => setTimeout(ok, ms)));
+      const tty = io.isTTY ?? process.stderr.isTTY === true;
+      const deadline = o.timeout !== undefined ? now() + strictInt(o.timeout, '--timeout') * 60_000 : (purchase.expiresAt ? Date.parse(purchase.expiresAt) : now() + 3_600_000) + 5 * 60_000;
+      const spin = ['|', '/', '-', '\\'];
+      let v: PurchaseView = purchase;
+      for (let i = 0; v.status === 'pending'; i++) {
+        if (tty) io.err(`\r${spin[i % 4]} waiting for the payment to be verified${v.message ? ` (${v.message})` : ''}…`);
+        await sleep(2000);
+        v = await p.get(ctx, purchase.id);
+        if (v.status === 'pending' && now() > deadline) break;
+      }
+      if (tty) io.err('\r\x1b[K');
+      print(v, purchaseText(v));
+      if (v.status === 'paid') return;
+      throw new Error(v.status === 'pending' ? `purchase ${v.id} is still pending; \`creditdeck purchase show ${v.id}\` checks it again` : `purchase ${v.id} ${v.status}: ${v.message ?? 'no payment'}`);
+    });
+  program
+    .command('purchases')
+    .description('purchases, newest first')
+    .argument('[account]')
+    .action((acc?: string) => {
+      const list = payments().list(open(), acc);
+      print(list, list.map(purchaseLine).join('\n') || 'No purchases yet.');
+    });
+  const purchase = program.command('purchase').description('one purchase: show (verifies a pending one), refund, cancel, confirm a link purchase, check all pending');
+  purchase
+    .command('show')
+    .argument('<purchase>')
+    .option('--recheck', 'ask Stripe again about a failed or expired purchase')
+    .action(async (id: string, o: { recheck?: boolean }) => {
+      const v = await payments().get(open(), id, { recheck: o.recheck });
+      print(v, purchaseText(v));
+    });
+  purchase
+    .command('refund')
+    .argument('<purchase>')
+    .description('refund the unused credits through Stripe, inside the provider\'s refund window')
+    .action(async (id: string) => {
+      const r = await payments().refund(open(), id);
+      print(r, `${r.refundId}: refunded ${r.credits} credits from ${r.grantId} (${formatMoney(r.amount.minor, r.amount.currency)}${r.stripeRefund ? `, Stripe refund ${r.stripeRefund}` : ''})`);
+    });
+  purchase
+    .command('cancel')
+    .argument('<purchase>')
+    .description('close a pending Checkout Session so it cannot be paid')
+    .action(async (id: string) => {
+      const v = await payments().cancel(open(), id);
+      print(v, purchaseText(v));
+    });
+  purchase
+    .command('confirm')
+    .argument('<account>')
+    .argument('<pack>')
+    .requiredOption('--note <text>', 'what arrived, e.g. the provider\'s receipt number')
+    .option('--credits <n>', 'credits that arrived (for packs without a fixed amount)')
+    .option('--price <cents>', 'what was paid, in minor units (default: the pack\'s price)')
+    .description('record a pack bought through the provider\'s own link')
+    .action((acc: string, pack: string, o: { note: string; credits?: string; price?: string }) =>
+      emit('purchases.confirmManual', { account: acc, pack, note: o.note, credits: o.credits, priceMinor: o.price }, purchaseText),
+    );
+  purchase
+    .command('check')
+    .description('verify every pending purchase with Stripe once')
+    .action(async () => {
+      const r = await payments().poll(open());
+      print(r, `checked ${r.checked}: ${r.paid.length} paid, ${r.expired.length} expired, ${r.failed.length} failed${r.errors.length ? `; ${r.errors[0]}` : ''}`);
+    });
+
+  program
     .command('balance')
     .description('remaining credits in every pool, now or --at any instant')
     .argument('[account]', 'default: every account')
@@ -378,7 +489,7 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
     .description('serve the app to a browser on this machine, printing its URL, until stopped (Ctrl-C)')
     .option('--host <host>', 'address to listen on; anything but 127.0.0.1 opens the ledger to the network', '127.0.0.1')
     .option('--port <port>', 'port (0: any free one)', String(DEFAULT_PORT))
-    .action((o) => serve(open(), o, io));
+    .action((o) => serve(open(), o, io, undefined, payments()));
   program
     .command('backup')
     .description('copy the ledger to a new file while it stays in use (default: backups/ beside the ledger)')
@@ -417,6 +528,31 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
   } finally {
     (ctx as Ctx | null)?.db.close();
   }
+}
+
+function money(m: { minor: number; currency: string } | null): string {
+  return m ? formatMoney(m.minor, m.currency) : 'no price';
+}
+
+function packsText(list: ReturnType<Payments['packs']>): string {
+  if (list.length === 0) return 'This provider sells no credit packs.';
+  return list
+    .map((p) => `${p.id}  ${p.name}: ${p.credits === null ? `any amount of ${p.pool} credits` : fmt.creditsOf(p.credits, p.pool)}, ${money(p.price)}${p.perCredit ? ` (${p.perCredit} per credit)` : ''} — ${p.buyable ? `buy: creditdeck buy ACCOUNT ${p.id}${p.via === 'link' ? ` (the provider's link)` : ''}` : p.reason}`)
+    .join('\n');
+}
+
+function purchaseLine(v: PurchaseView): string {
+  return `${v.id}  ${v.createdAt.slice(0, 10)}  ${v.account}  ${v.packName}  ${fmt.creditsOf(v.credits, v.pool)}  ${money(v.paid ?? v.price)}  ${v.status}${v.refund ? ` (refunded ${money(v.refund.amount)})` : ''}`;
+}
+
+function purchaseText(v: PurchaseView): string {
+  const lines = [purchaseLine(v)];
+  if (v.status === 'pending' && v.checkoutUrl) lines.push(`  pay at: ${v.checkoutUrl}`);
+  if (v.grantId) lines.push(`  grant: ${v.grantId}`);
+  if (v.receiptUrl) lines.push(`  receipt: ${v.receiptUrl}`);
+  if (v.message) lines.push(`  ${v.message}`);
+  if (v.status === 'paid') lines.push(v.refundable ? `  refundable: creditdeck purchase refund ${v.id}` : `  not refundable: ${v.refundReason}`);
+  return lines.join('\n');
 }
 
 function strictInt(v: string, field: string): number {

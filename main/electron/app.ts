@@ -10,6 +10,11 @@ import type { Ctx } from '../core/ledger/context.js';
 import { CSP, devCsp } from '../web/security.js';
 import type { BrowserWindowLike, ElectronDeps, ShellLike, WebContentsLike, WindowOptionsLike } from './electron-api.js';
 import { safeOpenExternal } from './external.js';
+import { Payments } from '../core/purchases/service.js';
+import { createStripeGateway } from '../core/purchases/stripe.js';
+import { loadSecretsFromEnv } from '../core/purchases/secrets.js';
+import { packLinkHosts, stripeApiBase } from '../core/purchases/setup.js';
+import { loadStripeSecrets } from './secrets.js';
 import { registerIpc } from './ipc.js';
 import { appMenuTemplate, DOCS_URL } from './menu.js';
 import { createNotifier, type Notifier } from './notify.js';
@@ -54,6 +59,8 @@ export interface AppOptions {
   timers?: Timers;
   trayIntervalMs?: number;
   notifyIntervalMs?: number;
+  /** How often pending purchases are checked with Stripe. Default 5 s. */
+  purchasePollMs?: number;
   /** The Help menu's documentation link (shown only when safeOpenExternal allows it). Default: DOCS_URL. */
   docsUrl?: string;
   log?: (line: string) => void;
@@ -68,6 +75,8 @@ export interface RunningApp {
   /** Null when the tray could not be created. */
   tray: TrayController | null;
   notifier: Notifier;
+  /** Purchases: Stripe from safeStorage (or STRIPE_SECRET_KEY), Checkout opened through safeOpenExternal. */
+  payments: Payments;
 }
 
 export interface StartedApp {
@@ -151,6 +160,7 @@ export function startApp(electron: ElectronDeps, opts: AppOptions): StartedApp {
   let tray: TrayController | null = null;
   let notifier: Notifier | null = null;
   let pendingRefresh: unknown = null;
+  let purchasePoll: unknown = null;
 
   /** Bring the window forward (a second launch, the tray, a notification). Closing it quits the app, so there is always one while it runs. */
   const showWindow = (): void => {
@@ -166,6 +176,8 @@ export function startApp(electron: ElectronDeps, opts: AppOptions): StartedApp {
   app.on('will-quit', () => {
     if (pendingRefresh !== null) timers.clearTimeout(pendingRefresh);
     pendingRefresh = null;
+    if (purchasePoll !== null) timers.clearInterval(purchasePoll);
+    purchasePoll = null;
     tray?.stop();
     notifier?.stop();
     if (ctx?.db.open) ctx.db.close();
@@ -205,7 +217,32 @@ export function startApp(electron: ElectronDeps, opts: AppOptions): StartedApp {
         notifier?.check();
       }, 0);
     };
-    registerIpc(electron.ipcMain, opened, { rendererFile: opts.rendererFile, devServerUrl: opts.devServerUrl }, log, afterWrite);
+    // Purchases: keys from safeStorage (or the environment), never sent to the window; Checkout opens in the system browser.
+    const keys = loadStripeSecrets(electron.safeStorage, userData, () => loadSecretsFromEnv(env, platform));
+    for (const w of keys.warnings) log(`creditdeck: ${w}`);
+    const apiBase = stripeApiBase(env);
+    const payments = new Payments({
+      gateway: keys.secrets ? createStripeGateway({ secretKey: keys.secrets.secretKey, webhookSecret: keys.secrets.webhookSecret, ...(apiBase ? { apiBase } : {}) }) : null,
+      missing: keys.missing ? keys.missing.replace('set STRIPE_SECRET_KEY', 'save the Stripe key in Settings or set STRIPE_SECRET_KEY') : null,
+      openUrl: (url) => safeOpenExternal(url, electron.shell, packLinkHosts(opened)),
+      ...(env.CREDITDECK_RETURN_URL ? { returnBase: env.CREDITDECK_RETURN_URL } : {}),
+      log,
+    });
+    if (payments.configured) {
+      let busy = false;
+      purchasePoll = timers.setInterval(() => {
+        if (busy) return;
+        busy = true;
+        payments
+          .poll(opened)
+          .then((r) => {
+            if (r.paid.length) afterWrite();
+          })
+          .catch((e: unknown) => log(`creditdeck: checking pending purchases failed: ${(e as Error).message}`))
+          .finally(() => (busy = false));
+      }, opts.purchasePollMs ?? 5000);
+    }
+    registerIpc(electron.ipcMain, opened, { rendererFile: opts.rendererFile, devServerUrl: opts.devServerUrl }, log, afterWrite, { payments });
 
     electron.Menu.setApplicationMenu(
       electron.Menu.buildFromTemplate(appMenuTemplate({ platform, dev: !app.isPackaged, appName: app.name, shell: electron.shell, docsUrl: 'docsUrl' in opts ? opts.docsUrl : DOCS_URL })),
@@ -255,7 +292,7 @@ export function startApp(electron: ElectronDeps, opts: AppOptions): StartedApp {
     }
     notifier = createNotifier(electron, { ctx: opened, stateDir: userData, ledgerPath: dbPath, timers, intervalMs: opts.notifyIntervalMs, focus: showWindow, log });
 
-    return { window: w, ctx: opened, dbPath, nativeBinding, tray, notifier };
+    return { window: w, ctx: opened, dbPath, nativeBinding, tray, notifier, payments };
   });
   return { primary: true, ready };
 }

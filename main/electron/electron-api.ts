@@ -115,6 +115,13 @@ export interface ShellLike {
   openExternal(url: string): Promise<void>;
 }
 
+/** Electron's safeStorage: strings encrypted with the OS keychain / DPAPI / libsecret. */
+export interface SafeStorageLike {
+  isEncryptionAvailable(): boolean;
+  encryptString(plainText: string): Buffer;
+  decryptString(encrypted: Buffer): string;
+}
+
 export interface DialogLike {
   showErrorBox(title: string, content: string): void;
 }
@@ -223,4 +230,6 @@ export interface ElectronDeps {
   Notification: NotificationClassLike;
   nativeImage: NativeImageModuleLike;
   nativeTheme: NativeThemeLike;
+  /** The Stripe keys are kept encrypted with it (main/electron/secrets.ts); without it purchases need STRIPE_SECRET_KEY. */
+  safeStorage?: SafeStorageLike;
 }

@@ -8,8 +8,12 @@ import type { ShellLike } from './electron-api.js';
 /** The only sites the app sends the user to: Stripe's checkout and billing portal. */
 export const EXTERNAL_HOSTS: readonly string[] = ['checkout.stripe.com', 'buy.stripe.com', 'billing.stripe.com'];
 
-/** The normalised URL when it is https, on the default port, without credentials, on an allowed host; otherwise null. */
-export function allowedExternalUrl(url: unknown): string | null {
+/**
+ * The normalised URL when it is https, on the default port, without
+ * credentials, on an allowed host (EXTERNAL_HOSTS, plus `extraHosts`: the
+ * hosts of the packs' own purchase links); otherwise null.
+ */
+export function allowedExternalUrl(url: unknown, extraHosts: readonly string[] = []): string | null {
   if (typeof url !== 'string' || url.length > 2048) return null;
   let u: URL;
   try {
@@ -18,13 +22,13 @@ export function allowedExternalUrl(url: unknown): string | null {
     return null;
   }
   if (u.protocol !== 'https:' || u.username !== '' || u.password !== '' || u.port !== '') return null;
-  if (!EXTERNAL_HOSTS.includes(u.hostname)) return null;
+  if (!EXTERNAL_HOSTS.includes(u.hostname) && !extraHosts.includes(u.hostname)) return null;
   return u.href;
 }
 
 /** Open an allowed URL in the system browser; anything else is refused (false) and never reaches the shell. */
-export async function safeOpenExternal(url: string, shell: ShellLike): Promise<boolean> {
-  const href = allowedExternalUrl(url);
+export async function safeOpenExternal(url: string, shell: ShellLike, extraHosts: readonly string[] = []): Promise<boolean> {
+  const href = allowedExternalUrl(url, extraHosts);
   if (href === null) return false;
   await shell.openExternal(href);
   return true;

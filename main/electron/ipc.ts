@@ -6,7 +6,9 @@
  */
 import { pathToFileURL } from 'node:url';
 import type { Ctx } from '../core/ledger/context.js';
-import { dispatch, invalid, type Envelope, type RemoteCall } from '../web/dispatch.js';
+import type { Services } from '../core/api/handlers.js';
+import { dispatch, dispatchAsync, invalid, type Envelope, type RemoteCall } from '../web/dispatch.js';
+import { isAsyncCall } from '../core/api/handlers.js';
 import { CHANNEL } from './channel.js';
 import type { FrameLike, IpcInvokeEventLike, IpcMainLike } from './electron-api.js';
 
@@ -38,15 +40,16 @@ export function isTrustedSender(frame: FrameLike | null | undefined, trusted: Tr
 
 export const FORBIDDEN: Envelope = { ok: false, error: { code: 'error', message: 'this page may not call the Creditdeck API' } };
 
-/** One call from the window: sender check, then the shared dispatch. */
-export function handleCall(ctx: Ctx, trusted: TrustedRenderer, event: IpcInvokeEventLike, args: unknown[], log: (line: string) => void = () => {}): Envelope {
+/** One call from the window: sender check, then the shared dispatch. The purchase calls that talk to Stripe answer a promise. */
+export function handleCall(ctx: Ctx, trusted: TrustedRenderer, event: IpcInvokeEventLike, args: unknown[], log: (line: string) => void = () => {}, services?: Services): Envelope | Promise<Envelope> {
   if (!isTrustedSender(event.senderFrame, trusted)) {
     log(`creditdeck: refused an API call from ${event.senderFrame?.url ?? 'a closed frame'}`);
     return FORBIDDEN;
   }
   const [name, input] = args;
   if (typeof name !== 'string') return invalid('the call name must be a string', 'call');
-  return dispatch(ctx, name, input, (e, call) => log(`creditdeck: ${call} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`));
+  const onError = (e: unknown, call: string) => log(`creditdeck: ${call} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  return isAsyncCall(name) ? dispatchAsync(ctx, name, input, onError, services) : dispatch(ctx, name, input, onError, services);
 }
 
 /**
@@ -68,6 +71,12 @@ export const WRITE_CALLS = [
   'holds.capture',
   'holds.release',
   'events.void',
+  // purchases.get may verify a payment and grant its credits.
+  'purchases.start',
+  'purchases.get',
+  'purchases.cancel',
+  'purchases.refund',
+  'purchases.confirmManual',
 ] as const satisfies readonly RemoteCall[];
 
 export const READ_CALLS = [
@@ -84,6 +93,7 @@ export const READ_CALLS = [
   'balance.all',
   'reports.usage',
   'reports.forecast',
+  'plans.fit',
   'refusals.list',
   'alerts.list',
   'calc',
@@ -92,6 +102,8 @@ export const READ_CALLS = [
   'data.backup',
   'data.backups',
   'data.export',
+  'purchases.packs',
+  'purchases.list',
 ] as const satisfies readonly RemoteCall[];
 
 const writes: ReadonlySet<string> = new Set(WRITE_CALLS);
@@ -106,9 +118,9 @@ export function isWriteCall(name: unknown): boolean {
  * what it does then (the tray and the notifications look again), so the
  * answer is not held up.
  */
-export function registerIpc(ipcMain: IpcMainLike, ctx: Ctx, trusted: TrustedRenderer, log?: (line: string) => void, afterWrite?: (name: string) => void): void {
-  ipcMain.handle(CHANNEL, (event, ...args) => {
-    const answer = handleCall(ctx, trusted, event, args, log);
+export function registerIpc(ipcMain: IpcMainLike, ctx: Ctx, trusted: TrustedRenderer, log?: (line: string) => void, afterWrite?: (name: string) => void, services?: Services): void {
+  ipcMain.handle(CHANNEL, async (event, ...args) => {
+    const answer = await handleCall(ctx, trusted, event, args, log, services);
     const name = args[0];
     if (afterWrite && isWriteCall(name) && answer !== FORBIDDEN) afterWrite(name as string);
     return answer;

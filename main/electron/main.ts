@@ -3,14 +3,14 @@
  * main-process file that imports 'electron': everything else takes the
  * module as a dependency, so it runs in tests without the Electron binary.
  */
-import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, nativeTheme, Notification, session, shell, Tray } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, nativeTheme, Notification, safeStorage, session, shell, Tray } from 'electron';
 import { fileURLToPath } from 'node:url';
 import { startApp } from './app.js';
 
 const built = (rel: string) => fileURLToPath(new URL(rel, import.meta.url));
 
 startApp(
-  { app, BrowserWindow, dialog, ipcMain, session, shell, Menu, Tray, Notification, nativeImage, nativeTheme },
+  { app, BrowserWindow, dialog, ipcMain, session, shell, Menu, Tray, Notification, nativeImage, nativeTheme, safeStorage },
   {
     preloadPath: built('../preload/index.cjs'),
     rendererFile: built('../renderer/index.html'),

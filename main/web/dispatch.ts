@@ -9,7 +9,8 @@
  *   {ok: false, error: {code: "error", message}}                          500
  */
 import { z } from 'zod';
-import { call, type HandlerName } from '../core/api/handlers.js';
+import { call, callAsync, isAsyncCall, type HandlerName, type Services } from '../core/api/handlers.js';
+import { PaymentError } from '../core/purchases/stripe.js';
 import type { Ctx } from '../core/ledger/context.js';
 import { InputError, RefusedError, type RefusalReason } from '../core/util/errors.js';
 
@@ -44,6 +45,7 @@ export const REMOTE_CALLS = [
   'balance.all',
   'reports.usage',
   'reports.forecast',
+  'plans.fit',
   'refusals.list',
   'alerts.list',
   'calc',
@@ -51,10 +53,21 @@ export const REMOTE_CALLS = [
   'data.backup',
   'data.backups',
   'data.export',
+  // Purchases (docs/purchases.md): the host opens Checkout in the system browser itself.
+  'purchases.packs',
+  'purchases.list',
+  'purchases.start',
+  'purchases.get',
+  'purchases.cancel',
+  'purchases.refund',
+  'purchases.confirmManual',
 ] as const satisfies readonly HandlerName[];
 
-/** Calls that stay with the CLI: `import` is the CLI's file import. */
-export const LOCAL_ONLY_CALLS = ['import'] as const satisfies readonly HandlerName[];
+/**
+ * Calls that stay with the CLI: `import` is the CLI's file import;
+ * `purchases.poll` is the hosts' own timer (a window polls one purchase with purchases.get).
+ */
+export const LOCAL_ONLY_CALLS = ['import', 'purchases.poll'] as const satisfies readonly HandlerName[];
 
 /** Input fields that name a file on this machine: a remote caller must not make the host read its files. */
 export const LOCAL_FILE_FIELDS: Readonly<Partial<Record<HandlerName, readonly string[]>>> = {
@@ -94,6 +107,8 @@ function clientMessage(e: unknown): string {
 
 /** Map anything a call threw to the error envelope. */
 export function errorEnvelope(e: unknown): { ok: false; error: ApiError } {
+  // Stripe unreachable, rate-limited, failing or declining: a plain message (never a key; see purchases/stripe.ts).
+  if (e instanceof PaymentError) return { ok: false, error: { code: 'error', message: clientMessage(e) } };
   if (e instanceof RefusedError) return { ok: false, error: { code: 'refused', reason: e.reason, message: e.message, details: e.details } };
   if (e instanceof InputError) return invalid(e.message, e.field || null);
   if (e instanceof z.ZodError) {
@@ -104,13 +119,8 @@ export function errorEnvelope(e: unknown): { ok: false; error: ApiError } {
   return { ok: false, error: { code: 'error', message: clientMessage(e) } };
 }
 
-/**
- * Run one remote call: the name must be on the allow-list, the input must
- * not name local files, then the core validates and runs it. Never throws.
- * `onInternalError` sees unexpected failures in full (for a log); the
- * envelope carries only their first line.
- */
-export function dispatch(ctx: Ctx, name: unknown, input: unknown, onInternalError?: (e: unknown, name: string) => void): Envelope {
+/** The checks before any remote call runs: a name on the allow-list, no local file fields. Null when it may run. */
+function refuse(name: unknown, input: unknown): { ok: false; error: ApiError } | null {
   if (typeof name !== 'string') return invalid('the call name must be a string', 'call');
   if (!isRemoteCall(name)) {
     const local = (LOCAL_ONLY_CALLS as readonly string[]).includes(name);
@@ -124,11 +134,40 @@ export function dispatch(ctx: Ctx, name: unknown, input: unknown, onInternalErro
       }
     }
   }
+  return null;
+}
+
+/**
+ * Run one remote call: the name must be on the allow-list, the input must
+ * not name local files, then the core validates and runs it. Never throws.
+ * `onInternalError` sees unexpected failures in full (for a log); the
+ * envelope carries only their first line. The purchase calls that talk to
+ * Stripe answer later: they go through dispatchAsync (here they are refused).
+ */
+export function dispatch(ctx: Ctx, name: unknown, input: unknown, onInternalError?: (e: unknown, name: string) => void, services?: Services): Envelope {
+  const no = refuse(name, input);
+  if (no) return no;
+  const n = name as RemoteCall;
+  if (isAsyncCall(n)) return invalid(`"${n}" answers asynchronously; the host calls it through dispatchAsync`, 'call');
   try {
-    return { ok: true, result: call(ctx, name, input) };
+    return { ok: true, result: call(ctx, n, input, services) };
   } catch (e) {
     const out = errorEnvelope(e);
-    if (out.error.code === 'error') onInternalError?.(e, name);
+    if (out.error.code === 'error') onInternalError?.(e, n);
+    return out;
+  }
+}
+
+/** dispatch for every remote call, the asynchronous ones included. Never rejects. */
+export async function dispatchAsync(ctx: Ctx, name: unknown, input: unknown, onInternalError?: (e: unknown, name: string) => void, services?: Services): Promise<Envelope> {
+  if (!isAsyncCall(name)) return dispatch(ctx, name, input, onInternalError, services);
+  const no = refuse(name, input);
+  if (no) return no;
+  try {
+    return { ok: true, result: await callAsync(ctx, name, input, services) };
+  } catch (e) {
+    const out = errorEnvelope(e);
+    if (out.error.code === 'error' && !(e instanceof PaymentError)) onInternalError?.(e, name);
     return out;
   }
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Ctx } from '../core/ledger/context.js';
 import { InputError } from '../core/util/errors.js';
 import { defaultStaticDir, startWebHost } from './server.js';
+import type { Payments } from '../core/purchases/service.js';
 
 export const DEFAULT_PORT = 4317;
 
@@ -36,7 +37,7 @@ function signalled(): Promise<void> {
   });
 }
 
-export async function serve(ctx: Ctx, o: ServeOptions, io: { out: (s: string) => void; err: (s: string) => void }, until: Promise<unknown> = signalled()): Promise<void> {
+export async function serve(ctx: Ctx, o: ServeOptions, io: { out: (s: string) => void; err: (s: string) => void }, until: Promise<unknown> = signalled(), payments?: Payments): Promise<void> {
   const host = (o.host ?? '127.0.0.1').trim();
   if (host === '' || /[\s/]/.test(host)) throw new InputError('--host must be an address or host name, e.g. 127.0.0.1', '--host');
   const port = parsePort(o.port);
@@ -49,6 +50,7 @@ export async function serve(ctx: Ctx, o: ServeOptions, io: { out: (s: string) =>
     staticDir,
     allowedHosts: wide ? [hostname(), `${hostname()}.local`] : [],
     log: (line) => io.err(line + '\n'),
+    ...(payments ? { payments, pollIntervalMs: 5000 } : {}),
   });
   io.out(`Creditdeck is running at ${web.url}\n`);
   if (wide) io.err(`warning: listening on ${host}: anyone who can reach this machine on port ${web.port} can read and change the ledger (there is no login).\n`);

@@ -10,7 +10,10 @@ import { isIP, type AddressInfo } from 'node:net';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Ctx } from '../core/ledger/context.js';
-import { dispatch, invalid, STATUS, type Envelope } from './dispatch.js';
+import { dispatchAsync, errorEnvelope, invalid, STATUS, type Envelope } from './dispatch.js';
+import type { Payments } from '../core/purchases/service.js';
+import { PaymentError } from '../core/purchases/stripe.js';
+import type { PurchaseView } from '../core/purchases/store.js';
 import { SECURITY_HEADERS } from './security.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -32,6 +35,14 @@ export interface WebHostOptions {
   allowedOrigins?: readonly string[];
   /** Where unexpected failures are logged in full. Default: stderr. */
   log?: (line: string) => void;
+  /**
+   * Purchases (docs/purchases.md): the Stripe client and the browser opener.
+   * Without it, purchases that need Stripe say it is not set up and the
+   * return page and webhook answer 503.
+   */
+  payments?: Payments;
+  /** Check pending purchases with Stripe this often (ms); 0 or absent: only when asked (tests call payments.poll). */
+  pollIntervalMs?: number;
 }
 
 export interface WebHost {
@@ -138,6 +149,31 @@ function sendJson(res: ServerResponse, status: number, body: unknown, extra: Rec
 function sendText(res: ServerResponse, status: number, text: string, head = false): void {
   res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(text) });
   res.end(head ? undefined : text);
+}
+
+const escapeHtml = (t: string) => t.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** A page for the browser tab Stripe sent back: no scripts, styles inline (the CSP allows them). */
+function sendHtml(res: ServerResponse, status: number, title: string, text: string): void {
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)} — Creditdeck</title><meta name="viewport" content="width=device-width"></head>
+<body style="font:16px system-ui,sans-serif;max-width:36em;margin:4em auto;padding:0 1em"><h1 style="font-size:1.4em">${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p><p><a href="/#/purchases">Back to Creditdeck</a></p></body></html>`;
+  res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(html) });
+  res.end(html);
+}
+
+export function purchasePage(v: PurchaseView): [string, string] {
+  switch (v.status) {
+    case 'paid':
+      return ['Payment received', `${v.credits} ${v.pool === 'credits' ? '' : `${v.pool} `}credits were added to ${v.account} (${v.packName}). You can close this tab.`];
+    case 'refunded':
+      return ['Refunded', `${v.packName} for ${v.account} was refunded.`];
+    case 'expired':
+      return ['Checkout closed', `Nothing was charged for ${v.packName}. ${v.message ?? ''}`.trim()];
+    case 'failed':
+      return ['Payment not completed', `${v.message ?? 'The payment did not go through.'}`];
+    default:
+      return ['Payment not confirmed yet', `Stripe has not confirmed the payment for ${v.packName} yet. Creditdeck keeps checking and adds the credits once it is paid.`];
+  }
 }
 
 function sendEnvelope(res: ServerResponse, env: Envelope): void {
@@ -255,9 +291,58 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     }
     sendEnvelope(
       res,
-      dispatch(ctx, name, input, (e, call) => log(`creditdeck web: ${call} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`)),
+      await dispatchAsync(ctx, name, input, (e, call) => log(`creditdeck web: ${call} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`), services),
     );
   }
+
+  /** Stripe's events: the signature is checked over the raw bytes before anything else. */
+  async function serveWebhook(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'POST') return sendJson(res, 405, invalid('webhooks are POST requests'), { Allow: 'POST' });
+    if (!payments?.configured) return sendJson(res, 503, { ok: false, error: { code: 'error', message: 'Stripe is not set up on this host' } });
+    let body: Buffer;
+    try {
+      body = await readBody(req, MAX_BODY_BYTES);
+    } catch (e) {
+      if (e instanceof BodyTooLarge) return sendJson(res, 400, invalid('the webhook body is too large', 'body'), { Connection: 'close' });
+      throw e;
+    }
+    const sig = req.headers['stripe-signature'];
+    try {
+      const r = payments.webhook(ctx, body, Array.isArray(sig) ? sig[0] : sig);
+      return sendJson(res, 200, r);
+    } catch (e) {
+      if (e instanceof PaymentError) {
+        log(`creditdeck web: webhook refused: ${e.message}`);
+        return sendJson(res, e.kind === 'not_configured' ? 503 : 400, { ok: false, error: { code: 'invalid_input', message: e.message, field: 'stripe-signature' } });
+      }
+      const out = errorEnvelope(e);
+      if (out.error.code === 'error') log(`creditdeck web: webhook failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      return sendEnvelope(res, out);
+    }
+  }
+
+  /** Where Stripe sends the buyer back: verify with Stripe, then a small page. */
+  async function servePurchasePage(req: IncomingMessage, res: ServerResponse, rawPath: string, raw: string): Promise<void> {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('Allow', 'GET, HEAD');
+      return sendText(res, 405, 'Method not allowed.');
+    }
+    const q = new URL(raw, 'http://x').searchParams;
+    if (!payments?.configured) return sendHtml(res, 503, 'Stripe is not set up', 'This Creditdeck host has no Stripe key, so it cannot check the payment. The app checks it once Stripe is set up.');
+    let view: PurchaseView;
+    try {
+      view = rawPath === '/purchases/return' ? await payments.verifySession(ctx, q.get('session_id') ?? '', 'return') : await payments.cancel(ctx, q.get('purchase') ?? '');
+    } catch (e) {
+      const out = errorEnvelope(e);
+      if (out.error.code === 'error' && !(e instanceof PaymentError)) log(`creditdeck web: ${rawPath} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      return sendHtml(res, out.error.code === 'invalid_input' ? 400 : 502, 'Could not check the payment', `${out.error.message}. Creditdeck keeps checking while the purchase is pending.`);
+    }
+    const [title, text] = purchasePage(view);
+    return sendHtml(res, 200, title, text);
+  }
+
+  const payments = opts.payments;
+  const services = payments ? { payments } : {};
 
   const server = createServer((req, res) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
@@ -269,6 +354,8 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       if (!raw.startsWith('/')) return sendText(res, 400, 'Bad request.');
       const rawPath = raw.split(/[?#]/, 1)[0]!;
       if (rawPath.startsWith('/api/')) return serveApi(req, res, rawPath);
+      if (rawPath === '/stripe/webhook') return serveWebhook(req, res);
+      if (rawPath === '/purchases/return' || rawPath === '/purchases/cancel') return servePurchasePage(req, res, rawPath, raw);
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.setHeader('Allow', 'GET, HEAD');
         return sendText(res, 405, 'Method not allowed.');
@@ -290,12 +377,29 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   });
   port = (server.address() as AddressInfo).port;
   const urlHost = WILDCARD.has(host) ? '127.0.0.1' : hostnameForm(host);
+  const url = `http://${urlHost}:${port}`;
+  // Stripe sends the buyer back here.
+  if (payments) payments.returnBase = url;
+  let poller: ReturnType<typeof setInterval> | null = null;
+  if (payments?.configured && opts.pollIntervalMs && opts.pollIntervalMs > 0) {
+    let busy = false;
+    poller = setInterval(() => {
+      if (busy) return;
+      busy = true;
+      payments
+        .poll(ctx)
+        .catch((e: unknown) => log(`creditdeck web: checking pending purchases failed: ${(e as Error).message}`))
+        .finally(() => (busy = false));
+    }, opts.pollIntervalMs);
+    poller.unref();
+  }
   return {
-    url: `http://${urlHost}:${port}`,
+    url,
     host,
     port,
     close: () =>
       new Promise<void>((ok, fail) => {
+        if (poller) clearInterval(poller);
         server.close((e) => (e ? fail(e) : ok()));
         server.closeAllConnections();
       }),

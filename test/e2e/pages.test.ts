@@ -83,7 +83,7 @@ describe('Plans', () => {
     const { page } = app;
     await page.locator('article[data-plan="starter"]').getByText('Price not stated', { exact: true }).waitFor();
     expect(await page.locator('article[data-plan="enterprise"] [data-pool="credits"]').getByTestId('allocation').textContent()).toContain('You set it');
-    expect(await page.getByRole('table').first().textContent()).toContain('5 per 1,000 tokens');
+    expect(await page.getByRole('table', { name: 'What uses credits' }).textContent()).toContain('5 per 1,000 tokens');
   });
 });
 

@@ -58,6 +58,8 @@ vi.mock('electron', () => ({
   get nativeImage() {
     return (bridge.electron as ReturnType<typeof fakeElectron>).deps.nativeImage;
   },
+  // The Stripe keys' store (main/electron/secrets.ts): nothing stored in these tests.
+  safeStorage: { isEncryptionAvailable: () => false, encryptString: () => Buffer.alloc(0), decryptString: () => '' },
   get nativeTheme() {
     return (bridge.electron as ReturnType<typeof fakeElectron>).deps.nativeTheme;
   },

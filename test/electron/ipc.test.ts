@@ -143,8 +143,10 @@ describe('IPC writes', () => {
       'balance.get': { account: 'fluxnote-rise' },
       'reports.usage': { account: 'fluxnote-rise' },
       'reports.forecast': { account: 'fluxnote-rise' },
+      'plans.fit': { account: 'fluxnote-rise' },
       'refusals.list': { account: 'fluxnote-rise' },
       calc: { preset: 'fluxnote', videos: 3 },
+      'purchases.packs': { account: 'fluxnote-rise' },
     };
     for (const name of READ_CALLS) {
       expect(handleCall(file, { rendererFile: RENDERER }, { senderFrame: topFrame(OWN) }, [name, inputs[name] ?? {}]), name).toMatchObject({ ok: true });

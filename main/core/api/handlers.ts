@@ -16,6 +16,7 @@ import { createAccount, getAccount, listAccounts, planAt, type Account } from '.
 import { getBalance } from '../ledger/balance.js';
 import { addMember, listActions, listDailyLimits, listMembers, setAction, setDailyLimit, updateAccount } from '../ledger/config.js';
 import { forecast } from '../ledger/forecast.js';
+import { planFit } from '../ledger/whatif.js';
 import { grantCredits, listGrants } from '../ledger/grants.js';
 import { captureHold, listHolds, placeHold, releaseHold } from '../ledger/holds.js';
 import { importEvents } from '../ledger/import.js';
@@ -29,6 +30,8 @@ import { voidEvent } from '../ledger/voids.js';
 import { listAlerts } from '../ledger/alerts.js';
 import { mcToCredits } from '../util/credits.js';
 import { iso } from '../util/period.js';
+import { Payments } from '../purchases/service.js';
+import { confirmManual } from '../purchases/store.js';
 
 const num = z.union([z.string(), z.number()]);
 const when = z.string().max(64);
@@ -81,9 +84,25 @@ function accountView(ctx: Ctx, a: Account) {
   };
 }
 
-function def<S extends z.ZodType, R>(input: S, run: (ctx: Ctx, input: z.infer<S>) => R) {
+/**
+ * What some handlers need beyond the ledger: the payments service (Stripe
+ * client, browser opener). Transports pass it when they have one; without
+ * it, purchases that need Stripe say Stripe is not set up.
+ */
+export interface Services {
+  payments?: Payments;
+}
+
+let unconfigured: Payments | null = null;
+function payments(s: Services | undefined): Payments {
+  return s?.payments ?? (unconfigured ??= new Payments({ gateway: null }));
+}
+
+function def<S extends z.ZodType, R>(input: S, run: (ctx: Ctx, input: z.infer<S>, services?: Services) => R) {
   return { input, run };
 }
+
+const ref = z.string().min(1).max(128);
 
 export const handlers = {
   'presets.list': def(z.object({}), () =>
@@ -247,6 +266,7 @@ export const handlers = {
     },
   ),
   'reports.forecast': def(z.object({ account: z.string(), at: when.optional() }), (ctx, i) => forecast(ctx, i.account, at(i.at, zoneOf(ctx, i.account)))),
+  'plans.fit': def(z.object({ account: z.string(), periods: z.number().int().min(1).max(24).optional() }), (ctx, i) => planFit(ctx, i.account, { periods: i.periods })),
   'refusals.list': def(z.object({ account: z.string(), limit: z.number().int().min(1).max(500).optional() }), (ctx, i) => listRefusals(ctx, getAccount(ctx, i.account).id, i.limit)),
   'alerts.list': def(z.object({ account: z.string().optional(), sinceId: z.number().int().optional() }), (ctx, i) =>
     listAlerts(ctx, i.account === undefined ? null : getAccount(ctx, i.account).id, i.sinceId ?? 0),
@@ -289,6 +309,17 @@ export const handlers = {
     mkdirSync(dirname(path), { recursive: true });
     return exportTo(ctx, path);
   }),
+  'purchases.packs': def(z.object({ account: ref }), (ctx, i, s) => payments(s).packs(ctx, i.account)),
+  'purchases.list': def(z.object({ account: ref.optional(), limit: z.number().int().min(1).max(500).optional() }), (ctx, i, s) => payments(s).list(ctx, i.account, i.limit)),
+  'purchases.start': def(z.object({ account: ref, pack: ref }), (ctx, i, s) => payments(s).start(ctx, i.account, i.pack)),
+  'purchases.get': def(z.object({ purchase: ref, recheck: z.boolean().optional() }), (ctx, i, s) => payments(s).get(ctx, i.purchase, { recheck: i.recheck })),
+  'purchases.cancel': def(z.object({ purchase: ref }), (ctx, i, s) => payments(s).cancel(ctx, i.purchase)),
+  'purchases.refund': def(z.object({ purchase: ref }), (ctx, i, s) => payments(s).refund(ctx, i.purchase)),
+  'purchases.poll': def(z.object({}), (ctx, _i, s) => payments(s).poll(ctx)),
+  'purchases.confirmManual': def(
+    z.object({ account: ref, pack: ref, note: z.string().max(500), credits: num.optional(), priceMinor: num.optional() }),
+    (ctx, i) => confirmManual(ctx, i),
+  ),
   check: def(z.object({}), (ctx) => {
     const problems = checkInvariants(ctx);
     const integrity = ctx.db.pragma('integrity_check', { simple: true }) as string;
@@ -299,7 +330,15 @@ export const handlers = {
 export type Handlers = typeof handlers;
 export type HandlerName = keyof Handlers;
 export type HandlerInput<N extends HandlerName> = z.input<Handlers[N]['input']>;
-export type HandlerOutput<N extends HandlerName> = ReturnType<Handlers[N]['run']>;
+/** What a call answers; for the purchase calls that talk to Stripe, what their promise resolves to. */
+export type HandlerOutput<N extends HandlerName> = Awaited<ReturnType<Handlers[N]['run']>>;
+/** The calls that answer asynchronously (they may talk to Stripe): transports await them. */
+export const ASYNC_CALLS = ['purchases.start', 'purchases.get', 'purchases.cancel', 'purchases.refund', 'purchases.poll'] as const satisfies readonly HandlerName[];
+export type AsyncCall = (typeof ASYNC_CALLS)[number];
+const asyncCalls: ReadonlySet<string> = new Set(ASYNC_CALLS);
+export function isAsyncCall(name: unknown): name is AsyncCall {
+  return typeof name === 'string' && asyncCalls.has(name);
+}
 
 /** Backups go in a folder beside the ledger file. */
 /** The folder the ledger file is in (backups and exports go beside it). */
@@ -327,14 +366,27 @@ function readJson(path: string): unknown {
   }
 }
 
-/** Validate and run one call: the boundary every transport goes through. */
-export function call<N extends HandlerName>(ctx: Ctx, name: N, input: unknown): HandlerOutput<N> {
-  const h = handlers[name] as { input: z.ZodType; run: (ctx: Ctx, i: unknown) => unknown } | undefined;
+/**
+ * Validate and run one call: the boundary every transport goes through.
+ * The calls in ASYNC_CALLS answer a promise: use callAsync for them.
+ */
+export function call<N extends HandlerName>(ctx: Ctx, name: N, input: unknown, services?: Services): HandlerOutput<N> {
+  if (isAsyncCall(name)) throw new InputError(`"${name}" answers asynchronously; call it with callAsync`, 'call');
+  return run(ctx, name, input, services) as HandlerOutput<N>;
+}
+
+/** Any call, awaited. */
+export async function callAsync<N extends HandlerName>(ctx: Ctx, name: N, input: unknown, services?: Services): Promise<HandlerOutput<N>> {
+  return (await run(ctx, name, input, services)) as HandlerOutput<N>;
+}
+
+function run(ctx: Ctx, name: HandlerName, input: unknown, services?: Services): unknown {
+  const h = (Object.hasOwn(handlers, name) ? handlers[name] : undefined) as { input: z.ZodType; run: (ctx: Ctx, i: unknown, s?: Services) => unknown } | undefined;
   if (!h) throw new InputError(`unknown API call "${String(name)}"`, 'call');
   const parsed = h.input.safeParse(input ?? {});
   if (!parsed.success) {
     const first = parsed.error.issues[0]!;
     throw new InputError(`invalid ${String(name)} input at ${first.path.join('.') || '(root)'}: ${first.message}`, first.path.join('.'));
   }
-  return h.run(ctx, parsed.data) as HandlerOutput<N>;
+  return h.run(ctx, parsed.data, services);
 }

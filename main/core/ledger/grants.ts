@@ -21,6 +21,12 @@ export interface GrantInput {
   note?: string;
   /** Pack id, for purchases: checked against the plan's pack rules. */
   pack?: string;
+  /**
+   * A verified payment: the pack rules were checked before any money moved
+   * (main/core/purchases), so the credits are granted even if the plan has
+   * changed since.
+   */
+  paid?: boolean;
 }
 
 export interface GrantResult {
@@ -64,7 +70,7 @@ export function grantCredits(ctx: Ctx, input: GrantInput): GrantResult {
   if (input.expiresAt !== undefined && input.expiresAt <= t) throw new InputError(`--expires ${iso(input.expiresAt)} must be after the grant time ${iso(t)}`, 'expires');
   if (input.note !== undefined && (typeof input.note !== 'string' || input.note.length > 500)) throw new InputError('--note must be at most 500 characters', 'note');
 
-  if (source === 'purchase') {
+  if (source === 'purchase' && input.paid !== true) {
     const why = purchaseRefusal(ctx, acct, input.pool, t);
     if (why) refuseNow(ctx, { accountId: acct.id, key, action: `purchase:${input.pack ?? input.pool}`, pool: input.pool, at: t, reason: 'plan', message: why });
   }

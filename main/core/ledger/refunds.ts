@@ -34,36 +34,87 @@ export function refundRefusal(g: GrantRow & { remaining_mc: number }, providerNa
   return null;
 }
 
-export function refundGrant(ctx: Ctx, grantId: string, opts: { at?: number } = {}): RefundResult {
+/** What a refund of the grant at t would return, or why it is refused; reads only. */
+function assess(ctx: Ctx, g: GrantRow & { remaining_mc: number }, acct: ReturnType<typeof getAccount>, remainingMc: number, t: number): { amountMc: number; moneyMinor: number } | { why: string } {
+  const row = { ...g, remaining_mc: remainingMc };
+  let why = refundRefusal(row, acct.provider.name, acct.provider.refundWindowDays, t);
+  if (!why) {
+    // Credits held for a running job stay put.
+    const pool = liveGrants(ctx, acct.id, g.pool, t).reduce((s, x) => s + x.remaining_mc, 0);
+    const held = heldAt(ctx, acct.id, g.pool, t);
+    if (pool - remainingMc < held) why = `${formatMc(held)} ${g.pool} credits are held for a running job; release the hold before refunding`;
+  }
+  if (why) return { why };
+  return { amountMc: remainingMc, moneyMinor: g.price_minor === null ? 0 : mulDivFloor(g.price_minor, remainingMc, g.amount_mc) };
+}
+
+function grantRow(ctx: Ctx, grantId: string): GrantRow & { remaining_mc: number } {
   if (typeof grantId !== 'string' || !grantId) throw new InputError('a grant id is required', 'grant');
+  const g = ctx.stmt('SELECT g.*, b.remaining_mc FROM grants g JOIN grant_balances b ON b.grant_id = g.id WHERE g.id = ?').get(grantId) as (GrantRow & { remaining_mc: number }) | undefined;
+  if (!g) throw new InputError(`grant "${grantId}" was not found; \`creditdeck grants ACCOUNT\` lists grant ids`, 'grant');
+  return g;
+}
+
+/**
+ * What refunding the grant's unused credits at t would return, checked by the
+ * same rules as refundGrant, without writing anything but the refusal: a
+ * payment provider is asked to return money only after this passes.
+ */
+export function refundOutlook(ctx: Ctx, grantId: string, t: number = ctx.clock.now()): { amountMc: number; moneyMinor: number } | { why: string } {
+  return ctx.db.transaction(() => {
+    const g = grantRow(ctx, grantId);
+    return assess(ctx, g, getAccount(ctx, g.account_id), g.remaining_mc, t);
+  })();
+}
+
+export function quoteRefund(ctx: Ctx, grantId: string, t: number = ctx.clock.now()): { amountMc: number; moneyMinor: number; currency: string | null } {
+  const out = ctx.db.transaction(() => {
+    const g = grantRow(ctx, grantId);
+    const acct = getAccount(ctx, g.account_id);
+    checkWriteTime(ctx, acct, t);
+    return { g, acct, a: assess(ctx, g, acct, g.remaining_mc, t) };
+  })();
+  if ('why' in out.a) {
+    const why = out.a.why;
+    const refusalId = ctx.write(() => recordRefusal(ctx, { accountId: out.acct.id, action: 'refund', pool: out.g.pool, at: t, reason: 'refund', message: why, details: { grantId } }));
+    throw new RefusedError(why, 'refund', { grantId, refusalId });
+  }
+  return { ...out.a, currency: out.g.currency };
+}
+
+export interface RefundOptions {
+  at?: number;
+  /**
+   * The money has already been returned (a Stripe refund for a quoteRefund):
+   * record exactly that, without checking the window again. Credits spent
+   * since the quote cannot be taken back: the refund takes what is left.
+   */
+  returned?: { amountMc: number; moneyMinor: number };
+}
+
+export function refundGrant(ctx: Ctx, grantId: string, opts: RefundOptions = {}): RefundResult {
   const t = opts.at ?? ctx.clock.now();
   const out = ctx.write((): { ok: RefundResult } | { refused: string; refusalId: number } => {
-    const g = ctx.stmt('SELECT g.*, b.remaining_mc FROM grants g JOIN grant_balances b ON b.grant_id = g.id WHERE g.id = ?').get(grantId) as
-      | (GrantRow & { remaining_mc: number })
-      | undefined;
-    if (!g) throw new InputError(`grant "${grantId}" was not found; \`creditdeck grants ACCOUNT\` lists grant ids`, 'grant');
+    const g = grantRow(ctx, grantId);
     const acct = getAccount(ctx, g.account_id);
     checkWriteTime(ctx, acct, t);
     materialize(ctx, acct, t);
     const fresh = ctx.stmt('SELECT remaining_mc FROM grant_balances WHERE grant_id = ?').get(grantId) as { remaining_mc: number };
-    const row = { ...g, remaining_mc: fresh.remaining_mc };
-    let why = refundRefusal(row, acct.provider.name, acct.provider.refundWindowDays, t);
-    if (!why) {
-      // Credits held for a running job stay put.
-      const pool = liveGrants(ctx, acct.id, g.pool, t).reduce((s, x) => s + x.remaining_mc, 0);
-      const held = heldAt(ctx, acct.id, g.pool, t);
-      if (pool - fresh.remaining_mc < held) why = `${formatMc(held)} ${g.pool} credits are held for a running job; release the hold before refunding`;
+    let a: { amountMc: number; moneyMinor: number } | { why: string };
+    if (opts.returned) {
+      const amountMc = Math.min(opts.returned.amountMc, fresh.remaining_mc);
+      a = amountMc > 0 ? { amountMc, moneyMinor: opts.returned.moneyMinor } : { why: `grant ${g.id} has no unused credits left to take back for the refund already made` };
+    } else {
+      a = assess(ctx, g, acct, fresh.remaining_mc, t);
     }
-    if (why) {
-      const refusalId = recordRefusal(ctx, { accountId: acct.id, action: 'refund', pool: g.pool, at: t, reason: 'refund', message: why, details: { grantId } });
-      return { refused: why, refusalId };
+    if ('why' in a) {
+      const refusalId = recordRefusal(ctx, { accountId: acct.id, action: 'refund', pool: g.pool, at: t, reason: 'refund', message: a.why, details: { grantId } });
+      return { refused: a.why, refusalId };
     }
-    const amount = fresh.remaining_mc;
-    const money = g.price_minor === null ? 0 : mulDivFloor(g.price_minor, amount, g.amount_mc);
-    postEntry(ctx, { accountId: acct.id, pool: g.pool, grantId, kind: 'refund', amountMc: amount, at: t });
+    postEntry(ctx, { accountId: acct.id, pool: g.pool, grantId, kind: 'refund', amountMc: a.amountMc, at: t });
     const id = ctx.ids.next('rf');
-    ctx.stmt('INSERT INTO refunds (id, grant_id, account_id, amount_mc, money_minor, currency, at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(id, grantId, acct.id, amount, money, g.currency, t);
-    return { ok: { refundId: id, grantId, account: acct.id, credits: mcToCredits(amount), amountCents: money, currency: g.currency, at: iso(t) } };
+    ctx.stmt('INSERT INTO refunds (id, grant_id, account_id, amount_mc, money_minor, currency, at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(id, grantId, acct.id, a.amountMc, a.moneyMinor, g.currency, t);
+    return { ok: { refundId: id, grantId, account: acct.id, credits: mcToCredits(a.amountMc), amountCents: a.moneyMinor, currency: g.currency, at: iso(t) } };
   });
   if ('refused' in out) throw new RefusedError(out.refused, 'refund', { grantId, refusalId: out.refusalId });
   return out.ok;

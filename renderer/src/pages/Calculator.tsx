@@ -3,8 +3,10 @@ import type { CalcResult, HandlerInput, Provider } from '../api';
 import { ErrorNotice, Field, Skeleton } from '../components/ui';
 import { credits, creditsOf, money, percentToFraction } from '../lib/format';
 import { useApi } from '../store/query';
+import { WhatIf } from './PlanFit';
 
 export function Calculator() {
+  const accounts = useApi('accounts.list', {});
   return (
     <div className="page">
       <div className="page-head">
@@ -17,6 +19,11 @@ export function Calculator() {
         <FluxNoteSizer />
         <LuxEstimate />
       </div>
+      {accounts.data?.length ? (
+        <div style={{ marginTop: 18 }}>
+          <WhatIf accounts={accounts.data} />
+        </div>
+      ) : null}
     </div>
   );
 }

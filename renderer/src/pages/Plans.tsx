@@ -3,6 +3,7 @@ import { Empty, ErrorNotice, Skeleton } from '../components/ui';
 import { credits, money, unitPrice } from '../lib/format';
 import { useApi } from '../store/query';
 import { setParams, useRoute } from '../store/route';
+import { FitLine, UsageByPeriod, type FitReport } from './PlanFit';
 
 export function Plans() {
   const presets = useApi('presets.list', {});
@@ -38,13 +39,17 @@ function ProviderPlans({ id, summary, accounts }: { id: string; summary: PresetS
   const provider = useApi('presets.show', { id });
   // Cost per unit comes from the plan sizer: asking it for nothing returns every plan's price per unit.
   const costs = useApi('calc', { preset: id, need: { [summary.pools[0]!]: '0' } });
+  // The first account on this provider: how its recent periods compare with every plan.
+  const first = accounts.find((a) => a.provider === id);
+  const fit = useApi('plans.fit', first ? { account: first.id } : null);
   const p = provider.data;
   if (provider.error) return <ErrorNotice error={provider.error} />;
   if (!p) return <Skeleton height={320} />;
   const mine = accounts.filter((a) => a.provider === id);
   return (
     <>
-      <PlanCards provider={p} costs={costs.data} mine={mine} />
+      <PlanCards provider={p} costs={costs.data} mine={mine} fit={fit.data} />
+      {fit.data && mine[0] ? <UsageByPeriod report={fit.data} account={mine[0]} units={Object.fromEntries(p.pools.map((x) => [x.id, x.unit]))} /> : null}
       <div className="grid grid-2">
         <RateCard provider={p} />
         <div className="card stack">
@@ -90,7 +95,7 @@ function ProviderPlans({ id, summary, accounts }: { id: string; summary: PresetS
   );
 }
 
-function PlanCards({ provider: p, costs, mine }: { provider: Provider; costs: CalcResult | undefined; mine: AccountView[] }) {
+function PlanCards({ provider: p, costs, mine, fit }: { provider: Provider; costs: CalcResult | undefined; mine: AccountView[]; fit: FitReport | undefined }) {
   if (!p.plans.length) return <Empty title="No plans">This provider lists no plans.</Empty>;
   return (
     <div className="plans" aria-label={`${p.name} plans`}>
@@ -137,6 +142,7 @@ function PlanCards({ provider: p, costs, mine }: { provider: Provider; costs: Ca
               })}
             </div>
             {plan.note ? <p className="faint small">{plan.note}</p> : null}
+            {fit ? <FitLine fit={fit.plans.find((f) => f.plan === plan.id)} periods={fit.periods.length} partial={fit.replayed.partial} /> : null}
           </article>
         );
       })}
@@ -154,7 +160,7 @@ function RateCard({ provider: p }: { provider: Provider }) {
         <p>The preset's rate card</p>
       </div>
       <div className="table-wrap">
-        <table>
+        <table aria-label="What uses credits">
           <thead>
             <tr>
               <th>Action</th>

@@ -1,0 +1,82 @@
+/**
+ * Where the CLI and the web host find the Stripe keys: the environment
+ * (STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET), else a JSON file readable by
+ * its owner only (CREDITDECK_STRIPE_KEYS, default stripe-keys.json in the app's
+ * data folder). The desktop app keeps them under Electron's safeStorage
+ * instead (main/electron/secrets.ts). The keys are never printed, logged,
+ * exported or handed to a renderer.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { appDataDir } from '../api/open.js';
+
+export interface StripeSecrets {
+  secretKey: string;
+  webhookSecret: string | null;
+}
+
+export interface LoadedSecrets {
+  secrets: StripeSecrets | null;
+  /** Where they came from. */
+  source: 'env' | 'file' | 'safeStorage' | null;
+  /** Why there are none, when there are none. */
+  missing: string | null;
+  warnings: string[];
+}
+
+export const KEY_FILE = 'stripe-keys.json';
+
+export function keyFilePath(env: NodeJS.ProcessEnv = process.env): string {
+  return env.CREDITDECK_STRIPE_KEYS && env.CREDITDECK_STRIPE_KEYS.length > 0 ? env.CREDITDECK_STRIPE_KEYS : join(appDataDir(env), KEY_FILE);
+}
+
+/** A secret or restricted key (sk_… / rk_…); publishable keys cannot create sessions. */
+export function checkSecretKey(key: unknown): string | null {
+  if (typeof key !== 'string' || !/^(sk|rk)_(test|live)_[A-Za-z0-9]{8,}$/.test(key.trim())) return 'the Stripe key must be a secret key (sk_test_… / sk_live_…) or a restricted key (rk_…)';
+  return null;
+}
+
+export function checkWebhookSecret(s: unknown): string | null {
+  if (typeof s !== 'string' || !/^whsec_[A-Za-z0-9+/=_-]{8,}$/.test(s.trim())) return 'the webhook signing secret must start with whsec_';
+  return null;
+}
+
+/** Validates a pair; the messages name the field, never the value. */
+export function parseSecrets(raw: { secretKey?: unknown; webhookSecret?: unknown }, where: string): { secrets: StripeSecrets | null; warnings: string[] } {
+  const warnings: string[] = [];
+  const bad = checkSecretKey(raw.secretKey);
+  if (bad) return { secrets: null, warnings: [`${where}: ${bad}`] };
+  let webhookSecret: string | null = null;
+  if (raw.webhookSecret !== undefined && raw.webhookSecret !== null && raw.webhookSecret !== '') {
+    const w = checkWebhookSecret(raw.webhookSecret);
+    if (w) warnings.push(`${where}: ${w}; webhooks are refused until it is fixed`);
+    else webhookSecret = String(raw.webhookSecret).trim();
+  }
+  return { secrets: { secretKey: String(raw.secretKey).trim(), webhookSecret }, warnings };
+}
+
+export function loadSecretsFromEnv(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): LoadedSecrets {
+  if (env.STRIPE_SECRET_KEY) {
+    const { secrets, warnings } = parseSecrets({ secretKey: env.STRIPE_SECRET_KEY, webhookSecret: env.STRIPE_WEBHOOK_SECRET }, 'STRIPE_SECRET_KEY');
+    return { secrets, source: secrets ? 'env' : null, missing: secrets ? null : warnings[0]!, warnings: secrets ? warnings : [] };
+  }
+  const file = keyFilePath(env);
+  if (!existsSync(file)) {
+    return { secrets: null, source: null, missing: `Stripe is not set up: set STRIPE_SECRET_KEY (a restricted key is enough) or write ${file} ({"secretKey": "rk_…", "webhookSecret": "whsec_…"}, mode 600)`, warnings: [] };
+  }
+  const warnings: string[] = [];
+  if (platform !== 'win32') {
+    const mode = statSync(file).mode & 0o777;
+    if ((mode & 0o077) !== 0) warnings.push(`${file} is readable by others (mode ${mode.toString(8)}); run: chmod 600 ${file}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    // Never echo the file: it holds the key.
+    return { secrets: null, source: null, missing: `${file} is not valid JSON ({"secretKey": "…", "webhookSecret": "…"})`, warnings };
+  }
+  if (typeof raw !== 'object' || raw === null) return { secrets: null, source: null, missing: `${file} must hold a JSON object`, warnings };
+  const parsed = parseSecrets(raw as Record<string, unknown>, file);
+  return { secrets: parsed.secrets, source: parsed.secrets ? 'file' : null, missing: parsed.secrets ? null : parsed.warnings[0]!, warnings: [...warnings, ...(parsed.secrets ? parsed.warnings : [])] };
+}
