@@ -34,6 +34,14 @@ export function openDb(path: string, opts: OpenDbOptions = {}): DB {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path, { readonly: opts.readonly ?? false, ...(opts.nativeBinding !== undefined ? { nativeBinding: opts.nativeBinding } : {}) });
   db.pragma('busy_timeout = 10000');
+  // Fix: refuse a newer ledger before anything below can touch it. Switching a
+  // rollback-journal file (a VACUUM INTO backup, say) to WAL rewrote its header,
+  // though the refusal says nothing was changed.
+  const found = db.pragma('user_version', { simple: true }) as number;
+  if (found > SCHEMA_VERSION) {
+    db.close();
+    throw new SchemaTooNewError(found);
+  }
   if (process.env.CREDITDECK_PAGE_SIZE) db.pragma(`page_size = ${Number(process.env.CREDITDECK_PAGE_SIZE)}`);
   if (path !== ':memory:' && !opts.readonly) db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');

@@ -3,6 +3,21 @@ import type { DB } from '../db/open.js';
 import type { Clock } from '../util/clock.js';
 import type { IdSource } from '../util/ids.js';
 
+/** How long a write waits for another process's write transaction to finish before failing with SQLITE_BUSY. */
+export const WRITE_LOCK_WAIT_MS = 60_000;
+
+function isBusy(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+}
+
+const napCell = new Int32Array(new SharedArrayBuffer(4));
+
+/** Sleep without yielding to the event loop: the caller is inside a synchronous ledger call. */
+function napMs(ms: number): void {
+  Atomics.wait(napCell, 0, 0, ms);
+}
+
 /** What every ledger operation needs: the database, the time and an id source. */
 export class Ctx {
   private cache = new Map<string, Statement>();
@@ -11,6 +26,7 @@ export class Ctx {
   /** The version read in the current write transaction: nobody else can change it until we commit. */
   private txVersion: number | null = null;
   private runner: { immediate: (fn: () => unknown) => unknown } | null = null;
+  private busyTimeout: number | null = null;
 
   constructor(
     readonly db: DB,
@@ -28,14 +44,45 @@ export class Ctx {
     return s;
   }
 
-  /** Run fn in a write transaction that takes the lock up front (BEGIN IMMEDIATE). */
+  /**
+   * Run fn in a write transaction that takes the lock up front (BEGIN IMMEDIATE).
+   *
+   * Waiting for the lock: SQLite's busy handler backs off to 100 ms naps, so a
+   * writer that has waited a while loses nearly every race to writers that
+   * just started waiting; with several processes writing continuously one of
+   * them starved past the 10 s busy timeout and failed with SQLITE_BUSY
+   * (test/stress/concurrency.test.ts found it). Instead the lock is polled
+   * without SQLite's handler, at short random intervals, for up to
+   * WRITE_LOCK_WAIT_MS: every waiter gets the same chances. Only taking the
+   * lock is retried, never work already done; the body and COMMIT run with the
+   * connection's usual busy timeout.
+   */
   write<T>(fn: () => T): T {
     if (this.db.inTransaction) return fn();
     this.runner ??= this.db.transaction((f: () => unknown) => f()) as unknown as { immediate: (fn: () => unknown) => unknown };
+    this.busyTimeout ??= this.db.pragma('busy_timeout', { simple: true }) as number;
+    const restore = this.stmt(`PRAGMA busy_timeout = ${this.busyTimeout}`);
+    const poll = this.stmt('PRAGMA busy_timeout = 0');
+    let began = false;
+    const body = () => {
+      began = true;
+      restore.get();
+      return fn();
+    };
+    const deadline = Date.now() + WRITE_LOCK_WAIT_MS;
     this.txVersion = null;
     try {
-      return this.runner.immediate(fn) as T;
+      for (;;) {
+        poll.get();
+        try {
+          return this.runner.immediate(body) as T;
+        } catch (e) {
+          if (began || !isBusy(e) || Date.now() >= deadline) throw e;
+        }
+        napMs(0.25 + Math.random() * 2);
+      }
     } finally {
+      if (!began) restore.get();
       this.txVersion = null;
     }
   }

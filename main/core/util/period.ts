@@ -107,13 +107,38 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]
  * (the account's), so "2026-03-01" means that account's local midnight.
  */
 export function parseInstant(text: unknown, field: string, zone = 'UTC'): number {
+  const fast = typeof text === 'string' ? parseUtcInstant(text.trim()) : null;
+  if (fast !== null) return fast;
   if (typeof text !== 'string' || !ISO_INSTANT.test(text.trim())) {
     throw new InputError(`${field} must be an ISO 8601 time like 2026-03-01T12:00:00Z (got "${String(text).slice(0, 40)}")`, field);
+  }
+  // Fix: Luxon takes any two-digit offset, so "…T00:00:00+25:00" was accepted as a real instant.
+  const off = /[+-](\d{2}):(\d{2})$/.exec(text.trim());
+  if (off && (Number(off[1]) * 60 + Number(off[2]) > 14 * 60 || Number(off[2]) > 59)) {
+    throw new InputError(`${field} "${text}" has an impossible UTC offset ${off[0]} (offsets run from -12:00 to +14:00)`, field);
   }
   const dt = DateTime.fromISO(text.trim(), { zone, setZone: false });
   if (!dt.isValid) throw new InputError(`${field} "${text}" is not a real date and time (${dt.invalidExplanation ?? dt.invalidReason})`, field);
   const ms = dt.toMillis();
   if (ms < Date.UTC(2000, 0, 1) || ms > Date.UTC(2200, 0, 1)) throw new InputError(`${field} "${text}" is outside the years 2000–2200`, field);
+  return ms;
+}
+
+const UTC_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?Z$/;
+
+/**
+ * The common case without Luxon (imports parse one time per line): a full UTC
+ * instant such as 2026-11-01T10:00:00Z or …:00.5Z. Returns null for anything
+ * else, or anything that does not name a real instant in 2000–2200 (Feb 30,
+ * 24:00, a leap second…), so the general path above decides and explains.
+ */
+export function parseUtcInstant(s: string): number | null {
+  const m = UTC_INSTANT.exec(s);
+  if (!m) return null;
+  const ms = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!, +(m[7] ?? '0').padEnd(3, '0'));
+  // A field out of range rolls over into the next one: then the text does not come back.
+  if (!Number.isFinite(ms) || new Date(ms).toISOString() !== `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}.${(m[7] ?? '').padEnd(3, '0')}Z`) return null;
+  if (ms < Date.UTC(2000, 0, 1) || ms > Date.UTC(2200, 0, 1)) return null;
   return ms;
 }
 

@@ -1,0 +1,465 @@
+/**
+ * A small, independent reference model of the ledger rules in docs/ledger.md,
+ * for the deterministic simulation. It shares no code with main/core: periods
+ * are computed here from first principles (the earliest instant whose local
+ * wall time reaches midnight of day D, clamped), credits are plain integer
+ * millicredits, and every rule is written out again from the docs:
+ *
+ *  - each pool gets its plan's allocation once per period, expiring at the
+ *    next reset; top-ups survive resets unless given an expiry;
+ *  - draw-down: this period's monthly (and upgrade) grants first, then the
+ *    soonest-expiring, then promo/bonus before manual before purchased, then
+ *    oldest, then by id;
+ *  - holds reserve credits on a pool; captures draw the hold down first;
+ *    release frees the rest; a hold lapses at its expiry;
+ *  - a void returns credits to grants that are still live (an expired grant
+ *    keeps them expired) and takes the usage out of its period;
+ *  - refunds return the unused part of a purchase inside the window;
+ *  - plan changes: more credits → the difference now, as an upgrade grant
+ *    expiring at the reset; fewer → from the next reset; to unlimited → at
+ *    once; from unlimited → the new allocation at once;
+ *  - idempotent keys: same key, same content → duplicate; other content → error;
+ *    a refused event does not use up its key;
+ *  - resets and expiries are booked lazily by the first write at or after them,
+ *    reads project them (this matters only for a plan change at a reset instant).
+ */
+import { DateTime } from 'luxon';
+
+export const HOUR = 3_600_000;
+export const DAY = 86_400_000;
+
+// ---------- periods, computed independently ----------
+
+export interface ResetRule {
+  day: number; // 1 for calendar months, else the anchor day
+  zone: string;
+}
+
+const daysIn = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate();
+const offsetMs = (t: number, zone: string) => DateTime.fromMillis(t, { zone }).offset * 60_000;
+const wall = (t: number, zone: string) => t + offsetMs(t, zone);
+
+/** The earliest instant at which the local wall clock in `zone` reads y-m-d 00:00 or later. */
+export function localMidnight(zone: string, y: number, m: number, d: number): number {
+  const target = Date.UTC(y, m - 1, d); // the wall time, written as if it were UTC
+  let best = Infinity;
+  for (const probe of [-2 * DAY, -DAY, 0, DAY, 2 * DAY]) {
+    const o = offsetMs(target + probe, zone);
+    const t = target - o;
+    if (wall(t, zone) === target) best = Math.min(best, t);
+  }
+  if (best !== Infinity) return best;
+  // Midnight does not exist (a gap): the first instant after the gap.
+  let lo = target - 20 * HOUR; // wall(lo) < target
+  let hi = target + 20 * HOUR; // wall(hi) >= target
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (wall(mid, zone) >= target) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
+export function resetOf(rule: ResetRule, y: number, m: number): number {
+  return localMidnight(rule.zone, y, m, Math.min(rule.day, daysIn(y, m)));
+}
+
+const addMonths = (y: number, m: number, n: number): [number, number] => {
+  const i = y * 12 + (m - 1) + n;
+  return [Math.floor(i / 12), (i % 12) + 1];
+};
+
+export function periodOf(rule: ResetRule, t: number): { start: number; end: number } {
+  const d = new Date(wall(t, rule.zone));
+  // Scan the local month of t and its neighbours: the period is [r_k, r_k+1) with r_k <= t.
+  let [y, m] = addMonths(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+  for (let i = 0; i < 4; i++) {
+    const r = resetOf(rule, y, m);
+    if (r <= t) {
+      const [ny, nm] = addMonths(y, m, 1);
+      return { start: r, end: resetOf(rule, ny, nm) };
+    }
+    [y, m] = addMonths(y, m, -1);
+  }
+  throw new Error(`model: no period found for ${new Date(t).toISOString()}`);
+}
+
+// ---------- account definitions (from the providers' documents) ----------
+
+export type Alloc = number | 'unlimited';
+
+export interface ActionDef {
+  pool: string;
+  costMc: number; // per `per` units
+  per: number;
+  free?: boolean;
+  dedupe?: { group: string; attr: string };
+  hourly?: number;
+}
+
+export interface AccountDef {
+  id: string;
+  rule: ResetRule;
+  pools: string[];
+  plans: Record<string, { amounts: Record<string, Alloc>; packPools: string[] }>;
+  refundWindowDays: number | null;
+  actions: Record<string, ActionDef>;
+  monthlyLimitMc: number | null;
+}
+
+// ---------- state ----------
+
+export type Source = 'monthly' | 'upgrade' | 'purchase' | 'bonus' | 'promo' | 'manual';
+const MONTHLY_LIKE = new Set<Source>(['monthly', 'upgrade']);
+
+export interface MGrant {
+  id: string;
+  acct: string;
+  pool: string;
+  source: Source;
+  amount: number;
+  remaining: number;
+  grantedAt: number;
+  expiresAt: number | null;
+  periodStart: number | null;
+  price: number | null;
+  refundableUntil: number | null;
+}
+
+export interface MHold {
+  id: string;
+  acct: string;
+  pool: string;
+  amount: number;
+  outstanding: number;
+  expiresAt: number;
+  status: 'open' | 'released' | 'expired';
+}
+
+export interface MEvent {
+  id: string;
+  acct: string;
+  key: string;
+  fp: string;
+  action: string;
+  pool: string;
+  at: number;
+  status: 'applied' | 'free' | 'bypassed' | 'covered';
+  cost: number;
+  debits: [MGrant, number][];
+  voided: boolean;
+}
+
+interface MAccount {
+  def: AccountDef;
+  first: number;
+  bookedTo: number;
+  plans: { at: number; plan: string; amounts: Record<string, Alloc> }[];
+  periodUsage: Map<string, number>;
+  dedupe: Map<string, string>; // group|subject|periodStart → event id
+}
+
+export type Outcome =
+  | { kind: 'ok'; status: string; cost: number; eventId?: string; debits?: { grant: string; monthly: boolean; mc: number }[] }
+  | { kind: 'duplicate'; eventId: string; cost: number }
+  | { kind: 'refused'; reason: string }
+  | { kind: 'invalid'; why: string };
+
+export interface PoolView {
+  unlimited: boolean;
+  allocation: number;
+  monthly: number;
+  topup: number;
+  held: number;
+  used: number;
+  periodStart: number;
+  nextReset: number;
+}
+
+export interface UseArgs {
+  acct: string;
+  action: string;
+  qtyMilli: number;
+  key: string;
+  byo: boolean;
+  attrs: Record<string, string>;
+  holdId: string | null;
+}
+
+const SRC_RANK: Record<Source, number> = { monthly: 2, upgrade: 2, promo: 0, bonus: 0, manual: 1, purchase: 2 };
+
+/** ceil(q × cost ÷ (per × 1000)), exactly. */
+export function costOf(a: ActionDef, qtyMilli: number): number {
+  if (a.free) return 0;
+  const num = BigInt(qtyMilli) * BigInt(a.costMc);
+  const den = BigInt(a.per) * 1000n;
+  return Number((num + den - 1n) / den);
+}
+
+export class Model {
+  accounts = new Map<string, MAccount>();
+  grants: MGrant[] = [];
+  holds = new Map<string, MHold>();
+  events: MEvent[] = [];
+  private byKey = new Map<string, MEvent>();
+
+  addAccount(def: AccountDef, plan: string, createdAt: number): void {
+    const first = periodOf(def.rule, createdAt).start;
+    this.accounts.set(def.id, {
+      def,
+      first,
+      bookedTo: first - 1,
+      plans: [{ at: 0, plan, amounts: def.plans[plan]!.amounts }],
+      periodUsage: new Map(),
+      dedupe: new Map(),
+    });
+  }
+
+  acct(id: string): MAccount {
+    const a = this.accounts.get(id);
+    if (!a) throw new Error(`model: no account ${id}`);
+    return a;
+  }
+
+  planAt(a: MAccount, t: number) {
+    let found = a.plans[0]!;
+    for (const p of a.plans) if (p.at <= t) found = p;
+    return found;
+  }
+
+  /** Book every reset in (bookedTo, t] and every expiry at or before t. */
+  book(a: MAccount, t: number): void {
+    if (t <= a.bookedTo) return;
+    let p = periodOf(a.def.rule, a.bookedTo);
+    while (p.end <= t) {
+      const r = p.end;
+      const next = periodOf(a.def.rule, r);
+      const amounts = this.planAt(a, r).amounts;
+      for (const pool of a.def.pools) {
+        const alloc = amounts[pool]!;
+        if (typeof alloc === 'number' && alloc > 0) {
+          this.grants.push({ id: `~monthly:${a.def.id}:${pool}:${r}`, acct: a.def.id, pool, source: 'monthly', amount: alloc, remaining: alloc, grantedAt: r, expiresAt: next.end, periodStart: r, price: null, refundableUntil: null });
+        }
+      }
+      p = next;
+    }
+    for (const g of this.grants) if (g.acct === a.def.id && g.expiresAt !== null && g.expiresAt <= t) g.remaining = 0;
+    for (const h of this.holds.values()) if (h.acct === a.def.id && h.status === 'open' && h.expiresAt <= t) [h.status, h.outstanding] = ['expired', 0];
+    a.bookedTo = t;
+  }
+
+  live(acct: string, pool: string, t: number): MGrant[] {
+    return this.grants
+      .filter((g) => g.acct === acct && g.pool === pool && g.remaining > 0 && g.grantedAt <= t && (g.expiresAt === null || g.expiresAt > t))
+      .sort((x, y) => {
+        const r = (MONTHLY_LIKE.has(x.source) ? 0 : 1) - (MONTHLY_LIKE.has(y.source) ? 0 : 1);
+        if (r) return r;
+        const ex = x.expiresAt ?? Infinity;
+        const ey = y.expiresAt ?? Infinity;
+        if (ex !== ey) return ex < ey ? -1 : 1;
+        if (SRC_RANK[x.source] !== SRC_RANK[y.source]) return SRC_RANK[x.source] - SRC_RANK[y.source];
+        if (x.grantedAt !== y.grantedAt) return x.grantedAt - y.grantedAt;
+        return x.id < y.id ? -1 : x.id > y.id ? 1 : 0;
+      });
+  }
+
+  held(acct: string, pool: string, t: number, except: string | null = null): number {
+    let s = 0;
+    for (const h of this.holds.values()) if (h.acct === acct && h.pool === pool && h.status === 'open' && h.expiresAt > t && h.id !== except) s += h.outstanding;
+    return s;
+  }
+
+  private nextSeq = 1;
+
+  use(u: UseArgs, t: number): Outcome {
+    const a = this.acct(u.acct);
+    const fp = JSON.stringify([u.action, u.qtyMilli, Object.entries(u.attrs).sort(), u.byo, u.holdId]);
+    const prior = this.byKey.get(`${u.acct}|${u.key}`);
+    if (prior) {
+      if (prior.fp !== fp) return { kind: 'invalid', why: 'idempotency key' };
+      return { kind: 'duplicate', eventId: prior.id, cost: prior.cost };
+    }
+    const act = a.def.actions[u.action];
+    if (!act) return { kind: 'invalid', why: 'unknown action' };
+    const period = periodOf(a.def.rule, t);
+    // Hourly rate limit: calls (any status) in the sliding hour up to t.
+    if (act.hourly !== undefined) {
+      const n = this.events.filter((e) => e.acct === u.acct && e.action === u.action && e.at > t - HOUR && e.at <= t).length;
+      if (n >= act.hourly) {
+        this.book(a, t);
+        return { kind: 'refused', reason: 'rate_limit' };
+      }
+    }
+    let status: MEvent['status'] = 'applied';
+    let cost = 0;
+    let subject: string | null = null;
+    if (u.byo) status = 'bypassed';
+    else if (act.free) status = 'free';
+    else {
+      cost = costOf(act, u.qtyMilli);
+      if (act.dedupe && u.attrs[act.dedupe.attr] !== undefined) {
+        subject = `${act.dedupe.group}|${u.attrs[act.dedupe.attr]}|${period.start}`;
+        if (a.dedupe.has(subject)) [status, cost] = ['covered', 0];
+      }
+    }
+    let hold: MHold | undefined;
+    if (u.holdId !== null) {
+      hold = this.holds.get(u.holdId);
+      if (!hold || hold.acct !== u.acct || hold.pool !== act.pool || hold.status !== 'open' || hold.expiresAt <= t) return { kind: 'invalid', why: 'hold not open' };
+    }
+    this.book(a, t);
+    const unlimited = this.planAt(a, t).amounts[act.pool] === 'unlimited';
+    if (cost > 0 && a.def.monthlyLimitMc !== null) {
+      let spent = 0;
+      for (const pool of a.def.pools) spent += a.periodUsage.get(`${pool}@${period.start}`) ?? 0;
+      if (spent + cost > a.def.monthlyLimitMc) return { kind: 'refused', reason: 'account_limit' };
+    }
+    const debits: [MGrant, number][] = [];
+    if (cost > 0 && !unlimited) {
+      const grants = this.live(u.acct, act.pool, t);
+      const remaining = grants.reduce((s, g) => s + g.remaining, 0);
+      if (cost > remaining - this.held(u.acct, act.pool, t, u.holdId)) return { kind: 'refused', reason: 'insufficient_credits' };
+      let left = cost;
+      for (const g of grants) {
+        if (left === 0) break;
+        const take = Math.min(left, g.remaining);
+        g.remaining -= take;
+        debits.push([g, take]);
+        left -= take;
+      }
+    }
+    const id = `ev_${(this.nextSeq++).toString(36)}`;
+    const e: MEvent = { id, acct: u.acct, key: u.key, fp, action: u.action, pool: act.pool, at: t, status, cost, debits, voided: false };
+    this.events.push(e);
+    this.byKey.set(`${u.acct}|${u.key}`, e);
+    if (cost > 0) {
+      const k = `${act.pool}@${period.start}`;
+      a.periodUsage.set(k, (a.periodUsage.get(k) ?? 0) + cost);
+      if (subject !== null) a.dedupe.set(subject, id);
+      if (hold) hold.outstanding -= Math.min(cost, hold.outstanding);
+    }
+    return { kind: 'ok', status, cost, eventId: id, debits: debits.map(([g, mc]) => ({ grant: g.id, monthly: MONTHLY_LIKE.has(g.source), mc })) };
+  }
+
+  grant(acct: string, pool: string, amount: number, source: Source, t: number, expiresAt: number | null, price: number | null, id: () => string): Outcome {
+    const a = this.acct(acct);
+    if (source === 'purchase' && !a.def.plans[this.planAt(a, t).plan]!.packPools.includes(pool)) return { kind: 'refused', reason: 'plan' };
+    this.book(a, t);
+    const refundableUntil = source === 'purchase' && a.def.refundWindowDays !== null ? t + a.def.refundWindowDays * DAY : null;
+    this.grants.push({ id: id(), acct, pool, source, amount, remaining: amount, grantedAt: t, expiresAt, periodStart: null, price, refundableUntil });
+    return { kind: 'ok', status: 'granted', cost: 0 };
+  }
+
+  placeHold(acct: string, pool: string, amount: number, t: number, expiresAt: number, id: () => string): Outcome {
+    const a = this.acct(acct);
+    if (this.planAt(a, t).amounts[pool] === 'unlimited') return { kind: 'invalid', why: 'unlimited pool' };
+    this.book(a, t);
+    const remaining = this.live(acct, pool, t).reduce((s, g) => s + g.remaining, 0);
+    if (amount > remaining - this.held(acct, pool, t)) return { kind: 'refused', reason: 'hold' };
+    const hid = id();
+    this.holds.set(hid, { id: hid, acct, pool, amount, outstanding: amount, expiresAt, status: 'open' });
+    return { kind: 'ok', status: 'open', cost: 0 };
+  }
+
+  release(holdId: string, t: number): { kind: 'ok'; status: MHold['status'] } {
+    const h = this.holds.get(holdId)!;
+    this.book(this.acct(h.acct), t);
+    if (h.status === 'open') [h.status, h.outstanding] = ['released', 0];
+    return { kind: 'ok', status: h.status };
+  }
+
+  voidEvent(e: MEvent, t: number): Outcome {
+    if (e.voided) return { kind: 'duplicate', eventId: e.id, cost: 0 };
+    const a = this.acct(e.acct);
+    this.book(a, t);
+    for (const [g, mc] of e.debits) if (g.expiresAt === null || g.expiresAt > t) g.remaining += mc;
+    if (e.cost > 0) {
+      const k = `${e.pool}@${periodOf(a.def.rule, e.at).start}`;
+      a.periodUsage.set(k, a.periodUsage.get(k)! - e.cost);
+      for (const [s, id] of a.dedupe) if (id === e.id) a.dedupe.delete(s);
+    }
+    e.voided = true;
+    return { kind: 'ok', status: 'voided', cost: 0 };
+  }
+
+  refund(g: MGrant, t: number): Outcome & { money?: number; credits?: number } {
+    const a = this.acct(g.acct);
+    this.book(a, t);
+    if (g.source !== 'purchase' || g.refundableUntil === null || t > g.refundableUntil || g.remaining === 0) return { kind: 'refused', reason: 'refund' };
+    const pool = this.live(g.acct, g.pool, t).reduce((s, x) => s + x.remaining, 0);
+    if (pool - g.remaining < this.held(g.acct, g.pool, t)) return { kind: 'refused', reason: 'refund' };
+    const credits = g.remaining;
+    g.remaining = 0;
+    const money = g.price === null ? 0 : Number((BigInt(g.price) * BigInt(credits)) / BigInt(g.amount));
+    return { kind: 'ok', status: 'refunded', cost: 0, money, credits };
+  }
+
+  changePlan(acct: string, plan: string, amounts: Record<string, Alloc>, t: number): Outcome & { upgrades?: Record<string, number> } {
+    const a = this.acct(acct);
+    const before = this.planAt(a, t);
+    if (before.plan === plan && JSON.stringify(before.amounts) === JSON.stringify(amounts)) return { kind: 'invalid', why: 'same plan' };
+    this.book(a, t - 1);
+    a.plans.push({ at: t, plan, amounts });
+    this.book(a, t);
+    const period = periodOf(a.def.rule, t);
+    const upgrades: Record<string, number> = {};
+    for (const pool of a.def.pools) {
+      const next = amounts[pool]!;
+      if (next === 'unlimited') continue;
+      const atReset = period.start === t;
+      const already =
+        !atReset && before.amounts[pool] === 'unlimited'
+          ? 0
+          : this.grants.filter((g) => g.acct === acct && g.pool === pool && MONTHLY_LIKE.has(g.source) && g.periodStart === period.start).reduce((s, g) => s + g.amount, 0);
+      if (next > already) {
+        this.grants.push({ id: `~upgrade:${acct}:${pool}:${t}`, acct, pool, source: 'upgrade', amount: next - already, remaining: next - already, grantedAt: t, expiresAt: period.end, periodStart: period.start, price: null, refundableUntil: null });
+        upgrades[pool] = next - already;
+      }
+    }
+    return { kind: 'ok', status: 'changed', cost: 0, upgrades };
+  }
+
+  /** What a balance read at t shows (reads never book: unbooked resets are projected). */
+  balance(acct: string, t: number): Record<string, PoolView> {
+    const a = this.acct(acct);
+    const period = periodOf(a.def.rule, t);
+    const booked = periodOf(a.def.rule, Math.max(a.bookedTo, a.first));
+    const pending = a.bookedTo < a.first || period.start > booked.start;
+    const plan = this.planAt(a, t);
+    const out: Record<string, PoolView> = {};
+    for (const pool of a.def.pools) {
+      let monthly = 0;
+      let topup = 0;
+      for (const g of this.grants) {
+        if (g.acct !== acct || g.pool !== pool || g.remaining === 0 || g.grantedAt > t || (g.expiresAt !== null && g.expiresAt <= t)) continue;
+        if (MONTHLY_LIKE.has(g.source)) monthly += g.remaining;
+        else topup += g.remaining;
+      }
+      let allocation: number;
+      let used: number;
+      if (pending) {
+        const alloc = this.planAt(a, period.start).amounts[pool]!;
+        allocation = typeof alloc === 'number' ? alloc : 0;
+        monthly = allocation;
+        used = 0;
+      } else {
+        allocation = this.grants.filter((g) => g.acct === acct && g.pool === pool && MONTHLY_LIKE.has(g.source) && g.periodStart === period.start && g.grantedAt <= t).reduce((s, g) => s + g.amount, 0);
+        used = a.periodUsage.get(`${pool}@${period.start}`) ?? 0;
+      }
+      out[pool] = { unlimited: plan.amounts[pool] === 'unlimited', allocation, monthly, topup, held: this.held(acct, pool, t), used, periodStart: period.start, nextReset: period.end };
+    }
+    return out;
+  }
+
+  /** The next instant something happens on its own for an account: reset, hold lapse or grant expiry. */
+  nextReset(acct: string, t: number): number {
+    return periodOf(this.acct(acct).def.rule, t).end;
+  }
+
+  nextExpiry(t: number): number | null {
+    let best: number | null = null;
+    for (const g of this.grants) if (g.expiresAt !== null && g.expiresAt > t && g.remaining > 0 && (best === null || g.expiresAt < best)) best = g.expiresAt;
+    for (const h of this.holds.values()) if (h.status === 'open' && h.expiresAt > t && (best === null || h.expiresAt < best)) best = h.expiresAt;
+    return best;
+  }
+}
