@@ -3,6 +3,7 @@ import { Icon } from './components/icons';
 import { Calculator } from './pages/Calculator';
 import { Dashboard } from './pages/Dashboard';
 import { Plans } from './pages/Plans';
+import { Purchases } from './pages/Purchases';
 import { Settings } from './pages/Settings';
 import { Usage } from './pages/Usage';
 import { refreshAll, useQueryStore } from './store/query';
@@ -57,7 +58,7 @@ export function App() {
         </div>
       </nav>
       <main className="main">
-        {page === 'dashboard' ? <Dashboard /> : page === 'usage' ? <Usage /> : page === 'plans' ? <Plans /> : page === 'calculator' ? <Calculator /> : <Settings />}
+        {page === 'dashboard' ? <Dashboard /> : page === 'usage' ? <Usage /> : page === 'purchases' ? <Purchases /> : page === 'plans' ? <Plans /> : page === 'calculator' ? <Calculator /> : <Settings />}
       </main>
     </div>
   );

@@ -7,25 +7,35 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright';
 import { LEDGER_NOW, assertRendererBuilt, launch, openApp, screenshot } from './browser.js';
 import { startTestHost, type TestHost } from './server.js';
-import { seedFluxNote, seedOthers } from './seed.js';
+import { seedFluxNote, seedOthers, seedPurchases } from './seed.js';
+import { Payments } from '../../main/core/purchases/service.js';
+import { startFakeStripe, type FakeStripe } from '../purchases/fake-stripe.js';
+import { gatewayFor } from '../purchases/helpers.js';
 
 let browser: Browser;
 let host: TestHost;
+let fake: FakeStripe;
+let payments: Payments;
 
 beforeAll(async () => {
   assertRendererBuilt();
   browser = await launch();
-  host = await startTestHost({ now: LEDGER_NOW });
+  // Purchases talk to a local fake Stripe; nothing opens a browser.
+  fake = await startFakeStripe();
+  payments = new Payments({ gateway: gatewayFor(fake.url), openUrl: () => true });
+  host = await startTestHost({ now: LEDGER_NOW, payments });
 });
 
 afterAll(async () => {
   await browser?.close();
   await host?.close();
+  await fake?.close();
 });
 
 const PAGES: { name: string; path: string; ready: string }[] = [
   { name: 'dashboard', path: '', ready: 'Video credits' },
   { name: 'usage', path: '#/usage?account=fluxnote-rise', ready: 'Burn-down to the reset' },
+  { name: 'purchases', path: '#/purchases?account=flux-edge', ready: 'Waiting for payment in your browser…' },
   { name: 'plans', path: '#/plans?preset=fluxnote', ready: '$0.38/video' },
   { name: 'calculator', path: '#/calculator', ready: 'Lux monthly estimate' },
   { name: 'settings', path: '#/settings?account=fluxnote-rise', ready: 'Rate card' },
@@ -46,6 +56,7 @@ describe('screenshots', () => {
         if (host.api('accounts.list', {}).length === 0) {
           seedFluxNote(host);
           seedOthers(host);
+          await seedPurchases(host, payments, fake);
         }
         const { page, context, errors } = await openApp(browser, host, { path: p.path, colorScheme: scheme });
         await page.getByText(p.ready).first().waitFor();

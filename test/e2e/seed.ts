@@ -1,4 +1,6 @@
 /** A lived-in ledger for the page tests and screenshots: four services, a few days of usage each. */
+import type { Payments } from '../../main/core/purchases/service.js';
+import type { FakeStripe } from '../purchases/fake-stripe.js';
 import type { TestHost } from './server.js';
 
 export function seedFluxNote(host: TestHost): void {
@@ -38,4 +40,23 @@ export function seedOthers(host: TestHost): void {
   host.api('actions.set', { account: 'flux-edge', action: 'mcp-tool', cost: 2, hourlyLimit: 100 });
   host.api('grants.add', { account: 'flux-edge', pool: 'credits', amount: 500, source: 'purchase', priceCents: 500, at: '2026-11-01T08:00:00Z' });
   for (let d = 1; d <= 3; d++) host.api('usage.record', { account: 'flux-edge', action: 'mcp-tool', quantity: 30 + d * 10, at: `2026-11-0${d}T09:00:00Z` });
+}
+
+/**
+ * Purchases on Flux Edge through a payments service whose Stripe is the
+ * local fake: a Pro pack paid, a Starter whose Checkout expired, and a
+ * Starter still waiting for payment.
+ */
+export async function seedPurchases(host: TestHost, payments: Payments, fake: FakeStripe): Promise<void> {
+  const start = async (pack: string) => {
+    const r = await payments.start(host.ctx, 'flux-edge', pack);
+    return { id: r.purchase!.id, session: r.purchase!.sessionId! };
+  };
+  const paid = await start('pro');
+  fake.complete(paid.session);
+  await payments.get(host.ctx, paid.id);
+  const lapsed = await start('starter');
+  fake.expire(lapsed.session);
+  await payments.get(host.ctx, lapsed.id);
+  await start('starter');
 }

@@ -11,6 +11,7 @@ import type { Ctx } from '../../main/core/ledger/context.js';
 import { ManualClock } from '../../main/core/util/clock.js';
 import { seededIds } from '../../main/core/util/ids.js';
 import { startWebHost } from '../../main/web/server.js';
+import type { Payments } from '../../main/core/purchases/service.js';
 
 export const RENDERER_DIR = resolve(import.meta.dirname, '../../out/renderer');
 
@@ -23,11 +24,15 @@ export interface TestHost {
   close: () => Promise<void>;
 }
 
-export async function startTestHost(opts: { now?: string; seed?: number; root?: string; dbPath?: string } = {}): Promise<TestHost> {
+/**
+ * `payments`: purchases (docs/purchases.md) with a Stripe of the test's
+ * choosing and its own browser opener; without it, Stripe is not set up.
+ */
+export async function startTestHost(opts: { now?: string; seed?: number; root?: string; dbPath?: string; payments?: Payments } = {}): Promise<TestHost> {
   const clock = new ManualClock(Date.parse(opts.now ?? '2026-11-03T14:00:00Z'));
   const ctx = openLedger(opts.dbPath ?? ':memory:', { clock, ids: seededIds(opts.seed ?? 1) });
   const api: TestHost['api'] = (name, input) => call(ctx, name, input);
-  const web = await startWebHost({ ctx, staticDir: opts.root ?? RENDERER_DIR, log: () => {} });
+  const web = await startWebHost({ ctx, staticDir: opts.root ?? RENDERER_DIR, log: () => {}, ...(opts.payments ? { payments: opts.payments } : {}) });
   return {
     url: web.url,
     ctx,

@@ -57,3 +57,17 @@ export function Segmented<T extends string>({ value, options, onChange, label }:
 export function Skeleton({ height = 180 }: { height?: number }) {
   return <div className="skeleton" style={{ minHeight: height }} aria-busy="true" aria-label="Loading" />;
 }
+
+/**
+ * A link to a page outside the app (a Stripe receipt or Checkout, a
+ * provider's page). In a browser it opens a new tab; in the desktop app the
+ * window refuses to navigate and hands the URL to the main process's guarded
+ * opener (only allow-listed https hosts reach the system browser).
+ */
+export function ExternalLink({ href, children, className, title }: { href: string; children: ReactNode; className?: string; title?: string }) {
+  return (
+    <a href={href} target="_blank" rel="noopener noreferrer" className={className} title={title}>
+      {children}
+    </a>
+  );
+}

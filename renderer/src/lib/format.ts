@@ -197,3 +197,20 @@ export function percentToFraction(pct: string): string | null {
   const frac = digits.slice(digits.length - scale).replace(/0+$/, '');
   return frac ? `${int}.${frac}` : int;
 }
+
+/**
+ * An exact price per unit the API gives as decimal text in major units
+ * ("0.0075") → "$0.0075": every digit the API sent, at least two decimals.
+ */
+export function exactPrice(decimal: string | null | undefined, currency = 'USD'): string {
+  if (decimal === null || decimal === undefined || !/^\d+(\.\d+)?$/.test(decimal)) return '—';
+  const digits = Math.min(20, Math.max(2, decimal.split('.')[1]?.length ?? 0));
+  return numberFormat({ style: 'currency', currency, minimumFractionDigits: 2, maximumFractionDigits: digits }).format(Number(decimal));
+}
+
+/** A money amount typed in major units ("12", "12.5", "12.50") → minor units (1250), exactly; null when it is not one. */
+export function minorOf(text: string): number | null {
+  const m = /^\s*(\d{1,9})(?:[.,](\d{1,2}))?\s*$/.exec(text);
+  if (!m) return null;
+  return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+}

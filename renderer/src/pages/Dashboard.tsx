@@ -1,9 +1,9 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
-import type { AccountView, ActionView, Alert, ApiError, Balance, Member, PoolBalance, PoolForecast, UseResult } from '../api';
+import type { AccountView, ActionView, Alert, ApiError, Balance, Member, PoolBalance, PoolForecast, PurchaseView, UseResult } from '../api';
 import { Ring } from '../components/charts';
 import { Icon } from '../components/icons';
 import { Empty, ErrorNotice, Field, Skeleton } from '../components/ui';
-import { ago, approx, countdown, credits, humanizeInstants, instant, plural, reason, span } from '../lib/format';
+import { ago, approx, countdown, credits, day, humanizeInstants, instant, money, plural, reason, span } from '../lib/format';
 import { useNow } from '../store/clock';
 import { mutate, refreshAll, useApi } from '../store/query';
 import { hrefOf } from '../store/route';
@@ -82,6 +82,9 @@ function AccountSection({ account, balance, alerts }: { account: AccountView; ba
   const actions = useApi('actions.list', { account: account.id });
   const refusals = useApi('refusals.list', { account: account.id, limit: 1 });
   const members = useApi('members.list', { account: account.id });
+  const sellsPacks = account.packPools.length > 0 && account.packs.some((k) => account.packPools.includes(k.pool));
+  // What was actually paid for the top-ups (Stripe's amount, or what was confirmed for a provider link).
+  const purchases = useApi('purchases.list', sellsPacks ? { account: account.id, limit: 20 } : null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -107,6 +110,11 @@ function AccountSection({ account, balance, alerts }: { account: AccountView; ba
           <span className="faint small">Resets {account.reset}</span>
         </div>
         <div className="row">
+          {sellsPacks ? (
+            <a className="btn ghost small" href={hrefOf('purchases', { account: account.id })}>
+              Buy credits
+            </a>
+          ) : null}
           <a className="btn ghost small" href={hrefOf('usage', { account: account.id })}>
             Usage
           </a>
@@ -122,7 +130,7 @@ function AccountSection({ account, balance, alerts }: { account: AccountView; ba
       <div className="account-body">
         <div className="pools">
           {balance
-            ? balance.pools.map((p) => <PoolCard key={p.pool} pool={p} forecast={forecastFor(p.pool)} forecastError={forecast.data ? undefined : forecast.error?.message} zone={balance.zone} canTopUp={account.packPools.includes(p.pool)} />)
+            ? balance.pools.map((p) => <PoolCard key={p.pool} pool={p} forecast={forecastFor(p.pool)} forecastError={forecast.data ? undefined : forecast.error?.message} zone={balance.zone} canTopUp={account.packPools.includes(p.pool)} lastTopUp={lastPaid(purchases.data, p.pool)} />)
             : Object.keys(account.amounts).map((p) => <Skeleton key={p} height={250} />)}
         </div>
         <aside className="card activity" aria-label={`${account.name} alerts and refusals`}>
@@ -300,7 +308,26 @@ function poolState(p: PoolBalance, f: PoolForecast | undefined): 'ok' | 'warn' |
   return 'ok';
 }
 
-function PoolCard({ pool: p, forecast: f, forecastError, zone, canTopUp }: { pool: PoolBalance; forecast: PoolForecast | undefined; forecastError?: string; zone: string; canTopUp: boolean }) {
+/** The newest paid (or since refunded) purchase of a pool's credits. */
+function lastPaid(list: PurchaseView[] | undefined, pool: string): PurchaseView | undefined {
+  return list?.find((x) => x.pool === pool && x.paid !== null);
+}
+
+function PoolCard({
+  pool: p,
+  forecast: f,
+  forecastError,
+  zone,
+  canTopUp,
+  lastTopUp,
+}: {
+  pool: PoolBalance;
+  forecast: PoolForecast | undefined;
+  forecastError?: string;
+  zone: string;
+  canTopUp: boolean;
+  lastTopUp?: PurchaseView;
+}) {
   const state = poolState(p, f);
   const unit = p.unit;
   return (
@@ -371,6 +398,15 @@ function PoolCard({ pool: p, forecast: f, forecastError, zone, canTopUp }: { poo
         ) : (
           <div style={{ minHeight: 44 }} />
         )}
+        {lastTopUp?.paid ? (
+          <div className="fact" data-testid="last-top-up">
+            <Icon name="purchases" size={15} />
+            <span>
+              Top-up {day(lastTopUp.createdAt, zone)}: {plural(lastTopUp.credits, unit)} for <strong>{money(lastTopUp.paid.minor, lastTopUp.paid.currency)}</strong> paid
+              <span className="faint"> · {lastTopUp.packName}{lastTopUp.status === 'refunded' ? ' · refunded' : ''}</span>
+            </span>
+          </div>
+        ) : null}
       </div>
     </article>
   );

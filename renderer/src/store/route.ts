@@ -1,11 +1,12 @@
 /** Hash routing (`#/usage?account=x`): works from a web host and from a file:// page in the desktop app alike. */
 import { create } from 'zustand';
 
-export type Page = 'dashboard' | 'usage' | 'plans' | 'calculator' | 'settings';
+export type Page = 'dashboard' | 'usage' | 'purchases' | 'plans' | 'calculator' | 'settings';
 
 export const PAGES: { id: Page; label: string }[] = [
   { id: 'dashboard', label: 'Dashboard' },
   { id: 'usage', label: 'Usage' },
+  { id: 'purchases', label: 'Purchases' },
   { id: 'plans', label: 'Plans' },
   { id: 'calculator', label: 'Calculator' },
   { id: 'settings', label: 'Settings' },
