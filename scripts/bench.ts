@@ -1,161 +1,234 @@
 /**
- * `npm run bench`: speed of the ledger beside the physical limit of SQLite on
- * the same machine, file settings and run. Prints one JSON document (and a
- * table on stderr). A benchmark, not a test: it asserts nothing.
+ * `npm run bench`: the whole benchmark suite. Each section runs in a child
+ * process of its own, so each figure comes with the peak memory of the process
+ * that produced it. Prints a table (figure, baseline measured in the same run,
+ * ratio, target, pass/miss, peak RSS) and writes every number as JSON to
+ * bench-results/bench.json. A benchmark, not a test: it asserts nothing about
+ * speed; the test suite asserts behaviour.
  *
- *   BENCH_EVENTS   events committed one by one (default 5000)
- *   BENCH_FILL     events in the ledger for the read benchmarks (default 1000000)
+ *   npm run bench                     full sizes (10M-event balance, 1M import, 1M UI)
+ *   npm run bench -- --quick          small sizes, a smoke test in about a minute
+ *   npm run bench -- --only=single,cli    some sections (verify single import balance report cli ui)
+ *   npm run bench -- --skip=ui
+ *   npm run bench -- --out=path.json
+ *
+ * Sizes (override either mode): BENCH_EVENTS (one by one), BENCH_IMPORT,
+ * BENCH_BALANCE_SIZES (comma list), BENCH_REPORT_SIZE, BENCH_CLI_RUNS,
+ * BENCH_UI_EVENTS, BENCH_UI_RUNS. Generated ledgers and import files are
+ * cached in .bench/ (delete it to rebuild).
  */
-import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir, cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
-import { openLedger } from '../main/core/api/open.js';
-import { call } from '../main/core/api/handlers.js';
-import { ManualClock } from '../main/core/util/clock.js';
-import { seededIds } from '../main/core/util/ids.js';
-import { recordUsage, useInTx } from '../main/core/ledger/usage.js';
-import { getBalance } from '../main/core/ledger/balance.js';
-import { usageReport } from '../main/core/ledger/reports.js';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 
-const N = Number(process.env.BENCH_EVENTS ?? 5000);
-const FILL = Number(process.env.BENCH_FILL ?? 1_000_000);
-const dir = mkdtempSync(join(tmpdir(), 'creditdeck-bench-'));
-const peak = { rss: 0 };
-const sample = () => (peak.rss = Math.max(peak.rss, process.memoryUsage().rss));
+const ROOT = resolve(import.meta.dirname, '..');
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(`--${name}`);
+const opt = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const QUICK = flag('quick');
+const env = (name: string, full: string, quick: string) => process.env[name] || (QUICK ? quick : full);
+const only = opt('only')?.split(',');
+const skip = opt('skip')?.split(',') ?? [];
+const OUT = resolve(opt('out') ?? join(ROOT, 'bench-results', QUICK ? 'bench-quick.json' : 'bench.json'));
+const want = (s: string) => (!only || only.includes(s)) && !skip.includes(s);
+const log = (line: string) => process.stderr.write(line + '\n');
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+interface Run {
+  name: string;
+  ok: boolean;
+  seconds: number;
+  /** Peak RSS of the section's process: its own getrusage at exit, else the last VmHWM read from /proc. */
+  peakRssMiB: number | null;
+  result: Json | null;
+  error?: string;
 }
 
-// 1 and 2, interleaved in rounds: fsync speed drifts on shared disks, so the
-// two are measured side by side and compared by their medians.
-const ROUNDS = 7;
-
-function rawRounds(): { run: (n: number) => number; close: () => void } {
-  const db = new Database(join(dir, 'raw.sqlite'));
-  if (process.env.CREDITDECK_PAGE_SIZE) db.pragma(`page_size = ${Number(process.env.CREDITDECK_PAGE_SIZE)}`);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma('busy_timeout = 10000');
-  db.exec('CREATE TABLE raw (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, account_id TEXT NOT NULL, key TEXT NOT NULL, at INTEGER NOT NULL, cost_mc INTEGER NOT NULL)');
-  const ins = db.prepare('INSERT INTO raw (id, account_id, key, at, cost_mc) VALUES (?, ?, ?, ?, ?)');
-  let i = 0;
-  return {
-    run(n) {
-      const t0 = performance.now();
-      for (const end = i + n; i < end; i++) ins.run(`ev_${i}`, 'acct', `k${i}`, 1_800_000_000_000 + i, 5000);
-      return n / ((performance.now() - t0) / 1000);
-    },
-    close: () => db.close(),
-  };
-}
-
-// Each event its own transaction, through the full path: idempotency, limits,
-// draw-down across grants, summaries, alerts.
-function ledgerRounds(): { run: (n: number) => number; close: () => void } {
-  const clock = new ManualClock(Date.parse('2026-11-10T00:00:00Z'));
-  const ctx = openLedger(join(dir, 'ledger.sqlite'), { clock, ids: seededIds(1) });
-  call(ctx, 'accounts.add', { preset: 'lux', plan: 'pro', anchor: '2026-11-01' });
-  call(ctx, 'grants.add', { account: 'lux-pro', pool: 'credits', amount: N * 20, source: 'purchase', priceCents: 5000 });
-  let i = 0;
-  return {
-    run(n) {
-      const t0 = performance.now();
-      for (const end = i + n; i < end; i++) {
-        clock.advance(1000);
-        // Large enough that the monthly grant runs out part-way and draw-down spans grants.
-        recordUsage(ctx, { account: 'lux-pro', action: 'ai:claude-sonnet', quantity: 4000, key: `bench-${i}`, attrs: { flow: `flow-${i % 7}` } });
-      }
-      sample();
-      return n / ((performance.now() - t0) / 1000);
-    },
-    close: () => ctx.db.close(),
-  };
-}
-
-function singleEvents() {
-  const raw = rawRounds();
-  const led = ledgerRounds();
-  const per = Math.ceil(N / ROUNDS);
-  const r: number[] = [];
-  const l: number[] = [];
-  for (let k = 0; k < ROUNDS; k++) {
-    r.push(raw.run(per));
-    l.push(led.run(per));
+function vmHwmMiB(pid: number): number | null {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : null;
+  } catch {
+    return null;
   }
-  raw.close();
-  led.close();
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  return { raw: median(r), ledger: median(l), rounds: r.map((x, k) => Number((l[k]! / x).toFixed(3))) };
 }
 
-// 3. Reads with FILL events in the ledger.
-function reads() {
-  const clock = new ManualClock(Date.parse('2026-11-01T00:00:00Z'));
-  const ctx = openLedger(join(dir, 'big.sqlite'), { clock, ids: seededIds(2) });
-  call(ctx, 'accounts.add', { preset: 'lux', plan: 'enterprise', anchor: '2026-11-01', amounts: { credits: '1000000000' } });
-  const actions = ['ai:claude-haiku', 'ai:claude-sonnet', 'email', 'sms', 'voice-call'];
-  const step = Math.floor((29 * 86_400_000) / FILL);
+/** One section in a child process; its last stdout line is its JSON result. */
+function section(name: string, script: string, extraEnv: Record<string, string>, scriptArgs: string[] = []): Promise<Run> {
+  log(`\n▸ ${name}`);
   const t0 = performance.now();
-  const chunk = 50_000;
-  for (let done = 0; done < FILL; done += chunk) {
-    ctx.write(() => {
-      for (let i = done; i < Math.min(FILL, done + chunk); i++) {
-        clock.advance(step);
-        const r = useInTx(ctx, { account: 'lux-enterprise', action: actions[i % actions.length]!, quantity: 1 + (i % 3), key: `f${i}`, attrs: { flow: `flow-${i % 11}` } });
-        if (!('ok' in r)) throw new Error('fill refused');
+  return new Promise((done) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...scriptArgs], { cwd: ROOT, env: { ...process.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    let hwm: number | null = null;
+    const poll = setInterval(() => (hwm = vmHwmMiB(child.pid!) ?? hwm), 200);
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('close', (code) => {
+      clearInterval(poll);
+      const seconds = Math.round((performance.now() - t0) / 100) / 10;
+      const lines = out.trim().split('\n');
+      let result: Json | null = null;
+      try {
+        // bench-ui prints a pretty-printed document; the sections print one line.
+        result = JSON.parse(out.trim().startsWith('{\n') ? out : lines.at(-1)!) as Json;
+      } catch {
+        result = null;
       }
+      const reported = typeof result?.peakRssMiB === 'number' ? (result.peakRssMiB as number) : null;
+      const peakRssMiB = reported !== null && hwm !== null ? Math.max(reported, hwm) : (reported ?? hwm);
+      const ok = code === 0 && result !== null;
+      if (!ok) log(`  ✗ ${name} failed (exit ${code})`);
+      done({ name, ok, seconds, peakRssMiB, result, ...(ok ? {} : { error: `exit ${code}` }) });
     });
-    sample();
-  }
-  const fillSecs = (performance.now() - t0) / 1000;
-  const times: number[] = [];
-  for (let i = 0; i < 3000; i++) {
-    const s = performance.now();
-    getBalance(ctx, 'lux-enterprise');
-    times.push(performance.now() - s);
-  }
-  times.sort((a, b) => a - b);
-  const rep: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    const s = performance.now();
-    usageReport(ctx, { account: 'lux-enterprise', by: ['day', 'action'] });
-    rep.push(performance.now() - s);
-  }
-  rep.sort((a, b) => a - b);
-  sample();
-  ctx.db.close();
-  return { events: FILL, fillPerSec: FILL / fillSecs, balanceP50Ms: percentile(times.slice(500), 50), balanceP99Ms: percentile(times.slice(500), 99), reportDayByActionMs: rep[2]! };
+  });
 }
 
-const single = singleEvents();
-const raw = single.raw;
-const ledger = single.ledger;
-const r = reads();
-const result = {
-  machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform },
-  settings: { journal: 'WAL', synchronous: 'FULL', eventsOneByOne: N },
-  singleEvents: { ledgerPerSec: Math.round(ledger), rawInsertsPerSec: Math.round(raw), ratio: Number((ledger / raw).toFixed(3)), ratioPerRound: single.rounds, target: 0.5 },
-  reads: {
-    events: r.events,
-    fillPerSec: Math.round(r.fillPerSec),
-    balanceP50Ms: Number(r.balanceP50Ms.toFixed(4)),
-    balanceP99Ms: Number(r.balanceP99Ms.toFixed(4)),
-    balanceTargetP99Ms: 0.2,
-    reportDayByActionMs: Number(r.reportDayByActionMs.toFixed(1)),
-  },
-  peakRssMiB: Math.round(peak.rss / 2 ** 20),
+const sh = (cmd: string) => spawnSync('sh', ['-c', cmd], { encoding: 'utf8' }).stdout?.trim() ?? '';
+function machine(): Json {
+  const [dev, rota, sz] = sh(`lsblk -dno NAME,ROTA,SIZE $(df --output=source ${ROOT} | tail -1) 2>/dev/null || true`).split(/\s+/);
+  const disk = dev ? `${dev} ${sz} (kernel says ${rota === '1' ? 'rotational' : 'non-rotational'})` : '';
+  return {
+    cpu: sh("lscpu | sed -n 's/^Model name: *//p'") || cpus()[0]?.model,
+    cores: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${process.platform} ${sh('uname -r')}`,
+    filesystem: sh(`df -T ${ROOT} | tail -1 | awk '{print $2}'`),
+    disk: disk || null,
+  };
+}
+
+const startLoad = loadavg();
+const started = new Date();
+const runs: Run[] = [];
+const sizes = {
+  single: env('BENCH_EVENTS', '5000', '300'),
+  import: env('BENCH_IMPORT', '1000000', '10000'),
+  balance: env('BENCH_BALANCE_SIZES', '10000,100000,1000000,10000000', '1000,10000').split(',').map((s) => Number(s.replace(/_/g, ''))),
+  report: env('BENCH_REPORT_SIZE', '1000000', '10000'),
+  cliRuns: env('BENCH_CLI_RUNS', '20', '3'),
+  uiEvents: env('BENCH_UI_EVENTS', '1000000', '20000'),
+  uiRuns: env('BENCH_UI_RUNS', '', '2'),
 };
-process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-process.stderr.write(
+
+if (want('verify')) runs.push(await section('verify: fast ledger fill = the real path', 'scripts/bench/verify.ts', { BENCH_VERIFY: QUICK ? '2000' : '5000' }));
+if (want('single')) runs.push(await section('single: usage events one by one', 'scripts/bench/single.ts', { BENCH_EVENTS: sizes.single }));
+if (want('import')) runs.push(await section(`import: ${sizes.import} events`, 'scripts/bench/import.ts', { BENCH_IMPORT: sizes.import }));
+if (want('balance')) for (const n of sizes.balance) runs.push(await section(`balance: ${n} events`, 'scripts/bench/balance.ts', { BENCH_SIZE: String(n) }));
+if (want('report')) runs.push(await section(`report: day × action, ${sizes.report} events`, 'scripts/bench/report.ts', { BENCH_SIZE: sizes.report }));
+if (want('cli')) runs.push(await section('cli: creditdeck use, end to end', 'scripts/bench/cli.ts', { BENCH_CLI_RUNS: sizes.cliRuns }));
+if (want('ui')) {
+  if (!existsSync(join(ROOT, 'out', 'renderer', 'index.html'))) {
+    log('\n▸ building the web bundle (npm run build:web)…');
+    const b = spawnSync('npm', ['run', 'build:web'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+    if (b.status !== 0) log('  build:web failed; the UI bench will say why');
+  }
+  runs.push(await section(`ui: dashboard and usage page, ${sizes.uiEvents} events`, 'scripts/bench-ui.ts', { BENCH_UI_EVENTS: sizes.uiEvents, ...(sizes.uiRuns ? { BENCH_UI_RUNS: sizes.uiRuns } : {}) }));
+}
+
+// ---------------------------------------------------------------------------
+// The table.
+
+interface Row {
+  figure: string;
+  value: string;
+  baseline: string;
+  ratio: string;
+  target: string;
+  verdict: 'pass' | 'miss' | '' | 'FAIL';
+  rss: string;
+}
+const rows: Row[] = [];
+const n = (x: number) => x.toLocaleString('en-US');
+const size = (x: number) => (x >= 1e6 ? `${x / 1e6}M` : x >= 1e3 ? `${x / 1e3}k` : String(x));
+const rssOf = (r: Run) => (r.peakRssMiB === null ? '' : `${r.peakRssMiB} MiB`);
+const verdict = (ok: boolean): Row['verdict'] => (ok ? 'pass' : 'miss');
+
+for (const r of runs) {
+  const x = r.result;
+  if (!r.ok || !x) {
+    rows.push({ figure: r.name, value: 'failed', baseline: '', ratio: '', target: '', verdict: 'FAIL', rss: rssOf(r) });
+    continue;
+  }
+  switch (x.section) {
+    case 'verify':
+      rows.push({ figure: `fast fill = real path (${n(x.events)} events, ${x.tablesCompared} tables)`, value: x.problems.length ? `${x.problems.length} differences` : 'identical, invariants hold', baseline: '', ratio: '', target: '', verdict: x.problems.length ? 'FAIL' : '', rss: rssOf(r) });
+      break;
+    case 'single':
+      rows.push({ figure: `usage events one by one (${n(x.events)} each)`, value: `${n(x.ledgerPerSec)}/s`, baseline: `raw insert ${n(x.rawPerSec)}/s`, ratio: x.ratio.toFixed(2), target: '≥ 0.5', verdict: verdict(x.ratio >= 0.5), rss: rssOf(r) });
+      rows.push({ figure: '  WAL pages written per commit', value: String(x.walPagesPerCommit.ledger), baseline: String(x.walPagesPerCommit.raw), ratio: (x.walPagesPerCommit.ledger / x.walPagesPerCommit.raw).toFixed(1) + '×', target: '', verdict: '', rss: '' });
+      break;
+    case 'import':
+      rows.push({ figure: `batched import of ${size(x.events)} events`, value: `${n(x.ledgerPerSec)}/s`, baseline: `raw ${n(x.rawBatch)}-row tx ${n(x.rawPerSec)}/s`, ratio: x.ratio.toFixed(3), target: '≥ 0.5', verdict: verdict(x.ratio >= 0.5), rss: rssOf(r) });
+      rows.push({ figure: '  same rows written in bulk (no checks)', value: `${n(x.sameRowsBulkPerSec)}/s`, baseline: `raw ${n(x.rawPerSec)}/s`, ratio: x.sameRowsBulkRatio.toFixed(3), target: '', verdict: '', rss: '' });
+      break;
+    case 'balance': {
+      const first = runs.find((q) => q.result?.section === 'balance')?.result;
+      const vsFirst = first && first !== x ? x.p99Ms / first.p99Ms : null;
+      const flat = vsFirst === null || vsFirst <= 2;
+      rows.push({
+        figure: `balance, ${size(x.events)} events (p50 / p99)`,
+        value: `${x.p50Ms.toFixed(3)} / ${x.p99Ms.toFixed(3)} ms`,
+        baseline: first && first !== x ? `p99 at ${size(first.events)}: ${first.p99Ms.toFixed(3)} ms` : '',
+        ratio: vsFirst === null ? '' : `${vsFirst.toFixed(2)}×`,
+        target: vsFirst === null ? 'p99 ≤ 0.2 ms' : 'p99 ≤ 0.2 ms, ≤ 2×',
+        verdict: verdict(x.p99Ms <= 0.2 && flat),
+        rss: rssOf(r),
+      });
+      break;
+    }
+    case 'report':
+      rows.push({ figure: `report day × action, 1 period of ${size(x.events)}`, value: `${x.medianMs.toFixed(1)} ms`, baseline: `from events ${x.fromEventsMs.toFixed(0)} ms`, ratio: (x.medianMs / x.fromEventsMs).toFixed(3), target: '≤ 50 ms', verdict: verdict(x.medianMs <= 50), rss: rssOf(r) });
+      break;
+    case 'cli':
+      rows.push({ figure: 'node bin/creditdeck.mjs use … (median)', value: `${x.useMs.toFixed(0)} ms`, baseline: `node -e 0 ${x.nodeMs.toFixed(0)} ms`, ratio: `+${x.addedMs.toFixed(0)} ms`, target: '≤ +150 ms', verdict: verdict(x.addedMs <= 150), rss: x.usePeakRssMiB ? `${x.usePeakRssMiB} MiB` : '' });
+      rows.push({ figure: `npx creditdeck use … (median of ${x.npxRuns})`, value: `${x.npxUseMs.toFixed(0)} ms`, baseline: `node -e 0 ${x.nodeMs.toFixed(0)} ms`, ratio: `+${x.npxAddedMs.toFixed(0)} ms`, target: '(npm start-up)', verdict: '', rss: '' });
+      break;
+    default:
+      if ('dashboardFirstRenderMs' in x) {
+        const d = x.dashboardFirstRenderMs;
+        const u = x.usageFilterMs;
+        const per = Object.entries(u.perFilter as Record<string, { median: number }>).filter(([id]) => !id.includes('(cached)'));
+        const [worstId, worst] = per.reduce((a, b) => (b[1].median > a[1].median ? b : a));
+        rows.push({ figure: `dashboard first render, ${size(x.events)} events`, value: `${d.median} ms`, baseline: `max ${d.max} ms`, ratio: '', target: '< 1000 ms', verdict: verdict(d.median < 1000), rss: rssOf(r) });
+        rows.push({ figure: 'usage page filters (median of all)', value: `${u.median} ms`, baseline: `max ${u.max} ms`, ratio: '', target: '< 100 ms', verdict: verdict(u.median < 100), rss: '' });
+        rows.push({ figure: `  slowest filter: ${worstId}`, value: `${worst.median} ms`, baseline: '', ratio: '', target: '< 100 ms', verdict: verdict(worst.median < 100), rss: '' });
+      }
+  }
+}
+
+const endLoad = loadavg();
+const doc = {
+  date: started.toISOString(),
+  mode: QUICK ? 'quick' : 'full',
+  machine: machine(),
+  loadAverage: { before: startLoad.map((l) => Math.round(l * 100) / 100), after: endLoad.map((l) => Math.round(l * 100) / 100) },
+  sizes,
+  sections: runs,
+  table: rows,
+};
+mkdirSync(dirname(OUT), { recursive: true });
+writeFileSync(OUT, JSON.stringify(doc, null, 2) + '\n');
+
+const cols: (keyof Row)[] = ['figure', 'value', 'baseline', 'ratio', 'target', 'verdict', 'rss'];
+const head: Row = { figure: 'figure', value: 'value', baseline: 'baseline (same run)', ratio: 'ratio', target: 'target', verdict: 'pass' as Row['verdict'], rss: 'peak RSS' };
+const width = Object.fromEntries(cols.map((c) => [c, Math.max(...[head, ...rows].map((r) => r[c].length))])) as Record<keyof Row, number>;
+const line = (r: Row) => cols.map((c) => r[c].padEnd(width[c])).join('  ').trimEnd();
+const m = doc.machine;
+process.stdout.write(
   [
     '',
-    `events one by one   ledger ${result.singleEvents.ledgerPerSec}/s   raw insert ${result.singleEvents.rawInsertsPerSec}/s   ratio ${result.singleEvents.ratio} (target ≥ 0.5)`,
-    `balance, ${r.events} events   p50 ${result.reads.balanceP50Ms} ms   p99 ${result.reads.balanceP99Ms} ms (target ≤ 0.2)`,
-    `report day × action over one period   ${result.reads.reportDayByActionMs} ms`,
-    `peak RSS ${result.peakRssMiB} MiB`,
+    `Creditdeck bench (${doc.mode}) ${doc.date.slice(0, 16).replace('T', ' ')} UTC — ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, ${m.filesystem}${m.disk ? ` on ${m.disk}` : ''}`,
+    `load average before ${doc.loadAverage.before.join(' ')} · after ${doc.loadAverage.after.join(' ')}`,
+    '',
+    line(head),
+    cols.map((c) => '─'.repeat(width[c])).join('  '),
+    ...rows.map(line),
+    '',
+    `JSON: ${OUT}`,
     '',
   ].join('\n'),
 );
-rmSync(dir, { recursive: true, force: true });
+process.exitCode = runs.every((r) => r.ok) ? 0 : 1;

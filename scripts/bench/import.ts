@@ -1,0 +1,94 @@
+/**
+ * Batched import: `creditdeck import FILE` (the 'import' handler: read the
+ * file, parse, validate and record every line through the full usage path, all
+ * or nothing in one transaction) of BENCH_IMPORT events, beside raw
+ * better-sqlite3 inserts of as many rows, same pragmas, in 10,000-row
+ * transactions, into a table with an integer primary key and a unique text
+ * key. The JSONL file is generated once and cached in .bench/.
+ *
+ * A third figure, for diagnosis: the same events' rows (events, entries,
+ * summaries, rollup: what the import writes) inserted directly in 10,000-event
+ * transactions, with no parsing, validation or per-event reads (the bench's
+ * fast fill, fill.ts) — the most a set-based import could hope for with this
+ * schema.
+ *
+ *   BENCH_IMPORT   events in the file (default 1000000)
+ */
+import Database from 'better-sqlite3';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { openLedger } from '../../main/core/api/open.js';
+import { call } from '../../main/core/api/handlers.js';
+import { ManualClock } from '../../main/core/util/clock.js';
+import { seededIds } from '../../main/core/util/ids.js';
+import { CACHE, emit, log, num, round } from './common.js';
+import { ACCOUNT, atOf, buildFast, eventOf, PERIOD_START } from './fill.js';
+
+const N = num('BENCH_IMPORT', 1_000_000);
+const RAW_BATCH = 10_000;
+const dir = mkdtempSync(join(tmpdir(), 'creditdeck-bench-import-'));
+
+async function importFile(n: number): Promise<string> {
+  const path = join(CACHE, `import-${n}-v1.jsonl`);
+  if (existsSync(path)) return path;
+  log(`  writing ${path}`);
+  const tmp = `${path}.tmp-${process.pid}`;
+  const out = createWriteStream(tmp);
+  for (let i = 0; i < n; i++) {
+    const e = eventOf(i);
+    const line = JSON.stringify({ account: e.account, action: e.action, quantity: String(e.quantity), at: new Date(atOf(i, n)).toISOString(), key: e.key, attrs: e.attrs }) + '\n';
+    if (!out.write(line)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+  renameSync(tmp, path);
+  return path;
+}
+
+function rawBatched(n: number): number {
+  const db = new Database(join(dir, 'raw.sqlite'));
+  if (process.env.CREDITDECK_PAGE_SIZE) db.pragma(`page_size = ${Number(process.env.CREDITDECK_PAGE_SIZE)}`);
+  db.pragma('busy_timeout = 10000');
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.exec('CREATE TABLE raw (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, account_id TEXT NOT NULL, key TEXT NOT NULL, at INTEGER NOT NULL, cost_mc INTEGER NOT NULL) STRICT');
+  const ins = db.prepare('INSERT INTO raw (id, account_id, key, at, cost_mc) VALUES (?, ?, ?, ?, ?)');
+  const batch = db.transaction((from: number, to: number) => {
+    for (let i = from; i < to; i++) ins.run(`ev_${i.toString(36)}`, ACCOUNT, `f${String(i).padStart(9, '0')}`, atOf(i, n), 5000);
+  });
+  const t0 = performance.now();
+  for (let i = 0; i < n; i += RAW_BATCH) batch(i, Math.min(n, i + RAW_BATCH));
+  const perSec = n / ((performance.now() - t0) / 1000);
+  db.close();
+  return perSec;
+}
+
+function ledgerImport(file: string, n: number): { perSec: number } {
+  // "Now" is just after the last event: every line is dated in the open period.
+  const clock = new ManualClock(atOf(n - 1, n) + 60_000);
+  const ctx = openLedger(join(dir, 'ledger.sqlite'), { clock, ids: seededIds(3) });
+  call(ctx, 'accounts.add', { preset: 'lux', plan: 'enterprise', anchor: new Date(PERIOD_START).toISOString().slice(0, 10), amounts: { credits: '1000000000' } });
+  const t0 = performance.now();
+  const text = readFileSync(file, 'utf8');
+  const r = call(ctx, 'import', { text, format: 'jsonl' });
+  const perSec = n / ((performance.now() - t0) / 1000);
+  if (r.lines !== n || r.applied !== n) throw new Error(`import: ${JSON.stringify(r)}`);
+  ctx.db.close();
+  return { perSec };
+}
+
+const file = await importFile(N);
+const fileMiB = round(statSync(file).size / 2 ** 20, 1);
+log(`  raw batched inserts of ${N.toLocaleString('en-US')} rows…`);
+const raw = rawBatched(N);
+log(`  raw ${Math.round(raw).toLocaleString('en-US')} rows/s; ledger import of ${fileMiB} MiB…`);
+const led = ledgerImport(file, N);
+log(`  ledger import ${Math.round(led.perSec).toLocaleString('en-US')} events/s; the same rows in bulk…`);
+const bulk = buildFast(join(dir, 'bulk.sqlite'), N, { durable: true, batch: RAW_BATCH });
+bulk.ctx.db.close();
+log(`  same rows in bulk ${Math.round(bulk.perSec).toLocaleString('en-US')} events/s`);
+rmSync(dir, { recursive: true, force: true });
+emit({ section: 'import', events: N, fileMiB, rawBatch: RAW_BATCH, ledgerPerSec: Math.round(led.perSec), rawPerSec: Math.round(raw), ratio: round(led.perSec / raw, 3), target: 0.5, sameRowsBulkPerSec: Math.round(bulk.perSec), sameRowsBulkRatio: round(bulk.perSec / raw, 3) });

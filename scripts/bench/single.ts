@@ -1,0 +1,125 @@
+/**
+ * Usage events committed one by one through the ledger (idempotency, limits,
+ * draw-down across grants, summaries, rollup, alerts; each its own
+ * transaction) beside raw better-sqlite3 single-row inserts with the same
+ * pragmas (WAL, synchronous=FULL, same page size) into a table with an integer
+ * primary key and a unique text key, as the events table has.
+ *
+ * The two are interleaved in rounds (fsync speed drifts on shared disks) and
+ * compared by their medians. Afterwards, a short extra run of each counts the
+ * WAL frames (pages) one commit writes, and which B-tree each page belongs to.
+ *
+ *   BENCH_EVENTS   events committed one by one, each side (default 5000)
+ */
+import Database from 'better-sqlite3';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openLedger } from '../../main/core/api/open.js';
+import { call } from '../../main/core/api/handlers.js';
+import { ManualClock } from '../../main/core/util/clock.js';
+import { seededIds } from '../../main/core/util/ids.js';
+import { recordUsage } from '../../main/core/ledger/usage.js';
+import { emit, log, median, num, round } from './common.js';
+
+const N = num('BENCH_EVENTS', 5000);
+const ROUNDS = 7;
+const PAGE_RUN = Math.min(500, Math.max(100, Math.floor(N / 10)));
+const dir = mkdtempSync(join(tmpdir(), 'creditdeck-bench-single-'));
+
+interface Side {
+  db: Database.Database;
+  run: (n: number) => number;
+}
+
+function raw(): Side {
+  const db = new Database(join(dir, 'raw.sqlite'));
+  if (process.env.CREDITDECK_PAGE_SIZE) db.pragma(`page_size = ${Number(process.env.CREDITDECK_PAGE_SIZE)}`);
+  db.pragma('busy_timeout = 10000');
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.exec('CREATE TABLE raw (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, account_id TEXT NOT NULL, key TEXT NOT NULL, at INTEGER NOT NULL, cost_mc INTEGER NOT NULL) STRICT');
+  const ins = db.prepare('INSERT INTO raw (id, account_id, key, at, cost_mc) VALUES (?, ?, ?, ?, ?)');
+  let i = 0;
+  return {
+    db,
+    run(n) {
+      const t0 = performance.now();
+      for (const end = i + n; i < end; i++) ins.run(`ev_${i.toString(36)}`, 'lux-pro', `bench-${i}`, 1_800_000_000_000 + i, 5000);
+      return n / ((performance.now() - t0) / 1000);
+    },
+  };
+}
+
+function ledger(): Side {
+  const clock = new ManualClock(Date.parse('2026-11-10T00:00:00Z'));
+  const ctx = openLedger(join(dir, 'ledger.sqlite'), { clock, ids: seededIds(1) });
+  call(ctx, 'accounts.add', { preset: 'lux', plan: 'pro', anchor: '2026-11-01' });
+  // Lux Pro's monthly 100,000 runs out part-way: draw-down then spans the monthly grant and this purchase.
+  call(ctx, 'grants.add', { account: 'lux-pro', pool: 'credits', amount: (N + PAGE_RUN) * 20, source: 'purchase', priceCents: 5000 });
+  let i = 0;
+  return {
+    db: ctx.db,
+    run(n) {
+      const t0 = performance.now();
+      for (const end = i + n; i < end; i++) {
+        clock.advance(1000);
+        recordUsage(ctx, { account: 'lux-pro', action: 'ai:claude-sonnet', quantity: 4000, key: `bench-${i}`, attrs: { flow: `flow-${i % 7}` } });
+      }
+      return n / ((performance.now() - t0) / 1000);
+    },
+  };
+}
+
+/** WAL frames per commit over `n` more commits, and the B-tree of each frame's page. */
+function pagesPerCommit(side: Side, n: number): { pages: number; byBtree: Record<string, number> } {
+  const db = side.db;
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.pragma('wal_autocheckpoint = 0');
+  side.run(n);
+  const wal = readFileSync(db.name + '-wal');
+  const ps = db.pragma('page_size', { simple: true }) as number;
+  const owner = new Map<number, string>();
+  for (const r of db.prepare('SELECT name, pageno FROM dbstat').all() as { name: string; pageno: number }[]) owner.set(r.pageno, r.name);
+  const count = new Map<string, number>();
+  let frames = 0;
+  for (let off = 32; off + 24 + ps <= wal.length; off += 24 + ps) {
+    const name = owner.get(wal.readUInt32BE(off)) ?? 'freelist';
+    count.set(name, (count.get(name) ?? 0) + 1);
+    frames++;
+  }
+  db.pragma('wal_autocheckpoint = 1000');
+  return { pages: round(frames / n, 2), byBtree: Object.fromEntries([...count].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, round(v / n, 2)])) };
+}
+
+const r = raw();
+const l = ledger();
+const per = Math.ceil(N / ROUNDS);
+const rr: number[] = [];
+const lr: number[] = [];
+for (let k = 0; k < ROUNDS; k++) {
+  rr.push(r.run(per));
+  lr.push(l.run(per));
+  log(`  round ${k + 1}/${ROUNDS}: raw ${Math.round(rr[k]!)}/s, ledger ${Math.round(lr[k]!)}/s`);
+}
+const rawPages = pagesPerCommit(r, PAGE_RUN);
+const ledgerPages = pagesPerCommit(l, PAGE_RUN);
+const pageSize = l.db.pragma('page_size', { simple: true }) as number;
+r.db.close();
+l.db.close();
+rmSync(dir, { recursive: true, force: true });
+
+const ledgerPerSec = median(lr);
+const rawPerSec = median(rr);
+emit({
+  section: 'single',
+  events: per * ROUNDS,
+  settings: { journal: 'WAL', synchronous: 'FULL', pageSize },
+  ledgerPerSec: Math.round(ledgerPerSec),
+  rawPerSec: Math.round(rawPerSec),
+  ratio: round(ledgerPerSec / rawPerSec, 3),
+  ratioPerRound: lr.map((x, k) => round(x / rr[k]!, 3)),
+  target: 0.5,
+  walPagesPerCommit: { ledger: ledgerPages.pages, raw: rawPages.pages, ledgerByBtree: ledgerPages.byBtree, rawByBtree: rawPages.byBtree },
+});
