@@ -12,9 +12,11 @@ import type { BrowserWindowLike, ElectronDeps, ShellLike, WebContentsLike, Windo
 import { safeOpenExternal } from './external.js';
 import { Payments } from '../core/purchases/service.js';
 import { createStripeGateway } from '../core/purchases/stripe.js';
-import { loadSecretsFromEnv } from '../core/purchases/secrets.js';
+import { loadSecretsFromEnv, type LoadedSecrets, type StripeSecrets } from '../core/purchases/secrets.js';
+import type { PaymentsStatus } from '../core/purchases/service.js';
+import { InputError } from '../core/util/errors.js';
 import { packLinkHosts, stripeApiBase } from '../core/purchases/setup.js';
-import { loadStripeSecrets } from './secrets.js';
+import { loadStripeSecrets, saveStripeSecrets, SecretsError } from './secrets.js';
 import { registerIpc } from './ipc.js';
 import { appMenuTemplate, DOCS_URL } from './menu.js';
 import { createNotifier, type Notifier } from './notify.js';
@@ -116,16 +118,27 @@ export function windowOptions(state: WindowState, preloadPath: string, backgroun
   };
 }
 
-/** Every web contents the app creates: no navigation away, no new windows, no <webview>. */
-export function harden(contents: WebContentsLike, shell: ShellLike, log: (line: string) => void): void {
+/**
+ * Every web contents the app creates: no navigation away, no new windows, no
+ * <webview>. `extraHosts` gives the hosts a denied window.open may still
+ * reach in the system browser beyond Stripe's (the packs' own purchase
+ * links, as the buy flow allows), read at each click.
+ */
+export function harden(contents: WebContentsLike, shell: ShellLike, log: (line: string) => void, extraHosts: () => readonly string[] = () => []): void {
   contents.on('will-navigate', (event, url) => {
     event.preventDefault();
     log(`creditdeck: blocked navigation to ${url.slice(0, 200)}`);
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
-    // Never a new app window; an allow-listed https link (Stripe) opens in the system browser.
-    void safeOpenExternal(url, shell).catch(() => {});
+    // Never a new app window; an allow-listed https link (Stripe, a receipt, a pack's link) opens in the system browser.
+    let hosts: readonly string[] = [];
+    try {
+      hosts = extraHosts();
+    } catch (e) {
+      log(`creditdeck: could not read the packs' link hosts: ${(e as Error).message}`);
+    }
+    void safeOpenExternal(url, shell, hosts).catch(() => {});
     return { action: 'deny' };
   });
 }
@@ -171,7 +184,9 @@ export function startApp(electron: ElectronDeps, opts: AppOptions): StartedApp {
   };
 
   app.on('second-instance', showWindow);
-  app.on('web-contents-created', (_event, contents) => harden(contents, electron.shell, log));
+  // The packs' link hosts come from the ledger (the same list the buy flow's opener uses); none before it is open.
+  const linkHosts = (): readonly string[] => (ctx?.db.open ? packLinkHosts(ctx) : []);
+  app.on('web-contents-created', (_event, contents) => harden(contents, electron.shell, log, linkHosts));
   app.on('window-all-closed', () => app.quit());
   app.on('will-quit', () => {
     if (pendingRefresh !== null) timers.clearTimeout(pendingRefresh);
@@ -218,17 +233,24 @@ export function startApp(electron: ElectronDeps, opts: AppOptions): StartedApp {
       }, 0);
     };
     // Purchases: keys from safeStorage (or the environment), never sent to the window; Checkout opens in the system browser.
-    const keys = loadStripeSecrets(electron.safeStorage, userData, () => loadSecretsFromEnv(env, platform));
-    for (const w of keys.warnings) log(`creditdeck: ${w}`);
+    const fromEnv = () => loadSecretsFromEnv(env, platform);
     const apiBase = stripeApiBase(env);
-    const payments = new Payments({
+    const stripeFrom = (keys: LoadedSecrets) => ({
       gateway: keys.secrets ? createStripeGateway({ secretKey: keys.secrets.secretKey, webhookSecret: keys.secrets.webhookSecret, ...(apiBase ? { apiBase } : {}) }) : null,
       missing: keys.missing ? keys.missing.replace('set STRIPE_SECRET_KEY', 'save the Stripe key in Settings or set STRIPE_SECRET_KEY') : null,
+    });
+    const keys = loadStripeSecrets(electron.safeStorage, userData, fromEnv);
+    for (const w of keys.warnings) log(`creditdeck: ${w}`);
+    const initial = stripeFrom(keys);
+    const payments = new Payments({
+      gateway: initial.gateway,
+      missing: initial.missing,
       openUrl: (url) => safeOpenExternal(url, electron.shell, packLinkHosts(opened)),
       ...(env.CREDITDECK_RETURN_URL ? { returnBase: env.CREDITDECK_RETURN_URL } : {}),
       log,
     });
-    if (payments.configured) {
+    const startPolling = (): void => {
+      if (purchasePoll !== null || !payments.configured) return;
       let busy = false;
       purchasePoll = timers.setInterval(() => {
         if (busy) return;
@@ -241,8 +263,32 @@ export function startApp(electron: ElectronDeps, opts: AppOptions): StartedApp {
           .catch((e: unknown) => log(`creditdeck: checking pending purchases failed: ${(e as Error).message}`))
           .finally(() => (busy = false));
       }, opts.purchasePollMs ?? 5000);
-    }
-    registerIpc(electron.ipcMain, opened, { rendererFile: opts.rendererFile, devServerUrl: opts.devServerUrl }, log, afterWrite, { payments });
+    };
+    startPolling();
+    /**
+     * Settings' "Payments (Stripe)" card (payments.setKeys, validated by the
+     * handler): encrypted with safeStorage, then used at once. The window
+     * gets the status back, never the keys; nothing about them is logged.
+     */
+    const saveStripeKeys = (secrets: StripeSecrets): PaymentsStatus => {
+      if (fromEnv().source === 'env') {
+        throw new InputError('this app takes the Stripe key from STRIPE_SECRET_KEY in its environment, which wins over saved keys; unset it to use keys saved here', 'secretKey');
+      }
+      if (!electron.safeStorage) throw new InputError('this system offers no encrypted storage to Creditdeck, so the Stripe keys were not saved; set STRIPE_SECRET_KEY in the environment instead', 'secretKey');
+      try {
+        saveStripeSecrets(electron.safeStorage, userData, secrets);
+      } catch (e) {
+        if (e instanceof SecretsError) throw new InputError(e.message, 'secretKey');
+        throw e;
+      }
+      const next = stripeFrom(loadStripeSecrets(electron.safeStorage, userData, fromEnv));
+      payments.configure(next.gateway, next.missing);
+      startPolling();
+      const status = payments.status();
+      log(`creditdeck: Stripe keys saved (${status.mode ?? 'not usable'}${secrets.webhookSecret ? ', with a webhook secret' : ''})`);
+      return status;
+    };
+    registerIpc(electron.ipcMain, opened, { rendererFile: opts.rendererFile, devServerUrl: opts.devServerUrl }, log, afterWrite, { payments, saveStripeKeys });
 
     electron.Menu.setApplicationMenu(
       electron.Menu.buildFromTemplate(appMenuTemplate({ platform, dev: !app.isPackaged, appName: app.name, shell: electron.shell, docsUrl: 'docsUrl' in opts ? opts.docsUrl : DOCS_URL })),

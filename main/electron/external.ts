@@ -5,8 +5,8 @@
  */
 import type { ShellLike } from './electron-api.js';
 
-/** The only sites the app sends the user to: Stripe's checkout and billing portal. */
-export const EXTERNAL_HOSTS: readonly string[] = ['checkout.stripe.com', 'buy.stripe.com', 'billing.stripe.com'];
+/** The only sites the app sends the user to: Stripe's checkout, billing portal and receipts (a charge's receipt_url is on pay.stripe.com). */
+export const EXTERNAL_HOSTS: readonly string[] = ['checkout.stripe.com', 'buy.stripe.com', 'billing.stripe.com', 'pay.stripe.com'];
 
 /**
  * The normalised URL when it is https, on the default port, without

@@ -7,7 +7,7 @@
 import { pathToFileURL } from 'node:url';
 import type { Ctx } from '../core/ledger/context.js';
 import type { Services } from '../core/api/handlers.js';
-import { dispatch, dispatchAsync, invalid, type Envelope, type RemoteCall } from '../web/dispatch.js';
+import { dispatch, dispatchAsync, dispatchDesktopOnly, invalid, isDesktopOnlyCall, type Envelope, type RemoteCall } from '../web/dispatch.js';
 import { isAsyncCall } from '../core/api/handlers.js';
 import { CHANNEL } from './channel.js';
 import type { FrameLike, IpcInvokeEventLike, IpcMainLike } from './electron-api.js';
@@ -49,11 +49,14 @@ export function handleCall(ctx: Ctx, trusted: TrustedRenderer, event: IpcInvokeE
   const [name, input] = args;
   if (typeof name !== 'string') return invalid('the call name must be a string', 'call');
   const onError = (e: unknown, call: string) => log(`creditdeck: ${call} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  // Saving the Stripe keys: the app's own page only (checked above), never the web host.
+  if (isDesktopOnlyCall(name)) return dispatchDesktopOnly(ctx, name, input, onError, services);
   return isAsyncCall(name) ? dispatchAsync(ctx, name, input, onError, services) : dispatch(ctx, name, input, onError, services);
 }
 
 /**
- * The calls that write to the ledger. A refused write counts too: it records
+ * The calls that write to the ledger. (payments.setKeys, desktop-only, writes
+ * no ledger row: it is in neither list.) A refused write counts too: it records
  * the refusal, and running out records an alert. Every remote call is in
  * exactly one of WRITE_CALLS and READ_CALLS (a test checks).
  */
@@ -104,6 +107,7 @@ export const READ_CALLS = [
   'data.export',
   'purchases.packs',
   'purchases.list',
+  'payments.status',
 ] as const satisfies readonly RemoteCall[];
 
 const writes: ReadonlySet<string> = new Set(WRITE_CALLS);

@@ -61,6 +61,8 @@ export const REMOTE_CALLS = [
   'purchases.cancel',
   'purchases.refund',
   'purchases.confirmManual',
+  // Whether Stripe is set up, test or live: it reveals no key.
+  'payments.status',
 ] as const satisfies readonly HandlerName[];
 
 /**
@@ -68,6 +70,19 @@ export const REMOTE_CALLS = [
  * `purchases.poll` is the hosts' own timer (a window polls one purchase with purchases.get).
  */
 export const LOCAL_ONLY_CALLS = ['import', 'purchases.poll'] as const satisfies readonly HandlerName[];
+
+/**
+ * Calls only the desktop window may make (main/electron/ipc.ts runs them
+ * with dispatchDesktopOnly, after its sender check): saving the Stripe keys.
+ * Never over HTTP: a remote browser must not set the host's keys.
+ */
+export const DESKTOP_ONLY_CALLS = ['payments.setKeys'] as const satisfies readonly HandlerName[];
+
+export type DesktopOnlyCall = (typeof DESKTOP_ONLY_CALLS)[number];
+
+export function isDesktopOnlyCall(name: unknown): name is DesktopOnlyCall {
+  return typeof name === 'string' && (DESKTOP_ONLY_CALLS as readonly string[]).includes(name);
+}
 
 /** Input fields that name a file on this machine: a remote caller must not make the host read its files. */
 export const LOCAL_FILE_FIELDS: Readonly<Partial<Record<HandlerName, readonly string[]>>> = {
@@ -123,6 +138,7 @@ export function errorEnvelope(e: unknown): { ok: false; error: ApiError } {
 function refuse(name: unknown, input: unknown): { ok: false; error: ApiError } | null {
   if (typeof name !== 'string') return invalid('the call name must be a string', 'call');
   if (!isRemoteCall(name)) {
+    if (isDesktopOnlyCall(name)) return invalid(`"${name}" is only available in the Creditdeck desktop app`, 'call');
     const local = (LOCAL_ONLY_CALLS as readonly string[]).includes(name);
     return invalid(local ? `"${name}" is only available from the creditdeck command line` : `unknown API call "${name.slice(0, 80)}"`, 'call');
   }
@@ -168,6 +184,22 @@ export async function dispatchAsync(ctx: Ctx, name: unknown, input: unknown, onI
   } catch (e) {
     const out = errorEnvelope(e);
     if (out.error.code === 'error' && !(e instanceof PaymentError)) onInternalError?.(e, name);
+    return out;
+  }
+}
+
+/**
+ * A desktop-only call (DESKTOP_ONLY_CALLS), for the IPC bridge once it has
+ * checked the sender; anything else is refused here. Same envelope and error
+ * mapping as dispatch. Never throws.
+ */
+export function dispatchDesktopOnly(ctx: Ctx, name: unknown, input: unknown, onInternalError?: (e: unknown, name: string) => void, services?: Services): Envelope {
+  if (!isDesktopOnlyCall(name)) return invalid(`"${String(name).slice(0, 80)}" is not a desktop-only call`, 'call');
+  try {
+    return { ok: true, result: call(ctx, name, input, services) };
+  } catch (e) {
+    const out = errorEnvelope(e);
+    if (out.error.code === 'error') onInternalError?.(e, name);
     return out;
   }
 }

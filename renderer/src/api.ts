@@ -28,6 +28,15 @@ declare global {
   }
 }
 
+/**
+ * True in the desktop window (the preload put `window.creditdeck` there),
+ * false in a browser served by the web host. Only for what the page offers
+ * (the Stripe key form is desktop-only); the main process decides what runs.
+ */
+export function isDesktopApp(): boolean {
+  return typeof window !== 'undefined' && window.creditdeck !== undefined;
+}
+
 /** A failed call, thrown by `call`; `request` returns the envelope instead. */
 export class ApiFailure extends Error {
   constructor(
@@ -113,3 +122,4 @@ export type PurchaseView = HandlerOutput<'purchases.get'>;
 export type StartResult = HandlerOutput<'purchases.start'>;
 export type RefundView = HandlerOutput<'purchases.refund'>;
 export type Money = PurchaseView['price'];
+export type PaymentsStatus = HandlerOutput<'payments.status'>;

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright';
-import { LEDGER_NOW, assertRendererBuilt, launch, openApp } from './browser.js';
+import { LEDGER_NOW, SCREENSHOTS, assertRendererBuilt, launch, openApp, screenshot } from './browser.js';
 import { RENDERER_DIR, startTestHost, type TestHost } from './server.js';
 
 let browser: Browser;
@@ -56,6 +56,62 @@ describe('transport', () => {
     expect(await video.getByTestId('countdown').textContent()).toContain('Resets in');
     expect(await video.getByTestId('pace').count()).toBe(0);
     expect(await video.getByTestId('pace-error').textContent()).toBe('Pace unavailable: the app could not run reports.forecast: IPC channel closed');
+    await app.context.close();
+    expect(app.errors).toEqual([]);
+  });
+
+  it('in the desktop window, Settings offers the Stripe key form; the keys go to the bridge and never come back', async () => {
+    // The stand-in main process: payments.status and payments.setKeys answered as the app does (the web host refuses setKeys).
+    const desktop = `
+      window.__setKeys = [];
+      window.__status = { configured: false, mode: null };
+      window.creditdeck = {
+        call: async (name, input) => {
+          if (name === 'payments.status') return { ok: true, result: window.__status };
+          if (name === 'payments.setKeys') {
+            window.__setKeys.push(input);
+            if (!/^(sk|rk)_(test|live)_/.test(input.secretKey)) return { ok: false, error: { code: 'invalid_input', field: 'secretKey', message: 'the Stripe key must be a secret key (sk_test_… / sk_live_…) or a restricted key (rk_…)' } };
+            window.__status = { configured: true, mode: input.secretKey.includes('_live_') ? 'live' : 'test' };
+            return { ok: true, result: window.__status };
+          }
+          const res = await fetch('/api/' + name, { method: 'POST', body: JSON.stringify(input) });
+          return res.json();
+        },
+      };
+    `;
+    const app = await openApp(browser, host, { init: desktop, path: '#/settings' });
+    const { page } = app;
+    const section = page.getByRole('region', { name: 'Payments (Stripe)' });
+    await section.getByText('Not set up').waitFor();
+    expect(await section.getByTestId('stripe-host-note').count()).toBe(0);
+    const form = section.getByRole('form', { name: 'Stripe keys' });
+    const key = form.getByLabel('Secret key');
+    const hook = form.getByLabel('Webhook signing secret (optional)');
+    expect(await key.getAttribute('type')).toBe('password');
+    expect(await hook.getAttribute('type')).toBe('password');
+    expect(await form.getByRole('button', { name: 'Save keys' }).isDisabled()).toBe(true);
+
+    // A publishable key: the main process's message, and the input kept to correct it.
+    await key.fill('pk_test_publishable0123456789');
+    await form.getByRole('button', { name: 'Save keys' }).click();
+    await expect.poll(() => form.getByRole('alert').textContent()).toContain('must be a secret key');
+    expect(await key.inputValue()).toBe('pk_test_publishable0123456789');
+    await screenshot(page, 'settings-payments-desktop-error');
+
+    await key.fill('sk_test_51DesktopKey0123456789');
+    await hook.fill('whsec_desktopSecret0123456789');
+    await form.getByRole('button', { name: 'Save keys' }).click();
+    await expect.poll(() => form.getByRole('status').textContent()).toBe('Saved. Stripe is set up in test mode; the keys are stored encrypted and are not shown again.');
+    // Cleared at once; the status is read again and is all the page knows.
+    expect(await key.inputValue()).toBe('');
+    expect(await hook.inputValue()).toBe('');
+    await expect.poll(() => section.getByTestId('stripe-status').textContent()).toContain('Test mode');
+    expect(await page.evaluate('window.__setKeys')).toEqual([
+      { secretKey: 'pk_test_publishable0123456789' },
+      { secretKey: 'sk_test_51DesktopKey0123456789', webhookSecret: 'whsec_desktopSecret0123456789' },
+    ]);
+    expect(await page.content()).not.toContain('sk_test_51DesktopKey');
+    await section.screenshot({ path: join(SCREENSHOTS, 'settings-payments-card-desktop.png') });
     await app.context.close();
     expect(app.errors).toEqual([]);
   });

@@ -15,7 +15,8 @@ import type { Browser, Page } from 'playwright';
 import { Payments } from '../../main/core/purchases/service.js';
 import { startFakeStripe, type FakeStripe } from '../purchases/fake-stripe.js';
 import { gatewayFor, luxPriced } from '../purchases/helpers.js';
-import { LEDGER_NOW, assertRendererBuilt, launch, openApp, screenshot, type AppPage } from './browser.js';
+import { join } from 'node:path';
+import { LEDGER_NOW, SCREENSHOTS, assertRendererBuilt, launch, openApp, screenshot, type AppPage } from './browser.js';
 import { startTestHost, type TestHost } from './server.js';
 
 let browser: Browser;
@@ -103,6 +104,7 @@ describe('buying a pack', () => {
     const row = page.locator('tr[data-purchase]').first();
     expect(await row.locator('.badge').textContent()).toBe('pending');
     expect(await row.locator('td').nth(3).textContent()).toBe('$15.00 due');
+    expect(await row.getByTestId('paid-per-credit').textContent()).toBe('—');
 
     // Not paid yet: the poll leaves it pending.
     await page.clock.runFor(2_000);
@@ -117,6 +119,8 @@ describe('buying a pack', () => {
     await screenshot(page, 'purchases-paid');
     await expect.poll(() => row.locator('.badge').textContent()).toBe('paid');
     expect(await row.locator('td').nth(3).textContent()).toBe('$15.00');
+    // What was actually paid per credit, from the API's exact decimal.
+    expect(await row.getByTestId('paid-per-credit').textContent()).toBe('$0.0075');
     const receipt = row.getByRole('link', { name: 'Receipt' });
     expect(await receipt.getAttribute('href')).toBe(`https://pay.stripe.com/receipts/pi_${sessionId.slice(8)}`);
     expect(await receipt.getAttribute('target')).toBe('_blank');
@@ -135,7 +139,7 @@ describe('buying a pack', () => {
     const parts = await creditsCard('flux-edge').locator('.parts').textContent();
     expect(parts).toContain('Monthly 140 of 200');
     expect(parts).toContain('Top-up 2,000');
-    expect(await creditsCard('flux-edge').getByTestId('last-top-up').textContent()).toBe('Top-up Nov 3: 2,000 credits for $15.00 paid · Pro');
+    expect(await creditsCard('flux-edge').getByTestId('last-top-up').textContent()).toBe('Top-up Nov 3: 2,000 credits for $15.00 paid · $0.0075 a credit · Pro');
     expect(await page.locator('[data-account="flux-edge"]').getByRole('link', { name: 'Buy credits' }).getAttribute('href')).toBe('#/purchases?account=flux-edge');
     // Flux Pulse may not buy packs: no link to buy.
     expect(await page.locator('[data-account="flux-pulse"]').getByRole('link', { name: 'Buy credits' }).count()).toBe(0);
@@ -172,7 +176,7 @@ describe('buying a pack', () => {
     await expect.poll(() => panel().getAttribute('data-status')).toBe('expired');
     expect(await panel().getByTestId('panel-title').textContent()).toBe('Checkout closed — nothing was charged');
     expect(await panel().textContent()).toContain('the Checkout Session expired without a payment; nothing was charged');
-    // (Purchases made in the same ledger millisecond list in id order: find the row by id.)
+    // (Purchases made in the same ledger millisecond list newest first by insertion; the row is found by id all the same.)
     const row = page.locator(`tr[data-purchase="${id}"]`);
     await expect.poll(() => row.locator('.badge').textContent()).toBe('expired');
     expect(await row.locator('td').nth(3).textContent()).toBe('nothing charged');
@@ -234,8 +238,31 @@ describe('buying a pack', () => {
     const row = page.locator('tr[data-purchase]').first();
     await expect.poll(() => row.locator('.badge').textContent()).toBe('paid');
     expect(await row.locator('td').nth(1).textContent()).toBe('Credits on lux.exampleCredits · provider link · order #4711');
+    // $9.50 for 750 credits: 0.012666…, rounded half up at six places.
+    expect(await row.getByTestId('paid-per-credit').textContent()).toBe('$0.012667');
     expect(await row.getByTestId('refund-reason').getAttribute('title')).toMatch(/^bought through Lux Link's own link: ask them for a refund/);
     expect(host.api('balance.get', { account: 'lux-link' }).pools[0]!.topupRemaining).toBe(750);
+    expect(app.errors).toEqual([]);
+  });
+});
+
+describe('Settings: Payments (Stripe), in a browser', () => {
+  it('shows whether Stripe is set up and where the web host reads the keys; no key form', async () => {
+    await goto('#/settings');
+    const section = page.getByRole('region', { name: 'Payments (Stripe)' });
+    await section.getByTestId('stripe-status').getByText('Test mode').waitFor();
+    expect(await section.getByTestId('stripe-status').textContent()).toBe('Test modeSet up with a test key: Checkout takes Stripe’s test cards, nothing is charged.');
+    const note = await section.getByTestId('stripe-host-note').textContent();
+    expect(note).toContain('STRIPE_SECRET_KEY');
+    expect(note).toContain('STRIPE_WEBHOOK_SECRET');
+    expect(note).toContain('docs/purchases.md');
+    // A browser is never offered a place to type a key, and the page never saw one.
+    expect(await section.locator('input').count()).toBe(0);
+    expect(await page.locator('input[type="password"]').count()).toBe(0);
+    expect(await page.content()).not.toMatch(/sk_test_51|whsec_creditdeck/);
+    await section.scrollIntoViewIfNeeded();
+    await screenshot(page, 'settings-payments-web');
+    await section.screenshot({ path: join(SCREENSHOTS, 'settings-payments-card-web.png') });
     expect(app.errors).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -10,7 +10,8 @@ import { CHANNEL } from '../../main/electron/channel.js';
 import { WINDOW_STATE_FILE } from '../../main/electron/window-state.js';
 import { appDataDir, defaultDbPath } from '../../main/core/api/open.js';
 import { CSP } from '../../main/web/security.js';
-import { fakeElectron, topFrame } from './fake-electron.js';
+import { fakeElectron, subFrame, topFrame } from './fake-electron.js';
+import { FORBIDDEN } from '../../main/electron/ipc.js';
 import { FakeTimers } from './fake-timers.js';
 
 const RESOURCES = join(import.meta.dirname, '..', '..', 'resources');
@@ -33,11 +34,13 @@ interface LaunchOptions {
   platform?: NodeJS.Platform;
   nativeDir?: string;
   electronVersion?: string;
+  /** safeStorage.isEncryptionAvailable(); null: no safeStorage. */
+  encryption?: boolean | null;
 }
 
 async function launch(opts: LaunchOptions = {}) {
   const appData = opts.appData ?? mkdtempSync(join(tmpdir(), 'creditdeck-app-'));
-  const fake = fakeElectron({ appData, lock: opts.lock, isPackaged: opts.isPackaged, dark: opts.dark });
+  const fake = fakeElectron({ appData, lock: opts.lock, isPackaged: opts.isPackaged, dark: opts.dark, encryption: opts.encryption });
   const logs: string[] = [];
   const timers = new FakeTimers();
   const started = startApp(fake.deps, {
@@ -105,6 +108,28 @@ describe('desktop shell: the window', () => {
     for (const url of ['https://checkout.stripe.com/c/pay/cs_1', 'https://evil.example/', 'file:///etc/passwd', 'http://billing.stripe.com/p/x', 'smb://share/x']) wc.windowOpen(url);
     await Promise.resolve();
     expect(fake.calls.opened).toEqual(['https://checkout.stripe.com/c/pay/cs_1']);
+  });
+
+  it("also hands over Stripe receipts and the packs' own purchase links (the hosts the buy flow allows)", async () => {
+    const { fake, app } = await launch();
+    const wc = fake.windows[0]!.webContents;
+    const link = 'https://lux.example/billing/add-credits';
+    // No account sells through lux.example yet: refused.
+    wc.windowOpen(link);
+    wc.windowOpen('https://pay.stripe.com/receipts/payment/CAcaFwoVYWNjdF8x?s=ap');
+    await Promise.resolve();
+    expect(fake.calls.opened).toEqual(['https://pay.stripe.com/receipts/payment/CAcaFwoVYWNjdF8x?s=ap']);
+    const lux = call(app!.ctx, 'presets.show', { id: 'lux' }) as unknown as Record<string, unknown>;
+    call(app!.ctx, 'accounts.add', {
+      provider: { ...lux, id: 'luxlink', name: 'Lux Link', packs: [{ id: 'web', name: 'Credits on lux.example', pool: 'credits', credits: null, priceCents: null, url: link }] },
+      plan: 'free',
+      name: 'Lux Link',
+    });
+    for (const url of [link, 'http://lux.example/billing', 'https://lux.example:8443/x', 'https://evil.lux.example/', 'https://evil.example/']) wc.windowOpen(url);
+    await Promise.resolve();
+    expect(fake.calls.opened).toEqual(['https://pay.stripe.com/receipts/payment/CAcaFwoVYWNjdF8x?s=ap', link]);
+    // Still always denied as a window.
+    expect(wc.windowOpen(link)).toBe('deny');
   });
 
   it('sets the strict CSP on every response, replacing any the response had', async () => {
@@ -247,6 +272,104 @@ describe('desktop shell: IPC', () => {
     await fake.invoke(CHANNEL, own, 'usage.record', { account: 'fluxnote-free', action: 'video' });
     const refused = await fake.invoke(CHANNEL, own, 'usage.record', { account: 'fluxnote-free', action: 'video' });
     expect(refused).toMatchObject({ ok: false, error: { code: 'refused', reason: 'insufficient_credits', details: expect.any(Object) } });
+  });
+});
+
+describe('desktop shell: the Stripe keys from Settings (payments.setKeys)', () => {
+  const SECRET_KEY = 'sk_test_51FakeKeyForCreditdeckTests0123456789';
+  const WEBHOOK_SECRET = 'whsec_creditdeckTestSecret0123456789';
+  const own = topFrame(`${OWN_PAGE}#/settings`);
+  /** No key file from this machine's real data folder. */
+  const noKeyFile = (appData: string): NodeJS.ProcessEnv => ({ CREDITDECK_STRIPE_KEYS: join(appData, 'no-key-file.json') });
+  const launchClean = async (opts: LaunchOptions = {}) => {
+    const appData = mkdtempSync(join(tmpdir(), 'creditdeck-app-'));
+    return launch({ appData, ...opts, env: { ...noKeyFile(appData), ...opts.env } });
+  };
+  const keyFile = (appData: string) => join(appData, 'Creditdeck', 'stripe-keys.bin');
+
+  it('stores the keys encrypted (mode 600), answers only {configured, mode}, and uses them at once', async () => {
+    const { fake, app, appData, logs, timers } = await launchClean();
+    expect(await fake.invoke(CHANNEL, own, 'payments.status', {})).toEqual({ ok: true, result: { configured: false, mode: null } });
+    await fake.invoke(CHANNEL, own, 'accounts.add', { preset: 'flux', plan: 'edge' });
+    const before = (await fake.invoke(CHANNEL, own, 'purchases.packs', { account: 'flux-edge' })) as { result: { buyable: boolean; reason: string }[] };
+    expect(before.result[0]).toMatchObject({ buyable: false, reason: expect.stringMatching(/^Stripe is not set up: save the Stripe key in Settings or set STRIPE_SECRET_KEY/) });
+    timers.advance(0);
+    const pending = timers.pending;
+
+    const answer = await fake.invoke(CHANNEL, own, 'payments.setKeys', { secretKey: SECRET_KEY, webhookSecret: WEBHOOK_SECRET });
+    expect(answer).toEqual({ ok: true, result: { configured: true, mode: 'test' } });
+    const bytes = readFileSync(keyFile(appData));
+    expect(bytes.toString('latin1')).not.toContain(SECRET_KEY);
+    expect(bytes.toString('latin1')).not.toContain(WEBHOOK_SECRET);
+    if (process.platform !== 'win32') expect(statSync(keyFile(appData)).mode & 0o777).toBe(0o600);
+    expect(fake.safeStorageCalls).toContain('encrypt');
+    // What is stored decrypts to the keys (the fake's cipher is reversible).
+    expect(JSON.parse(fake.deps.safeStorage!.decryptString(bytes))).toEqual({ secretKey: SECRET_KEY, webhookSecret: WEBHOOK_SECRET });
+
+    // In use straight away: configured, packs buyable, pending purchases polled.
+    expect(app!.payments.status()).toEqual({ configured: true, mode: 'test' });
+    expect(await fake.invoke(CHANNEL, own, 'payments.status', {})).toEqual({ ok: true, result: { configured: true, mode: 'test' } });
+    const after = (await fake.invoke(CHANNEL, own, 'purchases.packs', { account: 'flux-edge' })) as { result: { buyable: boolean }[] };
+    expect(after.result[0]!.buyable).toBe(true);
+    expect(timers.pending).toBe(pending + 1);
+    // Saving again does not start a second poll.
+    await fake.invoke(CHANNEL, own, 'payments.setKeys', { secretKey: 'rk_live_51RestrictedLiveKey0123456789' });
+    expect(timers.pending).toBe(pending + 1);
+    expect(app!.payments.status()).toEqual({ configured: true, mode: 'live' });
+
+    // Never in a log; the log says only that keys were saved.
+    expect(logs.join('\n')).not.toMatch(/sk_test_51|rk_live_51|whsec_creditdeck/);
+    expect(logs).toContain('creditdeck: Stripe keys saved (test, with a webhook secret)');
+
+    // The next start reads them from safeStorage.
+    fake.app.emit('will-quit');
+    const again = await launch({ appData, env: noKeyFile(appData) });
+    expect(again.app!.payments.status()).toEqual({ configured: true, mode: 'live' });
+    expect(again.fake.safeStorageCalls).toContain('decrypt');
+  });
+
+  it('refuses a call from any other page or frame: nothing stored, safeStorage never asked', async () => {
+    const { fake, appData, app } = await launchClean();
+    for (const frame of [topFrame('https://evil.example/'), subFrame(OWN_PAGE, OWN_PAGE), topFrame('file:///tmp/other/index.html'), null]) {
+      expect(await fake.invoke(CHANNEL, frame, 'payments.setKeys', { secretKey: SECRET_KEY }), frame?.url ?? 'closed').toEqual(FORBIDDEN);
+    }
+    expect(existsSync(keyFile(appData))).toBe(false);
+    expect(fake.safeStorageCalls.filter((c) => c !== 'available')).toEqual([]);
+    expect(app!.payments.configured).toBe(false);
+  });
+
+  it('rejects bad prefixes with a message naming the field, never the value, and stores nothing', async () => {
+    const { fake, appData, logs } = await launchClean();
+    const cases: [Record<string, unknown>, string, RegExp][] = [
+      [{ secretKey: 'pk_test_publishable0123456789' }, 'secretKey', /must be a secret key \(sk_test_… \/ sk_live_…\) or a restricted key \(rk_…\)/],
+      [{ secretKey: 'whsec_wrongFieldEntirely0123' }, 'secretKey', /must be a secret key/],
+      [{ secretKey: SECRET_KEY, webhookSecret: 'sk_test_notAWebhookSecret0123' }, 'webhookSecret', /must start with whsec_/],
+      [{ secretKey: 12345678 }, 'secretKey', /expected string/],
+    ];
+    for (const [input, field, message] of cases) {
+      const answer = await fake.invoke(CHANNEL, own, 'payments.setKeys', input);
+      expect(answer).toMatchObject({ ok: false, error: { code: 'invalid_input', field, message: expect.stringMatching(message) } });
+      for (const v of Object.values(input)) if (typeof v === 'string') expect(JSON.stringify(answer)).not.toContain(v);
+    }
+    expect(existsSync(keyFile(appData))).toBe(false);
+    expect(fake.safeStorageCalls).not.toContain('encrypt');
+    expect(logs.join('\n')).not.toMatch(/pk_test_publishable|whsec_wrongField|sk_test_/);
+  });
+
+  it('without encryption, or with STRIPE_SECRET_KEY in the environment, it says why and stores nothing', async () => {
+    const plain = await launchClean({ encryption: false });
+    expect(await plain.fake.invoke(CHANNEL, own, 'payments.setKeys', { secretKey: SECRET_KEY })).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringMatching(/no encrypted storage/) } });
+    expect(existsSync(keyFile(plain.appData))).toBe(false);
+    const none = await launchClean({ encryption: null });
+    expect(await none.fake.invoke(CHANNEL, own, 'payments.setKeys', { secretKey: SECRET_KEY })).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringMatching(/no encrypted storage/) } });
+    const env = await launchClean({ env: { STRIPE_SECRET_KEY: 'rk_live_51FromTheEnvironment0123456' } });
+    expect(env.app!.payments.status()).toEqual({ configured: true, mode: 'live' });
+    expect(await env.fake.invoke(CHANNEL, own, 'payments.setKeys', { secretKey: SECRET_KEY })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', field: 'secretKey', message: expect.stringMatching(/STRIPE_SECRET_KEY in its environment, which wins/) },
+    });
+    expect(existsSync(keyFile(env.appData))).toBe(false);
+    expect(env.app!.payments.status()).toEqual({ configured: true, mode: 'live' });
   });
 });
 

@@ -7,12 +7,35 @@ function recordingShell() {
 }
 
 describe('safeOpenExternal', () => {
-  it('opens https links to the allow-listed Stripe hosts', async () => {
+  it('opens https links to the allow-listed Stripe hosts, receipts included', async () => {
     const { opened, shell } = recordingShell();
-    const allowed = ['https://checkout.stripe.com/c/pay/cs_test_123#fid', 'https://buy.stripe.com/test_abc', 'https://billing.stripe.com/p/session/xyz', 'https://CHECKOUT.stripe.com/x'];
+    const allowed = [
+      'https://checkout.stripe.com/c/pay/cs_test_123#fid',
+      'https://buy.stripe.com/test_abc',
+      'https://billing.stripe.com/p/session/xyz',
+      'https://CHECKOUT.stripe.com/x',
+      'https://pay.stripe.com/receipts/payment/CAcaFwoVYWNjdF8xTg?s=ap',
+    ];
     for (const url of allowed) expect(await safeOpenExternal(url, shell), url).toBe(true);
-    expect(opened).toEqual(['https://checkout.stripe.com/c/pay/cs_test_123#fid', 'https://buy.stripe.com/test_abc', 'https://billing.stripe.com/p/session/xyz', 'https://checkout.stripe.com/x']);
-    expect(EXTERNAL_HOSTS).toEqual(['checkout.stripe.com', 'buy.stripe.com', 'billing.stripe.com']);
+    expect(opened).toEqual([
+      'https://checkout.stripe.com/c/pay/cs_test_123#fid',
+      'https://buy.stripe.com/test_abc',
+      'https://billing.stripe.com/p/session/xyz',
+      'https://checkout.stripe.com/x',
+      'https://pay.stripe.com/receipts/payment/CAcaFwoVYWNjdF8xTg?s=ap',
+    ]);
+    expect(EXTERNAL_HOSTS).toEqual(['checkout.stripe.com', 'buy.stripe.com', 'billing.stripe.com', 'pay.stripe.com']);
+  });
+
+  it("opens a pack's own link only when its host is passed as an extra host, on the same terms", async () => {
+    const { opened, shell } = recordingShell();
+    const extra = ['lux.example'];
+    expect(await safeOpenExternal('https://lux.example/billing/add-credits', shell)).toBe(false);
+    expect(await safeOpenExternal('https://lux.example/billing/add-credits', shell, extra)).toBe(true);
+    for (const url of ['http://lux.example/billing', 'https://lux.example:8443/', 'https://user@lux.example/', 'https://evil.lux.example/', 'https://lux.example.evil/']) {
+      expect(await safeOpenExternal(url, shell, extra), url).toBe(false);
+    }
+    expect(opened).toEqual(['https://lux.example/billing/add-credits']);
   });
 
   it('refuses everything else without touching the shell', async () => {
@@ -21,6 +44,9 @@ describe('safeOpenExternal', () => {
       'http://checkout.stripe.com/c/pay/x', // not https
       'https://stripe.com/',
       'https://dashboard.stripe.com/',
+      'http://pay.stripe.com/receipts/x', // not https
+      'https://pay.stripe.com.evil.example/receipts/x',
+      'https://pay.stripe.com:444/receipts/x',
       'https://checkout.stripe.com.evil.example/',
       'https://evil.example/?https://checkout.stripe.com/',
       'https://checkout.stripe.com@evil.example/',

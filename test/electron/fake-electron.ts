@@ -23,6 +23,7 @@ import type {
   NotificationLike,
   NotificationOptionsLike,
   PreventableEvent,
+  SafeStorageLike,
   RectangleLike,
   SessionLike,
   TrayLike,
@@ -87,6 +88,8 @@ export interface FakeOptions {
   dark?: boolean;
   /** What Notification.isSupported() answers. */
   notifications?: boolean;
+  /** What safeStorage.isEncryptionAvailable() answers (default true); null: no safeStorage at all. */
+  encryption?: boolean | null;
 }
 
 /** A built menu: the template it was built from. */
@@ -351,6 +354,24 @@ export function fakeElectron(opts: FakeOptions) {
   // Start from a theme the app did not choose, so a test sees that it sets 'system'.
   nativeTheme.themeSource = 'light';
 
+  /** Reversible, but never the plain text: a stand-in for the OS keychain. Records what it was asked. */
+  const safeStorageCalls: string[] = [];
+  const encryptionAvailable = opts.encryption ?? true;
+  const safeStorage: SafeStorageLike = {
+    isEncryptionAvailable: () => (safeStorageCalls.push('available'), encryptionAvailable === true),
+    encryptString: (plain) => {
+      if (!encryptionAvailable) throw new Error('Error while encrypting the text provided to safeStorage.encryptString. Encryption is not available.');
+      safeStorageCalls.push('encrypt');
+      return Buffer.concat([Buffer.from('FAKE-SAFESTORAGE:'), Buffer.from(Buffer.from(plain, 'utf8').map((b) => b ^ 0xa5))]);
+    },
+    decryptString: (data) => {
+      safeStorageCalls.push('decrypt');
+      const head = Buffer.from('FAKE-SAFESTORAGE:');
+      if (!data.subarray(0, head.length).equals(head)) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+      return Buffer.from(data.subarray(head.length).map((b) => b ^ 0xa5)).toString('utf8');
+    },
+  };
+
   const deps: ElectronDeps = {
     app,
     Menu,
@@ -382,6 +403,7 @@ export function fakeElectron(opts: FakeOptions) {
         calls.errorBoxes.push([title, content]);
       },
     },
+    ...(opts.encryption === null ? {} : { safeStorage }),
   };
 
   /** Simulate ipcRenderer.invoke from a frame at `url` (a subframe when `parentUrl` is given). */
@@ -399,7 +421,7 @@ export function fakeElectron(opts: FakeOptions) {
     return out;
   }
 
-  return { deps, app, calls, paths, windows, sessionState, ipcHandlers, invoke, headers, menus, trays, images, notifications, nativeTheme };
+  return { deps, app, calls, paths, windows, sessionState, ipcHandlers, invoke, headers, menus, trays, images, notifications, nativeTheme, safeStorageCalls };
 }
 
 export const topFrame = (url: string): FrameLike => ({ url, parent: null });

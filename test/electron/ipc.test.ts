@@ -123,6 +123,10 @@ describe('IPC writes', () => {
     expect(isWriteCall('balance.all')).toBe(false);
     expect(isWriteCall('import')).toBe(false);
     expect(isWriteCall(42)).toBe(false);
+    // Saving the Stripe keys writes no ledger row: desktop-only, in neither list, no tray refresh.
+    expect(reads).toContain('payments.status');
+    expect([...writes, ...reads]).not.toContain('payments.setKeys');
+    expect(isWriteCall('payments.setKeys')).toBe(false);
   });
 
   it('the reads really do not write: the ledger is unchanged after each', () => {

@@ -128,6 +128,58 @@ describe('buying through Stripe Checkout', () => {
   });
 });
 
+describe('what was paid per credit, and the order of the list', () => {
+  it('paidPerCredit is what Stripe says was paid over the credits granted, exact, and null until paid', async () => {
+    const r = await w.payments.start(w.ctx, 'flux-edge', 'pro');
+    const id = r.purchase!.id;
+    expect(r.purchase).toMatchObject({ paid: null, paidPerCredit: null });
+    // A promotion code at Checkout: Stripe reports $12.34 for the $15.00 pack; the cost per credit follows the money that moved.
+    w.fake.sessions.get(sessionIdOf(r))!.amount_total = 1234;
+    w.fake.complete(sessionIdOf(r));
+    const paid = await w.payments.get(w.ctx, id);
+    expect(paid).toMatchObject({ status: 'paid', price: { minor: 1500, currency: 'USD' }, paid: { minor: 1234, currency: 'USD' }, paidPerCredit: '0.00617' });
+    expect(w.payments.packs(w.ctx, 'flux-edge').find((p) => p.id === 'pro')!.perCredit).toBe('0.0075');
+    expect(call(w.ctx, 'purchases.list', { account: 'flux-edge' }, { payments: w.payments })[0]).toMatchObject({ id, paidPerCredit: '0.00617' });
+
+    // The list price paid in full: the same text as the pack's perCredit.
+    const full = await w.payments.start(w.ctx, 'flux-edge', 'pro');
+    w.fake.complete(sessionIdOf(full));
+    expect((await w.payments.get(w.ctx, full.purchase!.id)).paidPerCredit).toBe('0.0075');
+
+    // A provider-link purchase: what the buyer said was paid, over what arrived (950 minor / 750 credits = 1.2666…, half up at 6 places).
+    const link = call(w.ctx, 'purchases.confirmManual', { account: 'lux-pool-free', pack: 'k1', note: 'order 9', credits: 750, priceMinor: 950 });
+    expect(link).toMatchObject({ paid: { minor: 950, currency: 'USD' }, paidPerCredit: '0.012667' });
+    // Fractional credits and a free purchase.
+    expect(call(w.ctx, 'purchases.confirmManual', { account: 'lux-pool-free', pack: 'k1', note: 'order 10', credits: '0.5', priceMinor: 1 })).toMatchObject({ paidPerCredit: '0.02' });
+    expect(call(w.ctx, 'purchases.confirmManual', { account: 'lux-pool-free', pack: 'k1', note: 'gift', credits: 3, priceMinor: 0 })).toMatchObject({ paidPerCredit: '0' });
+  });
+
+  it('a refunded purchase keeps what was paid per credit', async () => {
+    const r = await w.payments.start(w.ctx, 'lux-pool-free', 'k1');
+    w.fake.complete(sessionIdOf(r));
+    await w.payments.get(w.ctx, r.purchase!.id);
+    const refunded = await w.payments.refund(w.ctx, r.purchase!.id);
+    expect(refunded.purchase).toMatchObject({ status: 'refunded', paid: { minor: 1000 }, paidPerCredit: '0.01' });
+  });
+
+  it('purchases made in the same millisecond list newest-inserted first, every time', async () => {
+    // The ledger's clock does not move: every purchase has the same created_at, and ids are random.
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) ids.push(call(w.ctx, 'purchases.confirmManual', { account: 'lux-pool-free', pack: 'k1', note: `order ${i}`, credits: 1, priceMinor: 1 }).id);
+    const newestFirst = [...ids].reverse();
+    expect(new Set(w.payments.list(w.ctx).map((p) => p.createdAt)).size).toBe(1);
+    expect(w.payments.list(w.ctx, 'lux-pool-free').map((p) => p.id)).toEqual(newestFirst);
+    expect(w.payments.list(w.ctx).map((p) => p.id)).toEqual(newestFirst);
+    expect(w.payments.list(w.ctx, 'lux-pool-free', 5).map((p) => p.id)).toEqual(newestFirst.slice(0, 5));
+    // The ids alone would not give this order.
+    expect([...ids].sort().reverse()).not.toEqual(newestFirst);
+    // A later purchase still comes first.
+    w.clock.advance(1);
+    const later = call(w.ctx, 'purchases.confirmManual', { account: 'lux-pool-free', pack: 'k1', note: 'later', credits: 1, priceMinor: 1 }).id;
+    expect(w.payments.list(w.ctx, 'lux-pool-free').map((p) => p.id)).toEqual([later, ...newestFirst]);
+  });
+});
+
 describe('plan rules come before Stripe', () => {
   it('Flux Pulse, FluxNote and Fluximage non-AI packs are refused and recorded; the fake sees no request', async () => {
     await expect(w.payments.start(w.ctx, 'flux-pulse', 'starter')).rejects.toThrow(RefusedError);

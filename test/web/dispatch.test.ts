@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { handlers } from '../../main/core/api/handlers.js';
-import { dispatch, errorEnvelope, LOCAL_FILE_FIELDS, LOCAL_ONLY_CALLS, REMOTE_CALLS } from '../../main/web/dispatch.js';
+import { DESKTOP_ONLY_CALLS, dispatch, errorEnvelope, LOCAL_FILE_FIELDS, LOCAL_ONLY_CALLS, REMOTE_CALLS } from '../../main/web/dispatch.js';
 import { InputError, RefusedError } from '../../main/core/util/errors.js';
 import { memoryLedger } from './helpers.js';
 
 describe('remote dispatch', () => {
-  it('classifies every handler as remote or CLI-only, so a new one needs a decision', () => {
-    const classified = [...REMOTE_CALLS, ...LOCAL_ONLY_CALLS].sort();
+  it('classifies every handler as remote, CLI-only or desktop-only, so a new one needs a decision', () => {
+    const classified = [...REMOTE_CALLS, ...LOCAL_ONLY_CALLS, ...DESKTOP_ONLY_CALLS].sort();
     expect(classified).toEqual(Object.keys(handlers).sort());
     expect(new Set(classified).size).toBe(classified.length);
   });

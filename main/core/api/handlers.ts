@@ -30,7 +30,8 @@ import { voidEvent } from '../ledger/voids.js';
 import { listAlerts } from '../ledger/alerts.js';
 import { mcToCredits } from '../util/credits.js';
 import { iso } from '../util/period.js';
-import { Payments } from '../purchases/service.js';
+import { Payments, type PaymentsStatus } from '../purchases/service.js';
+import { checkSecretKey, checkWebhookSecret, type StripeSecrets } from '../purchases/secrets.js';
 import { confirmManual } from '../purchases/store.js';
 
 const num = z.union([z.string(), z.number()]);
@@ -91,6 +92,12 @@ function accountView(ctx: Ctx, a: Account) {
  */
 export interface Services {
   payments?: Payments;
+  /**
+   * Store new Stripe keys and use them (the desktop app only: encrypted with
+   * safeStorage). Given validated keys; answers the new status, never the keys.
+   * Absent in the web host and the CLI, which read them from the environment.
+   */
+  saveStripeKeys?: (keys: StripeSecrets) => PaymentsStatus;
 }
 
 let unconfigured: Payments | null = null;
@@ -320,6 +327,18 @@ export const handlers = {
     z.object({ account: ref, pack: ref, note: z.string().max(500), credits: num.optional(), priceMinor: num.optional() }),
     (ctx, i) => confirmManual(ctx, i),
   ),
+  // Whether Stripe is set up and in which mode: no key, no part of one.
+  'payments.status': def(z.object({}), (_ctx, _i, s) => payments(s).status()),
+  // Write-only: the keys go in, only {configured, mode} comes back. Desktop only (dispatch.ts: DESKTOP_ONLY_CALLS).
+  'payments.setKeys': def(z.object({ secretKey: z.string().max(300), webhookSecret: z.string().max(300).optional() }), (_ctx, i, s): PaymentsStatus => {
+    const badKey = checkSecretKey(i.secretKey);
+    if (badKey) throw new InputError(badKey, 'secretKey');
+    const hook = i.webhookSecret === undefined || i.webhookSecret.trim() === '' ? null : i.webhookSecret.trim();
+    const badHook = hook === null ? null : checkWebhookSecret(hook);
+    if (badHook) throw new InputError(badHook, 'webhookSecret');
+    if (!s?.saveStripeKeys) throw new InputError('Stripe keys are saved from the Creditdeck desktop app; the web host and the command line read STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET (or the key file, docs/purchases.md)', 'secretKey');
+    return s.saveStripeKeys({ secretKey: i.secretKey.trim(), webhookSecret: hook });
+  }),
   check: def(z.object({}), (ctx) => {
     const problems = checkInvariants(ctx);
     const integrity = ctx.db.pragma('integrity_check', { simple: true }) as string;

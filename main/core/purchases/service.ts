@@ -84,10 +84,18 @@ const DAY = 86_400_000;
 export const DEFAULT_RETURN_BASE = 'http://127.0.0.1:4317';
 export const SESSION_PLACEHOLDER = '{CHECKOUT_SESSION_ID}';
 
+/** Whether Stripe is set up, and with a test or a live key: all a window learns about the keys (payments.status). */
+export interface PaymentsStatus {
+  configured: boolean;
+  mode: 'test' | 'live' | null;
+}
+
+const DEFAULT_MISSING = 'Stripe is not set up: set STRIPE_SECRET_KEY (a restricted key is enough); see docs/purchases.md';
+
 export class Payments {
-  readonly gateway: StripeGateway | null;
+  private _gateway: StripeGateway | null;
   returnBase: string;
-  private readonly missing: string;
+  private missing: string;
   private readonly openUrl: Opener;
   private readonly log: (line: string) => void;
   /** Verifications in flight, per purchase: concurrent callers share one. */
@@ -96,15 +104,32 @@ export class Payments {
   private readonly lastError = new Map<string, string>();
 
   constructor(private readonly opts: PaymentsOptions) {
-    this.gateway = opts.gateway;
-    this.missing = opts.missing ?? 'Stripe is not set up: set STRIPE_SECRET_KEY (a restricted key is enough); see docs/purchases.md';
+    this._gateway = opts.gateway;
+    this.missing = opts.missing ?? DEFAULT_MISSING;
     this.openUrl = opts.openUrl ?? (() => false);
     this.returnBase = opts.returnBase ?? DEFAULT_RETURN_BASE;
     this.log = opts.log ?? (() => {});
   }
 
+  /** The Stripe client; null when Stripe is not set up. */
+  get gateway(): StripeGateway | null {
+    return this._gateway;
+  }
+
   get configured(): boolean {
-    return this.gateway !== null;
+    return this._gateway !== null;
+  }
+
+  /** Whether Stripe is set up and in which mode; never anything about the key itself. */
+  status(): PaymentsStatus {
+    return { configured: this._gateway !== null, mode: this._gateway ? (this._gateway.mode ?? null) : null };
+  }
+
+  /** New keys (the desktop app's Settings): the next call uses this client; verifications in flight finish with the old one. */
+  configure(gateway: StripeGateway | null, missing?: string | null): void {
+    this._gateway = gateway;
+    this.missing = missing ?? DEFAULT_MISSING;
+    this.lastError.clear();
   }
 
   private need(): StripeGateway {
@@ -123,11 +148,17 @@ export class Payments {
     return v;
   }
 
+  /**
+   * Newest first. Purchases made in the same millisecond (the ledger's clock)
+   * come out newest-inserted first: ids are random, so the tie-breaker is the
+   * table's rowid, which only grows (purchases is append-only: no row is
+   * deleted, so no rowid is reused).
+   */
   list(ctx: Ctx, account?: string, limit = 50): PurchaseView[] {
     const rows =
       account === undefined
-        ? (ctx.stmt('SELECT * FROM purchases ORDER BY created_at DESC, id DESC LIMIT ?').all(limit) as PurchaseRow[])
-        : (ctx.stmt('SELECT * FROM purchases WHERE account_id = ? ORDER BY created_at DESC, id DESC LIMIT ?').all(getAccount(ctx, account).id, limit) as PurchaseRow[]);
+        ? (ctx.stmt('SELECT * FROM purchases ORDER BY created_at DESC, rowid DESC LIMIT ?').all(limit) as PurchaseRow[])
+        : (ctx.stmt('SELECT * FROM purchases WHERE account_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?').all(getAccount(ctx, account).id, limit) as PurchaseRow[]);
     return rows.map((r) => this.view(ctx, r));
   }
 

@@ -196,6 +196,8 @@ export interface PurchaseView {
   credits: number;
   price: Money;
   paid: Money | null;
+  /** What was paid per credit granted, in major units, exact decimal text like PackView.perCredit ("0.0075"); null until paid. */
+  paidPerCredit: string | null;
   via: Via;
   status: PurchaseStatus;
   checkoutUrl: string | null;
@@ -233,6 +235,7 @@ export function purchaseView(ctx: Ctx, p: PurchaseRow): PurchaseView {
   }
   const last = log[log.length - 1];
   const problem = [...log].reverse().find((l) => l.message !== null);
+  const paidMinor = paid?.paid_minor ?? null;
   return {
     id: p.id,
     account: p.account_id,
@@ -241,7 +244,9 @@ export function purchaseView(ctx: Ctx, p: PurchaseRow): PurchaseView {
     pool: p.pool,
     credits: mcToCredits(p.amount_mc),
     price: { minor: p.price_minor, currency: p.currency },
-    paid: paid && paid.paid_minor !== null ? { minor: paid.paid_minor, currency: p.currency } : null,
+    paid: paidMinor !== null ? { minor: paidMinor, currency: p.currency } : null,
+    // Integer arithmetic on minor units and millicredits (perCredit); amount_mc > 0 is a table check.
+    paidPerCredit: paidMinor !== null && p.amount_mc > 0 ? perCredit(paidMinor, p.amount_mc, p.currency) : null,
     via: p.via,
     status,
     checkoutUrl: status === 'pending' ? (session?.checkout_url ?? null) : null,
@@ -264,7 +269,7 @@ export function purchaseView(ctx: Ctx, p: PurchaseRow): PurchaseView {
 }
 
 export function pendingPurchases(ctx: Ctx): PurchaseRow[] {
-  return (ctx.stmt(`SELECT * FROM purchases WHERE via = 'stripe' ORDER BY created_at`).all() as PurchaseRow[]).filter((p) => statusOf(logOf(ctx, p.id)) === 'pending');
+  return (ctx.stmt(`SELECT * FROM purchases WHERE via = 'stripe' ORDER BY created_at, rowid`).all() as PurchaseRow[]).filter((p) => statusOf(logOf(ctx, p.id)) === 'pending');
 }
 
 export interface PaidSession {

@@ -3,7 +3,19 @@
  * Sessions, refunds and webhook signatures. Every failure becomes a
  * PaymentError with a plain message that never carries a key.
  */
-import Stripe from 'stripe';
+import { createRequire } from 'node:module';
+import type Stripe from 'stripe';
+
+type StripeSdk = typeof Stripe;
+let sdk: StripeSdk | null = null;
+/**
+ * The SDK, loaded on first use: most commands never talk to Stripe, and
+ * loading it costs every `creditdeck` start tens of milliseconds.
+ */
+function stripeSdk(): StripeSdk {
+  sdk ??= createRequire(import.meta.url)('stripe') as StripeSdk;
+  return sdk;
+}
 
 /** The slice of a Checkout Session that purchases use. */
 export interface CheckoutSession {
@@ -54,6 +66,8 @@ export interface StripeGateway {
   /** Verifies the Stripe-Signature header over the raw body; throws PaymentError('signature') otherwise. */
   verifyWebhook(raw: Buffer | string, signature: string | undefined, receivedAtMs: number): StripeEventLite;
   readonly webhookConfigured: boolean;
+  /** Test or live, from the key's prefix (sk_test_…, rk_live_…); optional for stand-ins. */
+  readonly mode?: 'test' | 'live';
 }
 
 export type PaymentErrorKind = 'offline' | 'rate_limited' | 'stripe_error' | 'declined' | 'auth' | 'signature' | 'not_configured';
@@ -75,6 +89,11 @@ export function scrub(text: string, secrets: readonly (string | null | undefined
   let out = text;
   for (const s of secrets) if (s && s.length >= 6) out = out.split(s).join('[redacted]');
   return out.replace(KEY_LIKE, '[redacted]');
+}
+
+/** Test or live, from a secret or restricted key's prefix: only sk_live_ / rk_live_ keys are live. */
+export function keyMode(secretKey: string): 'test' | 'live' {
+  return /^(sk|rk)_live_/.test(secretKey.trim()) ? 'live' : 'test';
 }
 
 export interface StripeGatewayOptions {
@@ -134,7 +153,8 @@ export function createStripeGateway(opts: StripeGatewayOptions): StripeGateway {
     config.port = u.port || (u.protocol === 'https:' ? 443 : 80);
     config.protocol = u.protocol === 'https:' ? 'https' : 'http';
   }
-  const stripe = new Stripe(opts.secretKey, config);
+  const Sdk = stripeSdk();
+  const stripe = new Sdk(opts.secretKey, config);
   if (opts.retryDelayMs !== undefined) {
     // The SDK's backoff reads these (seconds); a test makes retries immediate.
     const s = stripe as unknown as { getInitialNetworkRetryDelay: () => number; getMaxNetworkRetryDelay: () => number };
@@ -150,7 +170,7 @@ export function createStripeGateway(opts: StripeGatewayOptions): StripeGateway {
       try {
         return await fn();
       } catch (e) {
-        if (e instanceof Stripe.errors.StripeRateLimitError && attempt < rateLimitRetries) {
+        if (e instanceof stripeSdk().errors.StripeRateLimitError && attempt < rateLimitRetries) {
           const after = Number(e.headers?.['retry-after']);
           await sleep(Number.isFinite(after) && after > 0 && after <= 60 ? after * 1000 : 1000 * 2 ** attempt);
           continue;
@@ -162,6 +182,7 @@ export function createStripeGateway(opts: StripeGatewayOptions): StripeGateway {
 
   return {
     webhookConfigured: !!opts.webhookSecret,
+    mode: keyMode(opts.secretKey),
     async createCheckoutSession(i) {
       const s = await run('create the Checkout Session', () =>
         stripe.checkout.sessions.create(
@@ -220,7 +241,7 @@ export function createStripeGateway(opts: StripeGatewayOptions): StripeGateway {
 /** Stripe's errors → PaymentError with a plain message; keys scrubbed. */
 export function mapError(e: unknown, what: string, secrets: readonly (string | null | undefined)[] = []): PaymentError {
   if (e instanceof PaymentError) return e;
-  const E = Stripe.errors;
+  const E = stripeSdk().errors;
   const detail = (x: unknown) => scrub(String((x as Error)?.message ?? x).split('\n', 1)[0]!.slice(0, 200), secrets);
   if (e instanceof E.StripeConnectionError) return new PaymentError('offline', `could not reach Stripe to ${what}: check the internet connection and try again`);
   if (e instanceof E.StripeRateLimitError) return new PaymentError('rate_limited', `Stripe is rate-limiting requests (429) and did not ${what}; try again in a minute`);

@@ -3,7 +3,7 @@ import type { AccountView, ActionView, Alert, ApiError, Balance, Member, PoolBal
 import { Ring } from '../components/charts';
 import { Icon } from '../components/icons';
 import { Empty, ErrorNotice, Field, Skeleton } from '../components/ui';
-import { ago, approx, countdown, credits, day, humanizeInstants, instant, money, plural, reason, span } from '../lib/format';
+import { ago, approx, countdown, credits, day, exactPrice, humanizeInstants, instant, money, plural, reason, span } from '../lib/format';
 import { useNow } from '../store/clock';
 import { mutate, refreshAll, useApi } from '../store/query';
 import { hrefOf } from '../store/route';
@@ -403,6 +403,7 @@ function PoolCard({
             <Icon name="purchases" size={15} />
             <span>
               Top-up {day(lastTopUp.createdAt, zone)}: {plural(lastTopUp.credits, unit)} for <strong>{money(lastTopUp.paid.minor, lastTopUp.paid.currency)}</strong> paid
+              {lastTopUp.paidPerCredit !== null ? ` · ${exactPrice(lastTopUp.paidPerCredit, lastTopUp.paid.currency)} a ${unit}` : ''}
               <span className="faint"> · {lastTopUp.packName}{lastTopUp.status === 'refunded' ? ' · refunded' : ''}</span>
             </span>
           </div>

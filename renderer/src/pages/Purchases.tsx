@@ -608,6 +608,7 @@ function History({ account, purchases, error, poolLabel }: { account: AccountVie
                 <th>Pack</th>
                 <th className="num">Credits</th>
                 <th className="num">Paid</th>
+                <th className="num">Per credit</th>
                 <th>Status</th>
                 <th>Receipt</th>
                 <th>
@@ -633,6 +634,9 @@ function History({ account, purchases, error, poolLabel }: { account: AccountVie
                   <td className="num">
                     {p.paid ? money(p.paid.minor, p.paid.currency) : <span className="faint">{p.status === 'pending' ? `${money(p.price.minor, p.price.currency)} due` : 'nothing charged'}</span>}
                     {p.refund ? <div className="faint small">−{money(p.refund.amount.minor, p.refund.amount.currency)} back</div> : null}
+                  </td>
+                  <td className="num" data-testid="paid-per-credit" title={p.paidPerCredit !== null ? 'What was paid, per credit added' : undefined}>
+                    {p.paidPerCredit !== null && p.paid ? exactPrice(p.paidPerCredit, p.paid.currency) : <span className="faint">—</span>}
                   </td>
                   <td>
                     <span className={`badge ${STATUS_BADGE[p.status]}`} title={p.message ? humanizeInstants(p.message, zone) : undefined}>

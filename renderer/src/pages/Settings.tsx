@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState, type FormEvent, type ReactNode } from 'react';
-import type { AccountDetail, ActionView, ApiError, Envelope, HandlerInput, HandlerName, HandlerOutput, PresetSummary } from '../api';
+import { isDesktopApp, type AccountDetail, type ActionView, type ApiError, type Envelope, type HandlerInput, type HandlerName, type HandlerOutput, type PresetSummary } from '../api';
 import { ErrorNotice, Field, Skeleton } from '../components/ui';
 import { credits, dateTime, localDate, money } from '../lib/format';
 import { mutate, useApi } from '../store/query';
@@ -91,9 +91,84 @@ export function Settings() {
               {selected ? <ManageAccount key={selected.id} id={selected.id} /> : null}
             </>
           ) : null}
+          <PaymentsSection />
           <DataSection />
         </>
       )}
+    </div>
+  );
+}
+
+/**
+ * Stripe, for buying credit packs (docs/purchases.md). The page only ever
+ * learns whether a key is set up and in which mode (payments.status). In the
+ * desktop app the keys can be saved here: payments.setKeys sends them to the
+ * main process, which keeps them encrypted with the system's keychain and
+ * never sends them back. A browser cannot set them: the web host reads its
+ * own environment or key file.
+ */
+function PaymentsSection() {
+  const status = useApi('payments.status', {});
+  const desktop = isDesktopApp();
+  const [secretKey, setSecretKey] = useState('');
+  const [webhookSecret, setWebhookSecret] = useState('');
+  const write = useWrite('payments.setKeys');
+  const s = status.data;
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    const env = await write.run({ secretKey, ...(webhookSecret.trim() ? { webhookSecret } : {}) }, (r) => `Saved. Stripe is set up in ${r.mode ?? 'an unknown'} mode; the keys are stored encrypted and are not shown again.`);
+    // Never keep a saved key on screen; a rejected one stays so it can be corrected.
+    if (env.ok) {
+      setSecretKey('');
+      setWebhookSecret('');
+    }
+  };
+  return (
+    <div style={{ marginTop: 18 }}>
+      <Section title="Payments (Stripe)" subtitle="Credit packs are bought through Stripe Checkout in your browser, with your Stripe account's key.">
+        <div className="row" style={{ gap: 10, marginBottom: 12 }} data-testid="stripe-status">
+          {status.error && !s ? (
+            <ErrorNotice error={status.error} />
+          ) : !s ? (
+            <span className="faint">Checking…</span>
+          ) : s.configured ? (
+            <>
+              <span className={`badge ${s.mode === 'live' ? 'warn' : 'ok'}`}>{s.mode === 'live' ? 'Live mode' : 'Test mode'}</span>
+              <span>{s.mode === 'live' ? 'Set up with a live key: purchases charge real cards.' : 'Set up with a test key: Checkout takes Stripe’s test cards, nothing is charged.'}</span>
+            </>
+          ) : (
+            <>
+              <span className="badge">Not set up</span>
+              <span className="muted">Packs sold through Stripe cannot be bought until a key is saved.</span>
+            </>
+          )}
+        </div>
+        {desktop ? (
+          <form aria-label="Stripe keys" onSubmit={(e) => void save(e)} autoComplete="off">
+            <div className="form-grid">
+              <Field label="Secret key" hint="sk_test_… or sk_live_…, or a restricted key (rk_…) that may write Checkout Sessions and Refunds">
+                <input type="password" autoComplete="off" spellCheck={false} value={secretKey} onChange={(e) => setSecretKey(e.target.value)} placeholder={s?.configured ? 'saved (type to replace)' : 'sk_…'} required />
+              </Field>
+              <Field label="Webhook signing secret (optional)" hint="whsec_…; the app checks payments itself, so it is only needed for webhooks">
+                <input type="password" autoComplete="off" spellCheck={false} value={webhookSecret} onChange={(e) => setWebhookSecret(e.target.value)} placeholder="whsec_…" />
+              </Field>
+            </div>
+            <div className="form-actions">
+              <button className="btn primary" type="submit" disabled={write.busy || secretKey.trim() === ''}>
+                {write.busy ? 'Saving…' : 'Save keys'}
+              </button>
+            </div>
+            <div style={{ marginTop: 10 }}>{write.status()}</div>
+            <p className="muted small">Stored encrypted with your system’s keychain, on this computer only. They are never shown again, and STRIPE_SECRET_KEY in the app’s environment takes precedence.</p>
+          </form>
+        ) : (
+          <div className="notice info" data-testid="stripe-host-note">
+            <span>
+              In a browser the keys cannot be entered: the Creditdeck web host reads them from its environment, <code className="mono">STRIPE_SECRET_KEY</code> and <code className="mono">STRIPE_WEBHOOK_SECRET</code>, or from its key file (<code className="mono">stripe-keys.json</code> in the app’s data folder, mode 600). Set them where the host runs and restart it; see docs/purchases.md. In the desktop app they are saved here.
+            </span>
+          </div>
+        )}
+      </Section>
     </div>
   );
 }
