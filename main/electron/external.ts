@@ -4,6 +4,7 @@
  * could start any program registered for a scheme (file:, smb:, custom apps).
  */
 import type { ShellLike } from './electron-api.js';
+import { guardUrl } from '../core/purchases/setup.js';
 
 /** The only sites the app sends the user to: Stripe's checkout, billing portal and receipts (a charge's receipt_url is on pay.stripe.com). */
 export const EXTERNAL_HOSTS: readonly string[] = ['checkout.stripe.com', 'buy.stripe.com', 'billing.stripe.com', 'pay.stripe.com'];
@@ -14,16 +15,8 @@ export const EXTERNAL_HOSTS: readonly string[] = ['checkout.stripe.com', 'buy.st
  * hosts of the packs' own purchase links); otherwise null.
  */
 export function allowedExternalUrl(url: unknown, extraHosts: readonly string[] = []): string | null {
-  if (typeof url !== 'string' || url.length > 2048) return null;
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return null;
-  }
-  if (u.protocol !== 'https:' || u.username !== '' || u.password !== '' || u.port !== '') return null;
-  if (!EXTERNAL_HOSTS.includes(u.hostname) && !extraHosts.includes(u.hostname)) return null;
-  return u.href;
+  // One guard for every opener (the CLI's and the web host's too): main/core/purchases/setup.ts.
+  return guardUrl(url, [...EXTERNAL_HOSTS, ...extraHosts]);
 }
 
 /** Open an allowed URL in the system browser; anything else is refused (false) and never reaches the shell. */
