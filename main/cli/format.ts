@@ -79,7 +79,8 @@ export function reportText(r: HandlerOutput<'reports.usage'>): string {
   const head = `${r.account} · ${r.from.slice(0, 16)} → ${r.to.slice(0, 16)} (${r.zone})`;
   if (r.rows.length === 0) return `${head}\nNo usage in this range.`;
   const max = Math.max(...r.rows.map((x) => x.credits));
-  const rows = r.rows.map((x) => [...r.by.map((k) => x.keys[k] ?? ''), x.events, n(x.quantity), n(x.credits), bar(x.credits, max, 16)]);
+  // Events without the attribute (or member) group under '' in JSON; the table says so.
+  const rows = r.rows.map((x) => [...r.by.map((k) => (x.keys[k] === '' && (k === 'member' || k.startsWith('attr:')) ? '(none)' : (x.keys[k] ?? ''))), x.events, n(x.quantity), n(x.credits), bar(x.credits, max, 16)]);
   return `${head}\n${table([...r.by.map((k) => k.toUpperCase()), 'EVENTS', 'QUANTITY', 'CREDITS', ''], rows, [...r.by.map(() => 'l' as const), 'r', 'r', 'r'])}\nTotal: ${r.total.events} events, ${n(r.total.credits)} credits`;
 }
 

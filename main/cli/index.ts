@@ -537,7 +537,7 @@ function money(m: { minor: number; currency: string } | null): string {
 function packsText(list: ReturnType<Payments['packs']>): string {
   if (list.length === 0) return 'This provider sells no credit packs.';
   return list
-    .map((p) => `${p.id}  ${p.name}: ${p.credits === null ? `any amount of ${p.pool} credits` : fmt.creditsOf(p.credits, p.pool)}, ${money(p.price)}${p.perCredit ? ` (${p.perCredit} per credit)` : ''} — ${p.buyable ? `buy: creditdeck buy ACCOUNT ${p.id}${p.via === 'link' ? ` (the provider's link)` : ''}` : p.reason}`)
+    .map((p) => `${p.id}  ${p.name}: ${p.credits === null ? `any amount of ${p.pool === 'credits' ? '' : `${p.pool} `}credits` : fmt.creditsOf(p.credits, p.pool)}, ${money(p.price)}${p.perCredit ? ` (${p.perCredit} per credit)` : ''} — ${p.buyable ? `buy: creditdeck buy ACCOUNT ${p.id}${p.via === 'link' ? ` (the provider's link)` : ''}` : p.reason}`)
     .join('\n');
 }
 
