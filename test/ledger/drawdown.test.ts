@@ -201,7 +201,8 @@ describe('draw-down: property', () => {
         const neg = h.ctx.db.prepare('SELECT COUNT(*) AS n FROM grant_balances WHERE remaining_mc < 0').get() as { n: number };
         expect(neg.n).toBe(0);
       }),
-      { numRuns: 40 },
+      // Seeded, so the runs (and the check below that they spanned grants) are the same everywhere.
+      { numRuns: 40, seed: 20261104 },
     );
     // The runs did exercise events spanning several grants.
     expect(multi).toBeGreaterThan(5);
