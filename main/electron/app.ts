@@ -4,7 +4,7 @@
  * real module. The checklist it implements is in docs/desktop.md.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { APP_NAME, openLedger } from '../core/api/open.js';
 import type { Ctx } from '../core/ledger/context.js';
 import { CSP, devCsp } from '../web/security.js';
@@ -18,6 +18,8 @@ import { InputError } from '../core/util/errors.js';
 import { packLinkHosts, stripeApiBase } from '../core/purchases/setup.js';
 import { loadStripeSecrets, saveStripeSecrets, SecretsError } from './secrets.js';
 import { registerIpc } from './ipc.js';
+import { deepLinkInArgv, parseDeepLink, protocolClientArgs, PROTOCOL, type DeepLink } from './deep-link.js';
+import { startReturnListener, type ReturnListener } from '../web/return-listener.js';
 import { appMenuTemplate, DOCS_URL } from './menu.js';
 import { createNotifier, type Notifier } from './notify.js';
 import { systemTimers, type Timers } from './timers.js';
@@ -65,6 +67,11 @@ export interface AppOptions {
   purchasePollMs?: number;
   /** The Help menu's documentation link (shown only when safeOpenExternal allows it). Default: DOCS_URL. */
   docsUrl?: string;
+  /** The command line at a cold start, which may carry a creditdeck:// link. Default: process.argv. */
+  argv?: readonly string[];
+  /** Started as `electron .` (process.defaultApp): the scheme is registered with the app's path. Default: process.defaultApp. */
+  defaultApp?: boolean;
+  execPath?: string;
   log?: (line: string) => void;
 }
 
@@ -79,7 +86,14 @@ export interface RunningApp {
   notifier: Notifier;
   /** Purchases: Stripe from safeStorage (or STRIPE_SECRET_KEY), Checkout opened through safeOpenExternal. */
   payments: Payments;
+  /** Where Checkout sends the buyer back (the return listener on 127.0.0.1), or CREDITDECK_RETURN_URL. */
+  returnBase: string;
+  /** Settles once a creditdeck:// link taken so far has been acted on (tests wait on it). */
+  linksSettled(): Promise<void>;
 }
+
+/** The return page's link: the deep link that brings the window forward. */
+export const RETURN_BACK = { href: `${PROTOCOL}://purchases`, label: 'Back to Creditdeck' } as const;
 
 export interface StartedApp {
   /** False when another instance already runs: this one has asked to quit. */
@@ -167,6 +181,9 @@ export function startApp(electron: ElectronDeps, opts: AppOptions): StartedApp {
     return { primary: false, ready: null };
   }
   app.enableSandbox();
+  const argv = opts.argv ?? process.argv;
+  const [scheme, ...clientArgs] = protocolClientArgs(opts.defaultApp ?? Boolean((process as { defaultApp?: boolean }).defaultApp), opts.execPath ?? process.execPath, argv, (p) => resolve(p));
+  if (!app.setAsDefaultProtocolClient(scheme, ...(clientArgs as [string?, string[]?]))) log(`creditdeck: could not register ${PROTOCOL}:// links with the system; Checkout's return page still works`);
 
   let win: BrowserWindowLike | null = null;
   let ctx: Ctx | null = null;
@@ -174,6 +191,19 @@ export function startApp(electron: ElectronDeps, opts: AppOptions): StartedApp {
   let notifier: Notifier | null = null;
   let pendingRefresh: unknown = null;
   let purchasePoll: unknown = null;
+  let returnListener: ReturnListener | null = null;
+  let quitting = false;
+  // creditdeck:// links that came before the ledger was open; acted on once it is.
+  const early: DeepLink[] = [];
+  let follow: ((link: DeepLink) => Promise<void>) | null = null;
+  let following: Promise<void> = Promise.resolve();
+  const take = (link: DeepLink | null): void => {
+    if (!link) return;
+    if (!follow) early.push(link);
+    else following = following.then(() => follow?.(link));
+  };
+  const cold = deepLinkInArgv(argv);
+  if (cold) early.push(cold);
 
   /** Bring the window forward (a second launch, the tray, a notification). Closing it quits the app, so there is always one while it runs. */
   const showWindow = (): void => {
@@ -183,22 +213,34 @@ export function startApp(electron: ElectronDeps, opts: AppOptions): StartedApp {
     win.focus();
   };
 
-  app.on('second-instance', showWindow);
+  app.on('second-instance', (_event, secondArgv) => {
+    showWindow();
+    take(deepLinkInArgv(Array.isArray(secondArgv) ? secondArgv : []));
+  });
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    const link = parseDeepLink(url);
+    if (!link) log(`creditdeck: ignored a link that is not a Creditdeck link: ${String(url).slice(0, 100)}`);
+    take(link);
+  });
   // The packs' link hosts come from the ledger (the same list the buy flow's opener uses); none before it is open.
   const linkHosts = (): readonly string[] => (ctx?.db.open ? packLinkHosts(ctx) : []);
   app.on('web-contents-created', (_event, contents) => harden(contents, electron.shell, log, linkHosts));
   app.on('window-all-closed', () => app.quit());
   app.on('will-quit', () => {
+    quitting = true;
     if (pendingRefresh !== null) timers.clearTimeout(pendingRefresh);
     pendingRefresh = null;
     if (purchasePoll !== null) timers.clearInterval(purchasePoll);
     purchasePoll = null;
+    void returnListener?.close();
+    returnListener = null;
     tray?.stop();
     notifier?.stop();
     if (ctx?.db.open) ctx.db.close();
   });
 
-  const ready = app.whenReady().then((): RunningApp | null => {
+  const ready = app.whenReady().then(async (): Promise<RunningApp | null> => {
     const userData = app.getPath('userData');
     const dbPath = ledgerPath(userData, env);
     const nativeBinding = electronNativeBinding(opts.nativeDir, electronVersion);
@@ -265,6 +307,27 @@ export function startApp(electron: ElectronDeps, opts: AppOptions): StartedApp {
       }, opts.purchasePollMs ?? 5000);
     };
     startPolling();
+    // Checkout's success and cancel pages, on 127.0.0.1: a paid return brings the window forward.
+    // Bound while the window loads (long before anyone can click Buy); awaited before startup is done.
+    const listening = env.CREDITDECK_RETURN_URL
+      ? Promise.resolve()
+      : startReturnListener({
+          ctx: opened,
+          payments,
+          back: RETURN_BACK,
+          log,
+          onVerified: (v) => {
+            if (v.status === 'paid') afterWrite();
+            showWindow();
+          },
+        }).then(
+          (l) => {
+            if (quitting) return void l.close();
+            returnListener = l;
+            payments.returnBase = l.url;
+          },
+          (e: unknown) => log(`creditdeck: no return page for Checkout (${(e as Error).message}); purchases are still verified by polling`),
+        );
     /**
      * Settings' "Payments (Stripe)" card (payments.setKeys, validated by the
      * handler): encrypted with safeStorage, then used at once. The window
@@ -338,7 +401,20 @@ export function startApp(electron: ElectronDeps, opts: AppOptions): StartedApp {
     }
     notifier = createNotifier(electron, { ctx: opened, stateDir: userData, ledgerPath: dbPath, timers, intervalMs: opts.notifyIntervalMs, focus: showWindow, log });
 
-    return { window: w, ctx: opened, dbPath, nativeBinding, tray, notifier, payments };
+    follow = async (link: DeepLink): Promise<void> => {
+      showWindow();
+      if (link.kind !== 'purchase-return') return;
+      try {
+        const v = await payments.verifySession(opened, link.sessionId, 'deep-link');
+        if (v.status === 'paid') afterWrite();
+      } catch (e) {
+        log(`creditdeck: could not check the purchase of a ${PROTOCOL}:// link: ${(e as Error).message}`);
+      }
+    };
+    await listening;
+    for (const link of early.splice(0)) take(link);
+
+    return { window: w, ctx: opened, dbPath, nativeBinding, tray, notifier, payments, returnBase: payments.returnBase, linksSettled: () => following };
   });
   return { primary: true, ready };
 }

@@ -80,7 +80,13 @@ export interface AppLike {
   whenReady(): Promise<void>;
   getPath(name: 'appData' | 'userData'): string;
   setPath(name: 'userData', path: string): void;
-  on(event: 'second-instance' | 'window-all-closed' | 'will-quit', listener: () => void): unknown;
+  /** Register creditdeck:// with the OS (in development: with the app's path as an argument). */
+  setAsDefaultProtocolClient(protocol: string, path?: string, args?: string[]): boolean;
+  on(event: 'window-all-closed' | 'will-quit', listener: () => void): unknown;
+  /** A second launch: its argv carries a creditdeck:// link on Windows and Linux. */
+  on(event: 'second-instance', listener: (event: unknown, argv: string[]) => void): unknown;
+  /** macOS hands links over here, possibly before the app is ready. */
+  on(event: 'open-url', listener: (event: PreventableEvent, url: string) => void): unknown;
   on(event: 'web-contents-created', listener: (event: unknown, contents: WebContentsLike) => void): unknown;
 }
 

@@ -13,8 +13,11 @@ import type { Ctx } from '../core/ledger/context.js';
 import { dispatchAsync, errorEnvelope, invalid, STATUS, type Envelope } from './dispatch.js';
 import type { Payments } from '../core/purchases/service.js';
 import { PaymentError } from '../core/purchases/stripe.js';
-import type { PurchaseView } from '../core/purchases/store.js';
+import { isPurchasePage, sendText, servePurchasePage } from './purchase-pages.js';
 import { SECURITY_HEADERS } from './security.js';
+
+/** The return pages' link back into the web app. */
+const WEB_BACK = { href: '/#/purchases', label: 'Back to Creditdeck' } as const;
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -144,36 +147,6 @@ function sendJson(res: ServerResponse, status: number, body: unknown, extra: Rec
   }
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(text), ...extra });
   res.end(text);
-}
-
-function sendText(res: ServerResponse, status: number, text: string, head = false): void {
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(text) });
-  res.end(head ? undefined : text);
-}
-
-const escapeHtml = (t: string) => t.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-/** A page for the browser tab Stripe sent back: no scripts, styles inline (the CSP allows them). */
-function sendHtml(res: ServerResponse, status: number, title: string, text: string): void {
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)} — Creditdeck</title><meta name="viewport" content="width=device-width"></head>
-<body style="font:16px system-ui,sans-serif;max-width:36em;margin:4em auto;padding:0 1em"><h1 style="font-size:1.4em">${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p><p><a href="/#/purchases">Back to Creditdeck</a></p></body></html>`;
-  res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(html) });
-  res.end(html);
-}
-
-export function purchasePage(v: PurchaseView): [string, string] {
-  switch (v.status) {
-    case 'paid':
-      return ['Payment received', `${v.credits} ${v.pool === 'credits' ? '' : `${v.pool} `}credits were added to ${v.account} (${v.packName}). You can close this tab.`];
-    case 'refunded':
-      return ['Refunded', `${v.packName} for ${v.account} was refunded.`];
-    case 'expired':
-      return ['Checkout closed', `Nothing was charged for ${v.packName}. ${v.message ?? ''}`.trim()];
-    case 'failed':
-      return ['Payment not completed', `${v.message ?? 'The payment did not go through.'}`];
-    default:
-      return ['Payment not confirmed yet', `Stripe has not confirmed the payment for ${v.packName} yet. Creditdeck keeps checking and adds the credits once it is paid.`];
-  }
 }
 
 function sendEnvelope(res: ServerResponse, env: Envelope): void {
@@ -321,26 +294,6 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     }
   }
 
-  /** Where Stripe sends the buyer back: verify with Stripe, then a small page. */
-  async function servePurchasePage(req: IncomingMessage, res: ServerResponse, rawPath: string, raw: string): Promise<void> {
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.setHeader('Allow', 'GET, HEAD');
-      return sendText(res, 405, 'Method not allowed.');
-    }
-    const q = new URL(raw, 'http://x').searchParams;
-    if (!payments?.configured) return sendHtml(res, 503, 'Stripe is not set up', 'This Creditdeck host has no Stripe key, so it cannot check the payment. The app checks it once Stripe is set up.');
-    let view: PurchaseView;
-    try {
-      view = rawPath === '/purchases/return' ? await payments.verifySession(ctx, q.get('session_id') ?? '', 'return') : await payments.cancel(ctx, q.get('purchase') ?? '');
-    } catch (e) {
-      const out = errorEnvelope(e);
-      if (out.error.code === 'error' && !(e instanceof PaymentError)) log(`creditdeck web: ${rawPath} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-      return sendHtml(res, out.error.code === 'invalid_input' ? 400 : 502, 'Could not check the payment', `${out.error.message}. Creditdeck keeps checking while the purchase is pending.`);
-    }
-    const [title, text] = purchasePage(view);
-    return sendHtml(res, 200, title, text);
-  }
-
   const payments = opts.payments;
   const services = payments ? { payments } : {};
 
@@ -355,7 +308,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       const rawPath = raw.split(/[?#]/, 1)[0]!;
       if (rawPath.startsWith('/api/')) return serveApi(req, res, rawPath);
       if (rawPath === '/stripe/webhook') return serveWebhook(req, res);
-      if (rawPath === '/purchases/return' || rawPath === '/purchases/cancel') return servePurchasePage(req, res, rawPath, raw);
+      if (isPurchasePage(rawPath)) return servePurchasePage(req, res, rawPath, raw, { ctx, payments, log: (l) => log(l.replace(/^creditdeck:/, 'creditdeck web:')), back: WEB_BACK });
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.setHeader('Allow', 'GET, HEAD');
         return sendText(res, 405, 'Method not allowed.');

@@ -2,63 +2,18 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { BACKGROUND, electronNativeBinding, startApp, type RunningApp } from '../../main/electron/app.js';
+import { BACKGROUND, electronNativeBinding } from '../../main/electron/app.js';
 import { NOTIFY_STATE_FILE, PACE_TITLE } from '../../main/electron/notify.js';
 import { call } from '../../main/core/api/handlers.js';
 import { CHANNEL } from '../../main/electron/channel.js';
 import { WINDOW_STATE_FILE } from '../../main/electron/window-state.js';
 import { appDataDir, defaultDbPath } from '../../main/core/api/open.js';
 import { CSP } from '../../main/web/security.js';
-import { fakeElectron, subFrame, topFrame } from './fake-electron.js';
+import { subFrame, topFrame } from './fake-electron.js';
+import { launch, OWN_PAGE, PRELOAD, quitAll, RENDERER, RESOURCES, type LaunchOptions } from './launch.js';
 import { FORBIDDEN } from '../../main/electron/ipc.js';
-import { FakeTimers } from './fake-timers.js';
 
-const RESOURCES = join(import.meta.dirname, '..', '..', 'resources');
-const RENDERER = '/opt/Creditdeck/out/renderer/index.html';
-const PRELOAD = '/opt/Creditdeck/out/preload/index.cjs';
-const OWN_PAGE = pathToFileURL(RENDERER).href;
-
-const running: RunningApp[] = [];
-afterEach(() => {
-  for (const r of running.splice(0)) if (r.ctx.db.open) r.ctx.db.close();
-});
-
-interface LaunchOptions {
-  lock?: boolean;
-  appData?: string;
-  devServerUrl?: string;
-  env?: NodeJS.ProcessEnv;
-  isPackaged?: boolean;
-  dark?: boolean;
-  platform?: NodeJS.Platform;
-  nativeDir?: string;
-  electronVersion?: string;
-  /** safeStorage.isEncryptionAvailable(); null: no safeStorage. */
-  encryption?: boolean | null;
-}
-
-async function launch(opts: LaunchOptions = {}) {
-  const appData = opts.appData ?? mkdtempSync(join(tmpdir(), 'creditdeck-app-'));
-  const fake = fakeElectron({ appData, lock: opts.lock, isPackaged: opts.isPackaged, dark: opts.dark, encryption: opts.encryption });
-  const logs: string[] = [];
-  const timers = new FakeTimers();
-  const started = startApp(fake.deps, {
-    preloadPath: PRELOAD,
-    rendererFile: RENDERER,
-    resourcesDir: RESOURCES,
-    devServerUrl: opts.devServerUrl,
-    env: opts.env ?? {},
-    platform: opts.platform ?? 'linux',
-    nativeDir: opts.nativeDir,
-    electronVersion: opts.electronVersion,
-    timers,
-    log: (l) => logs.push(l),
-  });
-  const app = started.ready ? await started.ready : null;
-  if (app) running.push(app);
-  return { fake, started, app, appData, logs, timers };
-}
+afterEach(quitAll);
 
 describe('desktop shell: the window', () => {
   it('creates one window with isolation, sandbox and no Node, and the preload', async () => {

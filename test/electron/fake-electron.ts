@@ -90,6 +90,8 @@ export interface FakeOptions {
   notifications?: boolean;
   /** What safeStorage.isEncryptionAvailable() answers (default true); null: no safeStorage at all. */
   encryption?: boolean | null;
+  /** What setAsDefaultProtocolClient() answers (default true). */
+  protocolClient?: boolean;
 }
 
 /** A built menu: the template it was built from. */
@@ -129,6 +131,8 @@ export function fakeElectron(opts: FakeOptions) {
     enableSandbox: 0,
     whenReady: 0,
     opened: [] as string[],
+    /** setAsDefaultProtocolClient's arguments, call by call. */
+    protocols: [] as Array<[string] | [string, string, string[]]>,
     errorBoxes: [] as Array<[string, string]>,
     /** What whenReady() returned: awaiting it runs after the shell's own continuation. */
     ready: null as Promise<void> | null,
@@ -144,6 +148,10 @@ export function fakeElectron(opts: FakeOptions) {
     }
     quit(): void {
       calls.quit++;
+    }
+    setAsDefaultProtocolClient(protocol: string, path?: string, args?: string[]): boolean {
+      calls.protocols.push(path === undefined ? [protocol] : [protocol, path, args ?? []]);
+      return opts.protocolClient ?? true;
     }
     enableSandbox(): void {
       if (ready) throw new Error('enableSandbox must be called before the app is ready');
