@@ -1,12 +1,14 @@
 /** Human-readable output for each command; --json prints the result object instead. */
 import type { HandlerOutput } from '../core/api/handlers.js';
 import { duration } from '../core/ledger/forecast.js';
+import { formatMc } from '../core/util/credits.js';
 import { bar, table } from './table.js';
 
+/** 1,234.5: credits and quantities are exact to 0.001, so they print through the ledger's own millicredit text (no Intl: its first NumberFormat costs a CLI call ~12 ms). */
+const grouped = (x: number): string => formatMc(Math.round(x * 1000), { group: true });
 /** "12 video credits", "1 credit" — without "credits credits" for pools named credits. */
-export const creditsOf = (amount: number, pool: string): string =>
-  `${amount.toLocaleString('en-US', { maximumFractionDigits: 3 })} ${pool === 'credits' ? '' : `${pool} `}credit${amount === 1 ? '' : 's'}`;
-const n = (x: number | null | undefined): string => (x === null || x === undefined ? '—' : x.toLocaleString('en-US', { maximumFractionDigits: 3 }));
+export const creditsOf = (amount: number, pool: string): string => `${grouped(amount)} ${pool === 'credits' ? '' : `${pool} `}credit${amount === 1 ? '' : 's'}`;
+const n = (x: number | null | undefined): string => (x === null || x === undefined ? '—' : grouped(x));
 const when = (isoText: string, now: number): string => {
   const t = Date.parse(isoText);
   const d = isoText.replace('T', ' ').replace(/:00\.000Z$/, ' UTC').replace(/\.000Z$/, ' UTC');

@@ -10,14 +10,14 @@
 import Database from 'better-sqlite3';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { call } from '../../main/core/api/handlers.js';
 import { openLedger } from '../../main/core/api/open.js';
 import { SCHEMA_VERSION, SchemaTooNewError, openDb } from '../../main/core/db/open.js';
-import { migrations } from '../../main/core/db/migrations.js';
+import { exportRestorable, migrations } from '../../main/core/db/migrations.js';
 import { backupTo, exportTo, restoreBackup, restoreExport, verifyBackup } from '../../main/core/ledger/backup.js';
 import { Ctx } from '../../main/core/ledger/context.js';
 import { checkInvariants } from '../../main/core/ledger/invariants.js';
@@ -181,6 +181,40 @@ describe('schema versions', () => {
     expect(call(ctx, 'usage.record', { account: 'lux', action: 'sms', key: 'v1-39' }).status).toBe('duplicate');
     expect(call(ctx, 'usage.record', { account: 'lux', action: 'sms' }).status).toBe('applied');
     ctx.db.close();
+  });
+
+  test('an export from before an index-only migration restores as it is; one from before a change of rows is refused, nothing written', () => {
+    const last = migrations[migrations.length - 1]!;
+    expect(last.rowsUnchanged, `${last.id} changes indexes only`).toBe(true);
+    expect(last.sql).not.toMatch(/CREATE TABLE|ALTER TABLE|INSERT/i);
+    expect(exportRestorable(SCHEMA_VERSION)).toBe(true);
+    expect(exportRestorable(SCHEMA_VERSION - 1)).toBe(true);
+    expect(exportRestorable(1)).toBe(false);
+    for (const v of [0, SCHEMA_VERSION + 1, 1.5, Number.NaN]) expect(exportRestorable(v), String(v)).toBe(false);
+
+    const d = dir();
+    const clock = new ManualClock(Date.parse('2028-02-10T08:00:00Z'));
+    const src = openLedger(join(d, 'src.sqlite'), { clock, ids: seededIds(6) });
+    call(src, 'accounts.add', { preset: 'lux', plan: 'free', name: 'Lux' });
+    for (let i = 0; i < 5; i++) call(src, 'usage.record', { account: 'lux', action: 'sms' });
+    exportTo(src, join(d, 'now.jsonl'));
+    const [head, ...body] = readFileSync(join(d, 'now.jsonl'), 'utf8').split('\n');
+    const stamped = (v: number) => {
+      const file = join(d, `v${v}.jsonl`);
+      writeFileSync(file, [JSON.stringify({ ...JSON.parse(head!), schemaVersion: v }), ...body].join('\n'));
+      return file;
+    };
+
+    const before = openLedger(join(d, 'before.sqlite'), { clock, ids: seededIds(7) });
+    restoreExport(before, stamped(SCHEMA_VERSION - 1));
+    expect(call(before, 'balance.all', {})).toEqual(call(src, 'balance.all', {}));
+    expect(checkInvariants(before)).toEqual([]);
+
+    const old = openLedger(join(d, 'old.sqlite'), { clock, ids: seededIds(8) });
+    const empty = digest(join(d, 'old.sqlite'));
+    expect(() => restoreExport(old, stamped(1))).toThrow(/has schema 1, whose rows this version \(schema \d+\) cannot load as they are; restore a \.sqlite backup/);
+    expect(digest(join(d, 'old.sqlite'))).toBe(empty);
+    for (const c of [src, before, old]) c.db.close();
   });
 
   test('a schema-1 backup restores in place of a ledger and is migrated forward', () => {

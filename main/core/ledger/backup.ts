@@ -11,6 +11,7 @@
 import Database from 'better-sqlite3';
 import { closeSync, copyFileSync, existsSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
 import { SCHEMA_VERSION, SchemaTooNewError, openDb } from '../db/open.js';
+import { exportRestorable } from '../db/migrations.js';
 import { InputError } from '../util/errors.js';
 import { iso } from '../util/period.js';
 import type { Clock } from '../util/clock.js';
@@ -90,7 +91,9 @@ export function restoreExport(ctx: Ctx, path: string): { rows: number; accounts:
   }
   if (header?.format !== EXPORT_FORMAT) throw new InputError(`${path} is not a Creditdeck export`, 'file');
   if (header.schemaVersion > SCHEMA_VERSION) throw new SchemaTooNewError(header.schemaVersion);
-  if (header.schemaVersion !== SCHEMA_VERSION) throw new InputError(`${path} has schema ${header.schemaVersion}; this version restores exports of schema ${SCHEMA_VERSION}`, 'file');
+  if (!exportRestorable(header.schemaVersion)) {
+    throw new InputError(`${path} has schema ${header.schemaVersion}, whose rows this version (schema ${SCHEMA_VERSION}) cannot load as they are; restore a .sqlite backup of it instead, which is migrated forward`, 'file');
+  }
   const existing = (ctx.db.prepare('SELECT COUNT(*) AS n FROM accounts').get() as { n: number }).n;
   if (existing > 0) throw new InputError('the target ledger is not empty; restore an export into a new ledger file (--db NEW_PATH)', 'db');
   const known = new Set(tables(ctx.db));

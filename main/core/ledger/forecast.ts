@@ -40,8 +40,7 @@ const big = BigInt;
 
 /** Credits for reading, not for the ledger: one decimal under 100, whole above. */
 function approx(mc: number): string {
-  const credits = mc / 1000;
-  const text = Math.abs(credits) >= 100 ? Math.round(credits).toLocaleString('en-US') : (Math.round(credits * 10) / 10).toLocaleString('en-US');
+  const text = formatMc(Math.abs(mc) >= 100_000 ? Math.round(mc / 1000) * 1000 : Math.round(mc / 100) * 100, { group: true });
   return `${text} credit${text === '1' ? '' : 's'}`;
 }
 

@@ -4,7 +4,7 @@
  * the docs do not give is `null` with a note saying the user must set it.
  */
 import { z } from 'zod';
-import { IANAZone } from 'luxon';
+import { isTimeZone } from '../util/period.js';
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9._:-]{0,63}$/, 'must be lowercase letters, digits, ".", "_", ":" or "-" (max 64)');
 /** Credits as a JSON number or decimal string, at most 3 decimals. */
@@ -67,7 +67,7 @@ export const providerSchema = z
     docs: z.string().max(500).optional(),
     currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD'),
     reset: z.discriminatedUnion('rule', [
-      z.strictObject({ rule: z.literal('calendar-month'), zone: z.string().refine((s) => IANAZone.isValidZone(s), 'must be an IANA time zone') }),
+      z.strictObject({ rule: z.literal('calendar-month'), zone: z.string().refine(isTimeZone, 'must be an IANA time zone') }),
       z.strictObject({ rule: z.literal('anniversary') }),
     ]),
     pools: z.array(poolSchema).min(1).max(16),
