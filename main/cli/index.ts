@@ -13,6 +13,7 @@ import { InputError, RefusedError } from '../core/util/errors.js';
 import type { IdSource } from '../core/util/ids.js';
 import * as fmt from './format.js';
 import { restoreBackup, restoreExport } from '../core/ledger/backup.js';
+import { importEvents, type ImportResult } from '../core/ledger/import.js';
 import { DEFAULT_PORT, serve } from '../web/serve.js';
 import { paymentsFromEnv } from '../core/purchases/setup.js';
 import type { Payments, Opener } from '../core/purchases/service.js';
@@ -474,7 +475,17 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
       } catch (e) {
         throw new InputError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'file');
       }
-      emit('import', { text, format, account: o.account }, (r) => `imported ${r.lines} lines: ${r.applied} applied, ${r.free} free, ${r.bypassed} bypassed, ${r.covered} covered, ${r.duplicate} duplicates; ${r.credits} credits`);
+      // A long import shows how far it is on a terminal; the ledger commits it all at the end (all or nothing).
+      const tty = !json && (io.isTTY ?? process.stderr.isTTY === true);
+      const onProgress = (done: number, total: number) => io.err(`\r\x1b[Kimporting ${fmt.count(done)} of ${fmt.count(total)} lines (${Math.floor((done * 100) / total)} %)…`);
+      let r: ImportResult;
+      try {
+        r = importEvents(open(), text, { format, ...(o.account !== undefined ? { account: o.account } : {}), ...(tty ? { onProgress } : {}) });
+      } finally {
+        if (tty) io.err('\r\x1b[K');
+      }
+      const c = fmt.count;
+      print(r, `imported ${c(r.lines)} lines: ${c(r.applied)} applied, ${c(r.free)} free, ${c(r.bypassed)} bypassed, ${c(r.covered)} covered, ${c(r.duplicate)} duplicates; ${fmt.creditsOf(r.credits, 'credits')}`);
     });
   program
     .command('check')

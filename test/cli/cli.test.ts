@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { cli } from './harness.js';
+import { PROGRESS_EVERY } from '../../main/core/ledger/import.js';
 
 describe('creditdeck CLI', () => {
   it('adds an account and prints its id, with --json as {id}', async () => {
@@ -117,6 +118,39 @@ describe('creditdeck CLI', () => {
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/line 2/);
     expect(c.digest()).toBe(before);
+  });
+
+  it('shows how far a long import is on a terminal, and clears the line; never when piped or with --json', async () => {
+    const lines = PROGRESS_EVERY * 2 + 500;
+    const file = (c: ReturnType<typeof cli>) => {
+      const f = join(c.dir, 'many.jsonl');
+      writeFileSync(f, Array.from({ length: lines }, (_, i) => JSON.stringify({ action: 'email', key: `m${i}` })).join('\n'));
+      return f;
+    };
+    const tty = cli('2026-11-15T12:00:00Z', { isTTY: true });
+    await tty.exec('account', 'add', '--preset', 'lux', '--plan', 'free');
+    await tty.exec('grant', 'lux-free', 'credits', '5000', '--source', 'bonus');
+    const r = await tty.exec('import', file(tty), '--account', 'lux-free');
+    expect(r.code).toBe(0);
+    const steps = [...r.err.matchAll(/importing ([\d,]+) of ([\d,]+) lines \((\d+) %\)…/g)].map((m) => [m[1], m[2], m[3]]);
+    expect(steps).toEqual([
+      ['2,000', '4,500', '44'],
+      ['4,000', '4,500', '88'],
+      ['4,500', '4,500', '100'],
+    ]);
+    expect(r.err.endsWith('\r\x1b[K')).toBe(true);
+    expect(r.out).toBe('imported 4,500 lines: 4,500 applied, 0 free, 0 bypassed, 0 covered, 0 duplicates; 4,500 credits\n');
+
+    const json = await tty.exec('--json', 'import', file(tty), '--account', 'lux-free');
+    expect(json.err).toBe('');
+    expect(json.json()).toMatchObject({ lines, duplicate: lines });
+
+    const piped = cli();
+    await piped.exec('account', 'add', '--preset', 'lux', '--plan', 'free');
+    await piped.exec('grant', 'lux-free', 'credits', '5000', '--source', 'bonus');
+    const quiet = await piped.exec('import', file(piped), '--account', 'lux-free');
+    expect(quiet.code).toBe(0);
+    expect(quiet.err).toBe('');
   });
 
   it('imports CSV with attribute columns and reports by attribute', async () => {

@@ -15,7 +15,7 @@ export interface CliResult {
   json: () => any; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
-export function cli(now = '2026-11-15T12:00:00Z') {
+export function cli(now = '2026-11-15T12:00:00Z', opts: { isTTY?: boolean } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'creditdeck-cli-'));
   const db = join(dir, 'ledger.sqlite');
   const clock = new ManualClock(Date.parse(now));
@@ -23,7 +23,7 @@ export function cli(now = '2026-11-15T12:00:00Z') {
   const exec = async (...args: string[]): Promise<CliResult> => {
     let out = '';
     let err = '';
-    const code = await run(['--db', db, ...args], { out: (s) => (out += s), err: (s) => (err += s), env: {}, clock, ids });
+    const code = await run(['--db', db, ...args], { out: (s) => (out += s), err: (s) => (err += s), env: {}, clock, ids, isTTY: opts.isTTY ?? false });
     return { code, out, err, json: () => JSON.parse(out) };
   };
   /** A digest of every row of every table: "unchanged" is checked by content. */

@@ -92,13 +92,21 @@ function toInput(ctx: Ctx, row: Row, fallbackAccount: string | undefined, line: 
   };
 }
 
-export function importEvents(ctx: Ctx, text: string, opts: { format: 'jsonl' | 'csv'; account?: string }): ImportResult {
+/** How often a long import reports how far it is. */
+export const PROGRESS_EVERY = 2_000;
+
+export function importEvents(
+  ctx: Ctx,
+  text: string,
+  opts: { format: 'jsonl' | 'csv'; account?: string; onProgress?: (done: number, total: number) => void },
+): ImportResult {
   if (text.length > MAX_IMPORT_BYTES) throw new InputError('import files are limited to 512 MB', 'file');
   const rows = rowsOf(text, opts.format);
   if (rows.length === 0) throw new InputError('the file has no events; nothing was imported', 'file');
   const result: ImportResult = { lines: rows.length, applied: 0, free: 0, bypassed: 0, covered: 0, duplicate: 0, credits: 0 };
   let mc = 0;
   ctx.write(() => {
+    let seen = 0;
     for (const { line, row } of rows) {
       let outcome;
       try {
@@ -112,6 +120,8 @@ export function importEvents(ctx: Ctx, text: string, opts: { format: 'jsonl' | '
       }
       result[outcome.ok.status] += 1;
       if (outcome.ok.status !== 'duplicate') mc += Math.round(outcome.ok.credits * 1000);
+      seen += 1;
+      if (opts.onProgress && (seen % PROGRESS_EVERY === 0 || seen === rows.length)) opts.onProgress(seen, rows.length);
     }
   });
   result.credits = mc / 1000;
