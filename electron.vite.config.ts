@@ -36,6 +36,7 @@ export default defineConfig({
   },
   renderer: {
     ...renderer,
-    build: { ...renderer.build, rollupOptions: { input: resolve('renderer/index.html') } },
+    // electron-vite leaves bundles unminified; the window gets the same minified page as the web host (839 → 333 kB).
+    build: { ...renderer.build, minify: 'esbuild', rollupOptions: { input: resolve('renderer/index.html') } },
   },
 });

@@ -6,7 +6,7 @@ import config from '../../electron.vite.config.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
-type Section = { build?: { outDir?: string; rollupOptions?: { input?: unknown; output?: { format?: string; entryFileNames?: string } } }; root?: string };
+type Section = { build?: { outDir?: string; minify?: unknown; rollupOptions?: { input?: unknown; output?: { format?: string; entryFileNames?: string } } }; root?: string };
 
 describe('electron.vite.config.ts', () => {
   const c = config as unknown as { main: Section; preload: Section; renderer: Section };
@@ -27,6 +27,8 @@ describe('electron.vite.config.ts', () => {
   it('builds the renderer from renderer/index.html into out/renderer', () => {
     expect(c.renderer.build!.rollupOptions!.input).toBe(resolve(root, 'renderer/index.html'));
     expect(resolve(c.renderer.build!.outDir!)).toBe(resolve(root, 'out/renderer'));
+    // electron-vite would otherwise leave it unminified: the window gets the web host's page.
+    expect(c.renderer.build!.minify).toBe('esbuild');
     expect(readFileSync(join(root, 'main/electron/main.ts'), 'utf8')).toContain("built('../renderer/index.html')");
   });
 });
