@@ -6,13 +6,12 @@
  * Polling settles the purchase as well, so a closed listener loses nothing.
  */
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Ctx } from '../core/ledger/context.js';
 import type { Payments } from '../core/purchases/service.js';
 import type { PurchaseView } from '../core/purchases/store.js';
 import { isPurchasePage, sendText, servePurchasePage } from './purchase-pages.js';
 import { SECURITY_HEADERS } from './security.js';
-import { hostAllowed } from './server.js';
+import { hostAllowed, listenOn } from './server.js';
 
 export interface ReturnListener {
   /** The return base for Checkout's success and cancel URLs. */
@@ -46,14 +45,7 @@ export async function startReturnListener(opts: ReturnListenerOptions): Promise<
       else res.destroy();
     });
   });
-  await new Promise<void>((ok, fail) => {
-    server.once('error', fail);
-    server.listen(opts.port ?? 0, host, () => {
-      server.off('error', fail);
-      ok();
-    });
-  });
-  port = (server.address() as AddressInfo).port;
+  port = await listenOn(server, opts.port ?? 0, host);
   return {
     url: `http://${host}:${port}`,
     close: () =>

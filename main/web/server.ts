@@ -3,7 +3,7 @@
  * browser on this machine. The HTTP contract and the security measures are in
  * docs/web.md.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { existsSync } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { isIP, type AddressInfo } from 'node:net';
@@ -197,6 +197,17 @@ export function safeSegments(rawPath: string): string[] | null {
   return segments;
 }
 
+/** Listen, and answer the port (a free one for 0); a failure to bind rejects. */
+export function listenOn(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((ok, fail) => {
+    server.once('error', fail);
+    server.listen(port, host, () => {
+      server.off('error', fail);
+      ok((server.address() as AddressInfo).port);
+    });
+  });
+}
+
 export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const { ctx } = opts;
   const host = opts.host ?? '127.0.0.1';
@@ -321,14 +332,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     });
   });
 
-  await new Promise<void>((ok, fail) => {
-    server.once('error', fail);
-    server.listen(opts.port ?? 0, host, () => {
-      server.off('error', fail);
-      ok();
-    });
-  });
-  port = (server.address() as AddressInfo).port;
+  port = await listenOn(server, opts.port ?? 0, host);
   const urlHost = WILDCARD.has(host) ? '127.0.0.1' : hostnameForm(host);
   const url = `http://${urlHost}:${port}`;
   // Stripe sends the buyer back here.
