@@ -18,7 +18,7 @@ import { InputError } from '../core/util/errors.js';
 import { packLinkHosts, stripeApiBase } from '../core/purchases/setup.js';
 import { loadStripeSecrets, saveStripeSecrets, SecretsError } from './secrets.js';
 import { registerIpc } from './ipc.js';
-import { deepLinkInArgv, parseDeepLink, protocolClientArgs, PROTOCOL, type DeepLink } from './deep-link.js';
+import { deepLinkInArgv, devProtocolClient, parseDeepLink, PROTOCOL, type DeepLink } from './deep-link.js';
 import { startReturnListener, type ReturnListener } from '../web/return-listener.js';
 import { appMenuTemplate, DOCS_URL } from './menu.js';
 import { createNotifier, type Notifier } from './notify.js';
@@ -182,8 +182,8 @@ export function startApp(electron: ElectronDeps, opts: AppOptions): StartedApp {
   }
   app.enableSandbox();
   const argv = opts.argv ?? process.argv;
-  const [scheme, ...clientArgs] = protocolClientArgs(opts.defaultApp ?? Boolean((process as { defaultApp?: boolean }).defaultApp), opts.execPath ?? process.execPath, argv, (p) => resolve(p));
-  if (!app.setAsDefaultProtocolClient(scheme, ...(clientArgs as [string?, string[]?]))) log(`creditdeck: could not register ${PROTOCOL}:// links with the system; Checkout's return page still works`);
+  const dev = devProtocolClient(opts.defaultApp ?? Boolean((process as { defaultApp?: boolean }).defaultApp), opts.execPath ?? process.execPath, argv, (p) => resolve(p));
+  if (!(dev ? app.setAsDefaultProtocolClient(PROTOCOL, dev.path, dev.args) : app.setAsDefaultProtocolClient(PROTOCOL))) log(`creditdeck: could not register ${PROTOCOL}:// links with the system; Checkout's return page still works`);
 
   let win: BrowserWindowLike | null = null;
   let ctx: Ctx | null = null;
@@ -401,6 +401,7 @@ export function startApp(electron: ElectronDeps, opts: AppOptions): StartedApp {
     }
     notifier = createNotifier(electron, { ctx: opened, stateDir: userData, ledgerPath: dbPath, timers, intervalMs: opts.notifyIntervalMs, focus: showWindow, log });
 
+    await listening;
     follow = async (link: DeepLink): Promise<void> => {
       showWindow();
       if (link.kind !== 'purchase-return') return;
@@ -411,7 +412,6 @@ export function startApp(electron: ElectronDeps, opts: AppOptions): StartedApp {
         log(`creditdeck: could not check the purchase of a ${PROTOCOL}:// link: ${(e as Error).message}`);
       }
     };
-    await listening;
     for (const link of early.splice(0)) take(link);
 
     return { window: w, ctx: opened, dbPath, nativeBinding, tray, notifier, payments, returnBase: payments.returnBase, linksSettled: () => following };

@@ -44,11 +44,11 @@ export function deepLinkInArgv(argv: readonly string[]): DeepLink | null {
 }
 
 /**
- * How to register the scheme: a packaged app registers itself; in development
- * (`electron .`, process.defaultApp) the OS must start Electron with the app's
- * path, or the link would open a bare Electron.
+ * How to register the scheme: a packaged app registers itself (null); in
+ * development (`electron .`, process.defaultApp) the OS must start Electron
+ * with the app's path, or the link would open a bare Electron.
  */
-export function protocolClientArgs(defaultApp: boolean, execPath: string, argv: readonly string[], resolvePath: (p: string) => string): [string] | [string, string, string[]] {
-  if (defaultApp && argv.length >= 2 && argv[1] !== undefined) return [PROTOCOL, execPath, [resolvePath(argv[1])]];
-  return [PROTOCOL];
+export function devProtocolClient(defaultApp: boolean, execPath: string, argv: readonly string[], resolvePath: (p: string) => string): { path: string; args: string[] } | null {
+  if (defaultApp && argv.length >= 2 && argv[1] !== undefined) return { path: execPath, args: [resolvePath(argv[1])] };
+  return null;
 }

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deepLinkInArgv, parseDeepLink, protocolClientArgs } from '../../main/electron/deep-link.js';
+import { deepLinkInArgv, devProtocolClient, parseDeepLink } from '../../main/electron/deep-link.js';
 import { RETURN_BACK } from '../../main/electron/app.js';
 import { CHANNEL } from '../../main/electron/channel.js';
 import { raw } from '../web/helpers.js';
@@ -51,8 +51,9 @@ describe('parseDeepLink', () => {
   });
 
   it('registers a packaged app by itself, and `electron .` with the app path', () => {
-    expect(protocolClientArgs(false, '/opt/Creditdeck/creditdeck', ['/opt/Creditdeck/creditdeck'], (p) => p)).toEqual(['creditdeck']);
-    expect(protocolClientArgs(true, '/usr/bin/electron', ['/usr/bin/electron', '.'], (p) => `/home/me/creditdeck/${p}`)).toEqual(['creditdeck', '/usr/bin/electron', ['/home/me/creditdeck/.']]);
+    expect(devProtocolClient(false, '/opt/Creditdeck/creditdeck', ['/opt/Creditdeck/creditdeck'], (p) => p)).toBeNull();
+    expect(devProtocolClient(true, '/usr/bin/electron', ['/usr/bin/electron', '.'], (p) => `/home/me/creditdeck/${p}`)).toEqual({ path: '/usr/bin/electron', args: ['/home/me/creditdeck/.'] });
+    expect(devProtocolClient(true, '/usr/bin/electron', ['/usr/bin/electron'], (p) => p)).toBeNull();
   });
 });
 
