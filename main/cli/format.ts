@@ -7,7 +7,7 @@ import { bar, table } from './table.js';
 /** 1,234.5: credits and quantities are exact to 0.001, so they print through the ledger's own millicredit text (no Intl: its first NumberFormat costs a CLI call ~12 ms). */
 const grouped = (x: number): string => formatMc(Math.round(x * 1000), { group: true });
 /** 1,000,000 lines. */
-export const count = (whole: number): string => grouped(whole);
+export const count = grouped;
 /** "12 video credits", "1 credit" — without "credits credits" for pools named credits. */
 export const creditsOf = (amount: number, pool: string): string => `${grouped(amount)} ${pool === 'credits' ? '' : `${pool} `}credit${amount === 1 ? '' : 's'}`;
 const n = (x: number | null | undefined): string => (x === null || x === undefined ? '—' : grouped(x));
