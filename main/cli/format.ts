@@ -99,7 +99,7 @@ export function calcText(c: HandlerOutput<'calc'>): string {
   const pools = Object.keys(c.plans[0]?.allocations ?? {});
   lines.push(
     table(
-      ['PLAN', 'PRICE', ...pools.map((p) => p.toUpperCase()), ...pools.map((p) => `$/${p}`), 'FITS'],
+      ['PLAN', 'PRICE', ...pools.map((p) => p.toUpperCase()), ...pools.map((p) => `$/${p === 'credits' ? 'credit' : p}`), 'FITS'],
       c.plans.map((p) => [
         p.plan === c.recommended ? `${p.name} ←` : p.name,
         dollars(p.priceCents),
