@@ -12,6 +12,7 @@ import type { PurchaseView } from '../core/purchases/store.js';
 import { isPurchasePage, sendText, servePurchasePage } from './purchase-pages.js';
 import { SECURITY_HEADERS } from './security.js';
 import { hostAllowed, listenOn } from './server.js';
+import { applyLimits, DEFAULT_LIMITS, serverOptions } from './limits.js';
 
 export interface ReturnListener {
   /** The return base for Checkout's success and cancel URLs. */
@@ -33,7 +34,8 @@ export interface ReturnListenerOptions {
 export async function startReturnListener(opts: ReturnListenerOptions): Promise<ReturnListener> {
   const host = '127.0.0.1';
   let port = 0;
-  const server = createServer((req, res) => {
+  // The same timeouts and connection caps as the web host.
+  const server = createServer(serverOptions(DEFAULT_LIMITS), (req, res) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
     const raw = req.url ?? '/';
     const path = raw.split(/[?#]/, 1)[0]!;
@@ -45,6 +47,7 @@ export async function startReturnListener(opts: ReturnListenerOptions): Promise<
       else res.destroy();
     });
   });
+  applyLimits(server, DEFAULT_LIMITS);
   port = await listenOn(server, opts.port ?? 0, host);
   return {
     url: `http://${host}:${port}`,

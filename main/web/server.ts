@@ -5,9 +5,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { existsSync } from 'node:fs';
-import { readFile, realpath, stat } from 'node:fs/promises';
 import { isIP, type AddressInfo } from 'node:net';
-import { dirname, extname, join, resolve, sep } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Ctx } from '../core/ledger/context.js';
 import { dispatchAsync, errorEnvelope, invalid, STATUS, type Envelope } from './dispatch.js';
@@ -15,11 +14,16 @@ import type { Payments } from '../core/purchases/service.js';
 import { PaymentError } from '../core/purchases/stripe.js';
 import { isPurchasePage, sendText, servePurchasePage } from './purchase-pages.js';
 import { SECURITY_HEADERS } from './security.js';
+import { applyLimits, HourlyQuota, limitsWith, serverOptions, type WebLimits } from './limits.js';
+import { readStatic } from './static.js';
 
 /** The return pages' link back into the web app. */
 const WEB_BACK = { href: '/#/purchases', label: 'Back to Creditdeck' } as const;
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** The calls that write a whole copy of the ledger to disk: quota'd over HTTP (limits.ts). */
+const COPY_CALLS: ReadonlySet<string> = new Set(['data.backup', 'data.export']);
 
 export interface WebHostOptions {
   ctx: Ctx;
@@ -46,6 +50,8 @@ export interface WebHostOptions {
   payments?: Payments;
   /** Check pending purchases with Stripe this often (ms); 0 or absent: only when asked (tests call payments.poll). */
   pollIntervalMs?: number;
+  /** Timeouts, connection caps and the backup quota (main/web/limits.ts); tests pass small ones. */
+  limits?: Partial<WebLimits>;
 }
 
 export interface WebHost {
@@ -53,29 +59,10 @@ export interface WebHost {
   url: string;
   host: string;
   port: number;
+  /** The limits in force. */
+  limits: Readonly<WebLimits>;
   close(): Promise<void>;
 }
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.txt': 'text/plain; charset=utf-8',
-  '.webmanifest': 'application/manifest+json',
-};
 
 /** The Creditdeck folder: the nearest package.json above this module (source or bundle). */
 export function packageRoot(from: string = dirname(fileURLToPath(import.meta.url))): string {
@@ -182,21 +169,6 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
-/** The request path, split into decoded segments; null for anything that could step outside the folder. */
-export function safeSegments(rawPath: string): string[] | null {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(rawPath);
-  } catch {
-    return null;
-  }
-  if (decoded.includes('\0') || decoded.includes('\\')) return null;
-  const segments = decoded.split('/').filter((s) => s !== '');
-  // "..", "." and dotfiles; ":" keeps Windows drive and stream names out.
-  if (segments.some((s) => s.startsWith('.') || s.includes(':'))) return null;
-  return segments;
-}
-
 /** Listen, and answer the port (a free one for 0); a failure to bind rejects. */
 export function listenOn(server: Server, port: number, host: string): Promise<number> {
   return new Promise((ok, fail) => {
@@ -215,28 +187,22 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const root = resolve(opts.staticDir ?? defaultStaticDir());
   const allowed = opts.allowedHosts ?? [];
   const allowedOrigins = opts.allowedOrigins ?? [];
+  const limits = limitsWith(opts.limits);
+  // Each backup or export is a whole copy of the ledger on this machine's disk: a page in a loop must not fill it.
+  const copies = new HourlyQuota(limits.copiesPerHour, () => ctx.clock.now());
   let port = 0;
 
   async function serveStatic(req: IncomingMessage, res: ServerResponse, rawPath: string): Promise<void> {
     const head = req.method === 'HEAD';
-    const segments = rawPath === '/' ? ['index.html'] : safeSegments(rawPath);
-    if (!segments || segments.length === 0) return sendText(res, 404, 'Not found.', head);
-    const file = join(root, ...segments);
-    if (!file.startsWith(root + sep)) return sendText(res, 404, 'Not found.', head);
-    let data: Buffer;
-    try {
-      // Symlinks must not lead out of the folder either.
-      const [real, realRoot] = await Promise.all([realpath(file), realpath(root)]);
-      if (!real.startsWith(realRoot + sep) || !(await stat(real)).isFile()) return sendText(res, 404, 'Not found.', head);
-      data = await readFile(real);
-    } catch {
-      if (segments.length === 1 && segments[0] === 'index.html') {
+    const file = await readStatic(root, rawPath);
+    if (!file.found) {
+      if (file.segments?.length === 1 && file.segments[0] === 'index.html') {
         return sendText(res, 404, 'The Creditdeck app is not built yet: run `npm run build` in the Creditdeck folder, then reload.', head);
       }
       return sendText(res, 404, 'Not found.', head);
     }
-    res.writeHead(200, { 'Content-Type': TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream', 'Cache-Control': 'no-cache', 'Content-Length': data.length });
-    res.end(head ? undefined : data);
+    res.writeHead(200, { 'Content-Type': file.type, 'Cache-Control': 'no-cache', 'Content-Length': file.data.length });
+    res.end(head ? undefined : file.data);
   }
 
   async function serveApi(req: IncomingMessage, res: ServerResponse, rawPath: string): Promise<void> {
@@ -252,6 +218,13 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       name = decodeURIComponent(rawName);
     } catch {
       return sendEnvelope(res, invalid('malformed call name', 'call'));
+    }
+    if (COPY_CALLS.has(name)) {
+      const wait = copies.take();
+      if (wait !== null) {
+        const message = `at most ${limits.copiesPerHour} backups and exports an hour over HTTP; try again in ${Math.ceil(wait / 60)} min, or run \`creditdeck backup\` / \`creditdeck export\``;
+        return sendJson(res, 429, { ok: false, error: { code: 'error', message } }, { 'Retry-After': String(wait) });
+      }
     }
     let body: Buffer;
     try {
@@ -308,7 +281,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const payments = opts.payments;
   const services = payments ? { payments } : {};
 
-  const server = createServer((req, res) => {
+  const server = createServer(serverOptions(limits), (req, res) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
     void (async () => {
       if (!hostAllowed(req.headers.host, { host, port, allowed })) {
@@ -332,6 +305,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     });
   });
 
+  applyLimits(server, limits);
   port = await listenOn(server, opts.port ?? 0, host);
   const urlHost = WILDCARD.has(host) ? '127.0.0.1' : hostnameForm(host);
   const url = `http://${urlHost}:${port}`;
@@ -354,6 +328,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     url,
     host,
     port,
+    limits,
     close: () =>
       new Promise<void>((ok, fail) => {
         if (poller) clearInterval(poller);

@@ -4,7 +4,7 @@
  * handler up by name, validates the input at the boundary, and calls it.
  */
 import { z } from 'zod';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { backupTo, exportTo } from '../ledger/backup.js';
 import { InputError } from '../util/errors.js';
@@ -298,7 +298,6 @@ export const handlers = {
   import: def(z.object({ text: z.string(), format: z.enum(['jsonl', 'csv']), account: z.string().optional() }), (ctx, i) => importEvents(ctx, i.text, i)),
   'data.backup': def(z.object({ path: z.string().max(4096).optional() }), (ctx, i) => {
     const path = i.path ?? join(backupDir(ctx), `creditdeck-${iso(ctx.clock.now()).replace(/[:.]/g, '-')}.sqlite`);
-    mkdirSync(dirname(path), { recursive: true });
     return backupTo(ctx, path);
   }),
   'data.backups': def(z.object({}), (ctx) => {
@@ -313,7 +312,6 @@ export const handlers = {
   'data.export': def(z.object({ path: z.string().max(4096).optional() }), (ctx, i) => {
     // Without a path (the app's Settings page): the exports folder beside the ledger, never overwriting.
     const path = i.path ?? join(ledgerDir(ctx, 'exports'), 'exports', `creditdeck-${iso(ctx.clock.now()).replace(/[:.]/g, '-')}.jsonl`);
-    mkdirSync(dirname(path), { recursive: true });
     return exportTo(ctx, path);
   }),
   'purchases.packs': def(z.object({ account: ref }), (ctx, i, s) => payments(s).packs(ctx, i.account)),

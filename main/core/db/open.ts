@@ -4,8 +4,7 @@
  * and the web host write to one file at once.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { precreatePrivateFile } from '../util/private-files.js';
 import { migrations } from './migrations.js';
 
 export type DB = Database.Database;
@@ -31,7 +30,8 @@ export interface OpenDbOptions {
 }
 
 export function openDb(path: string, opts: OpenDbOptions = {}): DB {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  // A new ledger is created owner-only, in an owner-only folder; SQLite gives its -wal and -shm the same mode.
+  if (path !== ':memory:' && path !== '' && !opts.readonly) precreatePrivateFile(path);
   const db = new Database(path, { readonly: opts.readonly ?? false, ...(opts.nativeBinding !== undefined ? { nativeBinding: opts.nativeBinding } : {}) });
   db.pragma('busy_timeout = 10000');
   // Fix: refuse a newer ledger before anything below can touch it. Switching a

@@ -9,7 +9,7 @@
  *    trusted: schema version, SQLite integrity and every ledger invariant.
  */
 import Database from 'better-sqlite3';
-import { closeSync, copyFileSync, existsSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, existsSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { SCHEMA_VERSION, SchemaTooNewError, openDb } from '../db/open.js';
 import { exportRestorable } from '../db/migrations.js';
 import { InputError } from '../util/errors.js';
@@ -18,6 +18,7 @@ import type { Clock } from '../util/clock.js';
 import { Ctx } from './context.js';
 import { checkInvariants } from './invariants.js';
 import { randomIds } from '../util/ids.js';
+import { createPrivateFile, PRIVATE_FILE_MODE } from '../util/private-files.js';
 
 export const EXPORT_FORMAT = 'creditdeck-ledger';
 
@@ -36,15 +37,30 @@ function tables(db: Database.Database): string[] {
 
 export function backupTo(ctx: Ctx, path: string): { path: string; bytes: number; at: string } {
   if (typeof path !== 'string' || path.length === 0) throw new InputError('a backup file path is required', 'path');
-  if (existsSync(path)) throw new InputError(`${path} already exists; backups never overwrite a file`, 'path');
-  ctx.db.prepare('VACUUM INTO ?').run(path);
+  // Made owner-only first (VACUUM INTO fills an empty file), and never over an existing one.
+  closeSync(newFile(path, 'backups'));
+  try {
+    ctx.db.prepare('VACUUM INTO ?').run(path);
+  } catch (e) {
+    rmSync(path, { force: true });
+    throw e;
+  }
   return { path, bytes: statSync(path).size, at: iso(ctx.clock.now()) };
+}
+
+/** A new owner-only file (in owner-only folders it creates); an existing one is refused. */
+function newFile(path: string, what: 'backups' | 'exports'): number {
+  try {
+    return createPrivateFile(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new InputError(`${path} already exists; ${what} never overwrite a file`, 'path');
+    throw e;
+  }
 }
 
 /** Write every row as JSON Lines; rows are streamed, never held all at once. */
 export function exportTo(ctx: Ctx, path: string): { path: string; rows: number; tables: number } {
-  if (existsSync(path)) throw new InputError(`${path} already exists; exports never overwrite a file`, 'path');
-  const fd = openSync(path, 'wx');
+  const fd = newFile(path, 'exports');
   let rows = 0;
   try {
     const header: Header = { format: EXPORT_FORMAT, schemaVersion: SCHEMA_VERSION, exportedAt: iso(ctx.clock.now()) };
@@ -179,6 +195,8 @@ export function restoreBackup(backup: string, target: string, clock: Clock): { t
     for (const ext of ['-wal', '-shm']) if (existsSync(target + ext)) renameSync(target + ext, keptAs + ext);
   }
   copyFileSync(backup, target);
+  // copyFile keeps the backup's mode; the ledger is owner-only whatever it was.
+  chmodSync(target, PRIVATE_FILE_MODE);
   openDb(target).close(); // migrates an older backup forward
   return { target, keptAs, ...info };
 }
