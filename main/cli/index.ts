@@ -16,6 +16,7 @@ import { restoreBackup, restoreExport } from '../core/ledger/backup.js';
 import { importEvents, type ImportResult } from '../core/ledger/import.js';
 import { DEFAULT_PORT, serve } from '../web/serve.js';
 import { paymentsFromEnv } from '../core/purchases/setup.js';
+import { takeStripeEnv } from '../core/purchases/secrets.js';
 import type { Payments, Opener } from '../core/purchases/service.js';
 import type { PurchaseView } from '../core/purchases/store.js';
 import { formatMoney } from '../core/util/credits.js';
@@ -32,6 +33,8 @@ export interface Io {
   sleep?: (ms: number) => Promise<void>;
   /** Whether stderr is a terminal (the progress line); default process.stderr.isTTY. */
   isTTY?: boolean;
+  /** Asks a question on the terminal and returns the answer; null without a terminal. Default: stdin and stderr. */
+  ask?: (question: string) => Promise<string | null>;
 }
 
 const defaultIo: Io = {
@@ -61,6 +64,8 @@ function pairs(list: string[] | undefined, option: string): Record<string, strin
 const noneOr = (v: string | undefined): string | null | undefined => (v === undefined ? undefined : v === 'none' || v === 'off' ? null : v);
 
 export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
+  // The keys are read once and dropped from the environment, which the browser opener and its children inherit.
+  const envKeys = takeStripeEnv(io.env);
   let ctx: Ctx | null = null;
   let json = false;
   const open = (): Ctx => {
@@ -79,8 +84,23 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
   const now = () => (io.clock ?? systemClock).now();
   let pay: Payments | null = null;
   const payments = (): Payments => {
-    pay ??= paymentsFromEnv(open(), io.env, { openUrl: io.openUrl, warn: (l) => io.err(l + '\n'), ...(io.sleep ? { sleep: io.sleep, retryDelayMs: 0 } : {}) }).payments;
+    pay ??= paymentsFromEnv(open(), io.env, { envKeys, openUrl: io.openUrl, confirmHost, warn: (l) => io.err(l + '\n'), ...(io.sleep ? { sleep: io.sleep, retryDelayMs: 0 } : {}) }).payments;
     return pay;
+  };
+  // `buy` only: a pack's link to a host that is not Stripe's opens once the user agrees (docs/purchases.md); `serve` never opens one itself.
+  let consent: { openHost: string | undefined; refused: string | null } | null = null;
+  const confirmHost = async (host: string): Promise<boolean> => {
+    const c = consent;
+    if (!c) return false;
+    if (c.openHost !== undefined) {
+      if (c.openHost.toLowerCase() === host) return true;
+      c.refused = `the pack's link goes to ${host}, not ${c.openHost}; nothing was opened`;
+      return false;
+    }
+    const answer = await (io.ask ?? askOnTerminal)(`Open ${host}? [y/N] `);
+    if (answer !== null && /^y(es)?$/i.test(answer.trim())) return true;
+    c.refused = answer === null ? `the pack's link goes to ${host}, not to Stripe, and there is no terminal to ask: rerun with --open-host ${host} to open it` : `${host} was not opened`;
+    return false;
   };
   const print = (result: unknown, text: string) => io.out(json ? JSON.stringify(result, null, 2) + '\n' : text + '\n');
 
@@ -306,11 +326,14 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
     .argument('<pack>')
     .option('--no-wait', 'print the Checkout URL and return; `creditdeck purchase show ID` checks it later')
     .option('--timeout <minutes>', 'stop waiting after this long (default: until the Checkout Session expires)')
-    .action(async (acc: string, pack: string, o: { wait: boolean; timeout?: string }) => {
+    .option('--open-host <host>', "open a pack's own link on this host (not Stripe's) without asking; needed without a terminal")
+    .action(async (acc: string, pack: string, o: { wait: boolean; timeout?: string; openHost?: string }) => {
       const p = payments();
       const ctx = open();
+      consent = { openHost: o.openHost, refused: null };
       const started = await p.start(ctx, acc, pack);
       if (started.via === 'link') {
+        if (!started.opened && consent.refused) throw new InputError(consent.refused, '--open-host');
         io.err(`${started.opened ? 'Opened' : 'Open'} ${started.url} to buy it from the provider; once the credits arrive, record them with: creditdeck purchase confirm ${acc} ${pack} --note "receipt …"\n`);
         print(started, started.url);
         return;
@@ -564,6 +587,18 @@ function purchaseText(v: PurchaseView): string {
   if (v.message) lines.push(`  ${v.message}`);
   if (v.status === 'paid') lines.push(v.refundable ? `  refundable: creditdeck purchase refund ${v.id}` : `  not refundable: ${v.refundReason}`);
   return lines.join('\n');
+}
+
+/** A line typed on the terminal, or null when stdin or stderr is not one. */
+async function askOnTerminal(question: string): Promise<string | null> {
+  if (!process.stdin.isTTY || !process.stderr.isTTY) return null;
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await rl.question(question);
+  } finally {
+    rl.close();
+  }
 }
 
 function strictInt(v: string, field: string): number {

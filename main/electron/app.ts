@@ -11,11 +11,11 @@ import { CSP, devCsp } from '../web/security.js';
 import type { BrowserWindowLike, ElectronDeps, ShellLike, WebContentsLike, WindowOptionsLike } from './electron-api.js';
 import { safeOpenExternal } from './external.js';
 import { Payments } from '../core/purchases/service.js';
-import { createStripeGateway } from '../core/purchases/stripe.js';
-import { loadSecretsFromEnv, type LoadedSecrets, type StripeSecrets } from '../core/purchases/secrets.js';
+import { loadSecretsFromEnv, takeStripeEnv, type LoadedSecrets, type StripeSecrets } from '../core/purchases/secrets.js';
 import type { PaymentsStatus } from '../core/purchases/service.js';
 import { InputError } from '../core/util/errors.js';
-import { packLinkHosts, stripeApiBase } from '../core/purchases/setup.js';
+import { packLinkHosts, stripeClient } from '../core/purchases/setup.js';
+import type { ConfirmHost } from '../core/purchases/opener.js';
 import { loadStripeSecrets, saveStripeSecrets, SecretsError } from './secrets.js';
 import { registerIpc } from './ipc.js';
 import { deepLinkInArgv, devProtocolClient, parseDeepLink, PROTOCOL, type DeepLink } from './deep-link.js';
@@ -138,7 +138,7 @@ export function windowOptions(state: WindowState, preloadPath: string, backgroun
  * reach in the system browser beyond Stripe's (the packs' own purchase
  * links, as the buy flow allows), read at each click.
  */
-export function harden(contents: WebContentsLike, shell: ShellLike, log: (line: string) => void, extraHosts: () => readonly string[] = () => []): void {
+export function harden(contents: WebContentsLike, shell: ShellLike, log: (line: string) => void, extraHosts: () => readonly string[] = () => [], confirm?: ConfirmHost): void {
   contents.on('will-navigate', (event, url) => {
     event.preventDefault();
     log(`creditdeck: blocked navigation to ${url.slice(0, 200)}`);
@@ -152,7 +152,7 @@ export function harden(contents: WebContentsLike, shell: ShellLike, log: (line: 
     } catch (e) {
       log(`creditdeck: could not read the packs' link hosts: ${(e as Error).message}`);
     }
-    void safeOpenExternal(url, shell, hosts).catch(() => {});
+    void safeOpenExternal(url, shell, hosts, confirm).catch(() => {});
     return { action: 'deny' };
   });
 }
@@ -169,6 +169,8 @@ export function startApp(electron: ElectronDeps, opts: AppOptions): StartedApp {
   const { app } = electron;
   const log = opts.log ?? ((line: string) => process.stderr.write(line + '\n'));
   const env = opts.env ?? process.env;
+  // Read once and dropped from the environment: the browser shell.openExternal starts inherits it.
+  const envKeys = takeStripeEnv(env);
   const platform = opts.platform ?? process.platform;
   const timers = opts.timers ?? systemTimers;
   const electronVersion = 'electronVersion' in opts ? opts.electronVersion : process.versions.electron;
@@ -225,7 +227,21 @@ export function startApp(electron: ElectronDeps, opts: AppOptions): StartedApp {
   });
   // The packs' link hosts come from the ledger (the same list the buy flow's opener uses); none before it is open.
   const linkHosts = (): readonly string[] => (ctx?.db.open ? packLinkHosts(ctx) : []);
-  app.on('web-contents-created', (_event, contents) => harden(contents, electron.shell, log, linkHosts));
+  // A pack's link to a host that is not Stripe's comes from ledger data: the user confirms the host first.
+  const confirmHost: ConfirmHost = async (host) => {
+    const { response } = await electron.dialog.showMessageBox({
+      type: 'question',
+      buttons: [`Open ${host}`, 'Cancel'],
+      defaultId: 1,
+      cancelId: 1,
+      title: 'Open a site outside Stripe?',
+      message: `Open ${host} in your browser?`,
+      detail: `This link goes to ${host}, a site named in a provider's pack, not to Stripe. Open it only if you expect to buy credits there.`,
+      noLink: true,
+    });
+    return response === 0;
+  };
+  app.on('web-contents-created', (_event, contents) => harden(contents, electron.shell, log, linkHosts, confirmHost));
   app.on('window-all-closed', () => app.quit());
   app.on('will-quit', () => {
     quitting = true;
@@ -275,19 +291,19 @@ export function startApp(electron: ElectronDeps, opts: AppOptions): StartedApp {
       }, 0);
     };
     // Purchases: keys from safeStorage (or the environment), never sent to the window; Checkout opens in the system browser.
-    const fromEnv = () => loadSecretsFromEnv(env, platform);
-    const apiBase = stripeApiBase(env);
-    const stripeFrom = (keys: LoadedSecrets) => ({
-      gateway: keys.secrets ? createStripeGateway({ secretKey: keys.secrets.secretKey, webhookSecret: keys.secrets.webhookSecret, ...(apiBase ? { apiBase } : {}) }) : null,
-      missing: keys.missing ? keys.missing.replace('set STRIPE_SECRET_KEY', 'save the Stripe key in Settings or set STRIPE_SECRET_KEY') : null,
-    });
-    const keys = loadStripeSecrets(electron.safeStorage, userData, fromEnv);
+    const fromEnv = () => loadSecretsFromEnv(env, platform, envKeys);
+    const stripeFrom = (keys: LoadedSecrets) => {
+      // CREDITDECK_STRIPE_API (the tests' fake Stripe) is refused in a packaged app.
+      const client = stripeClient(keys, env, { packaged: app.isPackaged });
+      return { gateway: client.gateway, missing: client.missing ? client.missing.replace('set STRIPE_SECRET_KEY', 'save the Stripe key in Settings or set STRIPE_SECRET_KEY') : null };
+    };
+    const keys = loadStripeSecrets(electron.safeStorage, userData, fromEnv, platform);
     for (const w of keys.warnings) log(`creditdeck: ${w}`);
     const initial = stripeFrom(keys);
     const payments = new Payments({
       gateway: initial.gateway,
       missing: initial.missing,
-      openUrl: (url) => safeOpenExternal(url, electron.shell, packLinkHosts(opened)),
+      openUrl: (url) => safeOpenExternal(url, electron.shell, packLinkHosts(opened), confirmHost),
       ...(env.CREDITDECK_RETURN_URL ? { returnBase: env.CREDITDECK_RETURN_URL } : {}),
       log,
     });
@@ -339,12 +355,12 @@ export function startApp(electron: ElectronDeps, opts: AppOptions): StartedApp {
       }
       if (!electron.safeStorage) throw new InputError('this system offers no encrypted storage to Creditdeck, so the Stripe keys were not saved; set STRIPE_SECRET_KEY in the environment instead', 'secretKey');
       try {
-        saveStripeSecrets(electron.safeStorage, userData, secrets);
+        saveStripeSecrets(electron.safeStorage, userData, secrets, platform);
       } catch (e) {
         if (e instanceof SecretsError) throw new InputError(e.message, 'secretKey');
         throw e;
       }
-      const next = stripeFrom(loadStripeSecrets(electron.safeStorage, userData, fromEnv));
+      const next = stripeFrom(loadStripeSecrets(electron.safeStorage, userData, fromEnv, platform));
       payments.configure(next.gateway, next.missing);
       startPolling();
       const status = payments.status();

@@ -126,10 +126,25 @@ export interface SafeStorageLike {
   isEncryptionAvailable(): boolean;
   encryptString(plainText: string): Buffer;
   decryptString(encrypted: Buffer): string;
+  /** Linux only: the keyring in use; 'basic_text' is a password built into Chromium, no protection (secrets.ts refuses it). */
+  getSelectedStorageBackend?(): string;
+}
+
+export interface MessageBoxOptionsLike {
+  type?: 'none' | 'info' | 'error' | 'question' | 'warning';
+  buttons?: string[];
+  defaultId?: number;
+  cancelId?: number;
+  title?: string;
+  message: string;
+  detail?: string;
+  noLink?: boolean;
 }
 
 export interface DialogLike {
   showErrorBox(title: string, content: string): void;
+  /** Resolves with the index of the button clicked (cancelId when the box is dismissed). */
+  showMessageBox(options: MessageBoxOptionsLike): Promise<{ response: number }>;
 }
 
 export interface NativeImageLike {

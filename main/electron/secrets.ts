@@ -3,8 +3,9 @@
  * (the OS keychain, DPAPI or libsecret) in userData/stripe-keys.bin, mode
  * 600. They are decrypted only in the main process, for the Stripe client;
  * never sent to the window, logged, or put in an error message or export.
- * Where safeStorage cannot encrypt, nothing is stored (no plain-text
- * fallback) and the environment (STRIPE_SECRET_KEY) is the way.
+ * Where safeStorage cannot encrypt, or on Linux encrypts with the password
+ * built into Chromium because no keyring runs ('basic_text'), nothing is
+ * stored or read, and the environment (STRIPE_SECRET_KEY) is the way.
  */
 import { chmodSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,12 +25,26 @@ export function secretsPath(userData: string): string {
   return join(userData, SECRETS_FILE);
 }
 
+const NO_KEYRING =
+  'no keyring is running on this system, so Electron would encrypt the Stripe keys with a password built into it, which anyone who can read the file can undo: ' +
+  'install and start a Secret Service provider (gnome-keyring, or KWallet on KDE), then restart Creditdeck — or give the app STRIPE_SECRET_KEY in its environment instead';
+
+/** Why safeStorage does not protect secrets on this system, or null when it does. */
+export function storageRefusal(safeStorage: SafeStorageLike, platform: NodeJS.Platform): string | null {
+  if (!safeStorage.isEncryptionAvailable()) return 'this system offers no encrypted storage to Creditdeck; give the app STRIPE_SECRET_KEY in its environment instead';
+  // Linux only; 'unknown' means no backend was chosen, so nothing says the keys would be protected either.
+  const backend = platform === 'linux' ? safeStorage.getSelectedStorageBackend?.() : undefined;
+  if (backend === 'basic_text' || backend === 'unknown') return NO_KEYRING;
+  return null;
+}
+
 /** Encrypt and store the keys (validated first; messages never contain them). */
-export function saveStripeSecrets(safeStorage: SafeStorageLike, userData: string, input: { secretKey: unknown; webhookSecret?: unknown }): void {
+export function saveStripeSecrets(safeStorage: SafeStorageLike, userData: string, input: { secretKey: unknown; webhookSecret?: unknown }, platform: NodeJS.Platform = process.platform): void {
   const { secrets, warnings } = parseSecrets(input, 'Stripe keys');
   if (!secrets) throw new SecretsError(warnings[0] ?? 'the Stripe keys are not valid');
   if (warnings.length) throw new SecretsError(warnings[0]!);
-  if (!safeStorage.isEncryptionAvailable()) throw new SecretsError('this system offers no encrypted storage to Creditdeck, so the Stripe keys were not saved; set STRIPE_SECRET_KEY in the environment instead');
+  const refused = storageRefusal(safeStorage, platform);
+  if (refused) throw new SecretsError(`the Stripe keys were not saved: ${refused}`);
   const file = secretsPath(userData);
   const tmp = `${file}.tmp`;
   writeFileSync(tmp, safeStorage.encryptString(JSON.stringify(secrets)), { mode: 0o600 });
@@ -42,12 +57,14 @@ export function clearStripeSecrets(userData: string): void {
 }
 
 /** The stored keys; the environment (STRIPE_SECRET_KEY) wins when set, as for the CLI. */
-export function loadStripeSecrets(safeStorage: SafeStorageLike | undefined, userData: string, fromEnv: () => LoadedSecrets): LoadedSecrets {
+export function loadStripeSecrets(safeStorage: SafeStorageLike | undefined, userData: string, fromEnv: () => LoadedSecrets, platform: NodeJS.Platform = process.platform): LoadedSecrets {
   const env = fromEnv();
   if (env.source === 'env') return env;
   const file = secretsPath(userData);
   if (!safeStorage || !existsSync(file)) return env;
-  if (!safeStorage.isEncryptionAvailable()) return { secrets: null, source: null, missing: 'the saved Stripe keys cannot be decrypted on this system (no encrypted storage); set STRIPE_SECRET_KEY instead', warnings: [] };
+  const refused = storageRefusal(safeStorage, platform);
+  // A file written under the built-in password is no secret: not used; saving again once a keyring runs replaces it.
+  if (refused) return { secrets: null, source: null, missing: `the saved Stripe keys are not used: ${refused}`, warnings: [] };
   let raw: unknown;
   try {
     raw = JSON.parse(safeStorage.decryptString(readFileSync(file)));

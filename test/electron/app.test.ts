@@ -65,8 +65,8 @@ describe('desktop shell: the window', () => {
     expect(fake.calls.opened).toEqual(['https://checkout.stripe.com/c/pay/cs_1']);
   });
 
-  it("also hands over Stripe receipts and the packs' own purchase links (the hosts the buy flow allows)", async () => {
-    const { fake, app } = await launch();
+  it("also hands over Stripe receipts and the packs' own purchase links (the hosts the buy flow allows), the latter once the user confirms the host", async () => {
+    const { fake, app } = await launch({ messageBoxResponse: (box) => box.buttons!.indexOf('Open lux.example') });
     const wc = fake.windows[0]!.webContents;
     const link = 'https://lux.example/billing/add-credits';
     // No account sells through lux.example yet: refused.
@@ -81,8 +81,10 @@ describe('desktop shell: the window', () => {
       name: 'Lux Link',
     });
     for (const url of [link, 'http://lux.example/billing', 'https://lux.example:8443/x', 'https://evil.lux.example/', 'https://evil.example/']) wc.windowOpen(url);
-    await Promise.resolve();
+    // The confirm dialog answers on a later turn of the event loop.
+    await new Promise((done) => setImmediate(done));
     expect(fake.calls.opened).toEqual(['https://pay.stripe.com/receipts/payment/CAcaFwoVYWNjdF8x?s=ap', link]);
+    expect(fake.calls.messageBoxes.map((b) => b.message)).toEqual(['Open lux.example in your browser?']);
     // Still always denied as a window.
     expect(wc.windowOpen(link)).toBe('deny');
   });

@@ -84,7 +84,8 @@ describe('desktop shell: coming back from Checkout', () => {
   async function buying(opts: { argv?: string[]; env?: NodeJS.ProcessEnv } = {}) {
     const appData = mkdtempSync(join(tmpdir(), 'creditdeck-app-'));
     const env = { STRIPE_SECRET_KEY: SECRET_KEY, CREDITDECK_STRIPE_API: stripe.url, CREDITDECK_STRIPE_KEYS: join(appData, 'none.json'), ...opts.env };
-    const run = await launch({ appData, env, ...(opts.argv ? { argv: opts.argv } : {}) });
+    // The fake Stripe (CREDITDECK_STRIPE_API) is refused in a packaged app: this is a development run.
+    const run = await launch({ appData, env, isPackaged: false, ...(opts.argv ? { argv: opts.argv } : {}) });
     await run.fake.invoke(CHANNEL, own, 'accounts.add', { preset: 'flux', plan: 'edge' });
     const started = (await run.fake.invoke(CHANNEL, own, 'purchases.start', { account: 'flux-edge', pack: 'pro' })) as { ok: true; result: { purchase: { id: string; sessionId: string } } };
     expect(started.ok).toBe(true);
@@ -190,7 +191,7 @@ describe('desktop shell: coming back from Checkout', () => {
     const appData = first.appData;
     first.fake.app.emit('will-quit');
     const env = { STRIPE_SECRET_KEY: SECRET_KEY, CREDITDECK_STRIPE_API: stripe.url, CREDITDECK_STRIPE_KEYS: join(appData, 'none.json') };
-    const cold = await launch({ appData, env, argv: ['/opt/Creditdeck/creditdeck', `creditdeck://purchase/return?session_id=${first.sessionId}`] });
+    const cold = await launch({ appData, env, isPackaged: false, argv: ['/opt/Creditdeck/creditdeck', `creditdeck://purchase/return?session_id=${first.sessionId}`] });
     await cold.app!.linksSettled();
     const n = cold.app!.ctx.db.prepare("SELECT count(*) AS n FROM grants WHERE account_id = 'flux-edge' AND source = 'purchase'").get() as { n: number };
     expect(n.n).toBe(1);

@@ -18,6 +18,7 @@ import type {
   MenuClassLike,
   MenuItemOptionsLike,
   MenuLike,
+  MessageBoxOptionsLike,
   NativeImageLike,
   NativeThemeLike,
   NotificationLike,
@@ -92,6 +93,10 @@ export interface FakeOptions {
   encryption?: boolean | null;
   /** What setAsDefaultProtocolClient() answers (default true). */
   protocolClient?: boolean;
+  /** safeStorage.getSelectedStorageBackend() (Linux): default 'gnome_libsecret'; 'basic_text' is no keyring. */
+  storageBackend?: string;
+  /** The button dialog.showMessageBox answers with (default: its cancelId, as when the box is dismissed). */
+  messageBoxResponse?: (options: MessageBoxOptionsLike) => number;
 }
 
 /** A built menu: the template it was built from. */
@@ -134,6 +139,7 @@ export function fakeElectron(opts: FakeOptions) {
     /** setAsDefaultProtocolClient's arguments, call by call. */
     protocols: [] as Array<[string] | [string, string, string[]]>,
     errorBoxes: [] as Array<[string, string]>,
+    messageBoxes: [] as MessageBoxOptionsLike[],
     /** What whenReady() returned: awaiting it runs after the shell's own continuation. */
     ready: null as Promise<void> | null,
   };
@@ -378,6 +384,7 @@ export function fakeElectron(opts: FakeOptions) {
       if (!data.subarray(0, head.length).equals(head)) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
       return Buffer.from(data.subarray(head.length).map((b) => b ^ 0xa5)).toString('utf8');
     },
+    getSelectedStorageBackend: () => (safeStorageCalls.push('backend'), opts.storageBackend ?? 'gnome_libsecret'),
   };
 
   const deps: ElectronDeps = {
@@ -409,6 +416,11 @@ export function fakeElectron(opts: FakeOptions) {
     dialog: {
       showErrorBox: (title: string, content: string) => {
         calls.errorBoxes.push([title, content]);
+      },
+      showMessageBox: (options: MessageBoxOptionsLike) => {
+        if (!ready) throw new Error('dialog.showMessageBox before the app is ready');
+        calls.messageBoxes.push(options);
+        return Promise.resolve({ response: opts.messageBoxResponse ? opts.messageBoxResponse(options) : (options.cancelId ?? 0) });
       },
     },
     ...(opts.encryption === null ? {} : { safeStorage }),

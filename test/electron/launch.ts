@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startApp, type RunningApp } from '../../main/electron/app.js';
-import { fakeElectron } from './fake-electron.js';
+import { fakeElectron, type FakeOptions } from './fake-electron.js';
 import { FakeTimers } from './fake-timers.js';
 
 export const RESOURCES = join(import.meta.dirname, '..', '..', 'resources');
@@ -28,6 +28,10 @@ export interface LaunchOptions {
   argv?: string[];
   defaultApp?: boolean;
   protocolClient?: boolean;
+  /** safeStorage's Linux backend ('basic_text': no keyring). */
+  storageBackend?: string;
+  /** The button a native confirm dialog answers with. */
+  messageBoxResponse?: FakeOptions['messageBoxResponse'];
 }
 
 const running: Array<{ app: RunningApp; quit: () => void }> = [];
@@ -39,7 +43,7 @@ export function quitAll(): void {
 
 export async function launch(opts: LaunchOptions = {}) {
   const appData = opts.appData ?? mkdtempSync(join(tmpdir(), 'creditdeck-app-'));
-  const fake = fakeElectron({ appData, lock: opts.lock, isPackaged: opts.isPackaged, dark: opts.dark, encryption: opts.encryption, protocolClient: opts.protocolClient });
+  const fake = fakeElectron({ appData, lock: opts.lock, isPackaged: opts.isPackaged, dark: opts.dark, encryption: opts.encryption, protocolClient: opts.protocolClient, storageBackend: opts.storageBackend, messageBoxResponse: opts.messageBoxResponse });
   const logs: string[] = [];
   const timers = new FakeTimers();
   const started = startApp(fake.deps, {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { clearStripeSecrets, loadStripeSecrets, saveStripeSecrets, secretsPath } from '../../main/electron/secrets.js';
 import { allowedExternalUrl } from '../../main/electron/external.js';
 import { loadSecretsFromEnv } from '../../main/core/purchases/secrets.js';
-import { guardUrl, systemOpener, STRIPE_HOSTS } from '../../main/core/purchases/setup.js';
+import { guardUrl, systemOpener, STRIPE_HOSTS } from '../../main/core/purchases/opener.js';
 import type { SafeStorageLike } from '../../main/electron/electron-api.js';
 import { SECRET_KEY, WEBHOOK_SECRET } from './helpers.js';
 

@@ -55,9 +55,36 @@ export function parseSecrets(raw: { secretKey?: unknown; webhookSecret?: unknown
   return { secrets: { secretKey: String(raw.secretKey).trim(), webhookSecret }, warnings };
 }
 
-export function loadSecretsFromEnv(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): LoadedSecrets {
-  if (env.STRIPE_SECRET_KEY) {
-    const { secrets, warnings } = parseSecrets({ secretKey: env.STRIPE_SECRET_KEY, webhookSecret: env.STRIPE_WEBHOOK_SECRET }, 'STRIPE_SECRET_KEY');
+/** STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET as read from an environment. */
+export interface EnvKeys {
+  secretKey?: string;
+  webhookSecret?: string;
+}
+
+const STRIPE_ENV = ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'] as const;
+
+/**
+ * Read the Stripe variables once, at start-up, and delete them from `env`
+ * (process.env in the CLI, the web host and the app): every child process
+ * (the browser opener, whatever the browser starts) inherits the
+ * environment, and none of them needs the keys.
+ */
+export function takeStripeEnv(env: NodeJS.ProcessEnv): EnvKeys {
+  const keys: EnvKeys = {};
+  if (env.STRIPE_SECRET_KEY) keys.secretKey = env.STRIPE_SECRET_KEY;
+  if (env.STRIPE_WEBHOOK_SECRET) keys.webhookSecret = env.STRIPE_WEBHOOK_SECRET;
+  for (const name of STRIPE_ENV) delete env[name];
+  return keys;
+}
+
+/** The keys: `keys` (what takeStripeEnv took; default: read from `env`), else the key file. */
+export function loadSecretsFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+  keys: EnvKeys = { secretKey: env.STRIPE_SECRET_KEY, webhookSecret: env.STRIPE_WEBHOOK_SECRET },
+): LoadedSecrets {
+  if (keys.secretKey) {
+    const { secrets, warnings } = parseSecrets({ secretKey: keys.secretKey, webhookSecret: keys.webhookSecret }, 'STRIPE_SECRET_KEY');
     return { secrets, source: secrets ? 'env' : null, missing: secrets ? null : warnings[0]!, warnings: secrets ? warnings : [] };
   }
   const file = keyFilePath(env);

@@ -138,6 +138,27 @@ function toSession(s: Stripe.Checkout.Session): CheckoutSession {
   };
 }
 
+const LOOPBACK = ['127.0.0.1', '[::1]', 'localhost'];
+
+/**
+ * Why another Stripe API address (CREDITDECK_STRIPE_API, the tests' fake)
+ * is refused, or null: the key goes to it as a Bearer header, so only
+ * http(s) on this machine's loopback, and only with a test-mode key.
+ */
+export function apiBaseRefusal(apiBase: string, secretKey: string): string | null {
+  let u: URL;
+  try {
+    u = new URL(apiBase);
+  } catch {
+    return 'CREDITDECK_STRIPE_API is not a URL; it is a testing hook (http://127.0.0.1:PORT), unset it';
+  }
+  if ((u.protocol !== 'http:' && u.protocol !== 'https:') || !LOOPBACK.includes(u.hostname)) {
+    return 'CREDITDECK_STRIPE_API may only name a fake Stripe API on this machine (http://127.0.0.1, [::1] or localhost); nothing was sent — unset it';
+  }
+  if (!/^(sk|rk)_test_/.test(secretKey.trim())) return 'CREDITDECK_STRIPE_API is a testing hook and takes test-mode keys only (sk_test_… / rk_test_…); nothing was sent — unset it';
+  return null;
+}
+
 export function createStripeGateway(opts: StripeGatewayOptions): StripeGateway {
   const secrets = [opts.secretKey, opts.webhookSecret];
   const config: Stripe.StripeConfig = {
@@ -147,8 +168,9 @@ export function createStripeGateway(opts: StripeGatewayOptions): StripeGateway {
     telemetry: false,
   };
   if (opts.apiBase) {
+    const refused = apiBaseRefusal(opts.apiBase, opts.secretKey);
+    if (refused) throw new PaymentError('not_configured', refused);
     const u = new URL(opts.apiBase);
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new PaymentError('not_configured', 'the Stripe API address must be http:// or https://');
     config.host = u.hostname;
     config.port = u.port || (u.protocol === 'https:' ? 443 : 80);
     config.protocol = u.protocol === 'https:' ? 'https' : 'http';
