@@ -20,6 +20,7 @@ import { takeStripeEnv } from '../core/purchases/secrets.js';
 import type { Payments, Opener } from '../core/purchases/service.js';
 import type { PurchaseView } from '../core/purchases/store.js';
 import { formatMoney } from '../core/util/credits.js';
+import { escapeDeep, escapeOutput, escapeText } from '../core/util/text.js';
 
 export interface Io {
   out: (s: string) => void;
@@ -63,7 +64,12 @@ function pairs(list: string[] | undefined, option: string): Record<string, strin
 
 const noneOr = (v: string | undefined): string | null | undefined => (v === undefined ? undefined : v === 'none' || v === 'off' ? null : v);
 
-export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
+export async function run(argv: string[], rawIo: Io = defaultIo): Promise<number> {
+  // Text from data is shown escaped (\u001b, \u202e), never obeyed by the terminal: every value is
+  // escaped before a text view is built (escapeDeep), and all output once more on its way out, newlines
+  // aside (escapeOutput; --json too: JSON.stringify leaves DEL, C1 and bidi characters raw). Only the
+  // progress lines below write control characters of their own, through rawIo.
+  const io: Io = { ...rawIo, out: (s) => rawIo.out(escapeOutput(s)), err: (s) => rawIo.err(escapeOutput(s)) };
   // The keys are read once and dropped from the environment, which the browser opener and its children inherit.
   const envKeys = takeStripeEnv(io.env);
   let ctx: Ctx | null = null;
@@ -79,7 +85,7 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
   const emit = <N extends HandlerName>(name: N, input: unknown, text: (r: HandlerOutput<N>) => string, needsDb = true) => {
     const c = needsDb ? open() : (null as unknown as Ctx);
     const result = call(c, name, input);
-    io.out(json ? JSON.stringify(result, null, 2) + '\n' : text(result) + '\n');
+    io.out(json ? JSON.stringify(result, null, 2) + '\n' : text(escapeDeep(result)) + '\n');
   };
   const now = () => (io.clock ?? systemClock).now();
   let pay: Payments | null = null;
@@ -102,7 +108,7 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
     c.refused = answer === null ? `the pack's link goes to ${host}, not to Stripe, and there is no terminal to ask: rerun with --open-host ${host} to open it` : `${host} was not opened`;
     return false;
   };
-  const print = (result: unknown, text: string) => io.out(json ? JSON.stringify(result, null, 2) + '\n' : text + '\n');
+  const print = <T,>(result: T, text: (r: T) => string) => io.out(json ? JSON.stringify(result, null, 2) + '\n' : text(escapeDeep(result)) + '\n');
 
   const program = new Command('creditdeck');
   program
@@ -318,7 +324,7 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
     .command('packs')
     .description('credit packs an account can buy, with price, price per credit and how they are bought')
     .argument('<account>')
-    .action((acc: string) => print(payments().packs(open(), acc), packsText(payments().packs(open(), acc))));
+    .action((acc: string) => print(payments().packs(open(), acc), packsText));
   program
     .command('buy')
     .description('buy a credit pack: opens Stripe Checkout (or the provider\'s link) in the browser and waits until the payment is verified')
@@ -335,13 +341,13 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
       if (started.via === 'link') {
         if (!started.opened && consent.refused) throw new InputError(consent.refused, '--open-host');
         io.err(`${started.opened ? 'Opened' : 'Open'} ${started.url} to buy it from the provider; once the credits arrive, record them with: creditdeck purchase confirm ${acc} ${pack} --note "receipt …"\n`);
-        print(started, started.url);
+        print(started, (s) => s.url);
         return;
       }
       const purchase = started.purchase!;
       io.err(`${started.opened ? 'Opened Stripe Checkout in your browser' : 'Open this link to pay'}: ${started.url}\n`);
       if (!o.wait) {
-        print(started, `${purchase.id}  pending  ${started.url}`);
+        print(started, (s) => `${s.purchase!.id}  pending  ${s.url}`);
         return;
       }
       const sleep = io.sleep ?? ((ms: number) => new Promise<void>((ok) => setTimeout(ok, ms)));
@@ -350,13 +356,13 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
       const spin = ['|', '/', '-', '\\'];
       let v: PurchaseView = purchase;
       for (let i = 0; v.status === 'pending'; i++) {
-        if (tty) io.err(`\r${spin[i % 4]} waiting for the payment to be verified${v.message ? ` (${v.message})` : ''}…`);
+        if (tty) rawIo.err(`\r${spin[i % 4]} waiting for the payment to be verified${v.message ? ` (${escapeText(v.message)})` : ''}…`);
         await sleep(2000);
         v = await p.get(ctx, purchase.id);
         if (v.status === 'pending' && now() > deadline) break;
       }
-      if (tty) io.err('\r\x1b[K');
-      print(v, purchaseText(v));
+      if (tty) rawIo.err('\r\x1b[K');
+      print(v, purchaseText);
       if (v.status === 'paid') return;
       throw new Error(v.status === 'pending' ? `purchase ${v.id} is still pending; \`creditdeck purchase show ${v.id}\` checks it again` : `purchase ${v.id} ${v.status}: ${v.message ?? 'no payment'}`);
     });
@@ -366,7 +372,7 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
     .argument('[account]')
     .action((acc?: string) => {
       const list = payments().list(open(), acc);
-      print(list, list.map(purchaseLine).join('\n') || 'No purchases yet.');
+      print(list, (l) => l.map(purchaseLine).join('\n') || 'No purchases yet.');
     });
   const purchase = program.command('purchase').description('one purchase: show (verifies a pending one), refund, cancel, confirm a link purchase, check all pending');
   purchase
@@ -375,7 +381,7 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
     .option('--recheck', 'ask Stripe again about a failed or expired purchase')
     .action(async (id: string, o: { recheck?: boolean }) => {
       const v = await payments().get(open(), id, { recheck: o.recheck });
-      print(v, purchaseText(v));
+      print(v, purchaseText);
     });
   purchase
     .command('refund')
@@ -383,7 +389,7 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
     .description('refund the unused credits through Stripe, inside the provider\'s refund window')
     .action(async (id: string) => {
       const r = await payments().refund(open(), id);
-      print(r, `${r.refundId}: refunded ${r.credits} credits from ${r.grantId} (${formatMoney(r.amount.minor, r.amount.currency)}${r.stripeRefund ? `, Stripe refund ${r.stripeRefund}` : ''})`);
+      print(r, (r) => `${r.refundId}: refunded ${r.credits} credits from ${r.grantId} (${formatMoney(r.amount.minor, r.amount.currency)}${r.stripeRefund ? `, Stripe refund ${r.stripeRefund}` : ''})`);
     });
   purchase
     .command('cancel')
@@ -391,7 +397,7 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
     .description('close a pending Checkout Session so it cannot be paid')
     .action(async (id: string) => {
       const v = await payments().cancel(open(), id);
-      print(v, purchaseText(v));
+      print(v, purchaseText);
     });
   purchase
     .command('confirm')
@@ -409,7 +415,7 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
     .description('verify every pending purchase with Stripe once')
     .action(async () => {
       const r = await payments().poll(open());
-      print(r, `checked ${r.checked}: ${r.paid.length} paid, ${r.expired.length} expired, ${r.failed.length} failed${r.errors.length ? `; ${r.errors[0]}` : ''}`);
+      print(r, (r) => `checked ${r.checked}: ${r.paid.length} paid, ${r.expired.length} expired, ${r.failed.length} failed${r.errors.length ? `; ${r.errors[0]}` : ''}`);
     });
 
   program
@@ -500,15 +506,15 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
       }
       // A long import shows how far it is on a terminal; the ledger commits it all at the end (all or nothing).
       const tty = !json && (io.isTTY ?? process.stderr.isTTY === true);
-      const onProgress = (done: number, total: number) => io.err(`\r\x1b[Kimporting ${fmt.count(done)} of ${fmt.count(total)} lines (${Math.floor((done * 100) / total)} %)…`);
+      const onProgress = (done: number, total: number) => rawIo.err(`\r\x1b[Kimporting ${fmt.count(done)} of ${fmt.count(total)} lines (${Math.floor((done * 100) / total)} %)…`);
       let r: ImportResult;
       try {
         r = importEvents(open(), text, { format, ...(o.account !== undefined ? { account: o.account } : {}), ...(tty ? { onProgress } : {}) });
       } finally {
-        if (tty) io.err('\r\x1b[K');
+        if (tty) rawIo.err('\r\x1b[K');
       }
       const c = fmt.count;
-      print(r, `imported ${c(r.lines)} lines: ${c(r.applied)} applied, ${c(r.free)} free, ${c(r.bypassed)} bypassed, ${c(r.covered)} covered, ${c(r.duplicate)} duplicates; ${fmt.creditsOf(r.credits, 'credits')}`);
+      print(r, (r) => `imported ${c(r.lines)} lines: ${c(r.applied)} applied, ${c(r.free)} free, ${c(r.bypassed)} bypassed, ${c(r.covered)} covered, ${c(r.duplicate)} duplicates; ${fmt.creditsOf(r.credits, 'credits')}`);
     });
   program
     .command('check')

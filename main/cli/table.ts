@@ -1,6 +1,9 @@
 /** Plain aligned text tables for the terminal. */
+import { escapeText } from '../core/util/text.js';
+
+/** Cells are shown escaped (\u001b), so a control character can neither move the cursor nor break the alignment. */
 export function table(head: string[], rows: (string | number)[][], align: ('l' | 'r')[] = []): string {
-  const cells = [head, ...rows.map((r) => r.map(String))];
+  const cells = [head, ...rows.map((r) => r.map((c) => escapeText(String(c))))];
   const widths = head.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
   return cells
     .map((r) =>

@@ -80,7 +80,7 @@ describe('creditdeck CLI', () => {
     ['bad anchor', ['account', 'add', '--preset', 'lux', '--plan', 'free', '--anchor', '2026-13-01'], /not a real calendar date/],
     ['missing amount', ['account', 'add', '--preset', 'flowly', '--plan', 'custom'], /--amount credits=N/],
     ['bad attr', ['use', 'lux-free', 'email', '--attr', 'noequals'], /KEY=VALUE/],
-    ['control chars', ['use', 'lux-free', 'email', '--attr', 'flow=a\u0007b'], /control characters/],
+    ['control chars', ['use', 'lux-free', 'email', '--attr', 'flow=a\u0007b'], /contains a control character \(U\+0007\)/],
     ['oversized attr', ['use', 'lux-free', 'email', '--attr', `flow=${'x'.repeat(300)}`], /1–200 characters/],
     ['SQL-looking id', ['use', "lux-free'; DROP TABLE events;--", 'email'], /was not found/],
     ['unknown option', ['use', 'lux-free', 'email', '--bogus'], /unknown option/],

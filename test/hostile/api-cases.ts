@@ -5,6 +5,8 @@
  * Infinity (they become null), so those cases expect a message about the
  * field either way.
  */
+import { presets } from '../../main/core/presets/index.js';
+
 export interface Ids {
   holdId: string;
   eventId: string;
@@ -21,6 +23,75 @@ export interface ApiCase {
 const long = (n: number) => 'x'.repeat(n);
 const many = Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`a${i}`, 'v']));
 const use = (extra: Record<string, unknown>) => () => ({ account: 'lux', action: 'email', ...extra });
+
+/**
+ * One unsafe character in each free-text field, at position 2 of "a?b":
+ * C0 (ESC, NUL, tab, newline, DEL), C1 (CSI U+009B, NEL U+0085) and bidi
+ * (RLO U+202E, LRI U+2066, PDI U+2069, RLM U+200F, ALM U+061C).
+ */
+const CHARS = ['\u001b', '\u202e', '\u009b', '\u0000', '\u2066', '\t', '\u0085', '\u200f', '\n', '\u061c', '\u007f', '\u2069'];
+const hex = (c: string) => c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+const TEXT_FIELDS: [call: string, field: string, input: (bad: string, ids: Ids) => unknown][] = [
+  ['accounts.add', 'name', (x) => ({ preset: 'lux', plan: 'free', name: x })],
+  ['accounts.add', 'plan', (x) => ({ preset: 'lux', plan: x })],
+  ['accounts.add', 'preset', (x) => ({ preset: x, plan: 'free' })],
+  ['accounts.set', 'name', (x) => ({ account: 'lux', name: x })],
+  ['accounts.set', 'account', (x) => ({ account: x, name: 'Lux' })],
+  ['accounts.plan', 'plan', (x) => ({ account: 'lux', plan: x })],
+  ['members.add', 'member', (x) => ({ account: 'lux', member: x })],
+  ['members.add', 'name', (x) => ({ account: 'lux', member: 'bob', name: x })],
+  ['actions.set', 'action', (x) => ({ account: 'lux', action: x, cost: 1 })],
+  ['actions.set', 'label', (x) => ({ account: 'lux', action: 'email', label: x })],
+  ['actions.set', 'unit', (x) => ({ account: 'lux', action: 'email', unit: x })],
+  ['actions.set', 'pool', (x) => ({ account: 'lux', action: 'email', pool: x })],
+  ['limits.daily', 'attr', (x) => ({ account: 'lux', attr: x, value: '*', limit: 5 })],
+  ['limits.daily', 'value', (x) => ({ account: 'lux', attr: 'server', value: x, limit: 5 })],
+  ['usage.record', 'account', (x) => ({ account: x, action: 'email' })],
+  ['usage.record', 'action', (x) => ({ account: 'lux', action: x })],
+  ['usage.record', 'member', (x) => ({ account: 'lux', action: 'email', member: x })],
+  ['usage.record', 'key', (x) => ({ account: 'lux', action: 'email', key: x })],
+  ['usage.record', 'attrs.flow', (x) => ({ account: 'lux', action: 'email', attrs: { flow: x } })],
+  ['usage.record', 'at', (x) => ({ account: 'lux', action: 'email', at: x })],
+  ['grants.add', 'note', (x) => ({ account: 'lux', pool: 'credits', amount: 5, note: x })],
+  ['grants.add', 'pool', (x) => ({ account: 'lux', pool: x, amount: 5 })],
+  ['grants.add', 'key', (x) => ({ account: 'lux', pool: 'credits', amount: 5, key: x })],
+  ['holds.place', 'note', (x) => ({ account: 'lux', pool: 'credits', amount: 1, note: x })],
+  ['holds.capture', 'action', (x, ids) => ({ hold: ids.holdId, action: x })],
+  ['holds.release', 'hold', (x) => ({ hold: x })],
+  ['events.void', 'reason', (x, ids) => ({ event: ids.eventId, reason: x })],
+  ['events.list', 'action', (x) => ({ account: 'lux', action: x })],
+  ['reports.usage', 'where.server', (x) => ({ account: 'lux', where: { server: x } })],
+  ['reports.usage', 'by.0', (x) => ({ account: 'lux', by: [x] })],
+  ['grants.refund', 'grant', (x) => ({ grant: x })],
+  ['purchases.confirmManual', 'note', (x) => ({ account: 'lux', pack: 'credits', note: x, credits: 5 })],
+];
+const TEXT_CASES: ApiCase[] = TEXT_FIELDS.map(([call, field, input], i) => {
+  const c = CHARS[i % CHARS.length]!;
+  const kind = c >= '\u0600' ? 'a bidirectional formatting character' : 'a control character';
+  return {
+    name: `U+${hex(c)} in ${call} ${field}`,
+    call,
+    input: (ids) => input(`a${c}b`, ids),
+    message: new RegExp(`input at ${field.replace(/\./g, '\\.')}: contains ${kind} \\(U\\+${hex(c)}\\) at position 2`),
+  };
+});
+// The record's key itself, and a custom provider's own text.
+TEXT_CASES.push(
+  { name: 'ESC in an attribute name', call: 'usage.record', input: use({ attrs: { 'fl\u001bow': 'x' } }), message: /input at attrs\.fl\\u001bow: the key contains a control character \(U\+001B\) at position 3/ },
+  {
+    name: 'RLO in a custom provider plan name',
+    call: 'accounts.add',
+    input: () => ({ provider: { ...presets.lux, plans: presets.lux!.plans.map((p, i) => (i === 0 ? { ...p, name: 'Pro\u202egnp.exe' } : p)) }, plan: 'free' }),
+    message: /provider is invalid at plans\.0\.name: contains a bidirectional formatting character \(U\+202E\) at position 4/,
+  },
+  {
+    name: 'C1 in a custom provider note',
+    call: 'accounts.add',
+    input: () => ({ provider: { ...presets.lux, notes: ['fine', 'x\u009b2J'] }, plan: 'free' }),
+    message: /provider is invalid at notes\.1: contains a control character \(U\+009B\) at position 2/,
+  },
+  { name: 'emoji and non-Latin text pass the text rule (only the unknown action is refused)', call: 'usage.record', input: use({ action: 'Café 東京 🚀' }), message: /unknown action "Café 東京 🚀"/ },
+);
 
 export const API_CASES: ApiCase[] = [
   // Quantities.
@@ -65,10 +136,10 @@ export const API_CASES: ApiCase[] = [
   { name: 'attribute of 201 characters', call: 'usage.record', input: use({ attrs: { flow: long(201) } }), message: /attribute flow must be 1–200 characters/ },
   { name: 'attribute of 100 kB', call: 'usage.record', input: use({ attrs: { flow: long(100_000) } }), message: /input at attrs.flow/ },
   { name: 'empty attribute', call: 'usage.record', input: use({ attrs: { flow: '' } }), message: /attribute flow must be 1–200 characters/ },
-  { name: 'bell in an attribute', call: 'usage.record', input: use({ attrs: { flow: 'a\u0007b' } }), message: /attribute flow contains control characters/ },
-  { name: 'newline in an attribute', call: 'usage.record', input: use({ attrs: { flow: 'a\nb' } }), message: /attribute flow contains control characters/ },
-  { name: 'NUL in an attribute', call: 'usage.record', input: use({ attrs: { flow: 'a\u0000b' } }), message: /attribute flow contains control characters/ },
-  { name: 'DEL in an attribute', call: 'usage.record', input: use({ attrs: { flow: 'a\u007fb' } }), message: /attribute flow contains control characters/ },
+  { name: 'bell in an attribute', call: 'usage.record', input: use({ attrs: { flow: 'a\u0007b' } }), message: /input at attrs.flow: contains a control character \(U\+0007\) at position 2/ },
+  { name: 'newline in an attribute', call: 'usage.record', input: use({ attrs: { flow: 'a\nb' } }), message: /input at attrs.flow: contains a control character \(U\+000A\) at position 2/ },
+  { name: 'NUL in an attribute', call: 'usage.record', input: use({ attrs: { flow: 'a\u0000b' } }), message: /input at attrs.flow: contains a control character \(U\+0000\) at position 2/ },
+  { name: 'DEL in an attribute', call: 'usage.record', input: use({ attrs: { flow: 'a\u007fb' } }), message: /input at attrs.flow: contains a control character \(U\+007F\) at position 2/ },
   { name: '17 attributes', call: 'usage.record', input: use({ attrs: many }), message: /at most 16 attributes/ },
   { name: 'attribute name starting with a digit', call: 'usage.record', input: use({ attrs: { '1flow': 'x' } }), message: /attribute name "1flow"/ },
   { name: 'SQL in an attribute name', call: 'usage.record', input: use({ attrs: { "flow') --": 'x' } }), message: /attribute name "flow'\) --"/ },
@@ -120,7 +191,7 @@ export const API_CASES: ApiCase[] = [
   { name: 'unknown preset', call: 'accounts.add', input: () => ({ preset: 'acme', plan: 'free' }), message: /unknown preset "acme"/ },
   { name: 'unknown plan', call: 'accounts.add', input: () => ({ preset: 'lux', plan: 'platinum' }), message: /unknown plan "platinum"/ },
   { name: 'no plan', call: 'accounts.add', input: () => ({ preset: 'lux' }), message: /input at plan/ },
-  { name: 'control characters in a name', call: 'accounts.add', input: () => ({ preset: 'lux', plan: 'free', name: 'evil\u001b[31mname' }), message: /--name must be 1–80 printable characters/ },
+  { name: 'control characters in a name', call: 'accounts.add', input: () => ({ preset: 'lux', plan: 'free', name: 'evil\u001b[31mname' }), message: /input at name: contains a control character \(U\+001B\) at position 5/ },
   { name: 'name of 201 characters', call: 'accounts.add', input: () => ({ preset: 'lux', plan: 'free', name: long(201) }), message: /input at name/ },
   { name: 'change to an unknown plan', call: 'accounts.plan', input: () => ({ account: 'lux', plan: 'nope' }), message: /unknown plan "nope"/ },
   { name: 'change to the same plan', call: 'accounts.plan', input: () => ({ account: 'lux', plan: 'free' }), message: /already on Free/ },
@@ -134,6 +205,8 @@ export const API_CASES: ApiCase[] = [
   { name: 'balance at "yesterday"', call: 'balance.get', input: () => ({ account: 'lux', at: 'yesterday' }), message: /--at must be an ISO 8601 time/ },
   { name: 'report by hour', call: 'reports.usage', input: () => ({ account: 'lux', by: ['hour'] }), message: /--by "hour" is not a grouping/ },
   { name: 'events with a text limit', call: 'events.list', input: () => ({ account: 'lux', limit: 'all' }), message: /input at limit/ },
+  // Terminal and bidi control characters in every kind of free text (main/core/util/text.ts): the field, the code point and where.
+  ...TEXT_CASES,
   // Calls a remote caller may not make.
   { name: 'unknown call', call: 'ledger.drop', input: () => ({}), message: /unknown API call "ledger.drop"/ },
   { name: 'import over the wire', call: 'import', input: () => ({ text: '{"action":"email"}', format: 'jsonl', account: 'lux' }), message: /only available from the creditdeck command line/ },

@@ -11,6 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { ManualClock } from '../../main/core/util/clock.js';
+import { presets } from '../../main/core/presets/index.js';
 import { digest, rowCount, seededLedger, type Seeded } from './ledger.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'creditdeck.mjs');
@@ -68,7 +69,7 @@ const CLI_CASES: { name: string; args: () => string[]; message: RegExp }[] = [
   { name: 'no plan', args: () => ['account', 'add', '--preset', 'lux'], message: /required option '--plan <id>' not specified/ },
   // Attributes and keys.
   { name: 'attribute of 201 characters', args: () => ['use', 'lux', 'email', '--attr', `flow=${'x'.repeat(201)}`], message: /attribute flow must be 1–200 characters/ },
-  { name: 'escape sequence in an attribute', args: () => ['use', 'lux', 'email', '--attr', 'flow=a\u001b[2Jb'], message: /attribute flow contains control characters/ },
+  { name: 'escape sequence in an attribute', args: () => ['use', 'lux', 'email', '--attr', 'flow=a\u001b[2Jb'], message: /input at attrs.flow: contains a control character \(U\+001B\) at position 2/ },
   { name: 'attribute without =', args: () => ['use', 'lux', 'email', '--attr', 'flow'], message: /--attr takes KEY=VALUE \(got "flow"\)/ },
   { name: 'attribute given twice', args: () => ['use', 'lux', 'email', '--attr', 'flow=a', '--attr', 'flow=b'], message: /--attr flow given twice/ },
   { name: 'key with a space', args: () => ['use', 'lux', 'email', '--key', 'has space'], message: /--key must be 1–128 visible ASCII/ },
@@ -103,10 +104,39 @@ const CLI_CASES: { name: string; args: () => string[]; message: RegExp }[] = [
   { name: 'CSV with an unclosed quote', args: () => ['import', file('c.csv', 'account,action,quantity\nlux,email,1\n"lux,email,1\n')()], message: /CSV could not be read/ },
   { name: 'CSV with an unknown column', args: () => ['import', file('d.csv', 'account,action,price\nlux,email,1\n')()], message: /line 2: unknown column "price"/ },
   { name: 'CSV with no account', args: () => ['import', file('e.csv', 'action,quantity\nemail,1\n')()], message: /line 2: no account/ },
-  { name: 'CSV with a control character in an attribute', args: () => ['import', file('f.csv', 'account,action,attr.flow\nlux,email,ok\nlux,email,"a\u0007b"\n')()], message: /line 3: attribute flow contains control characters/ },
+  { name: 'CSV with a control character in an attribute', args: () => ['import', file('f.csv', 'account,action,attr.flow\nlux,email,ok\nlux,email,"a\u0007b"\n')()], message: /line 3: attribute flow contains a control character \(U\+0007\) at position 2/ },
   { name: 'a file of unknown format', args: () => ['import', file('x.txt', good)()], message: /cannot tell the format of .*x\.txt/ },
   { name: 'a file that is not there', args: () => ['import', join(led.dir, 'missing.jsonl')], message: /cannot read .*missing\.jsonl: ENOENT/ },
+  // Terminal and bidi control characters in free text (util/text.ts), as arguments, options, import lines and a provider file; NUL cannot be an argument, so it comes in files.
+  { name: 'ESC in an account name', args: () => ['account', 'add', '--preset', 'lux', '--plan', 'free', '--name', 'Evil\u001b[2J'], message: /input at name: contains a control character \(U\+001B\) at position 5/ },
+  { name: 'RLO in a grant note', args: () => ['grant', 'lux', 'credits', '5', '--note', 'paid\u202eexe.pdf'], message: /input at note: contains a bidirectional formatting character \(U\+202E\) at position 5/ },
+  { name: 'C1 CSI in a hold note', args: () => ['hold', 'lux', 'credits', '1', '--note', 'x\u009b2J'], message: /input at note: contains a control character \(U\+009B\) at position 2/ },
+  { name: 'tab in a void reason', args: () => ['void', led.eventId, '--reason', 'typo\there'], message: /input at reason: contains a control character \(U\+0009\) at position 5/ },
+  { name: 'LRI in a member id', args: () => ['member', 'add', 'lux', 'b\u2066ob'], message: /input at member: contains a bidirectional formatting character \(U\+2066\) at position 2/ },
+  { name: 'RLM in a member name', args: () => ['member', 'add', 'lux', 'bob', '--name', 'Bob\u200f'], message: /input at name: contains a bidirectional formatting character \(U\+200F\) at position 4/ },
+  { name: 'ALM in an account id', args: () => ['use', 'l\u061cux', 'email'], message: /input at account: contains a bidirectional formatting character \(U\+061C\) at position 2/ },
+  { name: 'NEL in an action name', args: () => ['use', 'lux', 'em\u0085ail'], message: /input at action: contains a control character \(U\+0085\) at position 3/ },
+  { name: 'ESC in an attribute name', args: () => ['use', 'lux', 'email', '--attr', 'fl\u001bow=x'], message: /input at attrs\.fl\\u001bow: the key contains a control character \(U\+001B\) at position 3/ },
+  { name: 'ESC in an idempotency key', args: () => ['use', 'lux', 'email', '--key', 'k\u001b'], message: /input at key: contains a control character \(U\+001B\) at position 2/ },
+  { name: 'DEL in a daily-limit value', args: () => ['limit', 'lux', 'server=eu\u007f', '5'], message: /input at value: contains a control character \(U\+007F\) at position 3/ },
+  { name: 'PDI in an action label', args: () => ['action', 'set', 'lux', 'email', '--label', 'Email\u2069'], message: /input at label: contains a bidirectional formatting character \(U\+2069\) at position 6/ },
+  { name: 'BEL in a report filter', args: () => ['usage', 'lux', '--where', 'server=\u0007'], message: /input at where\.server: contains a control character \(U\+0007\) at position 1/ },
+  { name: 'JSONL with ESC in an action', args: () => ['import', file('t1.jsonl', good + '{"account":"lux","action":"email\\u001b[2J"}\n')()], message: /line 3: action contains a control character \(U\+001B\) at position 6; nothing was imported/ },
+  { name: 'JSONL with NUL in a member', args: () => ['import', file('t2.jsonl', good + '{"account":"lux","action":"email","member":"al\\u0000ice"}\n')()], message: /line 3: member contains a control character \(U\+0000\) at position 3; nothing was imported/ },
+  { name: 'JSONL with RLO in a key', args: () => ['import', file('t3.jsonl', good + '{"account":"lux","action":"email","key":"k\u202e1"}\n')()], message: /line 3: key contains a bidirectional formatting character \(U\+202E\) at position 2; nothing was imported/ },
+  { name: 'JSONL with ESC in a column name', args: () => ['import', file('t4.jsonl', good + '{"account":"lux","action":"email","x\\u001b":1}\n')()], message: /line 3: unknown column "x\\u001b"/ },
+  { name: 'CSV with RLO in an attribute', args: () => ['import', file('t5.csv', 'account,action,attr.flow\nlux,email,ok\nlux,email,"a\u202eb"\n')()], message: /line 3: attribute flow contains a bidirectional formatting character \(U\+202E\) at position 2; nothing was imported/ },
+  { name: 'CSV with C1 in an account', args: () => ['import', file('t6.csv', 'account,action\nlux,email\nl\u0090ux,email\n')()], message: /line 3: account contains a control character \(U\+0090\) at position 2; nothing was imported/ },
+  {
+    name: 'a provider file with ESC in a plan name',
+    args: () => ['account', 'add', '--plan', 'free', '--provider-file', file('evil-provider.json', JSON.stringify({ ...presets.lux, plans: presets.lux!.plans.map((p, i) => (i === 0 ? { ...p, name: 'Free\u001b[8m' } : p)) }))()],
+    message: /provider file .*evil-provider\.json is invalid at plans\.0\.name: contains a control character \(U\+001B\) at position 5/,
+  },
 ];
+
+/** Anything a terminal would obey: C0 but newline, DEL, C1, bidi formatting. */
+// eslint-disable-next-line no-control-regex
+const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 beforeAll(() => {
   led = seededLedger(new ManualClock(Date.now()), 'creditdeck-hostile-cli-');
@@ -120,6 +150,7 @@ describe('hostile input to the creditdeck command: exit 2, a message, and the le
     const r = await cli(c.args());
     expect(r.code, r.err).toBe(2);
     expect(r.err).toMatch(c.message);
+    expect(r.err + r.out, 'printed a raw control character').not.toMatch(RAW_CONTROL);
     expect(digest(led.path), 'the ledger changed').toBe(before);
   }, 30_000);
 

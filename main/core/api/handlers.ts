@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { backupTo, exportTo } from '../ledger/backup.js';
 import { InputError } from '../util/errors.js';
+import { escapeText, plainText } from '../util/text.js';
 import { parseInstant } from '../util/period.js';
 import { getPreset, parseProvider, presets } from '../presets/index.js';
 import { calc } from '../calc.js';
@@ -34,9 +35,10 @@ import { Payments, type PaymentsStatus } from '../purchases/service.js';
 import { checkSecretKey, checkWebhookSecret, type StripeSecrets } from '../purchases/secrets.js';
 import { confirmManual } from '../purchases/store.js';
 
+// Numbers as text are parsed strictly (util/credits.ts), which refuses any other character with a clearer message.
 const num = z.union([z.string(), z.number()]);
-const when = z.string().max(64);
-const amounts = z.record(z.string().max(64), z.string().max(64));
+const when = plainText().max(64);
+const amounts = z.record(plainText().max(64), plainText().max(64));
 
 /** ISO text → instant, read in the account's zone when it has no offset. */
 function at(value: string | undefined, zone: string, field = '--at'): number | undefined {
@@ -109,7 +111,7 @@ function def<S extends z.ZodType, R>(input: S, run: (ctx: Ctx, input: z.infer<S>
   return { input, run };
 }
 
-const ref = z.string().min(1).max(128);
+const ref = plainText().min(1).max(128);
 
 export const handlers = {
   'presets.list': def(z.object({}), () =>
@@ -122,16 +124,16 @@ export const handlers = {
       packs: p.packs.length,
     })),
   ),
-  'presets.show': def(z.object({ id: z.string() }), (_ctx, i) => getPreset(i.id)),
+  'presets.show': def(z.object({ id: plainText() }), (_ctx, i) => getPreset(i.id)),
   'accounts.add': def(
     z.object({
-      preset: z.string().optional(),
+      preset: plainText().optional(),
       provider: z.unknown().optional(),
-      providerFile: z.string().optional(),
-      plan: z.string(),
-      name: z.string().max(200).optional(),
-      anchor: z.string().max(40).optional(),
-      tz: z.string().max(64).optional(),
+      providerFile: plainText().optional(),
+      plan: plainText(),
+      name: plainText().max(200).optional(),
+      anchor: plainText().max(40).optional(),
+      tz: plainText().max(64).optional(),
       amounts: amounts.optional(),
       at: when.optional(),
     }),
@@ -150,81 +152,81 @@ export const handlers = {
     },
   ),
   'accounts.list': def(z.object({}), (ctx) => listAccounts(ctx).map((a) => accountView(ctx, a))),
-  'accounts.show': def(z.object({ account: z.string() }), (ctx, i) => {
+  'accounts.show': def(z.object({ account: plainText() }), (ctx, i) => {
     const a = getAccount(ctx, i.account);
     return { ...accountView(ctx, a), actions: listActions(ctx, a.id), members: listMembers(ctx, a.id), dailyLimits: listDailyLimits(ctx, a.id) };
   }),
-  'accounts.plan': def(z.object({ account: z.string(), plan: z.string(), at: when.optional(), amounts: amounts.optional() }), (ctx, i) =>
+  'accounts.plan': def(z.object({ account: plainText(), plan: plainText(), at: when.optional(), amounts: amounts.optional() }), (ctx, i) =>
     changePlan(ctx, i.account, i.plan, { at: at(i.at, zoneOf(ctx, i.account)), amounts: i.amounts }),
   ),
   'accounts.set': def(
     z.object({
-      account: z.string(),
-      name: z.string().max(200).optional(),
+      account: plainText(),
+      name: plainText().max(200).optional(),
       monthlyLimit: num.nullable().optional(),
       lowBalance: num.nullable().optional(),
       thresholds: z.array(z.number()).optional(),
     }),
     (ctx, i) => accountView(ctx, updateAccount(ctx, i.account, i)),
   ),
-  'actions.list': def(z.object({ account: z.string() }), (ctx, i) => listActions(ctx, i.account)),
+  'actions.list': def(z.object({ account: plainText() }), (ctx, i) => listActions(ctx, i.account)),
   'actions.set': def(
     z.object({
-      account: z.string(),
-      action: z.string().max(64),
-      pool: z.string().optional(),
+      account: plainText(),
+      action: plainText().max(64),
+      pool: plainText().optional(),
       cost: num.optional(),
       per: num.optional(),
-      unit: z.string().max(40).optional(),
-      label: z.string().max(80).optional(),
+      unit: plainText().max(40).optional(),
+      label: plainText().max(80).optional(),
       free: z.boolean().optional(),
       hourlyLimit: num.nullable().optional(),
-      dedupe: z.string().nullable().optional(),
+      dedupe: plainText().nullable().optional(),
     }),
     (ctx, i) => setAction(ctx, i),
   ),
-  'members.add': def(z.object({ account: z.string(), member: z.string(), name: z.string().max(200).optional(), monthlyLimit: num.nullable().optional() }), (ctx, i) =>
+  'members.add': def(z.object({ account: plainText(), member: plainText(), name: plainText().max(200).optional(), monthlyLimit: num.nullable().optional() }), (ctx, i) =>
     addMember(ctx, i.account, i.member, i),
   ),
-  'members.list': def(z.object({ account: z.string() }), (ctx, i) => listMembers(ctx, i.account)),
-  'limits.daily': def(z.object({ account: z.string(), attr: z.string(), value: z.string(), limit: num.nullable() }), (ctx, i) =>
+  'members.list': def(z.object({ account: plainText() }), (ctx, i) => listMembers(ctx, i.account)),
+  'limits.daily': def(z.object({ account: plainText(), attr: plainText(), value: plainText(), limit: num.nullable() }), (ctx, i) =>
     setDailyLimit(ctx, i.account, i.attr, i.value, i.limit),
   ),
   'usage.record': def(
     z.object({
-      account: z.string(),
-      action: z.string().max(64),
+      account: plainText(),
+      action: plainText().max(64),
       quantity: num.optional(),
       at: when.optional(),
-      key: z.string().max(200).optional(),
-      member: z.string().max(64).optional(),
-      attrs: z.record(z.string().max(64), z.string().max(1000)).optional(),
+      key: plainText().max(200).optional(),
+      member: plainText().max(64).optional(),
+      attrs: z.record(plainText().max(64), plainText().max(1000)).optional(),
       byoKey: z.boolean().optional(),
-      holdId: z.string().max(64).optional(),
+      holdId: plainText().max(64).optional(),
     }),
     (ctx, i) => recordUsage(ctx, { ...i, at: at(i.at, zoneOf(ctx, i.account)) }),
   ),
   'grants.add': def(
     z.object({
-      account: z.string(),
-      pool: z.string(),
+      account: plainText(),
+      pool: plainText(),
       amount: num,
       source: z.enum(['purchase', 'bonus', 'promo', 'manual']).optional(),
       expires: when.optional(),
       priceCents: num.optional(),
       at: when.optional(),
-      key: z.string().max(200).optional(),
-      note: z.string().max(500).optional(),
+      key: plainText().max(200).optional(),
+      note: plainText().max(500).optional(),
     }),
     (ctx, i) => {
       const zone = zoneOf(ctx, i.account);
       return grantCredits(ctx, { ...i, at: at(i.at, zone), expiresAt: at(i.expires, zone, '--expires') });
     },
   ),
-  'grants.list': def(z.object({ account: z.string(), live: z.boolean().optional() }), (ctx, i) => listGrants(ctx, i.account, i)),
-  'grants.refund': def(z.object({ grant: z.string(), at: when.optional() }), (ctx, i) => refundGrant(ctx, i.grant, { at: at(i.at, zoneOfRow(ctx, 'grants', i.grant)) })),
+  'grants.list': def(z.object({ account: plainText(), live: z.boolean().optional() }), (ctx, i) => listGrants(ctx, i.account, i)),
+  'grants.refund': def(z.object({ grant: plainText(), at: when.optional() }), (ctx, i) => refundGrant(ctx, i.grant, { at: at(i.at, zoneOfRow(ctx, 'grants', i.grant)) })),
   'holds.place': def(
-    z.object({ account: z.string(), pool: z.string(), amount: num, expires: when.optional(), at: when.optional(), key: z.string().max(200).optional(), note: z.string().max(500).optional() }),
+    z.object({ account: plainText(), pool: plainText(), amount: num, expires: when.optional(), at: when.optional(), key: plainText().max(200).optional(), note: plainText().max(500).optional() }),
     (ctx, i) => {
       const zone = zoneOf(ctx, i.account);
       return placeHold(ctx, { ...i, at: at(i.at, zone), expiresAt: at(i.expires, zone, '--expires') });
@@ -232,56 +234,56 @@ export const handlers = {
   ),
   'holds.capture': def(
     z.object({
-      hold: z.string(),
-      action: z.string().max(64),
+      hold: plainText(),
+      action: plainText().max(64),
       quantity: num.optional(),
       at: when.optional(),
-      key: z.string().max(200).optional(),
-      member: z.string().max(64).optional(),
-      attrs: z.record(z.string().max(64), z.string().max(1000)).optional(),
+      key: plainText().max(200).optional(),
+      member: plainText().max(64).optional(),
+      attrs: z.record(plainText().max(64), plainText().max(1000)).optional(),
     }),
     (ctx, i) => captureHold(ctx, i.hold, { ...i, at: at(i.at, zoneOfRow(ctx, 'holds', i.hold)) }),
   ),
-  'holds.release': def(z.object({ hold: z.string(), at: when.optional() }), (ctx, i) => releaseHold(ctx, i.hold, at(i.at, zoneOfRow(ctx, 'holds', i.hold)))),
-  'holds.list': def(z.object({ account: z.string() }), (ctx, i) => listHolds(ctx, i.account)),
-  'events.void': def(z.object({ event: z.string(), at: when.optional(), reason: z.string().max(500).optional() }), (ctx, i) =>
+  'holds.release': def(z.object({ hold: plainText(), at: when.optional() }), (ctx, i) => releaseHold(ctx, i.hold, at(i.at, zoneOfRow(ctx, 'holds', i.hold)))),
+  'holds.list': def(z.object({ account: plainText() }), (ctx, i) => listHolds(ctx, i.account)),
+  'events.void': def(z.object({ event: plainText(), at: when.optional(), reason: plainText().max(500).optional() }), (ctx, i) =>
     voidEvent(ctx, i.event, { at: at(i.at, zoneOfEvent(ctx, i.event)), reason: i.reason }),
   ),
   'events.list': def(
-    z.object({ account: z.string(), before: z.number().int().optional(), limit: z.number().int().optional(), action: z.string().optional(), from: when.optional(), to: when.optional() }),
+    z.object({ account: plainText(), before: z.number().int().optional(), limit: z.number().int().optional(), action: plainText().optional(), from: when.optional(), to: when.optional() }),
     (ctx, i) => {
       const zone = zoneOf(ctx, i.account);
       return listEvents(ctx, { ...i, from: at(i.from, zone, '--from'), to: at(i.to, zone, '--to') });
     },
   ),
-  'balance.get': def(z.object({ account: z.string(), at: when.optional() }), (ctx, i) => getBalance(ctx, i.account, at(i.at, zoneOf(ctx, i.account)))),
+  'balance.get': def(z.object({ account: plainText(), at: when.optional() }), (ctx, i) => getBalance(ctx, i.account, at(i.at, zoneOf(ctx, i.account)))),
   'balance.all': def(z.object({ at: when.optional() }), (ctx, i) => listAccounts(ctx).map((a) => getBalance(ctx, a.id, at(i.at, a.zone)))),
   'reports.usage': def(
     z.object({
-      account: z.string(),
+      account: plainText(),
       from: when.optional(),
       to: when.optional(),
-      by: z.array(z.string().max(64)).max(8).optional(),
-      action: z.string().optional(),
-      pool: z.string().optional(),
-      member: z.string().optional(),
-      where: z.record(z.string().max(64), z.string().max(200)).optional(),
+      by: z.array(plainText().max(64)).max(8).optional(),
+      action: plainText().optional(),
+      pool: plainText().optional(),
+      member: plainText().optional(),
+      where: z.record(plainText().max(64), plainText().max(200)).optional(),
     }),
     (ctx, i) => {
       const zone = zoneOf(ctx, i.account);
       return usageReport(ctx, { ...i, from: at(i.from, zone, '--from'), to: at(i.to, zone, '--to') });
     },
   ),
-  'reports.forecast': def(z.object({ account: z.string(), at: when.optional() }), (ctx, i) => forecast(ctx, i.account, at(i.at, zoneOf(ctx, i.account)))),
-  'plans.fit': def(z.object({ account: z.string(), periods: z.number().int().min(1).max(24).optional() }), (ctx, i) => planFit(ctx, i.account, { periods: i.periods })),
-  'refusals.list': def(z.object({ account: z.string(), limit: z.number().int().min(1).max(500).optional() }), (ctx, i) => listRefusals(ctx, getAccount(ctx, i.account).id, i.limit)),
-  'alerts.list': def(z.object({ account: z.string().optional(), sinceId: z.number().int().optional() }), (ctx, i) =>
+  'reports.forecast': def(z.object({ account: plainText(), at: when.optional() }), (ctx, i) => forecast(ctx, i.account, at(i.at, zoneOf(ctx, i.account)))),
+  'plans.fit': def(z.object({ account: plainText(), periods: z.number().int().min(1).max(24).optional() }), (ctx, i) => planFit(ctx, i.account, { periods: i.periods })),
+  'refusals.list': def(z.object({ account: plainText(), limit: z.number().int().min(1).max(500).optional() }), (ctx, i) => listRefusals(ctx, getAccount(ctx, i.account).id, i.limit)),
+  'alerts.list': def(z.object({ account: plainText().optional(), sinceId: z.number().int().optional() }), (ctx, i) =>
     listAlerts(ctx, i.account === undefined ? null : getAccount(ctx, i.account).id, i.sinceId ?? 0),
   ),
   calc: def(
     z.object({
-      preset: z.string().optional(),
-      providerFile: z.string().optional(),
+      preset: plainText().optional(),
+      providerFile: plainText().optional(),
       videos: num.optional(),
       variations: num.optional(),
       images: num.optional(),
@@ -295,8 +297,9 @@ export const handlers = {
       return calc(provider, i);
     },
   ),
-  import: def(z.object({ text: z.string(), format: z.enum(['jsonl', 'csv']), account: z.string().optional() }), (ctx, i) => importEvents(ctx, i.text, i)),
-  'data.backup': def(z.object({ path: z.string().max(4096).optional() }), (ctx, i) => {
+  // The file's text is many lines: each line's fields are checked as plain text where they are read (import.ts).
+  import: def(z.object({ text: z.string(), format: z.enum(['jsonl', 'csv']), account: plainText().optional() }), (ctx, i) => importEvents(ctx, i.text, i)),
+  'data.backup': def(z.object({ path: plainText().max(4096).optional() }), (ctx, i) => {
     const path = i.path ?? join(backupDir(ctx), `creditdeck-${iso(ctx.clock.now()).replace(/[:.]/g, '-')}.sqlite`);
     return backupTo(ctx, path);
   }),
@@ -309,7 +312,7 @@ export const handlers = {
       .map((f) => ({ file: f, path: join(dir, f), bytes: statSync(join(dir, f)).size, at: iso(statSync(join(dir, f)).mtimeMs) }))
       .sort((a, b) => (a.file < b.file ? 1 : -1));
   }),
-  'data.export': def(z.object({ path: z.string().max(4096).optional() }), (ctx, i) => {
+  'data.export': def(z.object({ path: plainText().max(4096).optional() }), (ctx, i) => {
     // Without a path (the app's Settings page): the exports folder beside the ledger, never overwriting.
     const path = i.path ?? join(ledgerDir(ctx, 'exports'), 'exports', `creditdeck-${iso(ctx.clock.now()).replace(/[:.]/g, '-')}.jsonl`);
     return exportTo(ctx, path);
@@ -322,13 +325,13 @@ export const handlers = {
   'purchases.refund': def(z.object({ purchase: ref }), (ctx, i, s) => payments(s).refund(ctx, i.purchase)),
   'purchases.poll': def(z.object({}), (ctx, _i, s) => payments(s).poll(ctx)),
   'purchases.confirmManual': def(
-    z.object({ account: ref, pack: ref, note: z.string().max(500), credits: num.optional(), priceMinor: num.optional() }),
+    z.object({ account: ref, pack: ref, note: plainText().max(500), credits: num.optional(), priceMinor: num.optional() }),
     (ctx, i) => confirmManual(ctx, i),
   ),
   // Whether Stripe is set up and in which mode: no key, no part of one.
   'payments.status': def(z.object({}), (_ctx, _i, s) => payments(s).status()),
   // Write-only: the keys go in, only {configured, mode} comes back. Desktop only (dispatch.ts: DESKTOP_ONLY_CALLS).
-  'payments.setKeys': def(z.object({ secretKey: z.string().max(300), webhookSecret: z.string().max(300).optional() }), (_ctx, i, s): PaymentsStatus => {
+  'payments.setKeys': def(z.object({ secretKey: plainText().max(300), webhookSecret: plainText().max(300).optional() }), (_ctx, i, s): PaymentsStatus => {
     const badKey = checkSecretKey(i.secretKey);
     if (badKey) throw new InputError(badKey, 'secretKey');
     const hook = i.webhookSecret === undefined || i.webhookSecret.trim() === '' ? null : i.webhookSecret.trim();
@@ -403,7 +406,10 @@ function run(ctx: Ctx, name: HandlerName, input: unknown, services?: Services): 
   const parsed = h.input.safeParse(input ?? {});
   if (!parsed.success) {
     const first = parsed.error.issues[0]!;
-    throw new InputError(`invalid ${String(name)} input at ${first.path.join('.') || '(root)'}: ${first.message}`, first.path.join('.'));
+    // A record key's own problem (plain text) says so; a path that holds such a key is shown escaped.
+    const why = first.code === 'invalid_key' && first.issues[0] ? `the key ${first.issues[0].message}` : first.message;
+    const where = escapeText(first.path.join('.'));
+    throw new InputError(`invalid ${String(name)} input at ${where || '(root)'}: ${why}`, where);
   }
   return h.run(ctx, parsed.data, services);
 }

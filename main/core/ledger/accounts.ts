@@ -4,6 +4,7 @@ import type { Provider, Plan } from '../presets/schema.js';
 import { parseProvider } from '../presets/index.js';
 import { InputError, NotFoundError } from '../util/errors.js';
 import { parseCredits } from '../util/credits.js';
+import { checkPlainText } from '../util/text.js';
 import { assertZone, parseLocalDate, periodAt, type ResetRule } from '../util/period.js';
 import type { Ctx } from './context.js';
 
@@ -157,8 +158,8 @@ export function createAccount(ctx: Ctx, input: NewAccount): Account {
   const anchorMs = DateTime.fromObject(a, { zone }).toMillis();
   if (anchorMs > at) throw new InputError(`--anchor ${anchor} is after the account's start; the anchor is the date you first subscribed`, 'anchor');
   const name = (input.name ?? `${provider.name} ${plan.name}`).trim();
-  // eslint-disable-next-line no-control-regex
-  if (!name || name.length > 80 || /[\u0000-\u001f]/.test(name)) throw new InputError('--name must be 1–80 printable characters', 'name');
+  if (!name || name.length > 80) throw new InputError('--name must be 1–80 printable characters', 'name');
+  checkPlainText(name, '--name');
   const rule = ruleFor(provider, zone, a.day);
   const first = periodAt(rule, at).start;
 

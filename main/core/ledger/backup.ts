@@ -14,6 +14,7 @@ import { SCHEMA_VERSION, SchemaTooNewError, openDb } from '../db/open.js';
 import { exportRestorable } from '../db/migrations.js';
 import { InputError } from '../util/errors.js';
 import { iso } from '../util/period.js';
+import { findUnsafeText } from '../util/text.js';
 import type { Clock } from '../util/clock.js';
 import { Ctx } from './context.js';
 import { checkInvariants } from './invariants.js';
@@ -90,6 +91,30 @@ export function exportTo(ctx: Ctx, path: string): { path: string; rows: number; 
   }
 }
 
+/** Text the ledger recorded from elsewhere (what Stripe said), taken as it is; the CLI escapes it when it prints it. */
+const FOREIGN_TEXT = new Set(['purchase_log.message']);
+
+/**
+ * A restored row holds only plain text (util/text.ts), as the API would have
+ * taken it: JSON columns (provider_json, attrs, details…) are read and each
+ * of their strings checked too. "accounts.provider_json (plans.0.name) contains …"
+ */
+function unsafeCell(table: string, row: Record<string, unknown>): string | null {
+  for (const [col, v] of Object.entries(row)) {
+    if (typeof v !== 'string' || FOREIGN_TEXT.has(`${table}.${col}`)) continue;
+    let found = findUnsafeText(v);
+    if (!found && /^[[{]/.test(v)) {
+      try {
+        found = findUnsafeText(JSON.parse(v));
+      } catch {
+        // Not JSON: plain text, checked above.
+      }
+    }
+    if (found) return `${table}.${col}${found.path ? ` (${found.path})` : ''} ${found.problem}`;
+  }
+  return null;
+}
+
 /** Load an export into an empty ledger; all or nothing, then verified. */
 export function restoreExport(ctx: Ctx, path: string): { rows: number; accounts: number } {
   let text: string;
@@ -138,6 +163,8 @@ export function restoreExport(ctx: Ctx, path: string): { rows: number; accounts:
         stmt = ctx.db.prepare(`INSERT INTO "${item.t}" (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
         inserts.set(key, stmt);
       }
+      const unsafe = unsafeCell(item.t, item.r);
+      if (unsafe) throw new InputError(`${path} line ${i + 1}: ${unsafe}; nothing was restored`, 'file');
       stmt.run(...cols.map((c) => item.r[c] as string | number | null));
       rows++;
     }

@@ -1,5 +1,6 @@
 /** Validation shared by every write: times, attributes, members. */
 import { InputError } from '../util/errors.js';
+import { escapeText, textProblem } from '../util/text.js';
 import { iso, periodAt } from '../util/period.js';
 import type { Account } from './accounts.js';
 import type { Ctx } from './context.js';
@@ -30,8 +31,6 @@ export function checkWriteTime(ctx: Ctx, acct: Account, t: number, field = '--at
 }
 
 const ATTR_KEY = /^[A-Za-z][A-Za-z0-9_.-]{0,39}$/;
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f]/;
 
 export function checkAttrs(attrs: Record<string, unknown> | undefined): Record<string, string> {
   if (attrs === undefined || attrs === null) return {};
@@ -41,11 +40,12 @@ export function checkAttrs(attrs: Record<string, unknown> | undefined): Record<s
   if (keys.length > 16) throw new InputError(`at most 16 attributes per event (got ${keys.length})`, 'attr');
   for (const k of keys.sort()) {
     const v = attrs[k];
-    if (!ATTR_KEY.test(k)) throw new InputError(`attribute name "${k.slice(0, 40)}" must start with a letter and use letters, digits, "_", "." or "-" (max 40)`, 'attr');
+    if (!ATTR_KEY.test(k)) throw new InputError(`attribute name "${escapeText(k.slice(0, 40))}" must start with a letter and use letters, digits, "_", "." or "-" (max 40)`, 'attr');
     if (typeof v !== 'string' && typeof v !== 'number') throw new InputError(`attribute ${k} must be text`, 'attr');
     const s = String(v);
     if (s.length === 0 || s.length > 200) throw new InputError(`attribute ${k} must be 1–200 characters (got ${s.length})`, 'attr');
-    if (CONTROL.test(s)) throw new InputError(`attribute ${k} contains control characters`, 'attr');
+    const problem = textProblem(s);
+    if (problem !== null) throw new InputError(`attribute ${k} ${problem}`, 'attr');
     out[k] = s;
   }
   return out;

@@ -11,6 +11,7 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { InputError, RefusedError } from '../util/errors.js';
 import { parseInstant } from '../util/period.js';
+import { checkPlainText, escapeText } from '../util/text.js';
 import { getAccount } from './accounts.js';
 import type { Ctx } from './context.js';
 import { useInTx, type UseInput } from './usage.js';
@@ -61,7 +62,7 @@ function toInput(ctx: Ctx, row: Row, fallbackAccount: string | undefined, line: 
     const v = row[k];
     if (v === undefined || v === null || v === '') return undefined;
     if (typeof v !== 'string' && typeof v !== 'number') throw new InputError(`line ${line}: ${k} must be text or a number`, k);
-    return String(v);
+    return checkPlainText(String(v), k);
   };
   const account = str('account') ?? fallbackAccount;
   if (!account) throw new InputError(`line ${line}: no account (add an account column or pass --account)`, 'account');
@@ -75,7 +76,7 @@ function toInput(ctx: Ctx, row: Row, fallbackAccount: string | undefined, line: 
   for (const [k, v] of Object.entries(row)) {
     if (k.startsWith('attr.')) {
       if (v !== '' && v !== undefined && v !== null) attrs[k.slice(5)] = String(v);
-    } else if (!KNOWN.has(k)) throw new InputError(`line ${line}: unknown column "${k.slice(0, 40)}" (use attr.${k.slice(0, 40)} for an attribute)`, k);
+    } else if (!KNOWN.has(k)) throw new InputError(`line ${line}: unknown column "${escapeText(k.slice(0, 40))}" (use attr.${escapeText(k.slice(0, 40))} for an attribute)`, escapeText(k));
   }
   const at = str('at');
   const byo = row.byo_key ?? row.byoKey;

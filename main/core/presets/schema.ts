@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { isTimeZone } from '../util/period.js';
+import { plainText } from '../util/text.js';
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9._:-]{0,63}$/, 'must be lowercase letters, digits, ".", "_", ":" or "-" (max 64)');
 /** Credits as a JSON number or decimal string, at most 3 decimals. */
@@ -13,58 +14,58 @@ const cents = z.number().int().nonnegative().max(1e12);
 
 export const poolSchema = z.strictObject({
   id,
-  label: z.string().min(1).max(80),
-  unit: z.string().min(1).max(40),
+  label: plainText().min(1).max(80),
+  unit: plainText().min(1).max(40),
   /** Monthly credits that survive a reset; null = use-it-or-lose-it. */
   rolloverCap: credits.nullable().default(null),
 });
 
 export const planSchema = z.strictObject({
   id,
-  name: z.string().min(1).max(80),
+  name: plainText().min(1).max(80),
   /** Monthly price in minor units; null when the docs give none. */
   priceCents: cents.nullable(),
-  priceNote: z.string().max(200).optional(),
+  priceNote: plainText().max(200).optional(),
   /** Credits granted per period by pool: a number, "unlimited", or null = the user gives it (--amount). */
   allocations: z.record(id, z.union([credits, z.literal('unlimited'), z.null()])),
   /** Pools whose packs/top-ups this plan may buy. */
   packPools: z.array(id).default([]),
-  note: z.string().max(500).optional(),
+  note: plainText().max(500).optional(),
 });
 
 export const packSchema = z.strictObject({
   id,
-  name: z.string().min(1).max(80),
+  name: plainText().min(1).max(80),
   pool: id,
   /** null: the buyer picks the amount. */
   credits: credits.nullable(),
   priceCents: cents.nullable(),
   /** A provider's own Payment Link or billing page. */
   url: z.url({ protocol: /^https$/ }).optional(),
-  note: z.string().max(500).optional(),
+  note: plainText().max(500).optional(),
 });
 
 export const actionSchema = z.strictObject({
   id,
-  label: z.string().min(1).max(80),
+  label: plainText().min(1).max(80),
   pool: id,
   /** Credits charged per `per` units of quantity; null = the user must set it. */
   cost: credits.nullable(),
   per: z.number().int().positive().max(1e9).default(1),
   /** What the quantity counts (tokens, minutes, messages…). */
-  unit: z.string().min(1).max(40).default('call'),
+  unit: plainText().min(1).max(40).default('call'),
   free: z.boolean().default(false),
   /** One charge per subject per period across every action of the group. */
   dedupe: z.strictObject({ group: id, attr: id }).nullable().default(null),
   hourlyLimit: z.number().int().positive().max(1e9).nullable().default(null),
-  note: z.string().max(500).optional(),
+  note: plainText().max(500).optional(),
 });
 
 export const providerSchema = z
   .strictObject({
     id,
-    name: z.string().min(1).max(80),
-    docs: z.string().max(500).optional(),
+    name: plainText().min(1).max(80),
+    docs: plainText().max(500).optional(),
     currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD'),
     reset: z.discriminatedUnion('rule', [
       z.strictObject({ rule: z.literal('calendar-month'), zone: z.string().refine(isTimeZone, 'must be an IANA time zone') }),
@@ -85,8 +86,8 @@ export const providerSchema = z
     /** Usage through the user's own API key bypasses credits (Flowly): the app offers it when recording. */
     byoKey: z.boolean().default(false),
     /** What happens when credits run out, in the provider's words. */
-    onEmpty: z.string().max(200).default('usage is refused until credits are added or the period resets'),
-    notes: z.array(z.string().max(500)).max(32).default([]),
+    onEmpty: plainText().max(200).default('usage is refused until credits are added or the period resets'),
+    notes: z.array(plainText().max(500)).max(32).default([]),
   })
   .superRefine((p, ctx) => {
     const pools = new Set(p.pools.map((x) => x.id));
