@@ -2,6 +2,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { childEnv, confirmingOpener, openCommand, STRIPE_HOSTS, systemOpener, type SpawnOptions } from '../../main/core/purchases/opener.js';
 import { takeStripeEnv } from '../../main/core/purchases/secrets.js';
+import { paymentsFromEnv } from '../../main/core/purchases/setup.js';
+import { openLedger } from '../../main/core/api/open.js';
+import { call } from '../../main/core/api/handlers.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 // Shaped like real keys (helpers.ts has the same), without loading the ledger.
 const SECRET_KEY = 'sk_test_51FakeKeyForCreditdeckTests0123456789';
@@ -90,6 +96,26 @@ describe('confirmingOpener', () => {
     expect(await open(`https://${PACK_HOST}/topup`)).toBe(true);
     expect(asked).toEqual([PACK_HOST, PACK_HOST]);
     expect(opened).toEqual(['https://checkout.stripe.com/c/pay/cs_1', 'http://127.0.0.1:9/pay/cs_1', `https://${PACK_HOST}/topup`]);
+  });
+});
+
+describe('paymentsFromEnv (the web host and the CLI outside `buy`)', () => {
+  it("never opens a pack's link to a host that is not Stripe's unless a confirmHost says yes", async () => {
+    const ctx = openLedger(join(mkdtempSync(join(tmpdir(), 'creditdeck-opener-')), 'ledger.sqlite'));
+    try {
+      const lux = call(ctx, 'presets.show', { id: 'lux' }) as unknown as Record<string, unknown>;
+      const url = `https://${PACK_HOST}/topup`;
+      call(ctx, 'accounts.add', { provider: { ...lux, id: 'luxlink', name: 'Lux Link', packs: [{ id: 'web', name: 'Web', pool: 'credits', credits: null, priceCents: null, url }] }, plan: 'free', name: 'Lux Link' });
+      const opened: string[] = [];
+      const record = (u: string) => (opened.push(u), true);
+      const served = paymentsFromEnv(ctx, {}, { openUrl: record }).payments;
+      expect(await served.start(ctx, 'lux-link', 'web')).toMatchObject({ via: 'link', url, opened: false });
+      const confirmed = paymentsFromEnv(ctx, {}, { openUrl: record, confirmHost: (h) => h === PACK_HOST }).payments;
+      expect(await confirmed.start(ctx, 'lux-link', 'web')).toMatchObject({ opened: true });
+      expect(opened).toEqual([url]);
+    } finally {
+      ctx.db.close();
+    }
   });
 });
 
