@@ -9,7 +9,10 @@
  * end-to-end build, electron-builder.e2e.config.ts, spreads it and changes
  * only the two fuses Playwright needs.
  */
-import type { Configuration } from 'electron-builder';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { AfterPackContext, Configuration } from 'electron-builder';
 
 /** What a packaged app must never let anyone do with its binary (docs/desktop.md, "The fuses"). */
 export const PRODUCTION_FUSES = {
@@ -26,6 +29,46 @@ export const PRODUCTION_FUSES = {
   // Only app.asar is loaded: no loose app/ folder or default_app.asar beside it can take its place.
   onlyLoadAppFromAsar: true,
 } as const;
+
+/** Where the packaged better-sqlite3 binary sits, below a platform's resources folder. */
+export const UNPACKED_SQLITE = join('app.asar.unpacked', 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
+
+/** The NODE_MODULE_VERSION an Electron version's add-ons must declare, when it can be known here. */
+export function electronAbi(electronVersion: string, projectDir: string): string | null {
+  const file = join(projectDir, 'node_modules', 'electron', 'abi_version');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  try {
+    const nodeAbi = createRequire(join(projectDir, 'package.json'))('node-abi') as { getAbi(target: string, runtime: string): string };
+    return nodeAbi.getAbi(electronVersion, 'electron');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * afterPack: the app must carry better-sqlite3 built for its Electron, unpacked from the asar.
+ * A build for Node's ABI (node-gyp handed Node's headers, e.g. by an npm `nodedir` setting)
+ * would only fail when a user opens the app; this fails the package instead, before any
+ * installer is made.
+ */
+export function checkNativeModule(context: Pick<AfterPackContext, 'appOutDir' | 'electronPlatformName'> & { packager: { appInfo: { productFilename: string }; info: { framework: { version: string }; projectDir: string } } }): void {
+  const resources =
+    context.electronPlatformName === 'darwin' || context.electronPlatformName === 'mas'
+      ? join(context.appOutDir, `${context.packager.appInfo.productFilename}.app`, 'Contents', 'Resources')
+      : join(context.appOutDir, 'resources');
+  const file = join(resources, UNPACKED_SQLITE);
+  if (!existsSync(file)) throw new Error(`better-sqlite3 is not unpacked from the asar: ${file} is missing (asarUnpack)`);
+  const declared = [...new Set(readFileSync(file).toString('latin1').match(/node_register_module_v\d+/g) ?? [])].map((m) => m.slice('node_register_module_v'.length));
+  const version = context.packager.info.framework.version;
+  const want = electronAbi(version, context.packager.info.projectDir);
+  const ok = want !== null ? declared.includes(want) : declared.length > 0 && !declared.includes(process.versions.modules);
+  if (!ok) {
+    throw new Error(
+      `${file} is not built for Electron ${version} (ABI ${want ?? 'unknown'}): it declares ABI ${declared.join(', ') || 'none'}` +
+        (declared.includes(process.versions.modules) ? ` — Node's; node-gyp was given Node's headers (an npm \`nodedir\` setting?)` : ''),
+    );
+  }
+}
 
 const config: Configuration = {
   // Reverse DNS of creditdeck.app; productName is package.json's and APP_NAME's (main/core/api/open.ts):
@@ -62,8 +105,18 @@ const config: Configuration = {
   // arch). It rebuilds node_modules in place: scripts/dist.mjs puts Node's build back after.
   npmRebuild: true,
   buildDependenciesFromSource: false,
+  afterPack: (context) => checkNativeModule(context),
 
+  // creditdeck:// (PROTOCOL in main/electron/deep-link.ts): CFBundleURLTypes on macOS, the
+  // registry keys the NSIS installer writes on Windows, and on Linux
+  // MimeType=x-scheme-handler/creditdeck; in the .desktop entry (with Exec=… %U).
   protocols: [{ name: 'Creditdeck link', schemes: ['creditdeck'] }],
+  // Electron takes the Wayland app_id / X11 WM_CLASS from the packaged package.json's
+  // desktopName; with syncDesktopName the .desktop file has that name, so the desktop
+  // links the running window to the entry (and to its creditdeck:// handler).
+  // The .deb's Homepage field needs a URL and package.json has none: the project has no site
+  // yet, so this is the address its appId stands for; change it when there is one.
+  extraMetadata: { desktopName: 'creditdeck-desktop.desktop', homepage: 'https://creditdeck.app' },
 
   electronFuses: { ...PRODUCTION_FUSES },
 
@@ -72,6 +125,7 @@ const config: Configuration = {
     category: 'Office',
     // Not `creditdeck`: the .deb links /usr/bin/<executableName>, and `creditdeck` is the CLI.
     executableName: 'creditdeck-desktop',
+    syncDesktopName: true,
     maintainer: 'Creditdeck contributors',
     synopsis: 'A local-first ledger of usage credits',
   },

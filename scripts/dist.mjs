@@ -13,9 +13,13 @@
 //    It rebuilds better-sqlite3 for Electron inside node_modules (npmRebuild),
 //    which would leave the CLI, the tests and the web host with a binary
 //    Node cannot load: Node's build is kept aside first and put back after,
-//    whatever happened.
+//    whatever happened. npm settings that would point node-gyp at Node's
+//    headers instead of Electron's (an .npmrc `nodedir`, as this machine has;
+//    `target`, `runtime`, `disturl` …) are removed from its environment, as
+//    scripts/electron-native.mjs does; the config's afterPack hook refuses a
+//    package whose better-sqlite3 is not Electron's anyway.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -55,9 +59,18 @@ function binOf(pkg, name) {
   return join(dirname(file), typeof bin === 'string' ? bin : bin[name]);
 }
 
+/** The environment for the build tools, without npm's settings that would aim node-gyp at Node (see electron-native.mjs). */
+function toolEnv() {
+  const env = { ...process.env };
+  for (const k of Object.keys(env)) {
+    if (/^npm_config_(nodedir|target|runtime|disturl|dist_url|arch|target_arch|build_from_source|devdir)$/i.test(k)) delete env[k];
+  }
+  return env;
+}
+
 function run(label, file, argv) {
   console.log(`dist: ${label}`);
-  const r = spawnSync(process.execPath, [file, ...argv], { cwd: root, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [file, ...argv], { cwd: root, stdio: 'inherit', env: toolEnv() });
   if (r.error) return `${label} could not start: ${r.error.message}`;
   if (r.status !== 0) return `${label} failed (exit ${r.status ?? r.signal})`;
   return null;
@@ -81,8 +94,13 @@ try {
   packaged = run(`electron-builder --config ${configFile}`, binOf('electron-builder', 'electron-builder'), ['--config', configFile, '--publish', 'never', ...builderArgs]);
 } finally {
   if (existsSync(kept)) {
+    // node-gyp's rebuild starts by deleting build/: it may be gone if it failed half-way.
+    mkdirSync(dirname(nodeBuild), { recursive: true });
     copyFileSync(kept, `${nodeBuild}.tmp`);
     renameSync(`${nodeBuild}.tmp`, nodeBuild);
+    // @electron/rebuild's marker ("built for Electron's ABI") no longer describes the file:
+    // left there, the next `npm run dist` would skip the rebuild and package Node's build.
+    rmSync(join(dirname(nodeBuild), '.forge-meta'), { force: true });
   }
   rmSync(keep, { recursive: true, force: true });
 }
