@@ -90,6 +90,12 @@ TEXT_CASES.push(
     input: () => ({ provider: { ...presets.lux, notes: ['fine', 'x\u009b2J'] }, plan: 'free' }),
     message: /provider is invalid at notes\.1: contains a control character \(U\+009B\) at position 2/,
   },
+  {
+    name: 'RLO in a custom provider pack URL',
+    call: 'accounts.add',
+    input: () => ({ provider: { ...presets.lux, packs: presets.lux!.packs.map((p) => ({ ...p, url: 'https://pay.example.com/\u202eexe.pdf' })) }, plan: 'free' }),
+    message: /provider is invalid at packs\.0\.url: contains a bidirectional formatting character \(U\+202E\) at position 25/,
+  },
   { name: 'emoji and non-Latin text pass the text rule (only the unknown action is refused)', call: 'usage.record', input: use({ action: 'Café 東京 🚀' }), message: /unknown action "Café 東京 🚀"/ },
 );
 

@@ -7,7 +7,7 @@
 import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { InputError } from '../../main/core/util/errors.js';
-import { checkPlainText, escapeDeep, escapeOutput, escapeText, findUnsafeText, plainText, textProblem } from '../../main/core/util/text.js';
+import { checkPlainText, escapeDeep, escapeOutput, escapeText, findUnsafeText, plainText, plainTextCheck, textProblem } from '../../main/core/util/text.js';
 
 const hex = (c: number) => c.toString(16).toUpperCase().padStart(4, '0');
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
@@ -77,6 +77,13 @@ describe('checkPlainText and plainText(): the error names the field', () => {
     expect(bad.success).toBe(false);
     expect(bad.error!.issues[0]).toMatchObject({ path: ['note'], message: 'contains a bidirectional formatting character (U+202E) at position 2' });
     expect(s.safeParse({ note: 'toolong' }).success).toBe(false);
+  });
+
+  test('plainTextCheck adds the rule to other string schemas: z.url() alone takes ESC and U+202E in a path', () => {
+    expect(z.url().safeParse('https://a.example/\u001b[2J').success).toBe(true);
+    const url = z.url().superRefine(plainTextCheck);
+    expect(url.safeParse('https://a.example/\u001b[2J').error!.issues[0]!.message).toBe('contains a control character (U+001B) at position 19');
+    expect(url.safeParse('https://a.example/café').success).toBe(true);
   });
 
   test('findUnsafeText walks objects, arrays and keys', () => {

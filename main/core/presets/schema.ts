@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { isTimeZone } from '../util/period.js';
-import { plainText } from '../util/text.js';
+import { plainText, plainTextCheck } from '../util/text.js';
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9._:-]{0,63}$/, 'must be lowercase letters, digits, ".", "_", ":" or "-" (max 64)');
 /** Credits as a JSON number or decimal string, at most 3 decimals. */
@@ -41,7 +41,7 @@ export const packSchema = z.strictObject({
   credits: credits.nullable(),
   priceCents: cents.nullable(),
   /** A provider's own Payment Link or billing page. */
-  url: z.url({ protocol: /^https$/ }).optional(),
+  url: z.url({ protocol: /^https$/ }).superRefine(plainTextCheck).optional(),
   note: plainText().max(500).optional(),
 });
 

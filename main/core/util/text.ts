@@ -71,10 +71,13 @@ export function findUnsafeText(value: unknown, path = ''): { path: string; probl
  * (U+001B) at position 4"). Chain .max(), .min(), .optional() as usual.
  */
 export function plainText(): z.ZodString {
-  return z.string().superRefine((s, ctx) => {
-    const problem = textProblem(s);
-    if (problem !== null) ctx.addIssue({ code: 'custom', message: problem, params: { plainText: true } });
-  });
+  return z.string().superRefine(plainTextCheck);
+}
+
+/** The same check for other string schemas: `z.url().superRefine(plainTextCheck)` (z.url() takes ESC and U+202E in a path). */
+export function plainTextCheck(s: string, ctx: z.RefinementCtx<string>): void {
+  const problem = textProblem(s);
+  if (problem !== null) ctx.addIssue({ code: 'custom', message: problem, params: { plainText: true } });
 }
 
 const escape = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
