@@ -68,13 +68,13 @@ export function accountText(a: HandlerOutput<'accounts.show'>): string {
     `  time zone  ${a.zone}, anchor ${a.anchor}`,
     `  packs      ${a.packPools.length ? a.packs.filter((p) => a.packPools.includes(p.pool)).map((p) => `${p.id} (${p.credits === null ? 'any amount' : n(Number(p.credits))} for ${dollars(p.priceCents)})`).join(', ') || 'any amount' : 'none on this plan'}`,
     `  refunds    ${a.refundWindowDays === null ? 'none' : `unused purchased credits within ${a.refundWindowDays} days`}`,
-    `  limits     ${a.monthlyLimit === null ? 'no monthly limit' : `monthly ${n(a.monthlyLimit)}`}; alerts at ${a.thresholds.join('/')} %${a.lowBalance === null ? '' : `, low balance ${n(a.lowBalance)}`}`,
+    `  limits     ${a.monthlyLimit === null ? 'no monthly limit' : `monthly ${n(a.monthlyLimit)}`}; alerts at ${a.thresholds.join('/')} % of the ${a.alertBasis === 'both' ? 'allocation and of the limit' : a.alertBasis === 'limit' ? 'limit' : 'allocation'}${a.lowBalance === null ? '' : `, low balance ${n(a.lowBalance)}`}${a.lowBalancePercent === null ? '' : `, low balance at ${a.lowBalancePercent} % of the allocation`}`,
   ];
   for (const d of a.dailyLimits) lines.push(`  daily      ${d.attr}=${d.value}: ${n(d.limit)}`);
   if (a.members.length) lines.push(`  members    ${a.members.map((m) => m.id + (m.monthlyLimit === null ? '' : ` (limit ${n(m.monthlyLimit)})`)).join(', ')}`);
   lines.push('', table(
     ['ACTION', 'POOL', 'COST', 'PER', 'LIMIT/H', 'NOTE'],
-    a.actions.map((x) => [x.id, x.pool, x.free ? 'free' : x.cost === null ? 'not set' : n(x.cost), `${x.per} ${x.unit}`, x.hourlyLimit ?? '', x.dedupe ? `one charge per ${x.dedupe.attr} (${x.dedupe.group})` : x.cost === null && !x.free ? 'set with: creditdeck action set' : '']),
+    a.actions.map((x) => [x.id, x.pool, x.free ? 'free' : x.cost === null ? 'not set' : n(x.cost), `${x.per} ${x.unit}${x.wholeUnits ? ' (whole)' : ''}`, x.hourlyLimit ?? '', x.dedupe ? `one charge per ${x.dedupe.attr} (${x.dedupe.group})` : x.cost === null && !x.free ? 'set with: creditdeck action set' : '']),
   ));
   return lines.join('\n');
 }

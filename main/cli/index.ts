@@ -161,7 +161,11 @@ export async function run(argv: string[], rawIo: Io = defaultIo): Promise<number
     .description('change plan (see docs/ledger.md for the rule in the current period)')
     .action((acc: string, plan: string, o) =>
       emit('accounts.plan', { account: acc, plan, at: o.at, amounts: pairs(o.amount, '--amount') }, (r) =>
-        [`${r.account}: ${r.from} → ${r.to} at ${r.effectiveAt}`, ...r.granted.map((g) => `  granted ${fmt.creditsOf(g.credits, g.pool)} now, for the rest of this period`)].join('\n'),
+        [
+          `${r.account}: ${r.from} → ${r.to} at ${r.effectiveAt}`,
+          ...r.granted.map((g) => `  granted ${fmt.creditsOf(g.credits, g.pool)} now, for the rest of this period`),
+          ...r.forfeited.map((g) => `  ${fmt.creditsOf(g.credits, g.pool)} of the old allowance expired: this period's usage already counts against the new plan`),
+        ].join('\n'),
       ),
     );
   account
@@ -169,8 +173,9 @@ export async function run(argv: string[], rawIo: Io = defaultIo): Promise<number
     .argument('<account>')
     .option('--name <name>')
     .option('--monthly-limit <credits>', 'monthly spending limit, or "none"')
-    .option('--low-balance <credits>', 'low-balance alert level, or "none"')
+    .option('--low-balance <credits>', 'low-balance alert level in credits, a share of the allocation ("10%"), or "none"')
     .option('--thresholds <list>', 'alert thresholds in %, e.g. 50,80,100')
+    .option('--alert-basis <basis>', 'what the thresholds measure: allocation, limit (the monthly spending limit) or both')
     .description('name, spending limit and alert levels')
     .action((acc: string, o) =>
       emit(
@@ -181,6 +186,7 @@ export async function run(argv: string[], rawIo: Io = defaultIo): Promise<number
           monthlyLimit: noneOr(o.monthlyLimit),
           lowBalance: noneOr(o.lowBalance),
           thresholds: o.thresholds === undefined ? undefined : String(o.thresholds).split(',').map((x) => (/^\d+$/.test(x.trim()) ? Number(x) : NaN)),
+          alertBasis: o.alertBasis,
         },
         (a) => `${a.id} updated`,
       ),
@@ -198,13 +204,15 @@ export async function run(argv: string[], rawIo: Io = defaultIo): Promise<number
     .option('--unit <unit>', 'what the quantity counts')
     .option('--label <text>')
     .option('--free', 'the action costs nothing')
+    .option('--whole-units', 'quantities are whole numbers (an asset: a video, an image, a call)')
+    .option('--no-whole-units', 'quantities may have up to 3 decimals (tokens, minutes)')
     .option('--hourly-limit <n>', 'calls per hour, or "none"')
     .option('--dedupe <group:attr>', 'one charge per attribute value per period across the group, or "none"')
     .description('add or change an action')
     .action((acc: string, act: string, o) =>
       emit(
         'actions.set',
-        { account: acc, action: act, pool: o.pool, cost: o.cost, per: o.per, unit: o.unit, label: o.label, free: o.free, hourlyLimit: noneOr(o.hourlyLimit), dedupe: noneOr(o.dedupe) },
+        { account: acc, action: act, pool: o.pool, cost: o.cost, per: o.per, unit: o.unit, label: o.label, free: o.free, wholeUnits: o.wholeUnits, hourlyLimit: noneOr(o.hourlyLimit), dedupe: noneOr(o.dedupe) },
         (a) => `${a.id}: ${a.free ? 'free' : `${a.cost === null ? '(no cost set)' : fmt.creditsOf(a.cost, a.pool)} per ${a.per} ${a.unit}`}${a.hourlyLimit ? `, ${a.hourlyLimit}/hour` : ''}`,
       ),
     );

@@ -109,7 +109,7 @@ describe('draw-down order', () => {
     const g2 = h.op('grants.add', { account: a, pool: 'credits', amount: 25, source: 'purchase', priceCents: 250, key: 'stripe-cs_1' });
     expect([g1.status, g2.status, g2.grantId]).toEqual(['granted', 'duplicate', g1.grantId]);
     expect(h.pool(a, 'credits').topupRemaining).toBe(25);
-    expect(h.invalid('grants.add', { account: a, pool: 'credits', amount: 30, source: 'purchase', key: 'stripe-cs_1' }).message).toMatch(/already used for a different grant/);
+    expect(h.invalid('grants.add', { account: a, pool: 'credits', amount: 30, source: 'purchase', key: 'stripe-cs_1' }).message).toMatch(/idempotency key "stripe-cs_1" was already used for gr_\w+ with a different amount;/);
   });
 
   test('top-ups never expire unless given an expiry: a year of resets later they are all there', () => {

@@ -39,13 +39,18 @@ describe('plan change at the reset instant', () => {
     expect([comp.unlimited, comp.allocation, comp.remaining]).toEqual([false, 200, 200]);
   });
 
-  it('from unlimited to a number mid-period grants the new allocation at once', () => {
+  it('from unlimited to a number mid-period: the new allocation less what the period has used', () => {
     const h = fresh('2026-11-10T12:00:00Z');
     const a = h.account({ preset: 'fluximage', plan: 'pro', anchor: '2026-11-05' });
     h.op('usage.record', { account: a, action: 'compress', quantity: 300 });
     h.at('2026-11-20T00:00:00Z');
     const r = h.op('accounts.plan', { account: a, plan: 'starter' });
-    expect(r.granted).toEqual([{ pool: 'compression', credits: 200 }]);
-    expect(h.pool(a, 'compression').remaining).toBe(200);
+    expect(r.granted).toEqual([]);
+    expect(h.pool(a, 'compression').remaining).toBe(0);
+    // Fewer used than the allocation: the rest is there at once.
+    const b = h.account({ preset: 'fluximage', plan: 'pro', anchor: '2026-11-05', name: 'second' });
+    h.op('usage.record', { account: b, action: 'compress', quantity: 30 });
+    expect(h.op('accounts.plan', { account: b, plan: 'starter' }).granted).toEqual([{ pool: 'compression', credits: 170 }]);
+    expect(h.pool(b, 'compression').remaining).toBe(170);
   });
 });

@@ -157,17 +157,18 @@ describe('usage events: idempotency and refusals', () => {
   });
 
   test.each([
-    ['another action', { action: 'email' }],
-    ['another quantity', { quantity: 3 }],
-    ['other attributes', { attrs: { flow: 'f2' } }],
-    ['another time', { at: '2026-06-02T09:00:00Z' }],
-    ['own key', { byoKey: true }],
-  ])('same key with different content (%s) is an input error and changes nothing', (_what, change) => {
+    ['another action', { action: 'email' }, 'action'],
+    ['another quantity', { quantity: 3 }, 'quantity'],
+    ['other attributes', { attrs: { flow: 'f2' } }, 'attributes'],
+    ['another time', { at: '2026-06-02T09:00:00Z' }, 'time (--at)'],
+    ['own key', { byoKey: true }, '--byo-key'],
+  ])('same key with different content (%s) is an input error naming the field, and changes nothing', (_what, change, field) => {
     const h = fresh('2026-06-02T10:00:00Z');
     const a = h.account({ preset: 'lux', plan: 'free' });
     h.op('usage.record', { account: a, action: 'sms', quantity: 2, key: 'k', attrs: { flow: 'f1' } });
     const e = h.invalid('usage.record', { account: a, action: 'sms', quantity: 2, key: 'k', attrs: { flow: 'f1' }, ...change });
-    expect(e.message).toMatch(/idempotency key "k" was already used for a different event/);
+    expect(e.message).toMatch(/^idempotency key "k" was already used for ev_\w+ with a different /);
+    expect(e.message).toContain(`with a different ${field};`);
     expect(count(h.ctx, 'events', a)).toBe(1);
     expect(h.pool(a, 'credits').usedThisPeriod).toBe(4);
   });

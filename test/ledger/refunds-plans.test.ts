@@ -159,7 +159,7 @@ describe('plans', () => {
     expect(h.pool(a, 'credits')).toMatchObject({ allocation: 100_000, remaining: 100_000 });
   });
 
-  test('Fluximage Starter → Pro makes compression unlimited from the change on; Pro → Starter grants the 200 at once', () => {
+  test('Fluximage Starter → Pro makes compression unlimited from the change on; back to Starter, the period has used its 200 already', () => {
     const h = fresh('2026-01-20T12:00:00Z');
     const a = h.account({ preset: 'fluximage', plan: 'starter' });
     h.op('usage.record', { account: a, action: 'compress', quantity: 200 });
@@ -169,8 +169,10 @@ describe('plans', () => {
     expect(h.pool(a, 'compression').unlimited).toBe(true);
     h.at('2026-01-25T12:00:00Z');
     const down = h.op('accounts.plan', { account: a, plan: 'starter' });
-    expect(down.granted).toEqual([{ pool: 'compression', credits: 200 }]);
-    expect(h.pool(a, 'compression')).toMatchObject({ unlimited: false, remaining: 200 });
+    // 5,200 compressions this period against Starter's 200: nothing is minted.
+    expect([down.granted, down.forfeited]).toEqual([[], []]);
+    expect(h.pool(a, 'compression')).toMatchObject({ unlimited: false, remaining: 0 });
+    h.refused('usage.record', { account: a, action: 'compress' }, 'insufficient_credits');
   });
 
   test('Flux Pulse → Edge mid-month grants 200 at once and opens pack purchases', () => {

@@ -15,9 +15,13 @@
  *  - a void returns credits to grants that are still live (an expired grant
  *    keeps them expired) and takes the usage out of its period;
  *  - refunds return the unused part of a purchase inside the window;
- *  - plan changes: more credits → the difference now, as an upgrade grant
- *    expiring at the reset; fewer → from the next reset; to unlimited → at
- *    once; from unlimited → the new allocation at once;
+ *  - plan changes: more credits → the allowance left becomes the new
+ *    allocation less what the period's allowance served (an upgrade grant
+ *    expiring at the reset); fewer → from the next reset; to unlimited → at
+ *    once; from unlimited → the new allocation less the period's usage
+ *    (counting usage while unlimited), granted or forfeited at once;
+ *  - whole-unit actions take whole quantities only; hourly limits count calls
+ *    (an event's quantity), not events;
  *  - idempotent keys: same key, same content → duplicate; other content → error;
  *    a refused event does not use up its key;
  *  - resets and expiries are booked lazily by the first write at or after them,
@@ -95,6 +99,7 @@ export interface ActionDef {
   free?: boolean;
   dedupe?: { group: string; attr: string };
   hourly?: number;
+  whole?: boolean;
 }
 
 export interface AccountDef {
@@ -119,6 +124,8 @@ export interface MGrant {
   source: Source;
   amount: number;
   remaining: number;
+  /** Expired by a plan change leaving unlimited. */
+  forfeited?: number;
   grantedAt: number;
   expiresAt: number | null;
   periodStart: number | null;
@@ -144,6 +151,7 @@ export interface MEvent {
   action: string;
   pool: string;
   at: number;
+  qtyMilli: number;
   status: 'applied' | 'free' | 'bypassed' | 'covered';
   cost: number;
   debits: [MGrant, number][];
@@ -281,11 +289,18 @@ export class Model {
     }
     const act = a.def.actions[u.action];
     if (!act) return { kind: 'invalid', why: 'unknown action' };
+    if (act.whole && u.qtyMilli % 1000 !== 0) return { kind: 'invalid', why: 'whole units' };
     const period = periodOf(a.def.rule, t);
-    // Hourly rate limit: calls (any status) in the sliding hour up to t.
+    let hold: MHold | undefined;
+    if (u.holdId !== null) {
+      hold = this.holds.get(u.holdId);
+      if (!hold || hold.acct !== u.acct || hold.pool !== act.pool || hold.status !== 'open' || hold.expiresAt <= t) return { kind: 'invalid', why: 'hold not open' };
+    }
+    // Hourly rate limit: calls (any status, an event's quantity is its calls) in the sliding hour up to t.
     if (act.hourly !== undefined) {
-      const n = this.events.filter((e) => e.acct === u.acct && e.action === u.action && e.at > t - HOUR && e.at <= t).length;
-      if (n >= act.hourly) {
+      let calls = 0;
+      for (const e of this.events) if (e.acct === u.acct && e.action === u.action && e.at > t - HOUR && e.at <= t) calls += e.qtyMilli;
+      if (calls + u.qtyMilli > act.hourly * 1000) {
         this.book(a, t);
         return { kind: 'refused', reason: 'rate_limit' };
       }
@@ -301,11 +316,6 @@ export class Model {
         subject = `${act.dedupe.group}|${u.attrs[act.dedupe.attr]}|${period.start}`;
         if (a.dedupe.has(subject)) [status, cost] = ['covered', 0];
       }
-    }
-    let hold: MHold | undefined;
-    if (u.holdId !== null) {
-      hold = this.holds.get(u.holdId);
-      if (!hold || hold.acct !== u.acct || hold.pool !== act.pool || hold.status !== 'open' || hold.expiresAt <= t) return { kind: 'invalid', why: 'hold not open' };
     }
     this.book(a, t);
     const unlimited = this.planAt(a, t).amounts[act.pool] === 'unlimited';
@@ -329,7 +339,7 @@ export class Model {
       }
     }
     const id = `ev_${(this.nextSeq++).toString(36)}`;
-    const e: MEvent = { id, acct: u.acct, key: u.key, fp, action: u.action, pool: act.pool, at: t, status, cost, debits, voided: false };
+    const e: MEvent = { id, acct: u.acct, key: u.key, fp, action: u.action, pool: act.pool, at: t, qtyMilli: u.qtyMilli, status, cost, debits, voided: false };
     this.events.push(e);
     this.byKey.set(`${u.acct}|${u.key}`, e);
     if (cost > 0) {
@@ -405,15 +415,25 @@ export class Model {
     const upgrades: Record<string, number> = {};
     for (const pool of a.def.pools) {
       const next = amounts[pool]!;
-      if (next === 'unlimited') continue;
-      const atReset = period.start === t;
-      const already =
-        !atReset && before.amounts[pool] === 'unlimited'
-          ? 0
-          : this.grants.filter((g) => g.acct === acct && g.pool === pool && MONTHLY_LIKE.has(g.source) && g.periodStart === period.start).reduce((s, g) => s + g.amount, 0);
-      if (next > already) {
-        this.grants.push({ id: `~upgrade:${acct}:${pool}:${t}`, acct, pool, source: 'upgrade', amount: next - already, remaining: next - already, grantedAt: t, expiresAt: period.end, periodStart: period.start, price: null, refundableUntil: null });
-        upgrades[pool] = next - already;
+      if (next === 'unlimited' || period.start === t) continue;
+      const allowance = this.grants.filter((g) => g.acct === acct && g.pool === pool && MONTHLY_LIKE.has(g.source) && g.periodStart === period.start);
+      const leaving = before.amounts[pool] === 'unlimited';
+      if (!leaving && next <= allowance.reduce((s, g) => s + g.amount, 0)) continue;
+      let used = allowance.reduce((s, g) => s + g.amount - g.remaining - (g.forfeited ?? 0), 0);
+      for (const e of this.events) if (e.acct === acct && e.pool === pool && !e.voided && e.cost > 0 && e.debits.length === 0 && e.at >= period.start && e.at < period.end) used += e.cost;
+      const left = allowance.reduce((s, g) => s + g.remaining, 0);
+      const target = Math.max(0, next - used);
+      if (target > left) {
+        this.grants.push({ id: `~upgrade:${acct}:${pool}:${t}`, acct, pool, source: 'upgrade', amount: target - left, remaining: target - left, grantedAt: t, expiresAt: period.end, periodStart: period.start, price: null, refundableUntil: null });
+        upgrades[pool] = target - left;
+      } else if (target < left) {
+        let excess = left - target;
+        for (const g of [...allowance].sort((x, y) => y.grantedAt - x.grantedAt)) {
+          const take = Math.min(excess, g.remaining);
+          g.remaining -= take;
+          g.forfeited = (g.forfeited ?? 0) + take;
+          excess -= take;
+        }
       }
     }
     return { kind: 'ok', status: 'changed', cost: 0, upgrades };

@@ -46,7 +46,7 @@ const FLUX: AccountDef = {
   pools: ['credits'],
   plans: { pulse: { amounts: { credits: 0 }, packPools: [] }, edge: { amounts: { credits: 200 * C }, packPools: ['credits'] } },
   refundWindowDays: null,
-  actions: { 'mcp-tool': { pool: 'credits', costMc: 2 * C, per: 1, hourly: 6 }, 'api-request': { pool: 'credits', costMc: 250, per: 1 } },
+  actions: { 'mcp-tool': { pool: 'credits', costMc: 2 * C, per: 1, hourly: 6, whole: true }, 'api-request': { pool: 'credits', costMc: 250, per: 1, whole: true } },
   monthlyLimitMc: null,
 };
 
@@ -64,8 +64,8 @@ const luxDef = (zone: string, day: number): AccountDef => ({
   actions: {
     'ai:claude-sonnet': { pool: 'credits', costMc: 5 * C, per: 1000 },
     'ai:claude-haiku': { pool: 'credits', costMc: 1 * C, per: 1000 },
-    email: { pool: 'credits', costMc: 1 * C, per: 1 },
-    sms: { pool: 'credits', costMc: 2 * C, per: 1 },
+    email: { pool: 'credits', costMc: 1 * C, per: 1, whole: true },
+    sms: { pool: 'credits', costMc: 2 * C, per: 1, whole: true },
     'voice-call': { pool: 'credits', costMc: 5 * C, per: 1 },
     'voice-synthesis': { pool: 'credits', costMc: 1 * C, per: 1000 },
   },
@@ -84,9 +84,9 @@ const fluximageDef = (zone: string, day: number): AccountDef => ({
   },
   refundWindowDays: null,
   actions: {
-    compress: { pool: 'compression', costMc: 1 * C, per: 1 },
-    'alt-text': { pool: 'ai', costMc: 1 * C, per: 1, dedupe: { group: 'ai-image', attr: 'image' } },
-    'seo-rename': { pool: 'ai', costMc: 1 * C, per: 1, dedupe: { group: 'ai-image', attr: 'image' } },
+    compress: { pool: 'compression', costMc: 1 * C, per: 1, whole: true },
+    'alt-text': { pool: 'ai', costMc: 1 * C, per: 1, dedupe: { group: 'ai-image', attr: 'image' }, whole: true },
+    'seo-rename': { pool: 'ai', costMc: 1 * C, per: 1, dedupe: { group: 'ai-image', attr: 'image' }, whole: true },
   },
   monthlyLimitMc: null,
 });
@@ -115,7 +115,8 @@ function accountsFor(s: (typeof SCENARIOS)[number]): Acc[] {
     {
       def: FLUX,
       actions: [
-        { id: 'mcp-tool', qty: (r) => String(r.int(1, 5)) },
+        // Now and then a fraction of a whole-unit action: refused as input.
+        { id: 'mcp-tool', qty: (r) => (r.chance(0.05) ? '1.5' : String(r.int(1, 5))) },
         { id: 'api-request', qty: (r) => String(r.int(1, 40)) },
       ],
       plans: ['pulse', 'edge'],
@@ -135,7 +136,7 @@ function accountsFor(s: (typeof SCENARIOS)[number]): Acc[] {
     {
       def: fluximageDef(s.fluximage[0], Number(s.fluximage[1].slice(8))),
       actions: [
-        { id: 'compress', qty: (r) => String(r.int(1, 6)) },
+        { id: 'compress', qty: (r) => (r.chance(0.05) ? '0.5' : String(r.int(1, 6))) },
         { id: 'alt-text', qty: () => '1' },
         { id: 'seo-rename', qty: () => '1' },
       ],

@@ -8,6 +8,11 @@ export interface Migration {
   sql: string;
   /** It changes indexes only: an export written before it restores after it, row for row. */
   rowsUnchanged?: true;
+  /**
+   * It only adds columns with defaults, and this SQL fills them from the rows
+   * already there: an export written before it loads as it is, then this runs.
+   */
+  backfill?: string;
 }
 
 const APPEND_ONLY = [
@@ -31,6 +36,19 @@ BEGIN SELECT RAISE(ABORT, 'ledger rows are append-only: ${table} cannot be updat
 CREATE TRIGGER ${table}_no_delete BEFORE DELETE ON ${table}
 BEGIN SELECT RAISE(ABORT, 'ledger rows are append-only: ${table} cannot be deleted; record a correction instead'); END;`;
 }
+
+/**
+ * Accounts made from a preset before its actions carried the whole-units flag
+ * (and Flowly's low-credit level) get them from the preset's own rule.
+ */
+const PRESET_RULES_BACKFILL = `
+UPDATE actions SET whole_units = 1 WHERE whole_units = 0 AND (
+  (account_id IN (SELECT id FROM accounts WHERE provider_id = 'fluxnote') AND id IN ('video', 'image', 'edit', 'caption', 'voice', 'template', 'upload', 'render', 'download'))
+  OR (account_id IN (SELECT id FROM accounts WHERE provider_id = 'fluximage') AND id IN ('compress', 'alt-text', 'seo-rename'))
+  OR (account_id IN (SELECT id FROM accounts WHERE provider_id = 'flux') AND id IN ('mcp-tool', 'api-request'))
+  OR (account_id IN (SELECT id FROM accounts WHERE provider_id = 'lux') AND id IN ('email', 'sms')));
+UPDATE accounts SET low_balance_pct = 10 WHERE provider_id = 'flowly' AND low_balance_mc IS NULL AND low_balance_pct IS NULL;
+`;
 
 export const migrations: Migration[] = [
   {
@@ -391,6 +409,21 @@ DROP INDEX grant_balances_live;
 CREATE INDEX grant_balances_by_pool ON grant_balances(account_id, pool);
 `,
   },
+  {
+    // Rules that are data (docs/ledger.md): whole-unit actions, a low-balance
+    // level as a share of the allocation, and which total the threshold alerts measure.
+    id: '202612041500_whole_units_alert_basis',
+    sql: `
+ALTER TABLE actions ADD COLUMN whole_units INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE accounts ADD COLUMN low_balance_pct INTEGER;
+ALTER TABLE accounts ADD COLUMN alert_basis TEXT NOT NULL DEFAULT 'allocation';
+-- A member's spending-limit alert is once per member per period.
+ALTER TABLE alerts ADD COLUMN member TEXT;
+DROP INDEX alerts_once;
+CREATE UNIQUE INDEX alerts_once_by_member ON alerts(account_id, pool, period_start, kind, level, COALESCE(member, ''));
+${PRESET_RULES_BACKFILL}`,
+    backfill: PRESET_RULES_BACKFILL,
+  },
 ];
 
 const FORBIDDEN: RegExp[] = [/\bDROP\s+(TABLE|COLUMN|TRIGGER)\b/i, /\bDELETE\s+FROM\b/i, /\bRENAME\b/i, /\bUPDATE\s+(plan_changes|grants|events|entries|refusals|voids|holds|hold_moves|alerts|refunds|purchases|purchase_log)\b/i];
@@ -403,5 +436,10 @@ export function checkMigrationSafety(m: Migration): string[] {
 
 /** Whether an export of schema `version` loads into this schema as it is: every later migration left the rows alone. */
 export function exportRestorable(version: number): boolean {
-  return Number.isInteger(version) && version >= 1 && version <= migrations.length && migrations.slice(version).every((m) => m.rowsUnchanged === true);
+  return Number.isInteger(version) && version >= 1 && version <= migrations.length && migrations.slice(version).every((m) => m.rowsUnchanged === true || m.backfill !== undefined);
+}
+
+/** The backfills an export of schema `version` needs once its rows are loaded. */
+export function backfillsAfter(version: number): string[] {
+  return migrations.slice(version).flatMap((m) => (m.backfill === undefined ? [] : [m.backfill]));
 }

@@ -20,8 +20,15 @@ export interface Account {
   createdAt: number;
   monthlyLimitMc: number | null;
   lowBalanceMc: number | null;
+  /** Low-balance level as a percentage of the period's allocation (Flowly's low-credit emails). */
+  lowBalancePct: number | null;
   thresholds: number[];
+  /** What threshold alerts measure: the period's allocation, the monthly spending limit, or both. */
+  alertBasis: AlertBasis;
 }
+
+export const ALERT_BASES = ['allocation', 'limit', 'both'] as const;
+export type AlertBasis = (typeof ALERT_BASES)[number];
 
 /** A pool's allocation for a period: millicredits, or unlimited. */
 export type Allocation = number | 'unlimited';
@@ -43,7 +50,9 @@ interface AccountRow {
   created_at: number;
   monthly_limit_mc: number | null;
   low_balance_mc: number | null;
+  low_balance_pct: number | null;
   thresholds: string;
+  alert_basis: string;
 }
 
 const providerCache = new Map<string, Provider>();
@@ -75,7 +84,9 @@ function toAccount(r: AccountRow): Account {
     createdAt: r.created_at,
     monthlyLimitMc: r.monthly_limit_mc,
     lowBalanceMc: r.low_balance_mc,
+    lowBalancePct: r.low_balance_pct,
     thresholds: JSON.parse(r.thresholds) as number[],
+    alertBasis: (ALERT_BASES as readonly string[]).includes(r.alert_basis) ? (r.alert_basis as AlertBasis) : 'allocation',
   };
 }
 
@@ -169,8 +180,8 @@ export function createAccount(ctx: Ctx, input: NewAccount): Account {
     for (let i = 2; ctx.stmt('SELECT 1 FROM accounts WHERE id = ?').get(id); i++) id = `${base}-${i}`;
     ctx
       .stmt(
-        `INSERT INTO accounts (id, name, provider_id, provider_json, zone, anchor, first_period_start, created_at, monthly_limit_mc, low_balance_mc, thresholds)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`,
+        `INSERT INTO accounts (id, name, provider_id, provider_json, zone, anchor, first_period_start, created_at, monthly_limit_mc, low_balance_mc, low_balance_pct, thresholds)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)`,
       )
       .run(
         id,
@@ -182,11 +193,12 @@ export function createAccount(ctx: Ctx, input: NewAccount): Account {
         first,
         at,
         provider.alerts.lowBalance === null ? null : parseCredits(provider.alerts.lowBalance, 'lowBalance', { allowZero: true }),
+        provider.alerts.lowBalance === null ? provider.alerts.lowBalancePercent : null,
         JSON.stringify(provider.alerts.thresholds),
       );
     const insAction = ctx.stmt(
-      `INSERT INTO actions (account_id, id, label, pool, cost_mc, per, unit, free, dedupe_group, dedupe_attr, hourly_limit, note)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO actions (account_id, id, label, pool, cost_mc, per, unit, free, dedupe_group, dedupe_attr, hourly_limit, note, whole_units)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     for (const act of provider.actions) {
       insAction.run(
@@ -202,6 +214,7 @@ export function createAccount(ctx: Ctx, input: NewAccount): Account {
         act.dedupe?.attr ?? null,
         act.hourlyLimit,
         act.note ?? null,
+        act.wholeUnits ? 1 : 0,
       );
     }
     // The first plan is in force from the beginning of time; later changes are dated.

@@ -7,7 +7,15 @@ import { iso } from '../util/period.js';
 import type { Account } from './accounts.js';
 import type { Ctx } from './context.js';
 
-export type AlertKind = 'threshold' | 'low-balance' | 'exhausted' | 'limit';
+/**
+ * threshold: a share of the period's allocation used; spend: a share of the
+ * monthly spending limit used (alert basis "limit" or "both"); limit: work
+ * refused by the account's or a member's spending limit.
+ */
+export type AlertKind = 'threshold' | 'low-balance' | 'exhausted' | 'limit' | 'spend';
+
+/** Alerts about the whole account (spending limits span every pool) carry this pool. */
+export const ACCOUNT_WIDE = '*';
 
 export interface Alert {
   id: number;
@@ -18,14 +26,31 @@ export interface Alert {
   level: number;
   at: string;
   message: string;
+  /** The member whose own spending limit the alert is about. */
+  member?: string;
 }
 
-export function recordAlert(ctx: Ctx, acct: Account, pool: string, periodStart: number, kind: AlertKind, level: number, at: number, message: string): Alert | null {
+export function recordAlert(ctx: Ctx, acct: Account, pool: string, periodStart: number, kind: AlertKind, level: number, at: number, message: string, member: string | null = null): Alert | null {
   const r = ctx
-    .stmt('INSERT OR IGNORE INTO alerts (account_id, pool, period_start, kind, level, at, message) VALUES (?, ?, ?, ?, ?, ?, ?)')
-    .run(acct.id, pool, periodStart, kind, level, at, message);
+    .stmt('INSERT OR IGNORE INTO alerts (account_id, pool, period_start, kind, level, at, message, member) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+    .run(acct.id, pool, periodStart, kind, level, at, message, member);
   if (r.changes === 0) return null;
-  return { id: Number(r.lastInsertRowid), account: acct.id, pool, periodStart: iso(periodStart), kind, level, at: iso(at), message };
+  return { id: Number(r.lastInsertRowid), account: acct.id, pool, periodStart: iso(periodStart), kind, level, at: iso(at), message, ...(member === null ? {} : { member }) };
+}
+
+/** Threshold alerts against the monthly spending limit, after the account's period spend moved from `before` to `after`. */
+export function checkSpendAlerts(ctx: Ctx, acct: Account, periodStart: number, before: number, after: number, at: number): Alert[] {
+  const limit = acct.monthlyLimitMc;
+  if (limit === null || limit === 0 || acct.alertBasis === 'allocation') return [];
+  const out: Alert[] = [];
+  for (const level of acct.thresholds) {
+    const mark = limit * level;
+    if (before * 100 < mark && after * 100 >= mark) {
+      const a = recordAlert(ctx, acct, ACCOUNT_WIDE, periodStart, 'spend', level, at, `${acct.name}: ${level} % of the monthly spending limit used (${formatMc(after, { group: true })} of ${formatMc(limit, { group: true })} credits)`);
+      if (a) out.push(a);
+    }
+  }
+  return out;
 }
 
 /** Alerts for a pool after its period usage moved from `before` to `after` (millicredits). */
@@ -42,7 +67,7 @@ export function checkPoolAlerts(
   at: number,
 ): Alert[] {
   const out: Alert[] = [];
-  if (allocationMc > 0) {
+  if (allocationMc > 0 && acct.alertBasis !== 'limit') {
     for (const level of acct.thresholds) {
       const mark = allocationMc * level; // compare used*100 against alloc*level: integers only
       if (before * 100 < mark && after * 100 >= mark) {
@@ -52,9 +77,11 @@ export function checkPoolAlerts(
       }
     }
   }
-  const low = acct.lowBalanceMc;
+  // A level in credits, or a share of this period's allocation (Flowly's low-credit emails).
+  const low = acct.lowBalanceMc ?? (acct.lowBalancePct !== null && allocationMc > 0 ? Math.floor((allocationMc * acct.lowBalancePct) / 100) : null);
   if (low !== null && remainingBefore > low && remainingAfter <= low) {
-    const a = recordAlert(ctx, acct, pool, periodStart, 'low-balance', 0, at, `${acct.name}: ${pool === 'credits' ? 'credit' : pool} balance is low (${formatMc(remainingAfter)} left, alert level ${formatMc(low)})`);
+    const level = acct.lowBalanceMc === null ? ` (${acct.lowBalancePct} % of the allocation)` : '';
+    const a = recordAlert(ctx, acct, pool, periodStart, 'low-balance', 0, at, `${acct.name}: ${pool === 'credits' ? 'credit' : pool} balance is low (${formatMc(remainingAfter)} left, alert level ${formatMc(low)}${level})`);
     if (a) out.push(a);
   }
   return out;
@@ -69,12 +96,23 @@ interface AlertRow {
   level: number;
   at: number;
   message: string;
+  member: string | null;
 }
 
 export function listAlerts(ctx: Ctx, accountId: string | null, sinceId = 0, limit = 100): Alert[] {
   const rows = ctx
     .stmt('SELECT * FROM alerts WHERE (? IS NULL OR account_id = ?) AND id > ? ORDER BY id DESC LIMIT ?')
     .all(accountId, accountId, sinceId, limit) as AlertRow[];
-  return rows.map((r) => ({ id: r.id, account: r.account_id, pool: r.pool, periodStart: iso(r.period_start), kind: r.kind, level: r.level, at: iso(r.at), message: r.message }));
+  return rows.map((r) => ({
+    id: r.id,
+    account: r.account_id,
+    pool: r.pool,
+    periodStart: iso(r.period_start),
+    kind: r.kind,
+    level: r.level,
+    at: iso(r.at),
+    message: r.message,
+    ...(r.member === null ? {} : { member: r.member }),
+  }));
 }
 

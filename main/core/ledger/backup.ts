@@ -11,7 +11,7 @@
 import Database from 'better-sqlite3';
 import { chmodSync, closeSync, copyFileSync, existsSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { SCHEMA_VERSION, SchemaTooNewError, openDb } from '../db/open.js';
-import { exportRestorable } from '../db/migrations.js';
+import { backfillsAfter, exportRestorable } from '../db/migrations.js';
 import { InputError } from '../util/errors.js';
 import { iso } from '../util/period.js';
 import { findUnsafeText } from '../util/text.js';
@@ -168,6 +168,7 @@ export function restoreExport(ctx: Ctx, path: string): { rows: number; accounts:
       stmt.run(...cols.map((c) => item.r[c] as string | number | null));
       rows++;
     }
+    for (const sql of backfillsAfter(header.schemaVersion)) ctx.db.exec(sql);
     const problems = checkInvariants(ctx);
     if (problems.length) throw new InputError(`the export does not add up (${problems[0]}${problems.length > 1 ? ` and ${problems.length - 1} more` : ''}); nothing was restored`, 'file');
     ctx.configChanged();

@@ -2,7 +2,7 @@
 import { InputError } from '../util/errors.js';
 import { parseCredits, parseWhole } from '../util/credits.js';
 import { startOfLocal } from '../util/period.js';
-import { assertPool, getAccount, type Account } from './accounts.js';
+import { ALERT_BASES, assertPool, getAccount, type Account } from './accounts.js';
 import type { Ctx } from './context.js';
 import { getAction, type ActionRow } from './usage.js';
 
@@ -17,6 +17,7 @@ export interface ActionInput {
   unit?: string;
   label?: string;
   free?: boolean;
+  wholeUnits?: boolean;
   hourlyLimit?: string | number | null;
   dedupe?: string | null; // "group:attr"
 }
@@ -29,6 +30,7 @@ export interface ActionView {
   per: number;
   unit: string;
   free: boolean;
+  wholeUnits: boolean;
   dedupe: { group: string; attr: string } | null;
   hourlyLimit: number | null;
   note: string | null;
@@ -43,6 +45,7 @@ export function actionView(r: ActionRow): ActionView {
     per: r.per,
     unit: r.unit,
     free: r.free === 1,
+    wholeUnits: r.whole_units === 1,
     dedupe: r.dedupe_group && r.dedupe_attr ? { group: r.dedupe_group, attr: r.dedupe_attr } : null,
     hourlyLimit: r.hourly_limit,
     note: r.note,
@@ -63,6 +66,7 @@ export function setAction(ctx: Ctx, input: ActionInput): ActionView {
   if (!pool) throw new InputError(`new action ${input.action} needs --pool (one of ${acct.provider.pools.map((p) => p.id).join(', ')})`, 'pool');
   assertPool(acct, pool);
   const free = input.free ?? existing?.free === 1;
+  const whole = input.wholeUnits ?? existing?.whole_units === 1;
   let cost = existing?.cost_mc ?? null;
   if (input.cost !== undefined) cost = parseCredits(input.cost, '--cost', { allowZero: true });
   if (!free && cost === null && !existing) throw new InputError(`new action ${input.action} needs --cost (credits per --per units) or --free`, 'cost');
@@ -84,12 +88,13 @@ export function setAction(ctx: Ctx, input: ActionInput): ActionView {
   ctx.write(() => {
     ctx
       .stmt(
-        `INSERT INTO actions (account_id, id, label, pool, cost_mc, per, unit, free, dedupe_group, dedupe_attr, hourly_limit, note)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO actions (account_id, id, label, pool, cost_mc, per, unit, free, dedupe_group, dedupe_attr, hourly_limit, note, whole_units)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (account_id, id) DO UPDATE SET label = excluded.label, pool = excluded.pool, cost_mc = excluded.cost_mc, per = excluded.per,
-           unit = excluded.unit, free = excluded.free, dedupe_group = excluded.dedupe_group, dedupe_attr = excluded.dedupe_attr, hourly_limit = excluded.hourly_limit`,
+           unit = excluded.unit, free = excluded.free, dedupe_group = excluded.dedupe_group, dedupe_attr = excluded.dedupe_attr, hourly_limit = excluded.hourly_limit,
+           whole_units = excluded.whole_units`,
       )
-      .run(acct.id, input.action, label, pool, free ? 0 : cost, per, unit, free ? 1 : 0, group, attr, hourly, existing?.note ?? null);
+      .run(acct.id, input.action, label, pool, free ? 0 : cost, per, unit, free ? 1 : 0, group, attr, hourly, existing?.note ?? null, whole ? 1 : 0);
     ctx.configChanged();
   });
   return actionView(getAction(ctx, acct, input.action));
@@ -131,8 +136,10 @@ export function listMembers(ctx: Ctx, accountId: string): MemberView[] {
 export interface AccountSettings {
   name?: string;
   monthlyLimit?: string | number | null;
+  /** Credits ("25"), or a share of the period's allocation ("10%"). */
   lowBalance?: string | number | null;
   thresholds?: number[];
+  alertBasis?: string;
 }
 
 export function updateAccount(ctx: Ctx, accountId: string, s: AccountSettings): Account {
@@ -140,11 +147,21 @@ export function updateAccount(ctx: Ctx, accountId: string, s: AccountSettings): 
   const name = s.name === undefined ? acct.name : s.name.trim();
   if (!name || name.length > 80) throw new InputError('--name must be 1–80 characters', 'name');
   const limit = s.monthlyLimit === undefined ? acct.monthlyLimitMc : s.monthlyLimit === null ? null : parseCredits(s.monthlyLimit, '--monthly-limit', { allowZero: true });
-  const low = s.lowBalance === undefined ? acct.lowBalanceMc : s.lowBalance === null ? null : parseCredits(s.lowBalance, '--low-balance', { allowZero: true });
+  let [low, lowPct] = [acct.lowBalanceMc, acct.lowBalancePct];
+  if (s.lowBalance === null) [low, lowPct] = [null, null];
+  else if (typeof s.lowBalance === 'string' && s.lowBalance.trim().endsWith('%')) {
+    const pct = parseWhole(s.lowBalance.trim().slice(0, -1), '--low-balance', { max: 100 });
+    [low, lowPct] = [null, pct];
+  } else if (s.lowBalance !== undefined) [low, lowPct] = [parseCredits(s.lowBalance, '--low-balance', { allowZero: true }), null];
+  const basis = s.alertBasis ?? acct.alertBasis;
+  if (!(ALERT_BASES as readonly string[]).includes(basis)) throw new InputError(`--alert-basis must be one of ${ALERT_BASES.join(', ')} (got "${String(basis).slice(0, 40)}")`, 'alertBasis');
+  if (basis !== 'allocation' && limit === null) throw new InputError(`--alert-basis ${basis} measures thresholds against the monthly spending limit, and ${acct.name} has none: set --monthly-limit too`, 'alertBasis');
   const thresholds = s.thresholds ?? acct.thresholds;
   if (thresholds.length > 10 || thresholds.some((x) => !Number.isInteger(x) || x < 1 || x > 100)) throw new InputError('--thresholds must be up to 10 whole percentages between 1 and 100, e.g. 50,80,100', 'thresholds');
   ctx.write(() => {
-    ctx.stmt('UPDATE accounts SET name = ?, monthly_limit_mc = ?, low_balance_mc = ?, thresholds = ? WHERE id = ?').run(name, limit, low, JSON.stringify([...new Set(thresholds)].sort((a, b) => a - b)), acct.id);
+    ctx
+      .stmt('UPDATE accounts SET name = ?, monthly_limit_mc = ?, low_balance_mc = ?, low_balance_pct = ?, thresholds = ?, alert_basis = ? WHERE id = ?')
+      .run(name, limit, low, lowPct, JSON.stringify([...new Set(thresholds)].sort((a, b) => a - b)), basis, acct.id);
     ctx.configChanged();
   });
   return getAccount(ctx, acct.id);

@@ -6,8 +6,9 @@ import { iso } from '../util/period.js';
 import { assertPool, getAccount, planAt, type Account } from './accounts.js';
 import { insertGrant, type GrantSource } from './book.js';
 import type { Ctx } from './context.js';
-import { checkKey, checkWriteTime } from './guards.js';
+import { checkKey, checkWriteTime, firstDifference, keyReuseError } from './guards.js';
 import { materialize } from './materialize.js';
+import { checkPoolRoom } from './bounds.js';
 
 export interface GrantInput {
   account: string;
@@ -78,14 +79,22 @@ export function grantCredits(ctx: Ctx, input: GrantInput): GrantResult {
     if (key !== null) {
       const prior = ctx.stmt('SELECT * FROM grants WHERE account_id = ? AND key = ?').get(acct.id, key) as GrantRow | undefined;
       if (prior) {
-        if (prior.pool !== input.pool || prior.amount_mc !== amountMc || prior.source !== source) {
-          throw new InputError(`grant key "${key}" was already used for a different grant (${prior.id})`, 'key');
-        }
+        const differs = firstDifference([
+          ['pool', prior.pool, input.pool],
+          ['amount', prior.amount_mc, amountMc],
+          ['source', prior.source, source],
+          ['price', prior.price_minor, priceMinor],
+          ['expiry (--expires)', prior.expires_at, input.expiresAt ?? null],
+          ['note', prior.note, input.note ?? (input.pack ? `pack ${input.pack}` : null)],
+          ['time (--at)', prior.granted_at, input.at],
+        ]);
+        if (differs) throw keyReuseError(key, differs, prior.id);
         return { ...toResult(prior), status: 'duplicate' as const };
       }
     }
     checkWriteTime(ctx, acct, t);
     materialize(ctx, acct, t);
+    checkPoolRoom(ctx, acct, input.pool, t, amountMc);
     const refundableUntil = source === 'purchase' && acct.provider.refundWindowDays !== null ? t + acct.provider.refundWindowDays * 86_400_000 : null;
     const id = insertGrant(ctx, {
       accountId: acct.id,

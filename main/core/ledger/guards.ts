@@ -30,6 +30,11 @@ export function checkWriteTime(ctx: Ctx, acct: Account, t: number, field = '--at
   }
 }
 
+/** A correction is never dated before what it corrects (a void before its event, a refund before its purchase…). */
+export function checkNotBefore(t: number, rowAt: number, what: string, field = '--at'): void {
+  if (t < rowAt) throw new InputError(`${field} ${iso(t)} is before ${what} (${iso(rowAt)}); a correction cannot be dated before what it corrects`, field);
+}
+
 const ATTR_KEY = /^[A-Za-z][A-Za-z0-9_.-]{0,39}$/;
 
 export function checkAttrs(attrs: Record<string, unknown> | undefined): Record<string, string> {
@@ -49,6 +54,23 @@ export function checkAttrs(attrs: Record<string, unknown> | undefined): Record<s
     out[k] = s;
   }
   return out;
+}
+
+/**
+ * A keyed write replayed must be the same request: the first field (in the
+ * order given) whose recorded value differs from the replay's, or null.
+ * A field the replay leaves out (undefined) is not compared.
+ */
+export function firstDifference(fields: [field: string, recorded: unknown, replayed: unknown][]): string | null {
+  for (const [field, recorded, replayed] of fields) {
+    if (replayed !== undefined && recorded !== replayed) return field;
+  }
+  return null;
+}
+
+/** The error for a key reused with other content: names the key, the first differing field and the first write. */
+export function keyReuseError(key: string, field: string, firstId: string): InputError {
+  return new InputError(`idempotency key "${key}" was already used for ${firstId} with a different ${field}; a replay must repeat the request exactly — use a new key for new work`, 'key');
 }
 
 const KEY = /^[\x21-\x7e]{1,128}$/;

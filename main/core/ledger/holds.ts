@@ -10,7 +10,7 @@ import { iso } from '../util/period.js';
 import { assertPool, getAccount } from './accounts.js';
 import { heldAt, liveGrants, noteDue } from './book.js';
 import type { Ctx } from './context.js';
-import { checkKey, checkWriteTime } from './guards.js';
+import { checkKey, checkNotBefore, checkWriteTime, firstDifference, keyReuseError } from './guards.js';
 import { materialize } from './materialize.js';
 import { recordRefusal } from './refusals.js';
 import { RefusedError } from '../util/errors.js';
@@ -83,9 +83,18 @@ export function placeHold(ctx: Ctx, input: HoldInput): HoldView {
   const key = input.key === undefined ? null : checkKey(input.key);
   const out = ctx.write((): { ok: string } | { refused: { message: string; refusalId: number; available: number } } => {
     if (key !== null) {
-      const prior = ctx.stmt('SELECT id, pool, amount_mc FROM holds WHERE account_id = ? AND key = ?').get(acct.id, key) as { id: string; pool: string; amount_mc: number } | undefined;
+      const prior = ctx.stmt('SELECT id, pool, amount_mc, created_at, expires_at, note FROM holds WHERE account_id = ? AND key = ?').get(acct.id, key) as
+        | { id: string; pool: string; amount_mc: number; created_at: number; expires_at: number; note: string | null }
+        | undefined;
       if (prior) {
-        if (prior.pool !== input.pool || prior.amount_mc !== amount) throw new InputError(`hold key "${key}" was already used for a different hold (${prior.id})`, 'key');
+        const differs = firstDifference([
+          ['pool', prior.pool, input.pool],
+          ['amount', prior.amount_mc, amount],
+          ['expiry (--expires)', prior.expires_at, input.expiresAt],
+          ['note', prior.note, input.note ?? null],
+          ['time (--at)', prior.created_at, input.at],
+        ]);
+        if (differs) throw keyReuseError(key, differs, prior.id);
         return { ok: prior.id };
       }
     }
@@ -118,12 +127,13 @@ export function captureHold(ctx: Ctx, holdId: string, usage: Omit<UseInput, 'hol
 export function releaseHold(ctx: Ctx, holdId: string, at?: number): HoldView {
   const t = at ?? ctx.clock.now();
   ctx.write(() => {
-    const h = ctx.stmt('SELECT b.*, h.account_id FROM hold_balances b JOIN holds h ON h.id = b.hold_id WHERE b.hold_id = ?').get(holdId) as
-      | { outstanding_mc: number; status: string; account_id: string; expires_at: number }
+    const h = ctx.stmt('SELECT b.*, h.account_id, h.created_at FROM hold_balances b JOIN holds h ON h.id = b.hold_id WHERE b.hold_id = ?').get(holdId) as
+      | { outstanding_mc: number; status: string; account_id: string; expires_at: number; created_at: number }
       | undefined;
     if (!h) throw new InputError(`hold "${holdId}" was not found`, 'hold');
     const acct = getAccount(ctx, h.account_id);
     checkWriteTime(ctx, acct, t);
+    checkNotBefore(t, h.created_at, `its hold ${holdId} was placed`);
     materialize(ctx, acct, t);
     const fresh = ctx.stmt('SELECT outstanding_mc, status FROM hold_balances WHERE hold_id = ?').get(holdId) as { outstanding_mc: number; status: string };
     if (fresh.status !== 'open') return; // releasing twice is harmless

@@ -9,7 +9,7 @@ import { iso } from '../util/period.js';
 import { getAccount } from './accounts.js';
 import { heldAt, liveGrants, postEntry } from './book.js';
 import type { Ctx } from './context.js';
-import { checkWriteTime } from './guards.js';
+import { checkNotBefore, checkWriteTime } from './guards.js';
 import { materialize } from './materialize.js';
 import { recordRefusal } from './refusals.js';
 import { RefusedError } from '../util/errors.js';
@@ -72,6 +72,7 @@ export function quoteRefund(ctx: Ctx, grantId: string, t: number = ctx.clock.now
     const g = grantRow(ctx, grantId);
     const acct = getAccount(ctx, g.account_id);
     checkWriteTime(ctx, acct, t);
+    checkNotBefore(t, g.granted_at, `its grant ${g.id} was made`);
     return { g, acct, a: assess(ctx, g, acct, g.remaining_mc, t) };
   })();
   if ('why' in out.a) {
@@ -98,6 +99,7 @@ export function refundGrant(ctx: Ctx, grantId: string, opts: RefundOptions = {})
     const g = grantRow(ctx, grantId);
     const acct = getAccount(ctx, g.account_id);
     checkWriteTime(ctx, acct, t);
+    checkNotBefore(t, g.granted_at, `its grant ${g.id} was made`);
     materialize(ctx, acct, t);
     const fresh = ctx.stmt('SELECT remaining_mc FROM grant_balances WHERE grant_id = ?').get(grantId) as { remaining_mc: number };
     let a: { amountMc: number; moneyMinor: number } | { why: string };

@@ -5,7 +5,7 @@
  * rather than filtered row by row.
  */
 import { InputError } from '../util/errors.js';
-import { mcToCredits } from '../util/credits.js';
+import { exactTotal, mcToCredits } from '../util/credits.js';
 import { DAY_MS, dayLabel, localMsSql, offsetSegments } from '../util/buckets.js';
 import { iso, periodAt } from '../util/period.js';
 import { getAccount, type Account } from './accounts.js';
@@ -114,16 +114,16 @@ export function usageReport(ctx: Ctx, input: ReportInput): Report {
   const select = exprs.map((x, i) => `${x} AS k${i}`).join(', ');
   const group = exprs.length ? `GROUP BY ${exprs.map((_, i) => `k${i}`).join(', ')}` : '';
   // Built from validated keys and integer offsets only; values go through parameters.
-  let all: Record<string, number | string>[];
-  let voided: Record<string, number | string>[] = [];
+  let all: SqlRows;
+  let voided: SqlRows = [];
   if (rollup) {
     all = ctx.db
       .prepare(`SELECT ${select}${select ? ',' : ''} SUM(r.events) AS n, SUM(r.quantity_milli) AS q, SUM(r.cost_mc) AS c FROM usage_rollup r WHERE ${where.join(' AND ')} ${group}`)
-      .all(...params) as Record<string, number | string>[];
+      .safeIntegers(true).all(...params) as SqlRows;
   } else {
     const base = `SELECT ${select}${select ? ',' : ''} COUNT(*) AS n, SUM(e.quantity_milli) AS q, SUM(e.cost_mc) AS c FROM events e`;
-    all = ctx.db.prepare(`${base} WHERE ${where.join(' AND ')} ${group}`).all(...params) as Record<string, number | string>[];
-    voided = ctx.db.prepare(`${base} JOIN voids v ON v.event_id = e.id WHERE ${where.join(' AND ')} ${group}`).all(...params) as Record<string, number | string>[];
+    all = ctx.db.prepare(`${base} WHERE ${where.join(' AND ')} ${group}`).safeIntegers(true).all(...params) as SqlRows;
+    voided = ctx.db.prepare(`${base} JOIN voids v ON v.event_id = e.id WHERE ${where.join(' AND ')} ${group}`).safeIntegers(true).all(...params) as SqlRows;
   }
 
   return summarize(acct, keys, from, to, [
@@ -132,7 +132,8 @@ export function usageReport(ctx: Ctx, input: ReportInput): Report {
   ]);
 }
 
-type SqlRows = Record<string, number | string>[];
+// Sums arrive as BigInt (safeIntegers): exact whatever their size, then checked on the way out.
+type SqlRows = Record<string, number | string | bigint>[];
 
 /** Fold signed row sets (k0…kN, n, q, c) into the report: labels, net totals, empty groups dropped, sorted by key. */
 function summarize(acct: Account, keys: GroupKey[], from: number, to: number, parts: [SqlRows, 1 | -1][]): Report {
@@ -141,22 +142,26 @@ function summarize(acct: Account, keys: GroupKey[], from: number, to: number, pa
     if (k === 'week') return dayLabel(Number(v) * 7 - 3);
     return String(v);
   };
-  const rows = new Map<string, { keys: Record<string, string>; n: number; q: number; c: number }>();
-  const fold = (list: Record<string, number | string>[], sign: 1 | -1) => {
+  const rows = new Map<string, { keys: Record<string, string>; n: bigint; q: bigint; c: bigint }>();
+  const big = (v: number | string | bigint | undefined | null): bigint => (v === undefined || v === null ? 0n : BigInt(v));
+  const fold = (list: SqlRows, sign: 1 | -1) => {
     for (const r of list) {
       const ks: Record<string, string> = {};
-      keys.forEach((k, i) => (ks[k] = label(k, r[`k${i}`]!)));
+      keys.forEach((k, i) => {
+        const v = r[`k${i}`]!;
+        ks[k] = label(k, typeof v === 'bigint' ? Number(v) : v);
+      });
       const id = JSON.stringify(ks);
-      const cur = rows.get(id) ?? { keys: ks, n: 0, q: 0, c: 0 };
-      cur.n += sign * Number(r.n ?? 0);
-      cur.q += sign * Number(r.q ?? 0);
-      cur.c += sign * Number(r.c ?? 0);
+      const cur = rows.get(id) ?? { keys: ks, n: 0n, q: 0n, c: 0n };
+      cur.n += BigInt(sign) * big(r.n);
+      cur.q += BigInt(sign) * big(r.q);
+      cur.c += BigInt(sign) * big(r.c);
       rows.set(id, cur);
     }
   };
   for (const [list, sign] of parts) fold(list, sign);
   const out = [...rows.values()]
-    .filter((r) => r.n > 0)
+    .filter((r) => r.n > 0n)
     .sort((a, b) => {
       for (const k of keys) {
         const x = a.keys[k]!;
@@ -165,9 +170,19 @@ function summarize(acct: Account, keys: GroupKey[], from: number, to: number, pa
       }
       return 0;
     })
-    .map((r) => ({ keys: r.keys, events: r.n, quantity: r.q / 1000, credits: mcToCredits(r.c) }));
-  const total = out.reduce((s, r) => ({ events: s.events + r.events, credits: s.credits + Math.round(r.credits * 1000) }), { events: 0, credits: 0 });
-  return { account: acct.id, zone: acct.zone, from: iso(from), to: iso(to), by: keys, rows: out, total: { events: total.events, credits: mcToCredits(total.credits) } };
+  const total = exactTotal(
+    out.reduce((s, r) => s + r.c, 0n),
+    "this report's credit total",
+  );
+  return {
+    account: acct.id,
+    zone: acct.zone,
+    from: iso(from),
+    to: iso(to),
+    by: keys,
+    rows: out.map((r) => ({ keys: r.keys, events: Number(r.n), quantity: exactTotal(r.q, 'a quantity in this report') / 1000, credits: mcToCredits(exactTotal(r.c, 'a credit total in this report')) })),
+    total: { events: out.reduce((s, r) => s + Number(r.n), 0), credits: mcToCredits(total) },
+  };
 }
 
 /**
@@ -191,9 +206,9 @@ function attrReport(ctx: Ctx, acct: Account, keys: GroupKey[], attrKey: GroupKey
   const params = pool ? [acct.id, from, to, pool] : [acct.id, from, to];
   const sums = 'SUM(r.events) AS n, SUM(r.quantity_milli) AS q, SUM(r.cost_mc) AS c';
   // Built from validated keys and integer offsets only; values go through parameters.
-  const byValue = ctx.db.prepare(`SELECT ${select('r.value')}, ${sums} FROM attr_rollup r WHERE r.name = ? AND ${where} ${group}`).all(name, ...params) as SqlRows;
-  const withAny = ctx.db.prepare(`SELECT ${select("''")}, ${sums} FROM attr_rollup r WHERE r.name = ? AND ${where} ${group}`).all(name, ...params) as SqlRows;
-  const everything = ctx.db.prepare(`SELECT ${select("''")}, ${sums} FROM usage_rollup r WHERE ${where} ${group}`).all(...params) as SqlRows;
+  const byValue = ctx.db.prepare(`SELECT ${select('r.value')}, ${sums} FROM attr_rollup r WHERE r.name = ? AND ${where} ${group}`).safeIntegers(true).all(name, ...params) as SqlRows;
+  const withAny = ctx.db.prepare(`SELECT ${select("''")}, ${sums} FROM attr_rollup r WHERE r.name = ? AND ${where} ${group}`).safeIntegers(true).all(name, ...params) as SqlRows;
+  const everything = ctx.db.prepare(`SELECT ${select("''")}, ${sums} FROM usage_rollup r WHERE ${where} ${group}`).safeIntegers(true).all(...params) as SqlRows;
   return summarize(acct, keys, from, to, [
     [byValue, 1],
     [everything, 1],

@@ -8,11 +8,12 @@ import { InputError, RefusedError, type RefusalReason } from '../util/errors.js'
 import { MAX_MC, formatMc, mcToCredits, mulDivCeil, parseMilli } from '../util/credits.js';
 import { iso, periodAt, startOfLocal } from '../util/period.js';
 import { getAccount, planAt, type Account } from './accounts.js';
-import { checkPoolAlerts, recordAlert, type Alert } from './alerts.js';
+import { ACCOUNT_WIDE, checkPoolAlerts, checkSpendAlerts, recordAlert, type Alert } from './alerts.js';
 import { bumpCounter, bumpPeriodUsage, bumpRollup, counter, heldAt, liveGrants, postEntry } from './book.js';
 import type { Ctx } from './context.js';
-import { checkAttrs, checkKey, checkMember, checkWriteTime } from './guards.js';
+import { checkAttrs, checkKey, checkMember, checkNotBefore, checkWriteTime, firstDifference, keyReuseError } from './guards.js';
 import { materialize } from './materialize.js';
+import { checkPeriodRoom } from './bounds.js';
 import { recordRefusal } from './refusals.js';
 
 export interface UseInput {
@@ -65,6 +66,7 @@ export interface ActionRow {
   dedupe_attr: string | null;
   hourly_limit: number | null;
   note: string | null;
+  whole_units: number;
 }
 
 export function getAction(ctx: Ctx, acct: Account, action: string): ActionRow {
@@ -78,6 +80,49 @@ export function getAction(ctx: Ctx, acct: Account, action: string): ActionRow {
     );
   }
   return row;
+}
+
+/** Assets are counted whole (FluxNote: "no fractional credits"; Fluximage: one image, one credit). */
+export function checkWholeUnits(action: ActionRow, quantityMilli: number): void {
+  if (action.whole_units === 1 && quantityMilli % 1000 !== 0) {
+    throw new InputError(`${action.id} is counted in whole ${action.unit}s: the quantity must be a whole number (got ${formatMc(quantityMilli)})`, 'quantity');
+  }
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * The sliding hour holds at most `limit` calls, an event counting as many calls
+ * as its quantity. Refused: when these calls would pass (once enough of the
+ * window's calls are an hour old), or, for more calls than the limit itself,
+ * when a single call passes next.
+ */
+function rateLimitRefusal(ctx: Ctx, accountId: string, action: string, limit: number, quantityMilli: number, t: number): { message: string; details: Record<string, unknown> } | null {
+  const limitMilli = limit * 1000;
+  const inWindow = (
+    ctx.stmt('SELECT COALESCE(SUM(quantity_milli), 0) AS q FROM events INDEXED BY events_by_time WHERE account_id = ? AND at > ? AND at <= ? AND action = ?').get(accountId, t - HOUR_MS, t, action) as {
+      q: number;
+    }
+  ).q;
+  if (inWindow + quantityMilli <= limitMilli) return null;
+  const fits = quantityMilli <= limitMilli;
+  const need = fits ? quantityMilli : Math.min(quantityMilli, 1000);
+  // Walk the window oldest first: the calls pass an hour after the event whose ageing-out makes room.
+  const rows = ctx
+    .stmt('SELECT at, quantity_milli AS q FROM events INDEXED BY events_by_time WHERE account_id = ? AND at > ? AND at <= ? AND action = ? ORDER BY at, seq')
+    .iterate(accountId, t - HOUR_MS, t, action) as Iterable<{ at: number; q: number }>;
+  let left = inWindow;
+  let retryAt = t;
+  for (const r of rows) {
+    if (left + need <= limitMilli) break;
+    left -= r.q;
+    retryAt = r.at + HOUR_MS;
+  }
+  const calls = formatMc(quantityMilli);
+  const message = fits
+    ? `${action} is limited to ${limit} calls per hour and ${formatMc(inWindow)} were made in the last hour; the next ${calls === '1' ? 'call' : `${calls} calls`} will pass at ${iso(retryAt)}`
+    : `${action} is limited to ${limit} calls per hour, so ${calls} calls can never pass at once: split the batch (the next single call passes at ${iso(retryAt)})`;
+  return { message, details: { limit, calls: mcToCredits(quantityMilli), inWindow: mcToCredits(inWindow), retryAt: iso(retryAt) } };
 }
 
 /** Event ids are "ev_" + the event's sequence number in base 36. */
@@ -113,6 +158,10 @@ interface EventRow {
   fingerprint: string;
   action: string;
   pool: string;
+  quantity_milli: number;
+  member: string | null;
+  attrs: string | null;
+  hold_id: string | null;
   at: number;
   status: Exclude<UseStatus, 'duplicate'>;
   cost_mc: number;
@@ -148,19 +197,31 @@ export function useInTx(ctx: Ctx, input: UseInput): Outcome {
   const fp = fingerprint([input.action, quantityMilli, member, attrs, byo, input.at ?? null, holdId]);
   const key = input.key === undefined ? ctx.ids.next('key') : checkKey(input.key);
 
-  const prior = ctx.stmt('SELECT id, key, fingerprint, action, pool, at, status, cost_mc, covered_by, debits FROM events WHERE account_id = ? AND key = ?').get(acct.id, key) as
-    | EventRow
-    | undefined;
+  const prior = ctx
+    .stmt('SELECT id, key, fingerprint, action, pool, quantity_milli, member, attrs, hold_id, at, status, cost_mc, covered_by, debits FROM events WHERE account_id = ? AND key = ?')
+    .get(acct.id, key) as EventRow | undefined;
   if (prior) {
-    if (prior.fingerprint !== fp) {
-      throw new InputError(`idempotency key "${key}" was already used for a different event (${prior.id}); use a new key for new work`, 'key');
-    }
+    const differs = firstDifference([
+      ['action', prior.action, input.action],
+      ['quantity', prior.quantity_milli, quantityMilli],
+      ['member', prior.member, member],
+      ['attributes', prior.attrs, Object.keys(attrs).length ? JSON.stringify(attrs) : null],
+      ['--byo-key', prior.status === 'bypassed', byo],
+      ['hold', prior.hold_id, holdId],
+      ['time (--at)', prior.at, input.at],
+    ]);
+    if (differs) throw keyReuseError(key, differs, prior.id);
     return { ok: duplicateResult(ctx, acct, prior) };
   }
 
   const action = getAction(ctx, acct, input.action);
+  checkWholeUnits(action, quantityMilli);
   const t = input.at ?? ctx.clock.now();
   checkWriteTime(ctx, acct, t);
+  if (holdId !== null) {
+    const placed = ctx.stmt('SELECT created_at FROM holds WHERE id = ? AND account_id = ?').get(holdId, acct.id) as { created_at: number } | undefined;
+    if (placed) checkNotBefore(t, placed.created_at, `its hold ${holdId} was placed`);
+  }
   // Book resets up to the event's own time only: backfilled usage still lands in its open period.
   materialize(ctx, acct, t, true);
 
@@ -179,25 +240,24 @@ export function useInTx(ctx: Ctx, input: UseInput): Outcome {
       const what = left === 0 ? `out of ${credits}` : `not enough ${credits} for ${action.id} (${left} left)`;
       recordAlert(ctx, acct, pool, period.start, 'exhausted', 100, t, `${acct.name}: ${what} — ${acct.provider.onEmpty}`);
     }
+    // A spending limit stops work too (Lux: "Set monthly credit limit … flows pause … you receive notification").
+    if (reason === 'account_limit') recordAlert(ctx, acct, ACCOUNT_WIDE, period.start, 'limit', 100, t, `${acct.name}: monthly spending limit reached — ${message}`);
+    if (reason === 'member_limit' && member !== null) recordAlert(ctx, acct, ACCOUNT_WIDE, period.start, 'limit', 100, t, `${acct.name}: ${member}'s monthly spending limit reached — ${message}`, member);
     return { refused: { reason, message, details, refusalId } };
   };
 
-  // Hourly rate limits apply per action even with credits left (Flux).
+  // A bad hold is bad input, found before any ledger rule is applied.
+  let hold: { outstanding_mc: number } | undefined;
+  if (holdId !== null) {
+    hold = ctx.stmt(`SELECT outstanding_mc FROM hold_balances WHERE hold_id = ? AND account_id = ? AND pool = ? AND status = 'open' AND expires_at > ?`).get(holdId, acct.id, pool, t) as
+      | { outstanding_mc: number }
+      | undefined;
+    if (!hold) throw new InputError(`hold ${holdId} is not an open hold on ${acct.id}'s ${pool} pool (it may have been released or expired)`, 'hold');
+  }
+  // Hourly rate limits apply per action even with credits left (Flux); an event of quantity q is q calls.
   if (action.hourly_limit !== null) {
-    const recent = ctx
-      .stmt('SELECT at FROM events INDEXED BY events_by_time WHERE account_id = ? AND at > ? AND at <= ? AND action = ? ORDER BY at DESC LIMIT ?')
-      .all(acct.id, t - 3_600_000, t, action.id, action.hourly_limit) as { at: number }[];
-    if (recent.length >= action.hourly_limit) {
-      // Fix: the next call passes once fewer than `limit` calls are left in its window,
-      // i.e. an hour after the limit-th most recent call. (Taking the oldest call in the
-      // window was wrong whenever it held more than `limit` calls, e.g. after the limit
-      // was lowered: a call at that retryAt was refused again.)
-      const retryAt = recent[action.hourly_limit - 1]!.at + 3_600_000;
-      return refuse('rate_limit', `${action.id} is limited to ${action.hourly_limit} calls per hour; the next call will pass at ${iso(retryAt)}`, {
-        limit: action.hourly_limit,
-        retryAt: iso(retryAt),
-      });
-    }
+    const blocked = rateLimitRefusal(ctx, acct.id, action.id, action.hourly_limit, quantityMilli, t);
+    if (blocked) return refuse('rate_limit', blocked.message, blocked.details);
   }
 
   let status: Exclude<UseStatus, 'duplicate'> = 'applied';
@@ -221,18 +281,15 @@ export function useInTx(ctx: Ctx, input: UseInput): Outcome {
     }
   }
 
-  let hold: { outstanding_mc: number } | undefined;
-  if (holdId !== null) {
-    hold = ctx.stmt(`SELECT outstanding_mc FROM hold_balances WHERE hold_id = ? AND account_id = ? AND pool = ? AND status = 'open' AND expires_at > ?`).get(holdId, acct.id, pool, t) as
-      | { outstanding_mc: number }
-      | undefined;
-    if (!hold) throw new InputError(`hold ${holdId} is not an open hold on ${acct.id}'s ${pool} pool (it may have been released or expired)`, 'hold');
-  }
 
+
+  // The account's spend this period, read only where a spending limit needs it.
+  let accountSpent = 0;
   if (cost > 0) {
     // Spending limits: account and member per period, attribute values per local day.
     if (acct.monthlyLimitMc !== null) {
       const spent = (ctx.stmt('SELECT COALESCE(SUM(used_mc), 0) AS s FROM period_usage WHERE account_id = ? AND period_start = ?').get(acct.id, period.start) as { s: number }).s;
+      accountSpent = spent;
       if (spent + cost > acct.monthlyLimitMc) {
         return refuse('account_limit', `${acct.name}'s monthly spending limit of ${formatMc(acct.monthlyLimitMc)} credits would be exceeded (${formatMc(spent)} spent, this costs ${formatMc(cost)}); it resets at ${iso(period.end)}`, {
           limit: mcToCredits(acct.monthlyLimitMc),
@@ -333,6 +390,7 @@ export function useInTx(ctx: Ctx, input: UseInput): Outcome {
   const alerts: Alert[] = [];
   if (cost > 0) {
     const usedBefore = bumpPeriodUsage(ctx, acct.id, pool, period.start, cost, 1) - cost;
+    checkPeriodRoom(ctx, acct, period.start, usedBefore + cost);
     if (member !== null) bumpCounter(ctx, acct.id, `member:${member}`, period.start, cost);
     const daily = dailyLimitsFor(ctx, acct.id, attrs);
     if (daily.length) {
@@ -347,6 +405,7 @@ export function useInTx(ctx: Ctx, input: UseInput): Outcome {
       ctx.stmt('INSERT INTO hold_moves (hold_id, kind, amount_mc, at, event_id) VALUES (?, ?, ?, ?, ?)').run(holdId, 'capture', captured, t, eventId);
       ctx.stmt('UPDATE hold_balances SET outstanding_mc = outstanding_mc - ? WHERE hold_id = ?').run(captured, holdId);
     }
+    alerts.push(...checkSpendAlerts(ctx, acct, period.start, accountSpent, accountSpent + cost, t));
     if (!unlimited) {
       // Fixed once the period is booked, except by a plan change (which bumps the config version).
       const allocation = ctx.config(`alloc:${acct.id}:${pool}:${period.start}`, () => monthlyGrantedFor(ctx, acct.id, pool, period.start));

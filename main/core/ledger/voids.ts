@@ -10,7 +10,7 @@ import { iso, periodAt, startOfLocal } from '../util/period.js';
 import { getAccount } from './accounts.js';
 import { bumpCounter, bumpPeriodUsage, bumpRollup, noteDue, postEntry } from './book.js';
 import type { Ctx } from './context.js';
-import { checkWriteTime } from './guards.js';
+import { checkNotBefore, checkWriteTime } from './guards.js';
 import { materialize } from './materialize.js';
 import { seqOfEventId } from './usage.js';
 
@@ -38,7 +38,7 @@ export function voidEvent(ctx: Ctx, eventId: string, opts: { at?: number; reason
     const prior = ctx.stmt('SELECT at FROM voids WHERE event_id = ?').get(eventId) as { at: number } | undefined;
     if (prior) return { status: 'duplicate' as const, eventId, account: acct.id, at: iso(prior.at), returned: [] };
     const t = opts.at ?? ctx.clock.now();
-    if (t < e.at) throw new InputError(`a void cannot be dated before its event (${iso(e.at)})`, 'at');
+    checkNotBefore(t, e.at, `its event ${e.id}`);
     checkWriteTime(ctx, acct, t);
     materialize(ctx, acct, t);
     const uses = (e.debits ? (JSON.parse(e.debits) as [string, number][]) : []).map(([grantId, mc]) => ({

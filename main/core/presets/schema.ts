@@ -55,6 +55,8 @@ export const actionSchema = z.strictObject({
   /** What the quantity counts (tokens, minutes, messages…). */
   unit: plainText().min(1).max(40).default('call'),
   free: z.boolean().default(false),
+  /** The unit is a whole thing (a video, an image, a call): quantities must be whole numbers. */
+  wholeUnits: z.boolean().default(false),
   /** One charge per subject per period across every action of the group. */
   dedupe: z.strictObject({ group: id, attr: id }).nullable().default(null),
   hourlyLimit: z.number().int().positive().max(1e9).nullable().default(null),
@@ -81,8 +83,10 @@ export const providerSchema = z
       .strictObject({
         thresholds: z.array(z.number().int().min(1).max(100)).max(10).default([50, 80, 100]),
         lowBalance: credits.nullable().default(null),
+        /** A low-balance level as a share of the period's allocation, when the docs promise low-credit alerts without a number. */
+        lowBalancePercent: z.number().int().min(1).max(100).nullable().default(null),
       })
-      .default({ thresholds: [50, 80, 100], lowBalance: null }),
+      .default({ thresholds: [50, 80, 100], lowBalance: null, lowBalancePercent: null }),
     /** Usage through the user's own API key bypasses credits (Flowly): the app offers it when recording. */
     byoKey: z.boolean().default(false),
     /** What happens when credits run out, in the provider's words. */

@@ -9,6 +9,23 @@ export const MC_PER_CREDIT = 1000;
 /** Largest amount we accept anywhere: keeps every sum a safe integer. */
 export const MAX_MC = 1_000_000_000_000_000; // 1e12 credits
 
+/**
+ * The largest total the ledger reports: every total up to it prints exactly
+ * as a JSON number (at most 15 significant digits). Writes that would take a
+ * pool's live credits or a period's usage past it are refused; a report whose
+ * total passes it (a range of many periods) asks for a narrower range.
+ */
+export const MAX_TOTAL_MC = MAX_MC;
+
+/** A sum computed exactly (BigInt), as a number, or a clear error when it is beyond what the ledger keeps exact. */
+export function exactTotal(sum: bigint, what: string): number {
+  const abs = sum < 0n ? -sum : sum;
+  if (abs > BigInt(MAX_TOTAL_MC)) {
+    throw new InputError(`${what} passes ${formatMc(MAX_TOTAL_MC, { group: true })} credits or units, more than the ledger reports exactly; ask for a shorter range (--from/--to)`, 'range');
+  }
+  return Number(sum);
+}
+
 const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
 
 /** Parse a non-negative decimal (string or number) into thousandths. */
