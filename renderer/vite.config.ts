@@ -9,6 +9,8 @@ import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';
 import { dirname, resolve, sep } from 'node:path';
+// Config-time only (Node): the policy's one definition. The noMainCode guard below is for the bundle.
+import { CSP_META } from '../main/web/security.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const mainDir = resolve(here, '../main') + sep;
@@ -24,13 +26,17 @@ function noMainCode(): Plugin {
   };
 }
 
-/** A strict Content-Security-Policy in the built page (the dev server needs inline scripts for fast refresh). */
+/**
+ * The strict Content-Security-Policy in the built page: the very policy the
+ * web host and the desktop app send as a header (main/web/security.ts), less
+ * frame-ancestors, which a <meta> cannot carry. Build only: the dev server
+ * needs inline scripts for fast refresh.
+ */
 function csp(): Plugin {
-  const policy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'";
   return {
     name: 'creditdeck:csp',
     apply: 'build',
-    transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: policy }, injectTo: 'head-prepend' }],
+    transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CSP_META }, injectTo: 'head-prepend' }],
   };
 }
 

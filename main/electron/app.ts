@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { APP_NAME, openLedger } from '../core/api/open.js';
 import type { Ctx } from '../core/ledger/context.js';
 import { CSP, devCsp } from '../web/security.js';
-import type { BrowserWindowLike, ElectronDeps, ShellLike, WebContentsLike, WindowOptionsLike } from './electron-api.js';
+import type { BrowserWindowLike, ElectronDeps, NavigationEventLike, ShellLike, WebContentsLike, WindowOptionsLike } from './electron-api.js';
 import { safeOpenExternal } from './external.js';
 import { Payments } from '../core/purchases/service.js';
 import { loadSecretsFromEnv, takeStripeEnv, type LoadedSecrets, type StripeSecrets } from '../core/purchases/secrets.js';
@@ -18,6 +18,7 @@ import { packLinkHosts, stripeClient } from '../core/purchases/setup.js';
 import type { ConfirmHost } from '../core/purchases/opener.js';
 import { loadStripeSecrets, saveStripeSecrets, SecretsError } from './secrets.js';
 import { registerIpc } from './ipc.js';
+import { appPageUrl, handleAppProtocol, registerAppScheme, trustedDevServer } from './app-protocol.js';
 import { deepLinkInArgv, devProtocolClient, parseDeepLink, PROTOCOL, type DeepLink } from './deep-link.js';
 import { startReturnListener, type ReturnListener } from '../web/return-listener.js';
 import { appMenuTemplate, DOCS_URL } from './menu.js';
@@ -45,9 +46,9 @@ const ABI_MISMATCH = /NODE_MODULE_VERSION|compiled against a different Node\.js 
 export interface AppOptions {
   /** The built preload script (out/preload/index.cjs). */
   preloadPath: string;
-  /** The built renderer (out/renderer/index.html). */
+  /** The built renderer (out/renderer/index.html): its folder is served as app://creditdeck/ (app-protocol.ts). */
   rendererFile: string;
-  /** The renderer dev server, in development only (electron-vite sets ELECTRON_RENDERER_URL). */
+  /** The renderer dev server (electron-vite sets ELECTRON_RENDERER_URL): ignored in a packaged app and unless on loopback. */
   devServerUrl?: string;
   /** resources/ (the tray icons). */
   resourcesDir: string;
@@ -143,6 +144,13 @@ export function harden(contents: WebContentsLike, shell: ShellLike, log: (line: 
     event.preventDefault();
     log(`creditdeck: blocked navigation to ${url.slice(0, 200)}`);
   });
+  // will-navigate misses a subframe's navigation and a server redirect: both are refused too.
+  const block = (what: string) => (event: NavigationEventLike) => {
+    event.preventDefault();
+    log(`creditdeck: blocked ${what} to ${event.url.slice(0, 200)}`);
+  };
+  contents.on('will-frame-navigate', block('a frame navigation'));
+  contents.on('will-redirect', block('a redirect'));
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
     // Never a new app window; an allow-listed https link (Stripe, a receipt, a pack's link) opens in the system browser.
@@ -183,6 +191,10 @@ export function startApp(electron: ElectronDeps, opts: AppOptions): StartedApp {
     return { primary: false, ready: null };
   }
   app.enableSandbox();
+  // app:// must be privileged before the app is ready; it is served once it is.
+  registerAppScheme(electron.protocol);
+  const devServerUrl = trustedDevServer(opts.devServerUrl, app.isPackaged);
+  if (opts.devServerUrl && !devServerUrl) log(`creditdeck: ignored the renderer dev server ${opts.devServerUrl.slice(0, 100)}: ${app.isPackaged ? 'a packaged app loads only its own page' : 'not a loopback http(s) address'}`);
   const argv = opts.argv ?? process.argv;
   const dev = devProtocolClient(opts.defaultApp ?? Boolean((process as { defaultApp?: boolean }).defaultApp), opts.execPath ?? process.execPath, argv, (p) => resolve(p));
   if (!(dev ? app.setAsDefaultProtocolClient(PROTOCOL, dev.path, dev.args) : app.setAsDefaultProtocolClient(PROTOCOL))) log(`creditdeck: could not register ${PROTOCOL}:// links with the system; Checkout's return page still works`);
@@ -278,7 +290,8 @@ export function startApp(electron: ElectronDeps, opts: AppOptions): StartedApp {
     const ses = electron.session.defaultSession;
     ses.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
     ses.setPermissionCheckHandler(() => false);
-    const csp = opts.devServerUrl ? devCsp(opts.devServerUrl) : CSP;
+    const csp = devServerUrl ? devCsp(devServerUrl) : CSP;
+    handleAppProtocol(electron.protocol, opts.rendererFile);
     ses.webRequest.onHeadersReceived((details, callback) => callback({ responseHeaders: withCsp(details.responseHeaders, csp) }));
 
     // A write from the window: the tray and the notifications look again once the answer has gone back (bursts coalesce).
@@ -367,7 +380,7 @@ export function startApp(electron: ElectronDeps, opts: AppOptions): StartedApp {
       log(`creditdeck: Stripe keys saved (${status.mode ?? 'not usable'}${secrets.webhookSecret ? ', with a webhook secret' : ''})`);
       return status;
     };
-    registerIpc(electron.ipcMain, opened, { rendererFile: opts.rendererFile, devServerUrl: opts.devServerUrl }, log, afterWrite, { payments, saveStripeKeys });
+    registerIpc(electron.ipcMain, opened, { page: appPageUrl(opts.rendererFile), devServerUrl }, log, afterWrite, { payments, saveStripeKeys });
 
     electron.Menu.setApplicationMenu(
       electron.Menu.buildFromTemplate(appMenuTemplate({ platform, dev: !app.isPackaged, appName: app.name, shell: electron.shell, docsUrl: 'docsUrl' in opts ? opts.docsUrl : DOCS_URL })),
@@ -398,7 +411,7 @@ export function startApp(electron: ElectronDeps, opts: AppOptions): StartedApp {
     w.on('closed', () => {
       win = null;
     });
-    const load = opts.devServerUrl ? w.loadURL(opts.devServerUrl) : w.loadFile(opts.rendererFile);
+    const load = w.loadURL(devServerUrl ?? appPageUrl(opts.rendererFile));
     load.catch((e: unknown) => log(`creditdeck: the window did not load: ${(e as Error).message}`));
 
     try {

@@ -10,8 +10,17 @@ export interface PreventableEvent {
   preventDefault(): void;
 }
 
+/** will-frame-navigate and will-redirect: the event carries the URL. */
+export interface NavigationEventLike extends PreventableEvent {
+  readonly url: string;
+}
+
 export interface WebContentsLike {
   on(event: 'will-navigate', listener: (event: PreventableEvent, url: string) => void): unknown;
+  /** Any frame about to navigate, the top one included. */
+  on(event: 'will-frame-navigate', listener: (event: NavigationEventLike) => void): unknown;
+  /** A server redirect during a navigation. */
+  on(event: 'will-redirect', listener: (event: NavigationEventLike) => void): unknown;
   on(event: 'will-attach-webview', listener: (event: PreventableEvent) => void): unknown;
   setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void;
 }
@@ -119,6 +128,19 @@ export interface IpcMainLike {
 
 export interface ShellLike {
   openExternal(url: string): Promise<void>;
+}
+
+/** protocol.registerSchemesAsPrivileged's entries (main/electron/app-protocol.ts). */
+export interface CustomSchemeLike {
+  scheme: string;
+  privileges: { standard: boolean; secure: boolean; supportFetchAPI: boolean };
+}
+
+/** Electron's protocol module: the app:// scheme the window's page comes from. */
+export interface ProtocolLike {
+  /** Only before the app is ready, and only once. */
+  registerSchemesAsPrivileged(customSchemes: CustomSchemeLike[]): void;
+  handle(scheme: string, handler: (request: Request) => Response | Promise<Response>): void;
 }
 
 /** Electron's safeStorage: strings encrypted with the OS keychain / DPAPI / libsecret. */
@@ -244,6 +266,7 @@ export interface ElectronDeps {
   BrowserWindow: BrowserWindowClassLike;
   ipcMain: IpcMainLike;
   session: { readonly defaultSession: SessionLike };
+  protocol: ProtocolLike;
   shell: ShellLike;
   dialog: DialogLike;
   Menu: MenuClassLike;

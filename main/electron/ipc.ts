@@ -4,7 +4,6 @@
  * dispatched exactly as the web host does, and answered with the same
  * envelope, so errors cross IPC intact instead of as a bare rejection.
  */
-import { pathToFileURL } from 'node:url';
 import type { Ctx } from '../core/ledger/context.js';
 import type { Services } from '../core/api/handlers.js';
 import { dispatch, dispatchAsync, dispatchDesktopOnly, invalid, isDesktopOnlyCall, type Envelope, type RemoteCall } from '../web/dispatch.js';
@@ -13,13 +12,13 @@ import { CHANNEL } from './channel.js';
 import type { FrameLike, IpcInvokeEventLike, IpcMainLike } from './electron-api.js';
 
 export interface TrustedRenderer {
-  /** The built renderer's index.html (loaded over file://). */
-  rendererFile: string;
+  /** The app's own page, app://creditdeck/index.html (app-protocol.ts). */
+  page: string;
   /** The dev server's URL, in development only. */
   devServerUrl?: string;
 }
 
-/** True when the frame is the top frame of the app's own page. */
+/** True when the frame is the top frame of the app's own page: that exact app:// page (any hash or query), or the dev server's origin. */
 export function isTrustedSender(frame: FrameLike | null | undefined, trusted: TrustedRenderer): boolean {
   if (!frame || frame.parent !== null) return false;
   let u: URL;
@@ -28,10 +27,9 @@ export function isTrustedSender(frame: FrameLike | null | undefined, trusted: Tr
   } catch {
     return false;
   }
-  if (u.protocol === 'file:') {
-    const own = pathToFileURL(trusted.rendererFile);
-    return u.host === '' && u.pathname === own.pathname;
-  }
+  const own = new URL(trusted.page);
+  // app: is not a scheme WHATWG URLs know, so its origin reads "null": compare the parts.
+  if (u.protocol === own.protocol) return u.host === own.host && u.pathname === own.pathname && u.username === '' && u.password === '';
   if (trusted.devServerUrl !== undefined && (u.protocol === 'http:' || u.protocol === 'https:')) {
     return u.origin === new URL(trusted.devServerUrl).origin;
   }

@@ -1,8 +1,10 @@
 /**
  * The Content-Security-Policy and the other response headers every transport
  * of the renderer uses: the web host sends them on each response, the desktop
- * app sets them through session.webRequest, and the renderer build carries the
- * policy as a <meta> tag for file:// loads (where no response headers exist).
+ * app's app:// protocol sends them too (and session.webRequest enforces the
+ * policy on every response), and the renderer build carries the policy as a
+ * <meta> tag (renderer/vite.config.ts), so a page opened some other way is
+ * bound by it as well. docs/web.md quotes both texts; a test compares them.
  */
 
 /** The policy, directive by directive. */
@@ -14,6 +16,8 @@ export const CSP_DIRECTIVES: ReadonlyArray<readonly [string, string]> = [
   ['connect-src', "'self'"],
   ['object-src', "'none'"],
   ['base-uri', "'none'"],
+  // No form may submit anywhere: the app's forms are handled in script.
+  ['form-action', "'none'"],
   ['frame-ancestors', "'none'"],
 ];
 

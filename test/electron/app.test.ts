@@ -10,7 +10,7 @@ import { WINDOW_STATE_FILE } from '../../main/electron/window-state.js';
 import { appDataDir, defaultDbPath } from '../../main/core/api/open.js';
 import { CSP } from '../../main/web/security.js';
 import { subFrame, topFrame } from './fake-electron.js';
-import { launch, OWN_PAGE, PRELOAD, quitAll, RENDERER, RESOURCES, type LaunchOptions } from './launch.js';
+import { launch, OWN_PAGE, PRELOAD, quitAll, RESOURCES, type LaunchOptions } from './launch.js';
 import { FORBIDDEN } from '../../main/electron/ipc.js';
 
 afterEach(quitAll);
@@ -39,11 +39,14 @@ describe('desktop shell: the window', () => {
     expect(w.shown).toBe(true);
   });
 
-  it('loads the built renderer from file://, or the dev server in development', async () => {
+  it('loads the built renderer from app://creditdeck/, or the dev server in development only', async () => {
     const built = await launch();
-    expect(built.fake.windows[0]!.loaded).toEqual({ file: RENDERER });
-    const dev = await launch({ devServerUrl: 'http://localhost:5173/' });
+    expect(built.fake.windows[0]!.loaded).toEqual({ url: OWN_PAGE });
+    const dev = await launch({ devServerUrl: 'http://localhost:5173/', isPackaged: false });
     expect(dev.fake.windows[0]!.loaded).toEqual({ url: 'http://localhost:5173/' });
+    // Packaged: ELECTRON_RENDERER_URL is never honoured (test/electron/app-protocol.test.ts has more).
+    const packaged = await launch({ devServerUrl: 'http://localhost:5173/', isPackaged: true });
+    expect(packaged.fake.windows[0]!.loaded).toEqual({ url: OWN_PAGE });
   });
 
   it('denies every navigation, every new window and every <webview>', async () => {
@@ -96,7 +99,7 @@ describe('desktop shell: the window', () => {
   });
 
   it('relaxes the CSP for the dev server only in development (inline refresh preamble, HMR socket)', async () => {
-    const { fake } = await launch({ devServerUrl: 'http://localhost:5173' });
+    const { fake } = await launch({ devServerUrl: 'http://localhost:5173', isPackaged: false });
     const policy = fake.headers('http://localhost:5173/', {})!['Content-Security-Policy']![0]!;
     expect(policy).toContain("script-src 'self' 'unsafe-inline'");
     expect(policy).toContain("connect-src 'self' ws://localhost:5173");

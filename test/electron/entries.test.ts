@@ -8,7 +8,6 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { CHANNEL } from '../../main/electron/channel.js';
 import { fakeElectron, topFrame } from './fake-electron.js';
 
@@ -45,6 +44,9 @@ vi.mock('electron', () => ({
   },
   get shell() {
     return (bridge.electron as ReturnType<typeof fakeElectron>).deps.shell;
+  },
+  get protocol() {
+    return (bridge.electron as ReturnType<typeof fakeElectron>).deps.protocol;
   },
   get Menu() {
     return (bridge.electron as ReturnType<typeof fakeElectron>).deps.Menu;
@@ -117,9 +119,10 @@ describe('main/electron/main.ts', () => {
     const w = fake.windows[0]!;
     expect(w.options.webPreferences.preload).toMatch(/[/\\]preload[/\\]index\.cjs$/);
     expect(w.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false });
-    // Packaged: the dev server URL is ignored, the built page is loaded.
-    expect(w.loaded.file).toMatch(/[/\\]renderer[/\\]index\.html$/);
-    const ok = await fake.invoke(CHANNEL, topFrame(pathToFileURL(w.loaded.file!).href), 'presets.list', {});
+    // Packaged: the dev server URL is ignored, the built page is loaded over app://, served from out/renderer.
+    expect(w.loaded).toEqual({ url: 'app://creditdeck/index.html' });
+    expect(fake.schemes.handlers.has('app')).toBe(true);
+    const ok = await fake.invoke(CHANNEL, topFrame(w.loaded.url!), 'presets.list', {});
     expect(ok).toMatchObject({ ok: true });
     // The tray icon from the repository's resources/, the application menu, the system theme.
     expect(fake.images.map((i) => i.path)).toEqual([join(entry('resources'), process.platform === 'darwin' ? 'trayTemplate.png' : 'tray.png')]);

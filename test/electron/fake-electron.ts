@@ -5,7 +5,9 @@
  * emits app 'web-contents-created'; session.defaultSession throws before the
  * app is ready; will-navigate listeners get a preventable event; a Tray,
  * a Notification or a Menu cannot be made before the app is ready; a menu
- * template is checked as Menu.buildFromTemplate checks it.
+ * template is checked as Menu.buildFromTemplate checks it; schemes are made
+ * privileged only before the app is ready, and once, and protocol handlers
+ * only after.
  */
 import { readFileSync } from 'node:fs';
 import type {
@@ -21,6 +23,8 @@ import type {
   MessageBoxOptionsLike,
   NativeImageLike,
   NativeThemeLike,
+  NavigationEventLike,
+  CustomSchemeLike,
   NotificationLike,
   NotificationOptionsLike,
   PreventableEvent,
@@ -67,6 +71,19 @@ export class FakeWebContents extends Emitter implements WebContentsLike {
     let prevented = false;
     const event: PreventableEvent = { preventDefault: () => (prevented = true) };
     this.emit('will-navigate', event, url);
+    return prevented;
+  }
+  /** A frame navigating (will-frame-navigate), or a server redirect during a navigation (will-redirect): true when prevented. */
+  frameNavigate(url: string): boolean {
+    return this.preventable('will-frame-navigate', url);
+  }
+  redirect(url: string): boolean {
+    return this.preventable('will-redirect', url);
+  }
+  private preventable(name: string, url: string): boolean {
+    let prevented = false;
+    const event: NavigationEventLike = { url, preventDefault: () => (prevented = true) };
+    this.emit(name, event);
     return prevented;
   }
   attachWebview(): boolean {
@@ -262,6 +279,28 @@ export function fakeElectron(opts: FakeOptions) {
 
   const ipcHandlers = new Map<string, (event: IpcInvokeEventLike, ...args: unknown[]) => unknown>();
 
+  const schemes = { privileged: null as CustomSchemeLike[] | null, handlers: new Map<string, (request: Request) => Response | Promise<Response>>() };
+  const protocol = {
+    registerSchemesAsPrivileged(custom: CustomSchemeLike[]): void {
+      if (ready) throw new Error('protocol.registerSchemesAsPrivileged should be called before app is ready');
+      if (schemes.privileged) throw new Error('protocol.registerSchemesAsPrivileged can be called only once');
+      schemes.privileged = structuredClone(custom);
+    },
+    handle(scheme: string, handler: (request: Request) => Response | Promise<Response>): void {
+      if (!ready) throw new Error('protocol.handle before the app is ready');
+      if (schemes.handlers.has(scheme)) throw new Error(`Failed to register protocol: ${scheme}`);
+      schemes.handlers.set(scheme, handler);
+    },
+  };
+  /** What the page would get for `url` from a protocol handler; a scheme not made standard has no host to serve from. */
+  async function protocolFetch(url: string, init?: RequestInit): Promise<Response> {
+    const scheme = url.slice(0, url.indexOf(':'));
+    const handler = schemes.handlers.get(scheme);
+    if (!handler) throw new Error(`net::ERR_UNKNOWN_URL_SCHEME: ${url}`);
+    if (!schemes.privileged?.some((s) => s.scheme === scheme && s.privileges.standard)) throw new Error(`${scheme}: is not a standard scheme: ${url} has no origin`);
+    return handler(new Request(url, init));
+  }
+
   const menus = { application: [] as Array<FakeMenu | null>, built: [] as FakeMenu[] };
   const Menu: MenuClassLike = {
     buildFromTemplate(template: MenuItemOptionsLike[]): MenuLike {
@@ -401,6 +440,7 @@ export function fakeElectron(opts: FakeOptions) {
         ipcHandlers.set(channel, listener);
       },
     },
+    protocol,
     session: {
       get defaultSession(): SessionLike {
         if (!ready) throw new Error('Session can only be received when app is ready');
@@ -441,7 +481,7 @@ export function fakeElectron(opts: FakeOptions) {
     return out;
   }
 
-  return { deps, app, calls, paths, windows, sessionState, ipcHandlers, invoke, headers, menus, trays, images, notifications, nativeTheme, safeStorageCalls };
+  return { deps, app, calls, paths, windows, sessionState, ipcHandlers, invoke, headers, schemes, protocolFetch, menus, trays, images, notifications, nativeTheme, safeStorageCalls };
 }
 
 export const topFrame = (url: string): FrameLike => ({ url, parent: null });

@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { pathToFileURL } from 'node:url';
 import { CHANNEL } from '../../main/electron/channel.js';
 import { FORBIDDEN, handleCall, isTrustedSender, isWriteCall, READ_CALLS, registerIpc, WRITE_CALLS } from '../../main/electron/ipc.js';
 import { REMOTE_CALLS } from '../../main/web/dispatch.js';
@@ -13,8 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fakeElectron, subFrame, topFrame } from './fake-electron.js';
 
-const RENDERER = '/opt/Creditdeck/out/renderer/index.html';
-const OWN = pathToFileURL(RENDERER).href;
+const OWN = 'app://creditdeck/index.html';
+const TRUSTED = { page: OWN };
 const DEV = 'http://localhost:5173';
 
 let ctx: Ctx;
@@ -28,15 +27,25 @@ afterEach(() => {
 });
 
 describe('IPC sender validation', () => {
-  const built = { rendererFile: RENDERER };
-  const dev = { rendererFile: RENDERER, devServerUrl: `${DEV}/` };
+  const built = TRUSTED;
+  const dev = { page: OWN, devServerUrl: `${DEV}/` };
 
-  it('accepts the built page over file://, with any hash or query', () => {
+  it('accepts the built page at its exact app:// address, with any hash or query', () => {
     for (const url of [OWN, `${OWN}#/accounts/lux-free`, `${OWN}?tab=usage`]) expect(isTrustedSender(topFrame(url), built), url).toBe(true);
   });
 
-  it('rejects other files, other origins, subframes and closed frames', () => {
+  it('rejects other app:// pages and hosts, file://, other origins, subframes and closed frames', () => {
     const rejected = [
+      // The built page over file:// is no longer the app's page.
+      topFrame('file:///opt/Creditdeck/out/renderer/index.html'),
+      topFrame('app://creditdeck/other.html'),
+      topFrame('app://creditdeck/'),
+      topFrame('app://creditdeck/assets/index.html'),
+      topFrame('app://evil/index.html'),
+      topFrame('app://creditdeck.evil/index.html'),
+      topFrame('app://creditdeck:8080/index.html'),
+      topFrame('app://user@creditdeck/index.html'),
+      topFrame('apps://creditdeck/index.html'),
       topFrame('file:///opt/Creditdeck/out/renderer/other.html'),
       topFrame('file:///tmp/evil/index.html'),
       topFrame('file://attacker-host/opt/Creditdeck/out/renderer/index.html'),
@@ -67,7 +76,7 @@ describe('IPC calls', () => {
   it('a foreign sender is refused before anything runs', async () => {
     const fake = fakeElectron({ appData: '/tmp/unused' });
     const logs: string[] = [];
-    registerIpc(fake.deps.ipcMain, ctx, { rendererFile: RENDERER }, (l) => logs.push(l));
+    registerIpc(fake.deps.ipcMain, ctx, TRUSTED, (l) => logs.push(l));
     const r = await fake.invoke(CHANNEL, topFrame('https://evil.example/'), 'accounts.add', { preset: 'lux', plan: 'free' });
     expect(r).toEqual(FORBIDDEN);
     expect(call(ctx, 'accounts.list', {})).toEqual([]);
@@ -76,7 +85,7 @@ describe('IPC calls', () => {
 
   it('the own page is served; the answer survives the structured clone intact', async () => {
     const fake = fakeElectron({ appData: '/tmp/unused' });
-    registerIpc(fake.deps.ipcMain, ctx, { rendererFile: RENDERER });
+    registerIpc(fake.deps.ipcMain, ctx, TRUSTED);
     const r = (await fake.invoke(CHANNEL, topFrame(OWN), 'accounts.add', { preset: 'lux', plan: 'free' })) as { ok: true; result: { id: string } };
     expect(r.ok).toBe(true);
     expect(r.result.id).toBe('lux-free');
@@ -85,7 +94,7 @@ describe('IPC calls', () => {
 
   it('invalid arguments come back as invalid_input', () => {
     const own = { senderFrame: topFrame(OWN) };
-    const t = { rendererFile: RENDERER };
+    const t = TRUSTED;
     expect(handleCall(ctx, t, own, [])).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'call' } });
     expect(handleCall(ctx, t, own, [42, {}])).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'call' } });
     expect(handleCall(ctx, t, own, ['no.such.call', {}])).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'call' } });
@@ -97,7 +106,7 @@ describe('IPC calls', () => {
 
   it('the window gets what the browser gets: no import, no local files', () => {
     const own = { senderFrame: topFrame(OWN) };
-    const t = { rendererFile: RENDERER };
+    const t = TRUSTED;
     expect(handleCall(ctx, t, own, ['import', { text: '', format: 'jsonl' }])).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'call' } });
     expect(handleCall(ctx, t, own, ['accounts.add', { providerFile: '/etc/passwd', plan: 'x' }])).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'providerFile' } });
   });
@@ -106,7 +115,7 @@ describe('IPC calls', () => {
     const broken = memoryLedger();
     broken.db.close();
     const logs: string[] = [];
-    const r = handleCall(broken, { rendererFile: RENDERER }, { senderFrame: topFrame(OWN) }, ['accounts.list', {}], (l) => logs.push(l));
+    const r = handleCall(broken, TRUSTED, { senderFrame: topFrame(OWN) }, ['accounts.list', {}], (l) => logs.push(l));
     expect(r).toEqual({ ok: false, error: { code: 'error', message: expect.stringMatching(/not open/) } });
     expect(JSON.stringify(r)).not.toMatch(/\\n\s+at /);
     expect(logs.join('\n')).toMatch(/accounts\.list failed/);
@@ -153,7 +162,7 @@ describe('IPC writes', () => {
       'purchases.packs': { account: 'fluxnote-rise' },
     };
     for (const name of READ_CALLS) {
-      expect(handleCall(file, { rendererFile: RENDERER }, { senderFrame: topFrame(OWN) }, [name, inputs[name] ?? {}]), name).toMatchObject({ ok: true });
+      expect(handleCall(file, TRUSTED, { senderFrame: topFrame(OWN) }, [name, inputs[name] ?? {}]), name).toMatchObject({ ok: true });
       expect(snapshot(), name).toBe(before);
     }
   });
@@ -161,7 +170,7 @@ describe('IPC writes', () => {
   it('afterWrite hears of each write from the own page, refused or not, and of nothing else', async () => {
     const fake = fakeElectron({ appData: '/tmp/unused' });
     const heard: string[] = [];
-    registerIpc(fake.deps.ipcMain, ctx, { rendererFile: RENDERER }, () => {}, (name) => heard.push(name));
+    registerIpc(fake.deps.ipcMain, ctx, TRUSTED, () => {}, (name) => heard.push(name));
     await fake.invoke(CHANNEL, topFrame(OWN), 'accounts.add', { preset: 'fluxnote', plan: 'free' });
     await fake.invoke(CHANNEL, topFrame(OWN), 'balance.all', {});
     await fake.invoke(CHANNEL, topFrame(OWN), 'usage.record', { account: 'fluxnote-free', action: 'video' });

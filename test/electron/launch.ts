@@ -2,7 +2,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { startApp, type RunningApp } from '../../main/electron/app.js';
 import { fakeElectron, type FakeOptions } from './fake-electron.js';
 import { FakeTimers } from './fake-timers.js';
@@ -10,12 +9,15 @@ import { FakeTimers } from './fake-timers.js';
 export const RESOURCES = join(import.meta.dirname, '..', '..', 'resources');
 export const RENDERER = '/opt/Creditdeck/out/renderer/index.html';
 export const PRELOAD = '/opt/Creditdeck/out/preload/index.cjs';
-export const OWN_PAGE = pathToFileURL(RENDERER).href;
+/** The window's page: the built renderer over the app:// protocol (main/electron/app-protocol.ts). */
+export const OWN_PAGE = 'app://creditdeck/index.html';
 
 export interface LaunchOptions {
   lock?: boolean;
   appData?: string;
   devServerUrl?: string;
+  /** The built page, whose folder app:// serves (default: a path that does not exist). */
+  rendererFile?: string;
   env?: NodeJS.ProcessEnv;
   isPackaged?: boolean;
   dark?: boolean;
@@ -48,7 +50,7 @@ export async function launch(opts: LaunchOptions = {}) {
   const timers = new FakeTimers();
   const started = startApp(fake.deps, {
     preloadPath: PRELOAD,
-    rendererFile: RENDERER,
+    rendererFile: opts.rendererFile ?? RENDERER,
     resourcesDir: RESOURCES,
     devServerUrl: opts.devServerUrl,
     env: opts.env ?? {},

@@ -7,7 +7,6 @@
  * envelope carrying invalid_input and a message; the ledger file's content
  * is exactly what it was.
  */
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CHANNEL } from '../../main/electron/channel.js';
 import { registerIpc } from '../../main/electron/ipc.js';
@@ -17,8 +16,8 @@ import { fakeElectron, topFrame } from '../electron/fake-electron.js';
 import { API_CASES } from './api-cases.js';
 import { digest, rowCount, seededLedger, type Seeded } from './ledger.js';
 
-const RENDERER = '/opt/Creditdeck/out/renderer/index.html';
-const OWN = topFrame(pathToFileURL(RENDERER).href);
+const PAGE = 'app://creditdeck/index.html';
+const OWN = topFrame(PAGE);
 
 let led: Seeded;
 let before: string;
@@ -28,7 +27,7 @@ const writes: string[] = [];
 beforeAll(() => {
   led = seededLedger(new ManualClock(Date.now()), 'creditdeck-hostile-ipc-');
   const fake = fakeElectron({ appData: '/tmp/unused' });
-  registerIpc(fake.deps.ipcMain, led.ctx, { rendererFile: RENDERER }, () => {}, (name) => writes.push(name));
+  registerIpc(fake.deps.ipcMain, led.ctx, { page: PAGE }, () => {}, (name) => writes.push(name));
   invoke = (...args) => fake.invoke(CHANNEL, OWN, ...args);
   before = digest(led.path);
 });

@@ -9,7 +9,7 @@ import { call } from '../../main/core/api/handlers.js';
 import { fixtureSite, memoryLedger, post, raw, SECRET } from './helpers.js';
 
 const STRICT_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 let ctx: Ctx;
 let web: WebHost;
