@@ -418,7 +418,6 @@ export class Model {
       if (next === 'unlimited' || period.start === t) continue;
       const allowance = this.grants.filter((g) => g.acct === acct && g.pool === pool && MONTHLY_LIKE.has(g.source) && g.periodStart === period.start);
       const leaving = before.amounts[pool] === 'unlimited';
-      if (!leaving && next <= allowance.reduce((s, g) => s + g.amount, 0)) continue;
       let used = allowance.reduce((s, g) => s + g.amount - g.remaining - (g.forfeited ?? 0), 0);
       for (const e of this.events) if (e.acct === acct && e.pool === pool && !e.voided && e.cost > 0 && e.debits.length === 0 && e.at >= period.start && e.at < period.end) used += e.cost;
       const left = allowance.reduce((s, g) => s + g.remaining, 0);
@@ -426,7 +425,7 @@ export class Model {
       if (target > left) {
         this.grants.push({ id: `~upgrade:${acct}:${pool}:${t}`, acct, pool, source: 'upgrade', amount: target - left, remaining: target - left, grantedAt: t, expiresAt: period.end, periodStart: period.start, price: null, refundableUntil: null });
         upgrades[pool] = target - left;
-      } else if (target < left) {
+      } else if (target < left && leaving) {
         let excess = left - target;
         for (const g of [...allowance].sort((x, y) => y.grantedAt - x.grantedAt)) {
           const take = Math.min(excess, g.remaining);

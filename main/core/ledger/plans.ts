@@ -22,7 +22,6 @@ import type { Ctx } from './context.js';
 import { checkWriteTime } from './guards.js';
 import { materialize } from './materialize.js';
 import { checkPoolRoom } from './bounds.js';
-import { monthlyGrantedFor } from './usage.js';
 
 export interface PlanChangeResult {
   account: string;
@@ -103,15 +102,14 @@ export function changePlan(ctx: Ctx, accountId: string, planId: string, opts: { 
       checkPoolRoom(ctx, acct, pool.id, t, 0, next);
       if (period.start === t) continue;
       const leavingUnlimited = before.amounts[pool.id] === 'unlimited';
-      if (!leavingUnlimited && next <= monthlyGrantedFor(ctx, acct.id, pool.id, period.start)) continue; // a downgrade waits for the reset
       const allowance = allowanceOf(ctx, acct.id, pool.id, period.start, period.end);
       const target = Math.max(0, next - allowance.used);
       const note = `plan change ${before.plan.id} → ${plan.id}`;
       if (target > allowance.left) {
         insertGrant(ctx, { accountId: acct.id, pool: pool.id, source: 'upgrade', amountMc: target - allowance.left, grantedAt: t, expiresAt: period.end, periodStart: period.start, note });
         granted.push({ pool: pool.id, credits: mcToCredits(target - allowance.left) });
-      } else if (target < allowance.left) {
-        // Only when leaving unlimited: the old allowance would otherwise sit beside the new one.
+      } else if (target < allowance.left && leavingUnlimited) {
+        // A downgrade waits for the reset; leaving unlimited cannot, or the old allowance would sit beside the new one.
         let excess = allowance.left - target;
         forfeited.push({ pool: pool.id, credits: mcToCredits(excess) });
         for (const g of allowance.grants) {
