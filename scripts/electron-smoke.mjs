@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -16,20 +16,32 @@ const skip = (why) => {
   process.exit(0);
 };
 
-let electronBinary;
-try {
-  electronBinary = createRequire(join(root, 'package.json'))('electron');
-} catch (e) {
-  skip(`the optional electron package is not installed or has no binary (${String(e.message).split('\n')[0]}). Install it with network access (npm install) to run this.`);
+// CREDITDECK_SMOKE_APP: a packaged app's executable instead of `electron .` — the end-to-end
+// package (`npm run dist:e2e`, e.g. dist/e2e/linux-unpacked/creditdeck-desktop), whose fuses
+// let Playwright in; the production package's refuse --inspect (docs/desktop.md, Packaging).
+const packagedApp = process.env.CREDITDECK_SMOKE_APP ? resolve(process.env.CREDITDECK_SMOKE_APP) : null;
+if (packagedApp !== null && !existsSync(packagedApp)) {
+  console.error(`electron smoke test: CREDITDECK_SMOKE_APP names no file (${packagedApp}); build it with npm run dist:e2e`);
+  process.exit(1);
 }
-if (typeof electronBinary !== 'string' || !existsSync(electronBinary)) skip(`the Electron binary is missing (${electronBinary}).`);
+if (packagedApp === null) {
+  let electronBinary;
+  try {
+    electronBinary = createRequire(join(root, 'package.json'))('electron');
+  } catch (e) {
+    skip(`the optional electron package is not installed or has no binary (${String(e.message).split('\n')[0]}). Install it with network access (npm install) to run this.`);
+  }
+  if (typeof electronBinary !== 'string' || !existsSync(electronBinary)) skip(`the Electron binary is missing (${electronBinary}).`);
+}
 if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) skip('no display; run it under xvfb-run (xvfb-run npm run test:electron).');
 
-console.log('electron smoke test: building (electron-vite build)…');
-const build = spawnSync(process.execPath, [createRequire(import.meta.url).resolve('electron-vite/bin/electron-vite.js'), 'build'], { cwd: root, stdio: 'inherit' });
-if (build.status !== 0) {
-  console.error('electron smoke test: the build failed');
-  process.exit(1);
+if (packagedApp === null) {
+  console.log('electron smoke test: building (electron-vite build)…');
+  const build = spawnSync(process.execPath, [createRequire(import.meta.url).resolve('electron-vite/bin/electron-vite.js'), 'build'], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) {
+    console.error('electron smoke test: the build failed');
+    process.exit(1);
+  }
 }
 
 const { _electron } = await import('playwright');
@@ -44,7 +56,7 @@ const check = (name, ok, detail = '') => {
 // A private data folder and ledger: never the user's.
 const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: home, APPDATA: home, CREDITDECK_DB: db };
 delete env.ELECTRON_RENDERER_URL;
-const app = await _electron.launch({ args: [root], cwd: root, env, timeout: 60_000 });
+const app = await _electron.launch(packagedApp !== null ? { executablePath: packagedApp, env, timeout: 60_000 } : { args: [root], cwd: root, env, timeout: 60_000 });
 try {
   const page = await app.firstWindow();
   await page.waitForLoadState('domcontentloaded');
