@@ -71,7 +71,9 @@ export function alertNotification(a: AlertView): NotificationOptionsLike {
           ? `Out of ${creditsOf(a.pool)}`
           : a.kind === 'limit'
             ? 'Spending limit reached'
-            : 'Creditdeck alert';
+            : a.kind === 'spend'
+              ? `${a.level}% of the spending limit used`
+              : 'Creditdeck alert';
   return { title, body: a.message };
 }
 

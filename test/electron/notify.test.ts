@@ -106,6 +106,18 @@ describe('notifications: ledger alerts', () => {
     expect(bodies()[2]).toMatch(/^FluxNote Rise: out of video credits/);
   });
 
+  it('a spending limit that stops work is one notification, however often work is refused (Lux: "you receive notification")', async () => {
+    const { ctx } = ledger('2026-11-29T12:00:00Z');
+    const { id } = call(ctx, 'accounts.add', { preset: 'lux', plan: 'starter', anchor: '2026-11-01' });
+    call(ctx, 'accounts.set', { account: id, monthlyLimit: 50 });
+    const { notifier, titles, bodies } = await start(ctx);
+    call(ctx, 'usage.record', { account: id, action: 'email', quantity: 50 });
+    for (let i = 0; i < 3; i++) expect(() => call(ctx, 'usage.record', { account: id, action: 'email' })).toThrow(/monthly spending limit of 50 credits would be exceeded/);
+    expect(notifier.check()).toBe(1);
+    expect(titles()).toEqual(['Spending limit reached']);
+    expect(bodies()[0]).toMatch(/^Lux Starter: monthly spending limit reached/);
+  });
+
   it('a restart does not repeat alerts already notified; newer ones still come', async () => {
     const { ctx } = ledger('2026-11-29T12:00:00Z');
     rise(ctx);
@@ -262,8 +274,8 @@ describe('notifications: pace', () => {
 
   it('every alert kind has a title', () => {
     const base = { id: 1, account: 'a', pool: 'credits', periodStart: '', at: '', message: 'm', level: 80 };
-    const kinds: AlertView['kind'][] = ['threshold', 'low-balance', 'exhausted', 'limit'];
-    expect(kinds.map((kind) => alertNotification({ ...base, kind }).title)).toEqual(['80% of the credits used', 'Low on credits', 'Out of credits', 'Spending limit reached']);
+    const kinds: AlertView['kind'][] = ['threshold', 'low-balance', 'exhausted', 'limit', 'spend'];
+    expect(kinds.map((kind) => alertNotification({ ...base, kind }).title)).toEqual(['80% of the credits used', 'Low on credits', 'Out of credits', 'Spending limit reached', '80% of the spending limit used']);
     expect(alertNotification({ ...base, pool: 'video', kind: 'low-balance' }).title).toBe('Low on video credits');
     expect(paceNotification('Lux Free', { pool: 'credits', shortByMs: DAY } as PoolForecastView).body).toBe('At this pace Lux Free runs out of credits 1 day before the reset');
   });

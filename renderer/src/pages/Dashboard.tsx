@@ -141,15 +141,26 @@ function AccountSection({ account, balance, alerts }: { account: AccountView; ba
             {alerts.length === 0 ? (
               <p className="faint small">
                 None yet. Alerts come at {account.thresholds.map((t) => `${t} %`).join(', ')} of a pool used
-                {account.lowBalance !== null ? `, and when a pool falls to ${credits(account.lowBalance)}` : ''}.
+                {account.lowBalance !== null
+                  ? `, and when a pool falls to ${credits(account.lowBalance)}`
+                  : account.lowBalancePercent !== null
+                    ? `, and when a pool falls to ${account.lowBalancePercent} % of its allocation`
+                    : ''}
+                {account.monthlyLimit !== null ? `; work stopped by the spending limit of ${credits(account.monthlyLimit)} is an alert too` : ''}.
               </p>
             ) : (
               <ul className="list">
                 {alerts.slice(0, 3).map((a) => (
                   <li key={a.id}>
-                    <span className={`badge ${a.kind === 'threshold' && a.level < 100 ? 'warn' : 'danger'}`}>{a.kind === 'threshold' ? `${a.level} %` : a.kind}</span>
+                    <span className={`badge ${(a.kind === 'threshold' || a.kind === 'spend') && a.level < 100 ? 'warn' : 'danger'}`}>
+                      {a.kind === 'threshold' || a.kind === 'spend' ? `${a.level} %` : a.kind === 'limit' ? 'limit' : a.kind}
+                    </span>
                     <span>
-                      {a.kind === 'threshold' ? `${poolLabel(a.pool)}: ${a.level} % of the allocation used` : a.message.replace(`${account.name}: `, '')}
+                      {a.kind === 'threshold'
+                        ? `${poolLabel(a.pool)}: ${a.level} % of the allocation used`
+                        : a.kind === 'spend'
+                          ? `${a.level} % of the monthly spending limit used`
+                          : a.message.replace(`${account.name}: `, '')}
                       <span className="faint"> · {ago(a.at)}</span>
                     </span>
                   </li>
