@@ -137,7 +137,8 @@ export function refusalsText(list: HandlerOutput<'refusals.list'>): string {
 
 export function alertsText(list: HandlerOutput<'alerts.list'>): string {
   if (list.length === 0) return 'No alerts.';
-  return list.map((a) => `${a.at.slice(0, 19)}  ${a.account}/${a.pool}  ${a.message}`).join('\n');
+  // Pool "*": the alert is about the whole account (a spending limit).
+  return list.map((a) => `${a.at.slice(0, 19)}  ${a.pool === '*' ? a.account : `${a.account}/${a.pool}`}  ${a.message}`).join('\n');
 }
 
 export function presetsText(list: HandlerOutput<'presets.list'>): string {
