@@ -28,6 +28,9 @@ export const PRODUCTION_FUSES = {
   enableEmbeddedAsarIntegrityValidation: true,
   // Only app.asar is loaded: no loose app/ folder or default_app.asar beside it can take its place.
   onlyLoadAppFromAsar: true,
+  // The window's page comes from app://creditdeck/ (app-protocol.ts), not file://: no page needs
+  // file://'s extra powers (reading any other file:// URL, service workers).
+  grantFileProtocolExtraPrivileges: false,
 } as const;
 
 /** Where the packaged better-sqlite3 binary sits, below a platform's resources folder. */

@@ -176,7 +176,7 @@ describe.each(configs)('%s', (_name, config) => {
 });
 
 describe('the fuses', () => {
-  it('production: RunAsNode off, cookie encryption on, NODE_OPTIONS off, --inspect off, asar integrity on, only app.asar', () => {
+  it('production: RunAsNode off, cookie encryption on, NODE_OPTIONS off, --inspect off, asar integrity on, only app.asar, no file:// extras', () => {
     expect(production.electronFuses).toEqual({
       runAsNode: false,
       enableCookieEncryption: true,
@@ -184,8 +184,15 @@ describe('the fuses', () => {
       enableNodeCliInspectArguments: false,
       enableEmbeddedAsarIntegrityValidation: true,
       onlyLoadAppFromAsar: true,
+      grantFileProtocolExtraPrivileges: false,
     });
     expect(PRODUCTION_FUSES).toEqual(production.electronFuses);
+  });
+
+  it('file:// keeps no extra privileges because no page is loaded from file://: the window loads app://creditdeck/', () => {
+    const app = readFileSync(join(root, 'main/electron/app.ts'), 'utf8');
+    expect(app).toContain('appPageUrl(opts.rendererFile)');
+    expect(app).not.toMatch(/\.loadFile\(|file:\/\//);
   });
 
   it("e2e: the same package but RunAsNode and --inspect (Playwright's _electron.launch passes --inspect=0), into dist/e2e", () => {
