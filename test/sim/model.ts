@@ -415,7 +415,7 @@ export class Model {
     const upgrades: Record<string, number> = {};
     for (const pool of a.def.pools) {
       const next = amounts[pool]!;
-      if (next === 'unlimited' || period.start === t) continue;
+      if (next === 'unlimited') continue;
       const allowance = this.grants.filter((g) => g.acct === acct && g.pool === pool && MONTHLY_LIKE.has(g.source) && g.periodStart === period.start);
       const leaving = before.amounts[pool] === 'unlimited';
       let used = allowance.reduce((s, g) => s + g.amount - g.remaining - (g.forfeited ?? 0), 0);

@@ -54,7 +54,8 @@ function allowanceOf(ctx: Ctx, accountId: string, pool: string, periodStart: num
   const changes = ctx.stmt('SELECT amounts_json, effective_at FROM plan_changes WHERE account_id = ? ORDER BY effective_at, id').all(accountId) as { amounts_json: string; effective_at: number }[];
   const wasUnlimited = changes.some((c, i) => {
     const until = changes[i + 1]?.effective_at ?? Infinity;
-    return until > periodStart && c.effective_at < periodEnd && (JSON.parse(c.amounts_json) as Record<string, unknown>)[pool] === 'unlimited';
+    // Inclusive: usage at the very start of the period may have been recorded under a plan that ended there.
+    return until >= periodStart && c.effective_at < periodEnd && (JSON.parse(c.amounts_json) as Record<string, unknown>)[pool] === 'unlimited';
   });
   const whileUnlimited = wasUnlimited
     ? (
@@ -97,10 +98,9 @@ export function changePlan(ctx: Ctx, accountId: string, planId: string, opts: { 
     const forfeited: PlanChangeResult['forfeited'] = [];
     for (const pool of acct.provider.pools) {
       const next = amounts[pool.id]!;
-      // At the reset instant the new period was just booked under the new plan.
       if (next === 'unlimited') continue;
       checkPoolRoom(ctx, acct, pool.id, t, 0, next);
-      if (period.start === t) continue;
+      // At a reset instant the period may already be booked under either plan: the same rule covers both.
       const leavingUnlimited = before.amounts[pool.id] === 'unlimited';
       const allowance = allowanceOf(ctx, acct.id, pool.id, period.start, period.end);
       const target = Math.max(0, next - allowance.used);
