@@ -39,6 +39,22 @@ describe('plan change at the reset instant', () => {
     expect([comp.unlimited, comp.allocation, comp.remaining]).toEqual([false, 200, 200]);
   });
 
+  it('a period already booked at the reset instant under the old plan: an upgrade still grants the difference, usage at that instant counts', () => {
+    const h = fresh('2026-11-10T12:00:00Z');
+    const a = h.account({ preset: 'fluxnote', plan: 'rise', anchor: '2026-11-05' });
+    h.at('2026-12-05T00:00:00Z');
+    h.op('usage.record', { account: a, action: 'video', quantity: 3 }); // books December under Rise (21)
+    expect(h.op('accounts.plan', { account: a, plan: 'pro' }).granted).toEqual([
+      { pool: 'video', credits: 29 },
+      { pool: 'image', credits: 1100 },
+    ]);
+    expect(h.pool(a, 'video').remaining).toBe(47);
+    const b = h.account({ preset: 'fluximage', plan: 'agency', anchor: '2026-11-05', name: 'agency' });
+    h.op('usage.record', { account: b, action: 'compress', quantity: 6 }); // unlimited, at the reset instant
+    h.op('accounts.plan', { account: b, plan: 'starter' });
+    expect(h.pool(b, 'compression').remaining).toBe(194);
+  });
+
   it('from unlimited to a number mid-period: the new allocation less what the period has used', () => {
     const h = fresh('2026-11-10T12:00:00Z');
     const a = h.account({ preset: 'fluximage', plan: 'pro', anchor: '2026-11-05' });
