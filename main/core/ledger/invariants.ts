@@ -10,7 +10,7 @@
 import { periodAt } from '../util/period.js';
 import { getAccount } from './accounts.js';
 import { ROLLUP_MS } from './book.js';
-import { attrRollupProblems } from './attr-rollup.js';
+import { attrRollupProblems, rollupDiff } from './attr-rollup.js';
 import type { Ctx } from './context.js';
 
 export function checkInvariants(ctx: Ctx): string[] {
@@ -100,25 +100,15 @@ function check(ctx: Ctx): string[] {
   }
 
   // The 15-minute rollup equals the events, net of voids.
-  const rolled = ctx
-    .stmt(
-      `SELECT r.account_id, r.bucket, r.pool, r.action, r.member, r.status, r.events, r.quantity_milli, r.cost_mc,
-              COALESCE(x.n, 0) AS xn, COALESCE(x.q, 0) AS xq, COALESCE(x.c, 0) AS xc
-       FROM usage_rollup r LEFT JOIN (
-         SELECT e.account_id, e.at - (e.at % ${ROLLUP_MS}) AS bucket, e.pool, e.action, COALESCE(e.member, '') AS member, e.status,
-                COUNT(*) AS n, SUM(e.quantity_milli) AS q, SUM(e.cost_mc) AS c
-         FROM events e WHERE NOT EXISTS (SELECT 1 FROM voids v WHERE v.event_id = e.id)
-         GROUP BY 1, 2, 3, 4, 5, 6) x
-       ON x.account_id = r.account_id AND x.bucket = r.bucket AND x.pool = r.pool AND x.action = r.action AND x.member = r.member AND x.status = r.status`,
-    )
-    .all() as Record<string, number | string>[];
-  let rolledEvents = 0;
-  for (const r of rolled) {
-    rolledEvents += Number(r.events);
-    if (r.events !== r.xn || r.quantity_milli !== r.xq || r.cost_mc !== r.xc) problems.push(`rollup ${r.account_id} ${r.bucket} ${r.action}: ${r.events}/${r.quantity_milli}/${r.cost_mc} ≠ events ${r.xn}/${r.xq}/${r.xc}`);
-  }
-  const liveEvents = (ctx.stmt('SELECT COUNT(*) AS n FROM events e WHERE NOT EXISTS (SELECT 1 FROM voids v WHERE v.event_id = e.id)').get() as { n: number }).n;
-  if (rolledEvents !== liveEvents) problems.push(`rollup counts ${rolledEvents} events, the ledger has ${liveEvents}`);
+  const rolled = rollupDiff(
+    ctx,
+    'usage_rollup',
+    `SELECT e.account_id, e.at - (e.at % ${ROLLUP_MS}), e.pool, e.action, COALESCE(e.member, ''), e.status, COUNT(*), SUM(e.quantity_milli), SUM(e.cost_mc)
+     FROM events e WHERE NOT EXISTS (SELECT 1 FROM voids v WHERE v.event_id = e.id)
+     GROUP BY 1, 2, 3, 4, 5, 6`,
+  );
+  for (const r of rolled.rows) problems.push(`rollup ${r.key.account_id} ${r.key.bucket} ${r.key.action}: ${r.have.join('/')} ≠ events ${r.want.join('/')}`);
+  if (rolled.haveEvents !== rolled.wantEvents) problems.push(`rollup counts ${rolled.haveEvents} events, the ledger has ${rolled.wantEvents}`);
   // The attribute rollup equals the events it has caught up with, net of the voids it has seen.
   problems.push(...attrRollupProblems(ctx));
 
