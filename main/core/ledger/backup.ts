@@ -9,7 +9,7 @@
  *    trusted: schema version, SQLite integrity and every ledger invariant.
  */
 import Database from 'better-sqlite3';
-import { chmodSync, closeSync, copyFileSync, existsSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, existsSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { SCHEMA_VERSION, SchemaTooNewError, openDb } from '../db/open.js';
 import { backfillsAfter, exportRestorable } from '../db/migrations.js';
 import { InputError } from '../util/errors.js';
@@ -115,19 +115,94 @@ function unsafeCell(table: string, row: Record<string, unknown>): string | null 
   return null;
 }
 
-/** Load an export into an empty ledger; all or nothing, then verified. */
-export function restoreExport(ctx: Ctx, path: string): { rows: number; accounts: number } {
-  let text: string;
+/** A line longer than this is not a row any Creditdeck wrote: refused rather than held. */
+const MAX_LINE_BYTES = 64 << 20;
+
+/**
+ * The lines of a file, read `chunkBytes` at a time with readSync (so a restore
+ * stays synchronous inside its one write transaction): the file is never held
+ * as one string, which past ~512 MB V8 cannot build. Lines split on the '\n'
+ * byte, which never occurs inside a UTF-8 sequence, and are decoded one by one.
+ */
+export class LineReader {
+  /** Bytes read from the file so far. */
+  bytesRead = 0;
+  /** The most bytes held at once: the current chunk plus an unfinished line. */
+  maxHeld = 0;
+  private readonly buf: Buffer;
+  private view: Buffer;
+  private pos = 0;
+  private carry: Buffer[] = [];
+  private carried = 0;
+
+  constructor(
+    private readonly fd: number,
+    chunkBytes = 1 << 20,
+  ) {
+    this.buf = Buffer.allocUnsafe(chunkBytes);
+    this.view = this.buf.subarray(0, 0);
+  }
+
+  /** The next line without its '\n', or null at the end of the file. */
+  next(): string | null {
+    for (;;) {
+      const nl = this.view.indexOf(10, this.pos);
+      if (nl !== -1) {
+        const line = this.take(nl);
+        this.pos = nl + 1;
+        return line;
+      }
+      // No newline in the rest of this chunk: keep a copy (the buffer is reused) and read on.
+      if (this.pos < this.view.length) {
+        this.carried += this.view.length - this.pos;
+        if (this.carried > MAX_LINE_BYTES) throw new InputError(`a line is longer than ${MAX_LINE_BYTES >> 20} MiB; nothing was restored`, 'file');
+        this.carry.push(Buffer.from(this.view.subarray(this.pos)));
+      }
+      const n = readSync(this.fd, this.buf, 0, this.buf.length, null);
+      this.bytesRead += n;
+      this.view = this.buf.subarray(0, n);
+      this.pos = 0;
+      this.maxHeld = Math.max(this.maxHeld, this.carried + n);
+      if (n === 0) return this.carry.length ? this.take(0) : null;
+    }
+  }
+
+  /** The carried bytes and this chunk up to `end`, as text. */
+  private take(end: number): string {
+    if (!this.carry.length) return this.view.toString('utf8', this.pos, end);
+    this.carry.push(this.view.subarray(this.pos, end));
+    const line = Buffer.concat(this.carry).toString('utf8');
+    this.carry = [];
+    this.carried = 0;
+    return line;
+  }
+}
+
+/**
+ * Load an export into an empty ledger; all or nothing, then verified. The
+ * file is read line by line (`chunkBytes` at a time), so its size is bounded
+ * by the disk, not by memory.
+ */
+export function restoreExport(ctx: Ctx, path: string, opts: { chunkBytes?: number } = {}): { rows: number; accounts: number } {
+  let fd: number;
   try {
-    text = readFileSync(path, 'utf8');
+    fd = openSync(path, 'r');
   } catch (e) {
     throw new InputError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'file');
   }
-  const lines = text.split('\n');
+  try {
+    return restoreLines(ctx, path, new LineReader(fd, opts.chunkBytes));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function restoreLines(ctx: Ctx, path: string, lines: LineReader): { rows: number; accounts: number } {
   let header: Header;
   try {
-    header = JSON.parse(lines[0] ?? '') as Header;
-  } catch {
+    header = JSON.parse(lines.next() ?? '') as Header;
+  } catch (e) {
+    if (e instanceof InputError) throw e;
     throw new InputError(`${path} is not a Creditdeck export (its first line is not JSON)`, 'file');
   }
   if (header?.format !== EXPORT_FORMAT) throw new InputError(`${path} is not a Creditdeck export`, 'file');
@@ -143,28 +218,29 @@ export function restoreExport(ctx: Ctx, path: string): { rows: number; accounts:
   ctx.write(() => {
     // Rows arrive table by table in name order; foreign keys are checked at commit.
     ctx.db.pragma('defer_foreign_keys = ON');
-    for (let i = 1; i < lines.length; i++) {
-      const line = lines[i]!;
+    let lineNo = 1;
+    for (let line = lines.next(); line !== null; line = lines.next()) {
+      lineNo++;
       if (!line) continue;
       let item: { t: string; r: Record<string, unknown> };
       try {
         item = JSON.parse(line) as { t: string; r: Record<string, unknown> };
       } catch {
-        throw new InputError(`${path} line ${i + 1} is not valid JSON; nothing was restored`, 'file');
+        throw new InputError(`${path} line ${lineNo} is not valid JSON; nothing was restored`, 'file');
       }
       if (!item || typeof item.t !== 'string' || !known.has(item.t) || typeof item.r !== 'object' || item.r === null) {
-        throw new InputError(`${path} line ${i + 1} names no table of this ledger; nothing was restored`, 'file');
+        throw new InputError(`${path} line ${lineNo} names no table of this ledger; nothing was restored`, 'file');
       }
       const cols = Object.keys(item.r);
       const key = `${item.t}(${cols.join(',')})`;
       let stmt = inserts.get(key);
       if (!stmt) {
-        if (!cols.every((c) => /^[a-z_]+$/.test(c))) throw new InputError(`${path} line ${i + 1} has an invalid column name; nothing was restored`, 'file');
+        if (!cols.every((c) => /^[a-z_]+$/.test(c))) throw new InputError(`${path} line ${lineNo} has an invalid column name; nothing was restored`, 'file');
         stmt = ctx.db.prepare(`INSERT INTO "${item.t}" (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
         inserts.set(key, stmt);
       }
       const unsafe = unsafeCell(item.t, item.r);
-      if (unsafe) throw new InputError(`${path} line ${i + 1}: ${unsafe}; nothing was restored`, 'file');
+      if (unsafe) throw new InputError(`${path} line ${lineNo}: ${unsafe}; nothing was restored`, 'file');
       stmt.run(...cols.map((c) => item.r[c] as string | number | null));
       rows++;
     }
