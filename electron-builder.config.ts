@@ -13,6 +13,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { AfterPackContext, Configuration } from 'electron-builder';
+import { APP_ID } from './main/core/api/open.js';
 
 /** What a packaged app must never let anyone do with its binary (docs/desktop.md, "The fuses"). */
 export const PRODUCTION_FUSES = {
@@ -76,7 +77,7 @@ export function checkNativeModule(context: Pick<AfterPackContext, 'appOutDir' | 
 const config: Configuration = {
   // Reverse DNS of creditdeck.app; productName is package.json's and APP_NAME's (main/core/api/open.ts):
   // the packaged app's data folder is the one the CLI uses.
-  appId: 'app.creditdeck',
+  appId: APP_ID,
   productName: 'Creditdeck',
   copyright: 'Copyright © Creditdeck contributors',
   directories: { output: 'dist', buildResources: 'build' },

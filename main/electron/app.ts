@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { APP_NAME, openLedger } from '../core/api/open.js';
+import { APP_ID, APP_NAME, openLedger } from '../core/api/open.js';
 import type { Ctx } from '../core/ledger/context.js';
 import { CSP, devCsp } from '../web/security.js';
 import type { BrowserWindowLike, ElectronDeps, NavigationEventLike, ShellLike, WebContentsLike, WindowOptionsLike } from './electron-api.js';
@@ -191,6 +191,8 @@ export function startApp(electron: ElectronDeps, opts: AppOptions): StartedApp {
     return { primary: false, ready: null };
   }
   app.enableSandbox();
+  // Without it a Windows install shows no notifications from the app (the shortcut is registered under the appId).
+  if (platform === 'win32') app.setAppUserModelId(APP_ID);
   // app:// must be privileged before the app is ready; it is served once it is.
   registerAppScheme(electron.protocol);
   const devServerUrl = trustedDevServer(opts.devServerUrl, app.isPackaged);

@@ -84,6 +84,8 @@ export interface AppLike {
   /** The product name (package.json productName): the macOS app menu's title. */
   readonly name: string;
   requestSingleInstanceLock(): boolean;
+  /** Windows: the id notifications and the taskbar group under; the installer's shortcut carries the same one. */
+  setAppUserModelId(id: string): void;
   quit(): void;
   enableSandbox(): void;
   whenReady(): Promise<void>;

@@ -7,7 +7,7 @@ import { NOTIFY_STATE_FILE, PACE_TITLE } from '../../main/electron/notify.js';
 import { call } from '../../main/core/api/handlers.js';
 import { CHANNEL } from '../../main/electron/channel.js';
 import { WINDOW_STATE_FILE } from '../../main/electron/window-state.js';
-import { appDataDir, defaultDbPath } from '../../main/core/api/open.js';
+import { APP_ID, appDataDir, defaultDbPath } from '../../main/core/api/open.js';
 import { CSP } from '../../main/web/security.js';
 import { subFrame, topFrame } from './fake-electron.js';
 import { launch, OWN_PAGE, PRELOAD, quitAll, RESOURCES, type LaunchOptions } from './launch.js';
@@ -371,6 +371,13 @@ describe('desktop shell: application menu and theme', () => {
 
 describe('desktop shell: tray and notifications', () => {
   const own = topFrame(OWN_PAGE);
+
+  it('on Windows sets the AppUserModelID to the package\'s appId (notifications need it), and nowhere else', async () => {
+    const win = await launch({ platform: 'win32' });
+    expect(win.fake.calls.appUserModelIds).toEqual([APP_ID]);
+    const mac = await launch({ platform: 'darwin' });
+    expect(mac.fake.calls.appUserModelIds).toEqual([]);
+  });
 
   it('puts the balances in the tray, with the icon from resources/', async () => {
     const { fake } = await launch({ platform: 'darwin' });

@@ -157,6 +157,7 @@ export function fakeElectron(opts: FakeOptions) {
     protocols: [] as Array<[string] | [string, string, string[]]>,
     errorBoxes: [] as Array<[string, string]>,
     messageBoxes: [] as MessageBoxOptionsLike[],
+    appUserModelIds: [] as string[],
     /** What whenReady() returned: awaiting it runs after the shell's own continuation. */
     ready: null as Promise<void> | null,
   };
@@ -168,6 +169,9 @@ export function fakeElectron(opts: FakeOptions) {
     readonly name = 'Creditdeck';
     requestSingleInstanceLock(): boolean {
       return opts.lock ?? true;
+    }
+    setAppUserModelId(id: string): void {
+      calls.appUserModelIds.push(id);
     }
     quit(): void {
       calls.quit++;

@@ -7,6 +7,8 @@ import { systemClock, type Clock } from '../util/clock.js';
 import { randomIds, type IdSource } from '../util/ids.js';
 
 export const APP_NAME = 'Creditdeck';
+/** The package's application id (electron-builder's appId): Windows ties notifications and the Start menu shortcut to it. */
+export const APP_ID = 'app.creditdeck';
 
 /**
  * The desktop app's data folder, computed the way Electron's
