@@ -115,7 +115,7 @@ describe('notifications: ledger alerts', () => {
     for (let i = 0; i < 3; i++) expect(() => call(ctx, 'usage.record', { account: id, action: 'email' })).toThrow(/monthly spending limit of 50 credits would be exceeded/);
     expect(notifier.check()).toBe(1);
     expect(titles()).toEqual(['Spending limit reached']);
-    expect(bodies()[0]).toMatch(/^Lux Starter: monthly spending limit reached/);
+    expect(bodies()[0]).toMatch(/^Lux Starter: monthly spending limit of 50 credits reached — work is refused until the reset or a higher limit$/);
   });
 
   it('a restart does not repeat alerts already notified; newer ones still come', async () => {

@@ -316,7 +316,7 @@ describe('7. a spending limit that stops work notifies', () => {
     const limits = h.op('alerts.list', { account: a }).filter((x) => x.kind === 'limit');
     expect(limits).toHaveLength(1);
     expect(limits[0]).toMatchObject({ pool: '*', level: 100, periodStart: '2026-03-01T00:00:00.000Z' });
-    expect(limits[0]!.message).toMatch(/monthly spending limit reached/);
+    expect(limits[0]!.message).toMatch(/monthly spending limit of 100 credits reached — work is refused until the reset/);
     // The next period can alert again.
     h.at('2026-04-02T09:00:00Z');
     h.op('usage.record', { account: a, action: 'email', quantity: 100 });

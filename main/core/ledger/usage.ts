@@ -241,8 +241,11 @@ export function useInTx(ctx: Ctx, input: UseInput): Outcome {
       recordAlert(ctx, acct, pool, period.start, 'exhausted', 100, t, `${acct.name}: ${what} — ${acct.provider.onEmpty}`);
     }
     // A spending limit stops work too (Lux: "Set monthly credit limit … flows pause … you receive notification").
-    if (reason === 'account_limit') recordAlert(ctx, acct, ACCOUNT_WIDE, period.start, 'limit', 100, t, `${acct.name}: monthly spending limit reached — ${message}`);
-    if (reason === 'member_limit' && member !== null) recordAlert(ctx, acct, ACCOUNT_WIDE, period.start, 'limit', 100, t, `${acct.name}: ${member}'s monthly spending limit reached — ${message}`, member);
+    const limit = `${formatMc(Math.round(Number(details.limit ?? 0) * 1000), { group: true })} credits`;
+    if (reason === 'account_limit') recordAlert(ctx, acct, ACCOUNT_WIDE, period.start, 'limit', 100, t, `${acct.name}: monthly spending limit of ${limit} reached — work is refused until the reset or a higher limit`);
+    if (reason === 'member_limit' && member !== null) {
+      recordAlert(ctx, acct, ACCOUNT_WIDE, period.start, 'limit', 100, t, `${acct.name}: ${member}'s monthly spending limit of ${limit} reached — their work is refused until the reset or a higher limit`, member);
+    }
     return { refused: { reason, message, details, refusalId } };
   };
 
