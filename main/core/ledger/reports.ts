@@ -47,6 +47,7 @@ export interface Report {
 }
 
 const ATTR = /^attr:([A-Za-z][A-Za-z0-9_.-]{0,39})$/;
+const ATTR_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,39}$/;
 
 export function parseGroupKeys(by: string[] | undefined): GroupKey[] {
   const keys = (by ?? []).flatMap((b) => b.split(',')).map((s) => s.trim()).filter(Boolean);
@@ -70,21 +71,25 @@ export function usageReport(ctx: Ctx, input: ReportInput): Report {
   if (to - from > 5 * 366 * DAY_MS) throw new InputError('a report covers at most 5 years', 'to');
   const segs = offsetSegments(acct.zone, from, to);
   const attrFilters = Object.entries(input.where ?? {});
+  for (const [k] of attrFilters) if (!ATTR_NAME.test(k)) throw new InputError(`attribute name "${k.slice(0, 40)}" is not valid`, 'where');
   // The 15-minute rollup answers whole-bucket ranges grouped by time, action,
   // member, pool or status; attributes need the events themselves.
-  const wholeBuckets = !input.fromEvents && attrFilters.length === 0 && from % ROLLUP_MS === 0 && to % ROLLUP_MS === 0;
+  const aligned = !input.fromEvents && from % ROLLUP_MS === 0 && to % ROLLUP_MS === 0;
+  const wholeBuckets = aligned && attrFilters.length === 0;
   const rollup = wholeBuckets && keys.every((k) => !k.startsWith('attr:'));
-  // One attribute, by time or pool, over whole buckets: the attribute rollup answers, once it has caught up.
+  // The attribute rollup has time, pool and one attribute's value: it answers
+  // by time or pool and one attribute, or filtered on one attribute value (and
+  // grouped by that attribute at most), once it has caught up.
   const attrKeys = keys.filter((k) => k.startsWith('attr:'));
-  if (
-    wholeBuckets &&
-    attrKeys.length === 1 &&
-    keys.every((k) => k.startsWith('attr:') || k === 'day' || k === 'week' || k === 'month' || k === 'pool') &&
-    input.action === undefined &&
-    input.member === undefined &&
-    refreshAttrRollup(ctx)
-  ) {
-    return attrReport(ctx, acct, keys, attrKeys[0]!, from, to, input.pool);
+  const byTimeOrPool = keys.every((k) => k.startsWith('attr:') || k === 'day' || k === 'week' || k === 'month' || k === 'pool');
+  const [filterName, filterValue] = attrFilters.length === 1 ? attrFilters[0]! : [];
+  const attrShape =
+    filterName === undefined
+      ? wholeBuckets && attrKeys.length === 1
+      : aligned && attrKeys.every((k) => k === `attr:${filterName}`) && typeof filterValue === 'string';
+  if (attrShape && byTimeOrPool && input.action === undefined && input.member === undefined && refreshAttrRollup(ctx)) {
+    const name = filterName ?? ATTR.exec(attrKeys[0]!)![1]!;
+    return attrReport(ctx, acct, keys, name, from, to, input.pool, filterValue);
   }
   const [alias, time] = rollup ? ['r', 'r.bucket'] : ['e', 'e.at'];
   const local = localMsSql(time, segs);
@@ -107,7 +112,6 @@ export function usageReport(ctx: Ctx, input: ReportInput): Report {
   filter(`${alias}.pool = ?`, input.pool);
   filter(`${alias}.member = ?`, input.member);
   for (const [k, v] of attrFilters) {
-    if (!/^[A-Za-z][A-Za-z0-9_.-]{0,39}$/.test(k)) throw new InputError(`attribute name "${k.slice(0, 40)}" is not valid`, 'where');
     where.push(`json_extract(e.attrs, '$."${k}"') = ?`);
     params.push(v);
   }
@@ -188,9 +192,10 @@ function summarize(acct: Account, keys: GroupKey[], from: number, to: number, pa
 /**
  * A breakdown by one attribute from the attribute rollup. Events without the
  * attribute form the '' group, as in the scan: the usage rollup's totals for
- * the same groups, less every attribute value's.
+ * the same groups, less every attribute value's. With `only`, just the events
+ * whose attribute `name` equals it: that value's rows, nothing to subtract.
  */
-function attrReport(ctx: Ctx, acct: Account, keys: GroupKey[], attrKey: GroupKey, from: number, to: number, pool: string | undefined): Report {
+function attrReport(ctx: Ctx, acct: Account, keys: GroupKey[], name: string, from: number, to: number, pool: string | undefined, only?: string): Report {
   const local = localMsSql('r.bucket', offsetSegments(acct.zone, from, to));
   const expr = (k: GroupKey, attr: string): string => {
     if (k === 'day') return `(${local} / ${DAY_MS})`;
@@ -199,16 +204,19 @@ function attrReport(ctx: Ctx, acct: Account, keys: GroupKey[], attrKey: GroupKey
     if (k === 'pool') return 'r.pool';
     return attr;
   };
-  const select = (attr: string) => keys.map((k, i) => `${expr(k, attr)} AS k${i}`).join(', ');
-  const group = `GROUP BY ${keys.map((_, i) => `k${i}`).join(', ')}`;
+  const select = (attr: string) => keys.map((k, i) => `${expr(k, attr)} AS k${i}, `).join('');
+  const group = keys.length ? `GROUP BY ${keys.map((_, i) => `k${i}`).join(', ')}` : '';
   const where = `r.account_id = ? AND r.bucket >= ? AND r.bucket < ?${pool ? ' AND r.pool = ?' : ''}`;
-  const name = ATTR.exec(attrKey)![1]!;
   const params = pool ? [acct.id, from, to, pool] : [acct.id, from, to];
   const sums = 'SUM(r.events) AS n, SUM(r.quantity_milli) AS q, SUM(r.cost_mc) AS c';
   // Built from validated keys and integer offsets only; values go through parameters.
-  const byValue = ctx.db.prepare(`SELECT ${select('r.value')}, ${sums} FROM attr_rollup r WHERE r.name = ? AND ${where} ${group}`).safeIntegers(true).all(name, ...params) as SqlRows;
-  const withAny = ctx.db.prepare(`SELECT ${select("''")}, ${sums} FROM attr_rollup r WHERE r.name = ? AND ${where} ${group}`).safeIntegers(true).all(name, ...params) as SqlRows;
-  const everything = ctx.db.prepare(`SELECT ${select("''")}, ${sums} FROM usage_rollup r WHERE ${where} ${group}`).safeIntegers(true).all(...params) as SqlRows;
+  const rows = (sql: string, ...args: unknown[]) => ctx.db.prepare(sql).safeIntegers(true).all(...args) as SqlRows;
+  if (only !== undefined) {
+    return summarize(acct, keys, from, to, [[rows(`SELECT ${select('r.value')}${sums} FROM attr_rollup r WHERE r.name = ? AND r.value = ? AND ${where} ${group}`, name, only, ...params), 1]]);
+  }
+  const byValue = rows(`SELECT ${select('r.value')}${sums} FROM attr_rollup r WHERE r.name = ? AND ${where} ${group}`, name, ...params);
+  const withAny = rows(`SELECT ${select("''")}${sums} FROM attr_rollup r WHERE r.name = ? AND ${where} ${group}`, name, ...params);
+  const everything = rows(`SELECT ${select("''")}${sums} FROM usage_rollup r WHERE ${where} ${group}`, ...params);
   return summarize(acct, keys, from, to, [
     [byValue, 1],
     [everything, 1],
