@@ -8,12 +8,13 @@
  *
  *   npm run bench                     full sizes (10M-event balance, 1M import, 1M UI)
  *   npm run bench -- --quick          small sizes, a smoke test in about a minute
- *   npm run bench -- --only=single,cli    some sections (verify single import balance report cli ui)
+ *   npm run bench -- --only=single,cli    some sections (verify single import balance report filter check restore cli ui)
  *   npm run bench -- --skip=ui
  *   npm run bench -- --out=path.json
  *
  * Sizes (override either mode): BENCH_EVENTS (one by one), BENCH_IMPORT,
- * BENCH_BALANCE_SIZES (comma list), BENCH_REPORT_SIZE, BENCH_CLI_RUNS,
+ * BENCH_BALANCE_SIZES (comma list), BENCH_REPORT_SIZE (report, filter),
+ * BENCH_CHECK_SIZE (check, export/restore), BENCH_CLI_RUNS,
  * BENCH_UI_EVENTS, BENCH_UI_RUNS. Generated ledgers and import files are
  * cached in .bench/ (delete it to rebuild).
  */
@@ -108,6 +109,7 @@ const sizes = {
   import: env('BENCH_IMPORT', '1000000', '10000'),
   balance: env('BENCH_BALANCE_SIZES', '10000,100000,1000000,10000000', '1000,10000').split(',').map((s) => Number(s.replace(/_/g, ''))),
   report: env('BENCH_REPORT_SIZE', '1000000', '10000'),
+  check: env('BENCH_CHECK_SIZE', '1000000', '10000'),
   cliRuns: env('BENCH_CLI_RUNS', '20', '3'),
   uiEvents: env('BENCH_UI_EVENTS', '1000000', '20000'),
   uiRuns: env('BENCH_UI_RUNS', '', '2'),
@@ -118,6 +120,9 @@ if (want('single')) runs.push(await section('single: usage events one by one', '
 if (want('import')) runs.push(await section(`import: ${sizes.import} events`, 'scripts/bench/import.ts', { BENCH_IMPORT: sizes.import }));
 if (want('balance')) for (const n of sizes.balance) runs.push(await section(`balance: ${n} events`, 'scripts/bench/balance.ts', { BENCH_SIZE: String(n) }));
 if (want('report')) runs.push(await section(`report: day × action, ${sizes.report} events`, 'scripts/bench/report.ts', { BENCH_SIZE: sizes.report }));
+if (want('filter')) runs.push(await section(`filter: usage --where ATTR=VALUE, ${sizes.report} events`, 'scripts/bench/filter.ts', { BENCH_SIZE: sizes.report }));
+if (want('check')) runs.push(await section(`check: ${sizes.check} events`, 'scripts/bench/check.ts', { BENCH_SIZE: sizes.check }));
+if (want('restore')) runs.push(await section(`restore: export and restore ${sizes.check} events`, 'scripts/bench/restore.ts', { BENCH_SIZE: sizes.check }));
 if (want('cli')) runs.push(await section('cli: creditdeck use, end to end', 'scripts/bench/cli.ts', { BENCH_CLI_RUNS: sizes.cliRuns }));
 if (want('ui')) {
   if (!existsSync(join(ROOT, 'out', 'renderer', 'index.html'))) {
@@ -181,6 +186,18 @@ for (const r of runs) {
     }
     case 'report':
       rows.push({ figure: `report day × action, 1 period of ${size(x.events)}`, value: `${x.medianMs.toFixed(1)} ms`, baseline: `from events ${x.fromEventsMs.toFixed(0)} ms`, ratio: (x.medianMs / x.fromEventsMs).toFixed(3), target: '≤ 50 ms', verdict: verdict(x.medianMs <= 50), rss: rssOf(r) });
+      break;
+    case 'filter':
+      rows.push({ figure: `usage --where flow=…, 1 period of ${size(x.events)}`, value: `${x.medianMs.toFixed(1)} ms`, baseline: `scanning ${x.scanMs.toFixed(0)} ms`, ratio: (x.medianMs / x.scanMs).toFixed(3), target: '≤ 50 ms', verdict: verdict(x.medianMs <= 50), rss: rssOf(r) });
+      rows.push({ figure: '  by day', value: `${x.byDayMedianMs.toFixed(1)} ms`, baseline: `scanning ${x.scanByDayMs.toFixed(0)} ms`, ratio: (x.byDayMedianMs / x.scanByDayMs).toFixed(3), target: '≤ 50 ms', verdict: verdict(x.byDayMedianMs <= 50), rss: '' });
+      rows.push({ figure: '  first call (attribute rollup catch-up)', value: `${x.firstCallMs.toFixed(0)} ms`, baseline: '', ratio: '', target: '', verdict: '', rss: '' });
+      break;
+    case 'check':
+      rows.push({ figure: `creditdeck check, ${size(x.events)} events`, value: `${(x.checkMs / 1000).toFixed(1)} s`, baseline: `integrity_check ${(x.integrityMs / 1000).toFixed(1)} s`, ratio: `${x.ratio.toFixed(1)}×`, target: '≤ 10×', verdict: verdict(x.ratio <= 10), rss: rssOf(r) });
+      rows.push({ figure: '  of which the invariants', value: `${(x.invariantsMs / 1000).toFixed(1)} s`, baseline: '', ratio: '', target: '', verdict: '', rss: '' });
+      break;
+    case 'restore':
+      rows.push({ figure: `restore an export of ${size(x.events)} events (${n(Math.round(x.fileMiB))} MiB)`, value: `${(x.restoreMs / 1000).toFixed(1)} s`, baseline: `its export ${(x.exportMs / 1000).toFixed(1)} s`, ratio: `${x.ratio.toFixed(2)}×`, target: '≤ 2×', verdict: verdict(x.ratio <= 2), rss: rssOf(r) });
       break;
     case 'cli':
       rows.push({ figure: 'node bin/creditdeck.mjs use … (median)', value: `${x.useMs.toFixed(0)} ms`, baseline: `node -e 0 ${x.nodeMs.toFixed(0)} ms`, ratio: `+${x.addedMs.toFixed(0)} ms`, target: '≤ +150 ms', verdict: verdict(x.addedMs <= 150), rss: x.usePeakRssMiB ? `${x.usePeakRssMiB} MiB` : '' });

@@ -12,7 +12,7 @@
  * own invariant check (checkInvariants) on the fast one.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openLedger } from '../../main/core/api/open.js';
@@ -167,6 +167,13 @@ export function cachedLedger(n: number): { path: string; built: boolean; buildPe
   renameSync(tmp, path);
   log(`  built at ${Math.round(perSec).toLocaleString('en-US')} events/s`);
   return { path, built: true, buildPerSec: perSec };
+}
+
+/** A private copy of the cached ledger of n events (a section that writes, or catches up a rollup, leaves the cache as built). */
+export function ledgerCopy(n: number, dir: string): string {
+  const to = join(dir, `ledger-${n}.sqlite`);
+  copyFileSync(cachedLedger(n).path, to);
+  return to;
 }
 
 const TABLES: [string, string][] = [
