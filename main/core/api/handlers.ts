@@ -34,6 +34,7 @@ import { iso } from '../util/period.js';
 import { Payments, type PaymentsStatus } from '../purchases/service.js';
 import { checkSecretKey, checkWebhookSecret, type StripeSecrets } from '../purchases/secrets.js';
 import { confirmManual } from '../purchases/store.js';
+import type { Caller } from '../team/types.js';
 
 // Numbers as text are parsed strictly (util/credits.ts), which refuses any other character with a clearer message.
 const num = z.union([z.string(), z.number()]);
@@ -102,6 +103,10 @@ export interface Services {
    * Absent in the web host and the CLI, which read them from the environment.
    */
   saveStripeKeys?: (keys: StripeSecrets) => PaymentsStatus;
+  /** Who is calling, on a team ledger (main/core/team/call-as.ts sets it): attribution, caps and the team calls use it. */
+  caller?: Caller;
+  /** The team host's key (main/core/team/host-key.ts): the team calls that issue or check secrets need it. */
+  teamKey?: Buffer;
 }
 
 let unconfigured: Payments | null = null;

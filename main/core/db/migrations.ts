@@ -50,6 +50,100 @@ UPDATE actions SET whole_units = 1 WHERE whole_units = 0 AND (
 UPDATE accounts SET low_balance_pct = 10 WHERE provider_id = 'flowly' AND low_balance_mc IS NULL AND low_balance_pct IS NULL;
 `;
 
+/**
+ * The team tables. Configuration (people, caps, tokens, invites, sessions)
+ * changes in place; the audit log is append-only and hash-chained
+ * (main/core/team/audit.ts). Secrets are stored only as keyed hashes; the key
+ * is a file beside the ledger, never in it (main/core/team/host-key.ts).
+ */
+const TEAM_SQL = `
+CREATE TABLE team (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+) STRICT;
+-- A team ledger has exactly one team: every account belongs to it.
+CREATE TRIGGER team_one_row BEFORE INSERT ON team WHEN (SELECT COUNT(*) FROM team) > 0
+BEGIN SELECT RAISE(ABORT, 'this ledger is already a team ledger: it has exactly one team'); END;
+
+CREATE TABLE team_people (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('owner','admin','member','viewer')),
+  created_at INTEGER NOT NULL,
+  removed_at INTEGER
+) STRICT;
+
+-- A member's cap on one pool, per the account's period.
+CREATE TABLE team_caps (
+  member TEXT NOT NULL REFERENCES team_people(id),
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  pool TEXT NOT NULL,
+  cap_mc INTEGER NOT NULL CHECK (cap_mc >= 0),
+  PRIMARY KEY (member, account_id, pool)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE team_tokens (
+  id TEXT PRIMARY KEY,
+  member TEXT NOT NULL REFERENCES team_people(id),
+  device TEXT NOT NULL,
+  scopes TEXT,
+  accounts TEXT,
+  pools TEXT,
+  cap_mc INTEGER,
+  secret_hash TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  created_by TEXT NOT NULL,
+  expires_at INTEGER,
+  revoked_at INTEGER,
+  grace_until INTEGER,
+  replaced_by TEXT,
+  last_used_at INTEGER
+) STRICT;
+CREATE INDEX team_tokens_by_member ON team_tokens(member);
+
+CREATE TABLE team_invites (
+  id TEXT PRIMARY KEY,
+  code_hash TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('owner','admin','member','viewer')),
+  member TEXT NOT NULL,
+  name TEXT,
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used_at INTEGER,
+  used_by TEXT
+) STRICT;
+
+CREATE TABLE team_sessions (
+  id TEXT PRIMARY KEY,
+  secret_hash TEXT NOT NULL,
+  member TEXT NOT NULL REFERENCES team_people(id),
+  token_id TEXT,
+  created_at INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL,
+  idle_expires_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  ended_at INTEGER,
+  csrf_hash TEXT NOT NULL
+) STRICT;
+
+-- AUTOINCREMENT: sqlite_sequence remembers the last seq, so a deleted newest row shows too.
+CREATE TABLE team_audit (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  at INTEGER NOT NULL,
+  member TEXT,
+  token_id TEXT,
+  address TEXT,
+  call TEXT NOT NULL,
+  args_json TEXT NOT NULL,
+  result TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+) STRICT;
+${appendOnlyTriggers('team_audit')}
+`;
+
 export const migrations: Migration[] = [
   {
     id: '202611220300_initial',
@@ -424,9 +518,15 @@ CREATE UNIQUE INDEX alerts_once_by_member ON alerts(account_id, pool, period_sta
 ${PRESET_RULES_BACKFILL}`,
     backfill: PRESET_RULES_BACKFILL,
   },
+  {
+    // A team ledger (main/core/team, docs/team.md). New tables only: an export from before loads as it is.
+    id: '202612041600_team',
+    rowsUnchanged: true,
+    sql: TEAM_SQL,
+  },
 ];
 
-const FORBIDDEN: RegExp[] = [/\bDROP\s+(TABLE|COLUMN|TRIGGER)\b/i, /\bDELETE\s+FROM\b/i, /\bRENAME\b/i, /\bUPDATE\s+(plan_changes|grants|events|entries|refusals|voids|holds|hold_moves|alerts|refunds|purchases|purchase_log)\b/i];
+const FORBIDDEN: RegExp[] = [/\bDROP\s+(TABLE|COLUMN|TRIGGER)\b/i, /\bDELETE\s+FROM\b/i, /\bRENAME\b/i, /\bUPDATE\s+(plan_changes|grants|events|entries|refusals|voids|holds|hold_moves|alerts|refunds|purchases|purchase_log|team_audit)\b/i];
 
 /** The guard: a migration may add, never destroy. */
 export function checkMigrationSafety(m: Migration): string[] {

@@ -5,6 +5,7 @@ import { iso, periodAt } from '../util/period.js';
 import type { Account } from './accounts.js';
 import type { Ctx } from './context.js';
 import { materializedTo } from './materialize.js';
+import { joinTeamMember } from './team-members.js';
 
 /** Clock skew we tolerate for times a client stamps itself. */
 export const FUTURE_SKEW_MS = 5 * 60_000;
@@ -84,6 +85,7 @@ export function checkMember(ctx: Ctx, acct: Account, member: unknown): string | 
   if (member === undefined || member === null || member === '') return null;
   if (typeof member !== 'string') throw new InputError('--member must be a member id', 'member');
   const row = ctx.stmt('SELECT 1 FROM members WHERE account_id = ? AND id = ?').get(acct.id, member);
+  if (!row && joinTeamMember(ctx, acct, member)) return member;
   if (!row) throw new InputError(`unknown member "${member.slice(0, 40)}" on ${acct.name}; add it with \`creditdeck member add ${acct.id} ${member.slice(0, 40)}\``, 'member');
   return member;
 }

@@ -1,0 +1,96 @@
+/**
+ * The one access table: for every API call, the least role that may make it,
+ * the scope a scoped token needs for it (null: no scoped token, ever — members,
+ * tokens and money), and whether it changes something (then it is audited).
+ * A call without an entry is refused; test/team/access.test.ts fails when a
+ * handler has none, and docs/team.md's roles table is checked against it.
+ */
+import type { HandlerName } from '../api/handlers.js';
+import { atLeast } from './people.js';
+import { ForbiddenError, type Caller, type Role, type Scope } from './types.js';
+
+export interface AccessRule {
+  role: Role;
+  scope: Scope | null;
+  write: boolean;
+  /** Any authenticated caller, whatever their scopes (team.whoami). */
+  anyScope?: true;
+  /** Called with no caller at all (team.redeem: the invite is the credential). */
+  public?: true;
+}
+
+const read = (role: Role = 'viewer'): AccessRule => ({ role, scope: 'read', write: false });
+const manage = (role: Role, write = true): AccessRule => ({ role, scope: null, write });
+
+export const ACCESS: Readonly<Record<HandlerName, AccessRule>> = {
+  'presets.list': read(),
+  'presets.show': read(),
+  // The plan and the accounts that cost money: the owner's.
+  'accounts.add': manage('owner'),
+  'accounts.list': read(),
+  'accounts.show': read(),
+  'accounts.plan': manage('owner'),
+  // Names, spending limits and alert levels: admins set caps and limits.
+  'accounts.set': manage('admin'),
+  'actions.list': read(),
+  // The rate card.
+  'actions.set': manage('admin'),
+  'members.add': manage('admin'),
+  'members.list': read(),
+  'limits.daily': manage('admin'),
+  // Recorded as themself (call-as.ts); naming someone else needs admin.
+  'usage.record': { role: 'member', scope: 'record', write: true },
+  // Credits in and money out: the owner's.
+  'grants.add': manage('owner'),
+  'grants.list': read(),
+  'grants.refund': manage('owner'),
+  'holds.place': { role: 'member', scope: 'reserve', write: true },
+  'holds.capture': { role: 'member', scope: 'reserve', write: true },
+  'holds.release': { role: 'member', scope: 'reserve', write: true },
+  'holds.list': read(),
+  'events.void': manage('admin'),
+  'events.list': read(),
+  'balance.get': read(),
+  'balance.all': read(),
+  'reports.usage': read(),
+  'reports.forecast': read(),
+  'plans.fit': read(),
+  'refusals.list': read(),
+  'alerts.list': read(),
+  calc: read(),
+  // Bulk events for anyone, from a file on the host: the owner's.
+  import: manage('owner'),
+  // The whole ledger leaves the host: the owner's, and audited.
+  'data.backup': manage('owner'),
+  'data.backups': manage('owner', false),
+  'data.export': manage('owner'),
+  'purchases.packs': manage('owner', false),
+  'purchases.list': manage('owner', false),
+  'purchases.start': manage('owner'),
+  // A recheck may book a payment.
+  'purchases.get': manage('owner'),
+  'purchases.cancel': manage('owner'),
+  'purchases.refund': manage('owner'),
+  'purchases.poll': manage('owner'),
+  'purchases.confirmManual': manage('owner'),
+  'payments.status': manage('owner', false),
+  'payments.setKeys': manage('owner'),
+  check: manage('owner', false),
+};
+
+/** The rule for a call, or null when it has none (and is therefore refused). */
+export function accessRule(call: string): AccessRule | null {
+  return Object.hasOwn(ACCESS, call) ? ACCESS[call as HandlerName] : null;
+}
+
+/** Allow the call or throw ForbiddenError naming what is needed. */
+export function decide(caller: Caller, call: string): AccessRule {
+  const rule = accessRule(call);
+  if (!rule) throw new ForbiddenError(`"${call.slice(0, 80)}" has no entry in the access table, so nobody may call it`);
+  if (!atLeast(caller.role, rule.role)) throw new ForbiddenError(`${call} needs role ${rule.role} (${caller.member} is ${caller.role})`);
+  if (caller.scopes !== null && !rule.anyScope) {
+    if (rule.scope === null) throw new ForbiddenError(`${call} needs a device token or a session: scoped tokens never manage members, tokens or money`);
+    if (!caller.scopes.includes(rule.scope)) throw new ForbiddenError(`${call} needs scope ${rule.scope} (this token has ${caller.scopes.join(', ') || 'none'})`);
+  }
+  return rule;
+}

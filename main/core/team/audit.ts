@@ -1,0 +1,117 @@
+/**
+ * The audit log: every call that changes something (and every refused or
+ * forbidden attempt at one), append-only and hash-chained. Each row's hash is
+ * SHA-256 of the previous row's hash and the row's own fields, so an edited,
+ * deleted or reordered row breaks the chain and `creditdeck check` says so
+ * (verifyAudit is part of checkInvariants). Secrets never get in: arguments
+ * are stored with every secret-like key dropped.
+ */
+import { createHash } from 'node:crypto';
+import { InputError } from '../util/errors.js';
+import { iso } from '../util/period.js';
+import type { Ctx } from '../ledger/context.js';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** Keys whose values never reach the log: tokens, secrets, invite codes, passwords, sessions, CSRF tokens, cookies. */
+const SECRET_KEY = /token|secret|invite|password|passwd|session|csrf|cookie|authorization|bearer/i;
+/** Long text (an import file) is summarised, not copied. */
+const MAX_TEXT = 500;
+
+/** Arguments as the log keeps them: secret-like keys dropped, long strings shortened. */
+export function redact(value: unknown): unknown {
+  if (typeof value === 'string') return value.length > MAX_TEXT ? `${value.slice(0, 100)}… (${value.length} characters)` : value;
+  if (Array.isArray(value)) return value.map(redact);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (!SECRET_KEY.test(k) && v !== undefined) out[k] = redact(v);
+  return out;
+}
+
+export interface AuditInput {
+  member: string | null;
+  tokenId: string | null;
+  address: string | null;
+  call: string;
+  args: unknown;
+  /** 'ok', 'refused:<reason>', 'forbidden', … */
+  result: string;
+}
+
+interface AuditRow {
+  seq: number;
+  at: number;
+  member: string | null;
+  token_id: string | null;
+  address: string | null;
+  call: string;
+  args_json: string;
+  result: string;
+  prev_hash: string;
+  hash: string;
+}
+
+function hashOf(prev: string, r: Omit<AuditRow, 'prev_hash' | 'hash'>): string {
+  const canonical = JSON.stringify([r.seq, r.at, r.member, r.token_id, r.address, r.call, r.args_json, r.result]);
+  return createHash('sha256').update(prev).update('\n').update(canonical).digest('hex');
+}
+
+function lastSeq(ctx: Ctx): number {
+  const r = ctx.stmt(`SELECT seq FROM sqlite_sequence WHERE name = 'team_audit'`).get() as { seq: number } | undefined;
+  return r?.seq ?? 0;
+}
+
+/** Append one row, chained to the one before. Joins the caller's write transaction when there is one. */
+export function appendAudit(ctx: Ctx, a: AuditInput): number {
+  return ctx.write(() => {
+    const prev = (ctx.stmt('SELECT hash FROM team_audit ORDER BY seq DESC LIMIT 1').get() as { hash: string } | undefined)?.hash ?? GENESIS_HASH;
+    const r = { seq: lastSeq(ctx) + 1, at: ctx.clock.now(), member: a.member, token_id: a.tokenId, address: a.address, call: a.call, args_json: JSON.stringify(redact(a.args ?? {})), result: a.result };
+    ctx
+      .stmt('INSERT INTO team_audit (seq, at, member, token_id, address, call, args_json, result, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(r.seq, r.at, r.member, r.token_id, r.address, r.call, r.args_json, r.result, prev, hashOf(prev, r));
+    return r.seq;
+  });
+}
+
+export interface AuditView {
+  seq: number;
+  at: string;
+  member: string | null;
+  tokenId: string | null;
+  address: string | null;
+  call: string;
+  args: unknown;
+  result: string;
+  hash: string;
+}
+
+/** Rows after `after` (a seq), oldest first, at most `limit` (default 100, at most 1000). */
+export function listAudit(ctx: Ctx, opts: { after?: number; limit?: number } = {}): AuditView[] {
+  const after = opts.after ?? 0;
+  const limit = opts.limit ?? 100;
+  if (!Number.isSafeInteger(after) || after < 0) throw new InputError('after must be a row number (0 or more)', 'after');
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > 1000) throw new InputError('limit must be 1 to 1000', 'limit');
+  const rows = ctx.stmt('SELECT * FROM team_audit WHERE seq > ? ORDER BY seq LIMIT ?').all(after, limit) as AuditRow[];
+  return rows.map((r) => ({ seq: r.seq, at: iso(r.at), member: r.member, tokenId: r.token_id, address: r.address, call: r.call, args: JSON.parse(r.args_json) as unknown, result: r.result, hash: r.hash }));
+}
+
+/** Problems with the chain, for checkInvariants: empty when every row is as written, in order, none missing. */
+export function verifyAudit(ctx: Ctx): string[] {
+  const problems: string[] = [];
+  let prevHash = GENESIS_HASH;
+  let prevSeq = 0;
+  for (const r of ctx.stmt('SELECT * FROM team_audit ORDER BY seq').iterate() as IterableIterator<AuditRow>) {
+    if (r.seq !== prevSeq + 1) problems.push(`audit row ${r.seq} follows row ${prevSeq}: ${r.seq - prevSeq - 1} row(s) before it are missing`);
+    if (r.prev_hash !== prevHash) problems.push(`audit row ${r.seq}: does not chain to the row before it (a row was deleted, inserted or moved)`);
+    if (hashOf(r.prev_hash, r) !== r.hash) problems.push(`audit row ${r.seq}: its contents do not match its hash (the row was edited)`);
+    prevHash = r.hash;
+    prevSeq = r.seq;
+    if (problems.length > 20) {
+      problems.push('audit log: more problems not listed');
+      return problems;
+    }
+  }
+  const last = lastSeq(ctx);
+  if (last > prevSeq) problems.push(`audit log ends at row ${prevSeq}, but row ${last} was written: the newest rows were deleted`);
+  return problems;
+}

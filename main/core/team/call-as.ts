@@ -1,0 +1,185 @@
+/**
+ * The one path for an authenticated call on a team ledger:
+ *   1. decide(): the caller's role and scopes allow the call (access.ts);
+ *   2. attribution: usage is the caller's own unless an owner or admin names
+ *      someone else (and the audit row says so);
+ *   3. a scoped token's accounts and pools;
+ *   4. the handler, with the caller in Services (caps are checked inside the
+ *      usage transaction: caps.ts);
+ *   5. an audit row for every call that changes something, in the same
+ *      transaction as the change where the call allows it.
+ */
+import { call, callAsync, handlers, isAsyncCall, type HandlerName, type HandlerOutput, type Services } from '../api/handlers.js';
+import { getAccount } from '../ledger/accounts.js';
+import type { Ctx } from '../ledger/context.js';
+import { InputError, RefusedError } from '../util/errors.js';
+import { accessRule, decide, type AccessRule } from './access.js';
+import { appendAudit } from './audit.js';
+import { atLeast } from './people.js';
+import { ForbiddenError, type Caller } from './types.js';
+
+/** Calls whose member defaults to the caller, and which a member may only make as themself. */
+const ATTRIBUTED: ReadonlySet<string> = new Set(['usage.record', 'holds.capture']);
+
+/** Calls that touch no account's data: a token limited to some accounts may still make them. */
+const ACCOUNT_FREE: ReadonlySet<string> = new Set(['presets.list', 'presets.show', 'calc', 'team.whoami']);
+
+/**
+ * Calls audited after they commit, not inside their transaction: backups and
+ * exports cannot run inside one (VACUUM INTO, their own snapshot), and import
+ * throws its refusal inside its transaction so that nothing is imported.
+ */
+const OWN_TRANSACTION: ReadonlySet<string> = new Set(['data.backup', 'data.export', 'import']);
+
+type Input = Record<string, unknown>;
+
+/** The input as the handler will see it, or null when it will not pass the handler's schema (the handler then says why). */
+function parsed(name: HandlerName, input: unknown): Input | null {
+  const h = handlers[name] as { input: { safeParse(v: unknown): { success: boolean; data?: unknown } } };
+  const r = h.input.safeParse(input ?? {});
+  return r.success && r.data !== null && typeof r.data === 'object' ? (r.data as Input) : null;
+}
+
+/** The member the call is recorded for; a member naming someone else is refused. Returns the input to run. */
+function attribute(caller: Caller, name: string, input: Input): { input: Input; onBehalfOf: string | null } {
+  if (!ATTRIBUTED.has(name)) return { input, onBehalfOf: null };
+  const named = input.member;
+  if (named === undefined || named === null || named === '') return { input: { ...input, member: caller.member }, onBehalfOf: null };
+  if (named === caller.member) return { input, onBehalfOf: null };
+  if (!atLeast(caller.role, 'admin')) throw new ForbiddenError(`${name} for another member (${String(named).slice(0, 64)}) needs role admin; a ${caller.role} records as themself`);
+  return { input, onBehalfOf: String(named) };
+}
+
+/** The account and pool a call touches, as far as its input says; null account: none named. */
+function target(ctx: Ctx, name: string, input: Input): { account: string | null; pool: string | null } {
+  const row = (sql: string, id: unknown) => (typeof id === 'string' ? (ctx.stmt(sql).get(id) as { account_id: string; pool: string } | undefined) : undefined);
+  if (name === 'holds.capture' || name === 'holds.release') {
+    const h = row('SELECT account_id, pool FROM holds WHERE id = ?', input.hold);
+    return { account: h?.account_id ?? null, pool: h?.pool ?? null };
+  }
+  if (typeof input.account !== 'string') return { account: null, pool: null };
+  let account: string;
+  try {
+    account = getAccount(ctx, input.account).id;
+  } catch {
+    return { account: input.account, pool: null };
+  }
+  if (typeof input.pool === 'string') return { account, pool: input.pool };
+  if (name === 'usage.record' && typeof input.action === 'string') {
+    const a = ctx.stmt('SELECT pool FROM actions WHERE account_id = ? AND id = ?').get(account, input.action) as { pool: string } | undefined;
+    return { account, pool: a?.pool ?? null };
+  }
+  return { account, pool: null };
+}
+
+/** A scoped token's accounts and pools: the call must stay inside them. */
+function checkLimits(ctx: Ctx, caller: Caller, name: string, input: Input, rule: AccessRule): void {
+  if (caller.accounts === null && caller.pools === null) return;
+  if (ACCOUNT_FREE.has(name)) return;
+  const { account, pool } = target(ctx, name, input);
+  const poolAccounts = caller.pools?.map((p) => p.slice(0, p.indexOf('/')));
+  const allowed = [...(caller.accounts ?? []), ...(poolAccounts ?? [])];
+  const limits = [...(caller.accounts ?? []), ...(caller.pools ?? [])].join(', ');
+  if (account === null) throw new ForbiddenError(`${name} reads every account; this token is limited to ${limits}: name an account`);
+  if (!allowed.includes(account)) throw new ForbiddenError(`this token is limited to ${limits}; ${name} on ${account.slice(0, 64)} needs a token for that account`);
+  // A pools limit narrows what the token may spend or reserve on an account; reading it is an account matter.
+  if (rule.write && caller.pools !== null && !(caller.accounts ?? []).includes(account)) {
+    if (pool === null || !caller.pools.includes(`${account}/${pool}`)) throw new ForbiddenError(`this token may only spend from ${caller.pools.join(', ')}; ${name} on ${account}${pool ? `/${pool}` : ''} is outside them`);
+  }
+}
+
+interface Prepared {
+  rule: AccessRule;
+  input: Input | unknown;
+  audit: Input | unknown;
+  services: Services;
+}
+
+function prepare(ctx: Ctx, caller: Caller, name: HandlerName, input: unknown, services: Services | undefined): Prepared {
+  const rule = decide(caller, name);
+  const p = parsed(name, input);
+  let run: Input | unknown = input;
+  let audit: Input | unknown = input;
+  if (p !== null) {
+    const a = attribute(caller, name, (input ?? {}) as Input);
+    checkLimits(ctx, caller, name, { ...p, ...(a.input.member !== undefined ? { member: a.input.member } : {}) }, rule);
+    run = a.input;
+    audit = a.onBehalfOf === null ? a.input : { ...a.input, onBehalfOf: a.onBehalfOf };
+  }
+  return { rule, input: run, audit, services: { ...services, caller } };
+}
+
+function auditRow(ctx: Ctx, caller: Caller, name: string, args: unknown, result: string): void {
+  appendAudit(ctx, { member: caller.member, tokenId: caller.tokenId, address: caller.address, call: name, args, result });
+}
+
+function resultOf(e: unknown): string | null {
+  if (e instanceof RefusedError) return `refused:${e.reason}`;
+  if (e instanceof ForbiddenError) return 'forbidden';
+  return null;
+}
+
+/** A forbidden attempt at a call that would change something is worth a row too. */
+function auditForbidden(ctx: Ctx, caller: Caller, name: string, input: unknown, e: unknown): void {
+  const rule = accessRule(name);
+  if (e instanceof ForbiddenError && (rule === null || rule.write)) auditRow(ctx, caller, name, input, 'forbidden');
+}
+
+/** Run a synchronous call as `caller`. Throws ForbiddenError, InputError, RefusedError like the handler. */
+export function callAs<N extends HandlerName>(ctx: Ctx, caller: Caller, name: N, input: unknown, services?: Services): HandlerOutput<N> {
+  if (isAsyncCall(name)) throw new InputError(`"${name}" answers asynchronously; call it with callAsAsync`, 'call');
+  let p: Prepared;
+  try {
+    p = prepare(ctx, caller, name, input, services);
+  } catch (e) {
+    auditForbidden(ctx, caller, name, input, e);
+    throw e;
+  }
+  if (!p.rule.write) return call(ctx, name, p.input, p.services);
+  if (OWN_TRANSACTION.has(name)) {
+    const out = call(ctx, name, p.input, p.services);
+    auditRow(ctx, caller, name, p.audit, 'ok');
+    return out;
+  }
+  // The change and its audit row commit together; a refusal (recorded by the ledger) is kept and audited, then thrown.
+  let outcome: { ok: HandlerOutput<N> } | { failed: unknown };
+  try {
+    outcome = ctx.write(() => {
+      try {
+        const ok = call(ctx, name, p.input, p.services);
+        auditRow(ctx, caller, name, p.audit, 'ok');
+        return { ok };
+      } catch (e) {
+        if (!(e instanceof RefusedError)) throw e;
+        auditRow(ctx, caller, name, p.audit, resultOf(e)!);
+        return { failed: e };
+      }
+    });
+  } catch (e) {
+    auditForbidden(ctx, caller, name, p.audit, e);
+    throw e;
+  }
+  if ('failed' in outcome) throw outcome.failed;
+  return outcome.ok;
+}
+
+/** Any call as `caller`, awaited (the purchase calls that talk to Stripe). Their audit row follows the call. */
+export async function callAsAsync<N extends HandlerName>(ctx: Ctx, caller: Caller, name: N, input: unknown, services?: Services): Promise<HandlerOutput<N>> {
+  if (!isAsyncCall(name)) return callAs(ctx, caller, name, input, services);
+  let p: Prepared;
+  try {
+    p = prepare(ctx, caller, name, input, services);
+  } catch (e) {
+    auditForbidden(ctx, caller, name, input, e);
+    throw e;
+  }
+  try {
+    const out = await callAsync(ctx, name, p.input, p.services);
+    if (p.rule.write) auditRow(ctx, caller, name, p.audit, 'ok');
+    return out;
+  } catch (e) {
+    const r = resultOf(e);
+    if (p.rule.write && r !== null) auditRow(ctx, caller, name, p.audit, r);
+    throw e;
+  }
+}
