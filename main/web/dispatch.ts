@@ -6,6 +6,8 @@
  *   {ok: true, result}
  *   {ok: false, error: {code: "invalid_input", message, field}}           400
  *   {ok: false, error: {code: "refused", reason, message, details}}       409
+ *   {ok: false, error: {code: "unauthorized", message}}                   401 (team host)
+ *   {ok: false, error: {code: "forbidden", message}}                      403 (team host)
  *   {ok: false, error: {code: "error", message}}                          500
  */
 import { z } from 'zod';
@@ -13,6 +15,7 @@ import { call, callAsync, isAsyncCall, type HandlerName, type Services } from '.
 import { PaymentError } from '../core/purchases/stripe.js';
 import type { Ctx } from '../core/ledger/context.js';
 import { InputError, RefusedError, type RefusalReason } from '../core/util/errors.js';
+import { ForbiddenError, UnauthorizedError } from '../core/team/types.js';
 
 /**
  * The calls a renderer (browser or desktop window) may make. An allow-list, so
@@ -103,11 +106,13 @@ export function isRemoteCall(name: unknown): name is RemoteCall {
 export type ApiError =
   | { code: 'invalid_input'; message: string; field: string | null }
   | { code: 'refused'; reason: RefusalReason; message: string; details: Record<string, unknown> }
+  | { code: 'unauthorized'; message: string }
+  | { code: 'forbidden'; message: string }
   | { code: 'error'; message: string };
 
 export type Envelope<T = unknown> = { ok: true; result: T } | { ok: false; error: ApiError };
 
-export const STATUS: Readonly<Record<ApiError['code'], number>> = { invalid_input: 400, refused: 409, error: 500 };
+export const STATUS: Readonly<Record<ApiError['code'], number>> = { invalid_input: 400, refused: 409, unauthorized: 401, forbidden: 403, error: 500 };
 
 export function invalid(message: string, field: string | null = null): { ok: false; error: ApiError } {
   return { ok: false, error: { code: 'invalid_input', message, field } };
@@ -125,6 +130,8 @@ export function errorEnvelope(e: unknown): { ok: false; error: ApiError } {
   // Stripe unreachable, rate-limited, failing or declining: a plain message (never a key; see purchases/stripe.ts).
   if (e instanceof PaymentError) return { ok: false, error: { code: 'error', message: clientMessage(e) } };
   if (e instanceof RefusedError) return { ok: false, error: { code: 'refused', reason: e.reason, message: e.message, details: e.details } };
+  if (e instanceof UnauthorizedError) return { ok: false, error: { code: 'unauthorized', message: clientMessage(e) } };
+  if (e instanceof ForbiddenError) return { ok: false, error: { code: 'forbidden', message: clientMessage(e) } };
   if (e instanceof InputError) return invalid(e.message, e.field || null);
   if (e instanceof z.ZodError) {
     const first = e.issues[0];
@@ -134,15 +141,18 @@ export function errorEnvelope(e: unknown): { ok: false; error: ApiError } {
   return { ok: false, error: { code: 'error', message: clientMessage(e) } };
 }
 
-/** The checks before any remote call runs: a name on the allow-list, no local file fields. Null when it may run. */
-function refuse(name: unknown, input: unknown): { ok: false; error: ApiError } | null {
+/**
+ * The checks before any remote call runs: a name on the allow-list (or among
+ * `extra`, the team host's team.* calls), no local file fields. Null when it may run.
+ */
+function refuse(name: unknown, input: unknown, extra?: ReadonlySet<string>): { ok: false; error: ApiError } | null {
   if (typeof name !== 'string') return invalid('the call name must be a string', 'call');
-  if (!isRemoteCall(name)) {
+  if (!isRemoteCall(name) && !extra?.has(name)) {
     if (isDesktopOnlyCall(name)) return invalid(`"${name}" is only available in the Creditdeck desktop app`, 'call');
     const local = (LOCAL_ONLY_CALLS as readonly string[]).includes(name);
     return invalid(local ? `"${name}" is only available from the creditdeck command line` : `unknown API call "${name.slice(0, 80)}"`, 'call');
   }
-  const fileFields = LOCAL_FILE_FIELDS[name] ?? [];
+  const fileFields = LOCAL_FILE_FIELDS[name as HandlerName] ?? [];
   if (input !== null && typeof input === 'object') {
     for (const f of fileFields) {
       if (Object.hasOwn(input, f) && (input as Record<string, unknown>)[f] !== undefined) {
@@ -200,6 +210,31 @@ export function dispatchDesktopOnly(ctx: Ctx, name: unknown, input: unknown, onI
   } catch (e) {
     const out = errorEnvelope(e);
     if (out.error.code === 'error') onInternalError?.(e, name);
+    return out;
+  }
+}
+
+/**
+ * A remote call on the team host: the same allow-list (plus `extra`, the
+ * team.* calls) and file-field checks, then `run` — the core's callAs for
+ * the authenticated caller, which applies the access table, attribution,
+ * caps and the audit log. Same envelope and error mapping. Never rejects.
+ */
+export async function dispatchAs(
+  name: unknown,
+  input: unknown,
+  run: (name: string, input: unknown) => unknown,
+  onInternalError?: (e: unknown, name: string) => void,
+  extra?: ReadonlySet<string>,
+): Promise<Envelope> {
+  const no = refuse(name, input, extra);
+  if (no) return no;
+  const n = name as string;
+  try {
+    return { ok: true, result: await run(n, input) };
+  } catch (e) {
+    const out = errorEnvelope(e);
+    if (out.error.code === 'error' && !(e instanceof PaymentError)) onInternalError?.(e, n);
     return out;
   }
 }

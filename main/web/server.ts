@@ -1,15 +1,20 @@
 /**
  * The web host: the built renderer and the API over plain node:http, for a
- * browser on this machine. The HTTP contract and the security measures are in
- * docs/web.md.
+ * browser on this machine; or, as the team host, over node:https (or plain
+ * HTTP to a proxy on this machine) with every call authenticated and run as
+ * its caller (team-host.ts). The HTTP contract and the security measures are
+ * in docs/web.md; the team host's in docs/team.md ("Hosting").
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { existsSync } from 'node:fs';
 import { isIP, type AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Ctx } from '../core/ledger/context.js';
-import { dispatchAsync, errorEnvelope, invalid, STATUS, type Envelope } from './dispatch.js';
+import { dispatchAs, dispatchAsync, errorEnvelope, invalid, STATUS, type Envelope } from './dispatch.js';
+import { InputError } from '../core/util/errors.js';
+import { TeamDoor, type DoorReply } from './team-host.js';
 import type { Payments } from '../core/purchases/service.js';
 import { PaymentError } from '../core/purchases/stripe.js';
 import { isPurchasePage, sendText, servePurchasePage } from './purchase-pages.js';
@@ -52,10 +57,22 @@ export interface WebHostOptions {
   pollIntervalMs?: number;
   /** Timeouts, connection caps and the backup quota (main/web/limits.ts); tests pass small ones. */
   limits?: Partial<WebLimits>;
+  /** HTTPS with this certificate and key (main/web/tls.ts). Without it, plain HTTP, which listens on loopback only. */
+  tls?: { cert: string; key: string };
+  /** The team host: every call authenticated and run as its caller (team-host.ts). Needs tls or behindProxy. */
+  team?: TeamDoor;
+  /**
+   * Plain HTTP to a TLS-terminating proxy on this machine (loopback only):
+   * X-Forwarded-For and X-Forwarded-Proto are believed then, and only from a
+   * loopback peer. Never otherwise: anyone could claim any address.
+   */
+  behindProxy?: boolean;
+  /** The URL members reach the host by (a proxy's, a DNS name): its host passes the Host check, its origin the Origin check. */
+  publicUrl?: string;
 }
 
 export interface WebHost {
-  /** Where a browser on this machine reaches the host. */
+  /** Where a browser on this machine reaches the host (https:// when serving TLS). */
   url: string;
   host: string;
   port: number;
@@ -81,6 +98,12 @@ export function defaultStaticDir(): string {
 
 const WILDCARD = new Set(['0.0.0.0', '::', '[::]']);
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
+
+/** An address or name that only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '').replace(/^::ffff:/, '');
+  return h === 'localhost' || h === '::1' || (isIP(h) === 4 && h.startsWith('127.'));
+}
 
 /** Host header hostnames are compared in URL form: lower case, IPv6 in brackets. */
 function hostnameForm(host: string): string {
@@ -116,11 +139,11 @@ export function hostAllowed(hostHeader: string | undefined, bound: { host: strin
  * cross-site form posts and fetches are refused. Requests without an Origin
  * (curl, scripts) pass: browsers always send one with a POST.
  */
-export function originAllowed(req: IncomingMessage, allowedOrigins: readonly string[] = []): boolean {
+export function originAllowed(req: IncomingMessage, allowedOrigins: readonly string[] = [], scheme: 'http' | 'https' = 'http'): boolean {
   if (req.headers['sec-fetch-site'] === 'cross-site') return false;
   const origin = req.headers.origin?.toLowerCase();
   if (origin === undefined) return true;
-  if (origin === `http://${String(req.headers.host).toLowerCase()}`) return true;
+  if (origin === `${scheme}://${String(req.headers.host).toLowerCase()}`) return true;
   return allowedOrigins.some((o) => o.toLowerCase().replace(/\/+$/, '') === origin);
 }
 
@@ -180,13 +203,47 @@ export function listenOn(server: Server, port: number, host: string): Promise<nu
   });
 }
 
+/** Whether a Host header names the public URL's host (with its port, or none for the scheme's default). */
+function publicHostAllowed(hostHeader: string | undefined, publicUrl: URL | null): boolean {
+  if (!publicUrl || !hostHeader || hostHeader.length > 300) return false;
+  try {
+    return new URL(`${publicUrl.protocol}//${hostHeader}`).host === publicUrl.host;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The plain-HTTP rule: beyond loopback only with TLS and sign-in (the team
+ * host); a proxy's plain HTTP only on loopback; a team host never in the
+ * clear to the network. docs/web.md and docs/team.md say so.
+ */
+export function checkExposure(host: string, o: { tls: boolean; team: boolean; behindProxy: boolean }): void {
+  const loopback = isLoopback(host);
+  if (o.behindProxy) {
+    if (!o.team) throw new InputError('--behind-proxy is for the team host: use it with --team', '--behind-proxy');
+    if (o.tls) throw new InputError('--behind-proxy serves plain HTTP to the proxy, which holds the certificate: give either --behind-proxy or --tls-cert/--tls-key', '--behind-proxy');
+    if (!loopback) throw new InputError(`--behind-proxy serves plain HTTP, so it listens on loopback only (127.0.0.1 or ::1), where the proxy reaches it; not on ${host}`, '--host');
+    return;
+  }
+  if (o.team && !o.tls) throw new InputError('the team host serves HTTPS: give it a certificate, or --behind-proxy', '--team');
+  if (!loopback && !(o.tls && o.team)) {
+    throw new InputError(`listening on ${host} would open the ledger to the network in plain HTTP with no sign-in; use --team (HTTPS, a token or invite for everyone), or keep the default 127.0.0.1`, '--host');
+  }
+}
+
 export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const { ctx } = opts;
   const host = opts.host ?? '127.0.0.1';
+  const team = opts.team ?? null;
+  const behindProxy = opts.behindProxy === true;
+  checkExposure(host, { tls: opts.tls !== undefined, team: team !== null, behindProxy });
+  const publicUrl = opts.publicUrl ? new URL(opts.publicUrl) : null;
+  const scheme: 'http' | 'https' = opts.tls ? 'https' : 'http';
   const log = opts.log ?? ((line: string) => process.stderr.write(line + '\n'));
   const root = resolve(opts.staticDir ?? defaultStaticDir());
   const allowed = opts.allowedHosts ?? [];
-  const allowedOrigins = opts.allowedOrigins ?? [];
+  const allowedOrigins = [...(opts.allowedOrigins ?? []), ...(publicUrl ? [publicUrl.origin] : [])];
   const limits = limitsWith(opts.limits);
   // Each backup or export is a whole copy of the ledger on this machine's disk: a page in a loop must not fill it.
   const copies = new HourlyQuota(limits.copiesPerHour, () => ctx.clock.now());
@@ -205,51 +262,103 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     res.end(head ? undefined : file.data);
   }
 
-  async function serveApi(req: IncomingMessage, res: ServerResponse, rawPath: string): Promise<void> {
-    const rawName = rawPath.slice('/api/'.length);
-    if (rawName === 'health') {
-      if (req.method === 'GET' || req.method === 'HEAD') return sendJson(res, 200, { ok: true });
-      return sendJson(res, 405, invalid('use GET for /api/health'), { Allow: 'GET, HEAD' });
+  /** The caller's address: the peer's, or behind the proxy (a loopback peer) the last X-Forwarded-For hop, which the proxy added. */
+  function clientAddress(req: IncomingMessage): string | null {
+    const peer = req.socket.remoteAddress ?? null;
+    if (behindProxy && peer && isLoopback(peer)) {
+      const xff = req.headers['x-forwarded-for'];
+      const last = (Array.isArray(xff) ? xff.join(',') : (xff ?? '')).split(',').pop()!.trim();
+      if (isIP(last)) return last;
     }
-    if (req.method !== 'POST') return sendJson(res, 405, invalid('API calls are POST requests with a JSON body'), { Allow: 'POST' });
-    if (!originAllowed(req, allowedOrigins)) return sendJson(res, 403, { ok: false, error: { code: 'error', message: 'cross-origin requests are not allowed' } });
-    let name: string;
-    try {
-      name = decodeURIComponent(rawName);
-    } catch {
-      return sendEnvelope(res, invalid('malformed call name', 'call'));
-    }
-    if (COPY_CALLS.has(name)) {
-      const wait = copies.take();
-      if (wait !== null) {
-        const message = `at most ${limits.copiesPerHour} backups and exports an hour over HTTP; try again in ${Math.ceil(wait / 60)} min, or run \`creditdeck backup\` / \`creditdeck export\``;
-        return sendJson(res, 429, { ok: false, error: { code: 'error', message } }, { 'Retry-After': String(wait) });
-      }
-    }
+    return peer;
+  }
+
+  /** The scheme the browser used: ours, or behind the proxy (a loopback peer) what X-Forwarded-Proto says. */
+  function requestScheme(req: IncomingMessage): 'http' | 'https' {
+    if (behindProxy && isLoopback(req.socket.remoteAddress ?? '') && req.headers['x-forwarded-proto'] === 'https') return 'https';
+    return scheme;
+  }
+
+  function sendReply(res: ServerResponse, r: DoorReply): void {
+    sendJson(res, r.status, r.body, r.headers as Record<string, string>);
+  }
+
+  /** Read and parse a call's JSON body; a reply when it cannot be. */
+  async function readInput(req: IncomingMessage, res: ServerResponse): Promise<{ input: unknown } | null> {
     let body: Buffer;
     try {
       body = await readBody(req, MAX_BODY_BYTES);
     } catch (e) {
       if (e instanceof BodyTooLarge) {
         // Stop reading; the connection closes once the answer is out.
-        return sendJson(res, 400, invalid(`the request body is larger than ${MAX_BODY_BYTES} bytes`, 'body'), { Connection: 'close' });
+        sendJson(res, 400, invalid(`the request body is larger than ${MAX_BODY_BYTES} bytes`, 'body'), { Connection: 'close' });
+        return null;
       }
       throw e;
     }
-    let input: unknown;
     const text = body.toString('utf8');
-    if (text.trim() === '') input = {};
-    else {
-      try {
-        input = JSON.parse(text);
-      } catch (e) {
-        return sendEnvelope(res, invalid(`the request body is not JSON: ${(e as Error).message}`, 'body'));
-      }
+    if (text.trim() === '') return { input: {} };
+    try {
+      return { input: JSON.parse(text) };
+    } catch (e) {
+      sendEnvelope(res, invalid(`the request body is not JSON: ${(e as Error).message}`, 'body'));
+      return null;
     }
-    sendEnvelope(
-      res,
-      await dispatchAsync(ctx, name, input, (e, call) => log(`creditdeck web: ${call} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`), services),
-    );
+  }
+
+  /** The backup/export quota: null to go on, else the answer has been sent. */
+  function overQuota(res: ServerResponse, name: string): boolean {
+    if (!COPY_CALLS.has(name)) return false;
+    const wait = copies.take();
+    if (wait === null) return false;
+    const message = `at most ${limits.copiesPerHour} backups and exports an hour over HTTP; try again in ${Math.ceil(wait / 60)} min, or run \`creditdeck backup\` / \`creditdeck export\``;
+    sendJson(res, 429, { ok: false, error: { code: 'error', message } }, { 'Retry-After': String(wait) });
+    return true;
+  }
+
+  const onCallError = (e: unknown, call: string) => log(`creditdeck web: ${call} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+
+  async function serveApi(req: IncomingMessage, res: ServerResponse, rawPath: string): Promise<void> {
+    const rawName = rawPath.slice('/api/'.length);
+    if (rawName === 'health') {
+      if (req.method === 'GET' || req.method === 'HEAD') return sendJson(res, 200, { ok: true });
+      return sendJson(res, 405, invalid('use GET for /api/health'), { Allow: 'GET, HEAD' });
+    }
+    if (team && rawName === 'team.session') {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, invalid('use GET for /api/team.session'), { Allow: 'GET, HEAD' });
+      const who = await team.authenticate(req, clientAddress(req));
+      return sendReply(res, 'caller' in who ? team.session(who.caller, who.sessionId) : who);
+    }
+    if (req.method !== 'POST') return sendJson(res, 405, invalid('API calls are POST requests with a JSON body'), { Allow: 'POST' });
+    if (!originAllowed(req, allowedOrigins, requestScheme(req))) return sendJson(res, 403, { ok: false, error: { code: team ? 'forbidden' : 'error', message: 'cross-origin requests are not allowed' } });
+    let name: string;
+    try {
+      name = decodeURIComponent(rawName);
+    } catch {
+      return sendEnvelope(res, invalid('malformed call name', 'call'));
+    }
+    if (team) return serveTeamCall(req, res, team, name);
+    if (overQuota(res, name)) return;
+    const got = await readInput(req, res);
+    if (!got) return;
+    sendEnvelope(res, await dispatchAsync(ctx, name, got.input, onCallError, services));
+  }
+
+  /** A call on the team host: sign-in calls need no caller; everything else is authenticated before its body is read. */
+  async function serveTeamCall(req: IncomingMessage, res: ServerResponse, door: TeamDoor, name: string): Promise<void> {
+    const address = clientAddress(req);
+    if (name === 'team.redeem' || name === 'team.signin') {
+      const got = await readInput(req, res);
+      if (!got) return;
+      return sendReply(res, name === 'team.redeem' ? await door.redeem(got.input, address) : await door.signin(got.input, address));
+    }
+    const who = await door.authenticate(req, address);
+    if (!('caller' in who)) return sendReply(res, who);
+    if (name === 'team.signout') return sendReply(res, door.signout(who.sessionId));
+    if (overQuota(res, name)) return;
+    const got = await readInput(req, res);
+    if (!got) return;
+    sendEnvelope(res, await dispatchAs(name, got.input, door.runner(who.caller, services), onCallError, door.extraCalls));
   }
 
   /** Stripe's events: the signature is checked over the raw bytes before anything else. */
@@ -281,10 +390,12 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const payments = opts.payments;
   const services = payments ? { payments } : {};
 
-  const server = createServer(serverOptions(limits), (req, res) => {
+  const handler: RequestListener = (req, res) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+    // Browsers that reached us over HTTPS keep to it for this host.
+    if (scheme === 'https') res.setHeader('Strict-Transport-Security', 'max-age=31536000');
     void (async () => {
-      if (!hostAllowed(req.headers.host, { host, port, allowed })) {
+      if (!hostAllowed(req.headers.host, { host, port, allowed }) && !publicHostAllowed(req.headers.host, publicUrl)) {
         return sendJson(res, 403, { ok: false, error: { code: 'error', message: 'this host name is not allowed' } });
       }
       const raw = req.url ?? '/';
@@ -297,18 +408,23 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
         res.setHeader('Allow', 'GET, HEAD');
         return sendText(res, 405, 'Method not allowed.');
       }
-      return serveStatic(req, res, rawPath);
+      // The join page is the app's (its #invite=…&fp=… fragment never reaches the server, nor its logs).
+      return serveStatic(req, res, rawPath === '/join' ? '/' : rawPath);
     })().catch((e: unknown) => {
       log(`creditdeck web: ${req.method} ${req.url} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'error', message: 'internal error' } });
       else res.destroy();
     });
-  });
+  };
+  // The same handler either way; TLS 1.2 at least, and a handshake gets no more time than the headers would.
+  const server: Server = opts.tls
+    ? createHttpsServer({ ...serverOptions(limits), cert: opts.tls.cert, key: opts.tls.key, minVersion: 'TLSv1.2', handshakeTimeout: limits.headersTimeoutMs }, handler)
+    : createServer(serverOptions(limits), handler);
 
   applyLimits(server, limits);
   port = await listenOn(server, opts.port ?? 0, host);
   const urlHost = WILDCARD.has(host) ? '127.0.0.1' : hostnameForm(host);
-  const url = `http://${urlHost}:${port}`;
+  const url = `${scheme}://${urlHost}:${port}`;
   // Stripe sends the buyer back here.
   if (payments) payments.returnBase = url;
   let poller: ReturnType<typeof setInterval> | null = null;

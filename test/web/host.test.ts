@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'node:http';
-import { startWebHost, type WebHost, MAX_BODY_BYTES } from '../../main/web/server.js';
+import { hostAllowed, startWebHost, type WebHost, MAX_BODY_BYTES } from '../../main/web/server.js';
 import { CSP } from '../../main/web/security.js';
 import type { Ctx } from '../../main/core/ledger/context.js';
 import { call } from '../../main/core/api/handlers.js';
@@ -306,14 +306,20 @@ describe('web host: binding and closing', () => {
     extraCtx = null;
   });
 
-  it('binds every interface only when asked, and then still refuses DNS names', async () => {
+  it('never serves plain HTTP beyond loopback: every interface or a LAN address is refused before listening ("use --team")', async () => {
     extraCtx = memoryLedger();
-    extra = await startWebHost({ ctx: extraCtx, host: '0.0.0.0', staticDir: site.staticDir, allowedHosts: ['mybox.local'] });
-    expect(extra.host).toBe('0.0.0.0');
-    expect(extra.url).toBe(`http://127.0.0.1:${extra.port}`);
-    expect((await raw(extra.url, { path: '/api/health', headers: { host: `192.168.1.5:${extra.port}` } })).status).toBe(200);
-    expect((await raw(extra.url, { path: '/api/health', headers: { host: `mybox.local:${extra.port}` } })).status).toBe(200);
-    expect((await raw(extra.url, { path: '/api/health', headers: { host: `rebind.attacker.example:${extra.port}` } })).status).toBe(403);
+    for (const host of ['0.0.0.0', '::', '192.168.1.5']) {
+      await expect(startWebHost({ ctx: extraCtx, host, staticDir: site.staticDir })).rejects.toThrow(/use --team/);
+    }
+  });
+
+  it('bound to every interface (the team host), accepts IP addresses and allowed names in Host, never another DNS name', () => {
+    const bound = { host: '0.0.0.0', port: 4317, allowed: ['mybox.local'] };
+    expect(hostAllowed('192.168.1.5:4317', bound)).toBe(true);
+    expect(hostAllowed('mybox.local:4317', bound)).toBe(true);
+    expect(hostAllowed('rebind.attacker.example:4317', bound)).toBe(false);
+    expect(hostAllowed('192.168.1.5:4318', bound)).toBe(false);
+    expect(hostAllowed('rebind.attacker.example:4317', { ...bound, host: '127.0.0.1' })).toBe(false);
   });
 
   it('accepts POSTs from an origin allowed by name (a dev server proxying /api), and no other', async () => {

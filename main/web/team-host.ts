@@ -1,0 +1,237 @@
+/**
+ * The team host's door: who is calling (a Bearer device token, or a browser
+ * session cookie plus its CSRF token), the calls that need no sign-in
+ * (team.redeem, team.signin), the session calls (team.signout,
+ * team.session), and the rate limit on failures. Everything past the door
+ * runs as the caller through the core's callAs (access table, attribution,
+ * caps, audit). The secrets themselves — tokens, invite codes, session
+ * cookies, the host key — are only handed to the core and never logged,
+ * echoed or put in an error. docs/team.md ("Hosting") has the contract.
+ */
+import type { IncomingMessage } from 'node:http';
+import { parse as parseCookie, serialize as serializeCookie } from 'cookie';
+import type { Ctx } from '../core/ledger/context.js';
+import type { Services } from '../core/api/handlers.js';
+import { InputError } from '../core/util/errors.js';
+import { ForbiddenError, UnauthorizedError, type Caller, type Role } from '../core/team/types.js';
+import { AuthFailures, failureKeys, type AuthLimits } from './auth-limits.js';
+import { errorEnvelope, STATUS, type Envelope } from './dispatch.js';
+import { isAsyncCall } from '../core/api/handlers.js';
+
+/** `__Host-`: the browser keeps it only if Secure, Path=/ and no Domain, so no sibling host can plant or read it. */
+export const SESSION_COOKIE = '__Host-creditdeck';
+export const CSRF_HEADER = 'x-csrf-token';
+
+/** The core's team functions the door uses (main/core/team/); an interface so the door is tested against the real ones and nothing else. */
+export interface TeamCore {
+  authenticateToken(ctx: Ctx, key: Buffer, bearer: string, address: string | null): Caller;
+  startSession(ctx: Ctx, key: Buffer, caller: Caller): { session: string; csrf: string; expiresAt: string };
+  authenticateSession(ctx: Ctx, key: Buffer, secret: string, address: string | null): Caller & { sessionId: string };
+  /** The CSRF token of a live session (for GET /api/team.session). */
+  sessionCsrf(ctx: Ctx, key: Buffer, sessionId: string): string;
+  verifyCsrf(ctx: Ctx, key: Buffer, sessionId: string, csrf: string): void;
+  endSession(ctx: Ctx, sessionId: string): void;
+  redeemInvite(ctx: Ctx, key: Buffer, input: { invite: unknown; device: unknown }, address: string | null): { token: string; team: unknown; member: unknown; role: Role };
+  /** The token's id, for the rate limit (null when the text is not a token). */
+  tokenIdOf(bearer: string): string | null;
+  callAs(ctx: Ctx, caller: Caller, name: string, input: unknown, services?: Services): unknown;
+  callAsAsync(ctx: Ctx, caller: Caller, name: string, input: unknown, services?: Services): Promise<unknown>;
+  /** The team.* handlers a remote caller may reach (the access table still decides by role). */
+  remoteCalls: readonly string[];
+}
+
+export interface TeamDoorOptions {
+  ctx: Ctx;
+  key: Buffer;
+  core: TeamCore;
+  limits?: Partial<AuthLimits>;
+  /** Unexpected failures in full (the host's log); never a secret, which stays in the request. */
+  log?: (line: string) => void;
+}
+
+/** An answer the door gives itself: a status, the envelope, extra headers. */
+export interface DoorReply {
+  status: number;
+  body: Envelope;
+  headers?: Record<string, string | string[]>;
+}
+
+export type Who = { caller: Caller; sessionId: string | null } | DoorReply;
+
+const unauthorized = (message: string, headers?: Record<string, string | string[]>): DoorReply => ({ status: 401, body: { ok: false, error: { code: 'unauthorized', message } }, ...(headers ? { headers } : {}) });
+const forbidden = (message: string): DoorReply => ({ status: 403, body: { ok: false, error: { code: 'forbidden', message } } });
+const tooMany = (sec: number): DoorReply => ({
+  status: 429,
+  body: { ok: false, error: { code: 'error', message: `too many failed sign-ins from here; try again in ${sec} s` } },
+  headers: { 'Retry-After': String(sec) },
+});
+
+/** Methods that change nothing: a session needs no CSRF token for them. Every API call is a POST, so every call needs it. */
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
+
+export class TeamDoor {
+  readonly failures: AuthFailures;
+  /** Calls the door answers itself, before or instead of the core. */
+  static readonly OWN_CALLS: ReadonlySet<string> = new Set(['team.redeem', 'team.signin', 'team.signout', 'team.session']);
+  readonly extraCalls: ReadonlySet<string>;
+  private readonly ctx: Ctx;
+  private readonly key: Buffer;
+  private readonly core: TeamCore;
+  private readonly log: (line: string) => void;
+
+  constructor(o: TeamDoorOptions) {
+    this.log = o.log ?? (() => {});
+    this.ctx = o.ctx;
+    this.key = o.key;
+    this.core = o.core;
+    this.failures = new AuthFailures(o.limits);
+    this.extraCalls = new Set(o.core.remoteCalls.filter((n) => !TeamDoor.OWN_CALLS.has(n)));
+  }
+
+  /** Runs a call as the caller through the core (access table, attribution, caps, audit). */
+  runner(caller: Caller, services?: Services): (name: string, input: unknown) => unknown {
+    return (name, input) => (isAsyncCall(name) ? this.core.callAsAsync(this.ctx, caller, name, input, services) : this.core.callAs(this.ctx, caller, name, input, services));
+  }
+
+  /** The Bearer token of a request, or undefined without an Authorization header; null when the header is not Bearer. */
+  private bearer(req: IncomingMessage): string | null | undefined {
+    const h = req.headers.authorization;
+    if (h === undefined) return undefined;
+    const m = /^Bearer[ ]+(\S+)\s*$/i.exec(h);
+    return m ? m[1]! : null;
+  }
+
+  private sessionSecret(req: IncomingMessage): string | undefined {
+    const h = req.headers.cookie;
+    if (!h) return undefined;
+    try {
+      return parseCookie(h)[SESSION_COOKIE];
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Set-Cookie for a new session: HttpOnly (no script reads it), Secure, SameSite=Strict (no cross-site request carries it). */
+  sessionCookie(secret: string, expiresAt: string): string {
+    return serializeCookie(SESSION_COOKIE, secret, { httpOnly: true, secure: true, sameSite: 'strict', path: '/', expires: new Date(expiresAt) });
+  }
+
+  clearCookie(): string {
+    return serializeCookie(SESSION_COOKIE, '', { httpOnly: true, secure: true, sameSite: 'strict', path: '/', expires: new Date(0) });
+  }
+
+  /**
+   * Who is calling: a Bearer token first, else the session cookie (and then,
+   * for anything but GET/HEAD, the X-CSRF-Token header). Bad tokens count
+   * against the address and the token id; a stale cookie does not (it is no
+   * guess, just an old session), but is cleared.
+   */
+  async authenticate(req: IncomingMessage, address: string | null): Promise<Who> {
+    const bearer = this.bearer(req);
+    if (bearer !== undefined) {
+      const tokenId = bearer === null ? null : this.core.tokenIdOf(bearer);
+      const keys = failureKeys(address, tokenId);
+      const wait = await this.failures.blocked(keys);
+      if (wait !== null) return tooMany(wait);
+      if (bearer === null) {
+        await this.failures.fail(keys);
+        return unauthorized('the Authorization header must be "Bearer cdk_…"');
+      }
+      try {
+        return { caller: this.core.authenticateToken(this.ctx, this.key, bearer, address), sessionId: null };
+      } catch (e) {
+        if (!(e instanceof UnauthorizedError)) throw e;
+        await this.failures.fail(keys);
+        return unauthorized(e.message);
+      }
+    }
+    const secret = this.sessionSecret(req);
+    if (secret === undefined) return unauthorized('sign in first: send "Authorization: Bearer cdk_…", or sign in with POST /api/team.signin');
+    let who: Caller & { sessionId: string };
+    try {
+      who = this.core.authenticateSession(this.ctx, this.key, secret, address);
+    } catch (e) {
+      if (!(e instanceof UnauthorizedError)) throw e;
+      return unauthorized(e.message, { 'Set-Cookie': this.clearCookie() });
+    }
+    const { sessionId, ...caller } = who;
+    if (!SAFE_METHODS.has(req.method ?? '')) {
+      const csrf = req.headers[CSRF_HEADER];
+      if (typeof csrf !== 'string' || csrf === '') return forbidden(`a signed-in browser must send its CSRF token in the X-CSRF-Token header (GET /api/team.session gives it)`);
+      try {
+        this.core.verifyCsrf(this.ctx, this.key, sessionId, csrf);
+      } catch (e) {
+        if (e instanceof ForbiddenError || e instanceof UnauthorizedError || e instanceof InputError) return forbidden('the CSRF token does not match this session');
+        throw e;
+      }
+    }
+    return { caller, sessionId };
+  }
+
+  /** POST /api/team.redeem {invite, device}: no sign-in; failures count against the address. */
+  async redeem(input: unknown, address: string | null): Promise<DoorReply> {
+    const keys = failureKeys(address, null);
+    const wait = await this.failures.blocked(keys);
+    if (wait !== null) return tooMany(wait);
+    const o = (input ?? {}) as { invite?: unknown; device?: unknown };
+    try {
+      const r = this.core.redeemInvite(this.ctx, this.key, { invite: o.invite, device: o.device }, address);
+      return { status: 200, body: { ok: true, result: r } };
+    } catch (e) {
+      await this.failures.fail(keys);
+      return this.reply(e, 'team.redeem');
+    }
+  }
+
+  /**
+   * POST /api/team.signin {token} or {invite, device}: a session cookie for
+   * the browser, answering {member, name, role, csrf}. With an invite the new
+   * device token stays on the host: the browser never holds it.
+   */
+  async signin(input: unknown, address: string | null): Promise<DoorReply> {
+    const o = (input !== null && typeof input === 'object' ? input : {}) as { token?: unknown; invite?: unknown; device?: unknown };
+    const tokenId = typeof o.token === 'string' ? this.core.tokenIdOf(o.token) : null;
+    const keys = failureKeys(address, tokenId);
+    const wait = await this.failures.blocked(keys);
+    if (wait !== null) return tooMany(wait);
+    try {
+      let token: string;
+      if (o.token !== undefined) {
+        if (typeof o.token !== 'string') throw new InputError('token must be text: the cdk_… device token', 'token');
+        token = o.token;
+      } else if (o.invite !== undefined) {
+        token = this.core.redeemInvite(this.ctx, this.key, { invite: o.invite, device: o.device }, address).token;
+      } else throw new InputError('sign in with {token} or {invite, device}', 'token');
+      const caller = this.core.authenticateToken(this.ctx, this.key, token, address);
+      const s = this.core.startSession(this.ctx, this.key, caller);
+      return {
+        status: 200,
+        body: { ok: true, result: { member: caller.member, name: caller.name, role: caller.role, csrf: s.csrf, expiresAt: s.expiresAt } },
+        headers: { 'Set-Cookie': this.sessionCookie(s.session, s.expiresAt) },
+      };
+    } catch (e) {
+      await this.failures.fail(keys);
+      return this.reply(e, 'team.signin');
+    }
+  }
+
+  /** POST /api/team.signout: ends this browser's session (CSRF checked by authenticate) and clears the cookie. */
+  signout(sessionId: string | null): DoorReply {
+    if (sessionId === null) return { status: 400, body: { ok: false, error: { code: 'invalid_input', message: 'team.signout ends a browser session; a token is revoked with team.tokens.revoke', field: null } } };
+    this.core.endSession(this.ctx, sessionId);
+    return { status: 200, body: { ok: true, result: { signedOut: true } }, headers: { 'Set-Cookie': this.clearCookie() } };
+  }
+
+  /** GET /api/team.session: who this browser is signed in as, and its CSRF token, for the renderer. */
+  session(caller: Caller, sessionId: string | null): DoorReply {
+    const csrf = sessionId === null ? null : this.core.sessionCsrf(this.ctx, this.key, sessionId);
+    return { status: 200, body: { ok: true, result: { team: caller.team, member: caller.member, name: caller.name, role: caller.role, csrf } } };
+  }
+
+  /** Any error as the door's answer; the messages are the core's, which never carry a secret. */
+  reply(e: unknown, call: string): DoorReply {
+    const env = errorEnvelope(e);
+    if (env.error.code === 'error') this.log(`creditdeck web: ${call} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    return { status: STATUS[env.error.code], body: env };
+  }
+}
