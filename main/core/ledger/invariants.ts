@@ -58,7 +58,8 @@ function check(ctx: Ctx): string[] {
     m.set(r.grant_id, r.mc);
     used.set(r.event_id, m);
   }
-  for (const e of ctx.stmt('SELECT id, cost_mc, debits FROM events').all() as { id: string; cost_mc: number; debits: string | null }[]) {
+  // Iterated, not fetched whole: a million short-lived rows instead of one array that outlives them all.
+  for (const e of ctx.stmt('SELECT id, cost_mc, debits FROM events').iterate() as IterableIterator<{ id: string; cost_mc: number; debits: string | null }>) {
     const carried = new Map<string, number>();
     for (const [g, mc] of e.debits ? (JSON.parse(e.debits) as [string, number][]) : []) carried.set(g, (carried.get(g) ?? 0) + mc);
     const posted = used.get(e.id) ?? new Map<string, number>();
@@ -75,7 +76,7 @@ function check(ctx: Ctx): string[] {
     const expected = new Map<string, { used: number; events: number }>();
     const rows = ctx
       .stmt(`SELECT pool, at, cost_mc, (SELECT 1 FROM voids v WHERE v.event_id = e.id) AS voided FROM events e WHERE account_id = ? AND cost_mc > 0`)
-      .all(id) as { pool: string; at: number; cost_mc: number; voided: number | null }[];
+      .iterate(id) as IterableIterator<{ pool: string; at: number; cost_mc: number; voided: number | null }>;
     for (const r of rows) {
       if (r.voided) continue;
       const k = `${r.pool}@${periodAt(acct.rule, r.at).start}`;
