@@ -1,20 +1,38 @@
-/** `creditdeck serve`: the web host on an open ledger until the process is told to stop. */
+/** `creditdeck serve`: the web host on an open ledger until the process is told to stop; `--team`: the team host (docs/team.md, "Hosting"). */
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Ctx } from '../core/ledger/context.js';
 import { InputError } from '../core/util/errors.js';
-import { defaultStaticDir, startWebHost } from './server.js';
+import { checkExposure, defaultStaticDir, isLoopback, startWebHost, type WebHostOptions } from './server.js';
 import type { Payments } from '../core/purchases/service.js';
+import { certificateNames, loadCertificateFiles, loadOrCreateCertificate, readableByOthers, type HostCertificate } from './tls.js';
+import { TeamDoor, type TeamCore } from './team-host.js';
+import type { AuthLimits } from './auth-limits.js';
 
 export const DEFAULT_PORT = 4317;
-
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 export interface ServeOptions {
   host?: string;
   port?: string | number;
   staticDir?: string;
+  /** The team host: HTTPS, every call signed in. */
+  team?: boolean;
+  publicUrl?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  behindProxy?: boolean;
+  /** One JSON line {url, fingerprint} on stdout instead of the text. */
+  json?: boolean;
+}
+
+/** What the team host needs from the core: the team check, the host key, the door's functions (main/web/team-core.ts binds them). */
+export interface TeamServe {
+  isTeamLedger(ctx: Ctx): boolean;
+  hostKey(ledgerPath: string): Buffer;
+  core: TeamCore;
+  /** Tests pass small ones. */
+  limits?: Partial<AuthLimits>;
 }
 
 export function parsePort(value: string | number | undefined): number {
@@ -22,6 +40,20 @@ export function parsePort(value: string | number | undefined): number {
   const text = String(value);
   if (!/^\d{1,5}$/.test(text) || Number(text) > 65535) throw new InputError('--port must be a whole number from 0 to 65535 (0: any free port)', '--port');
   return Number(text);
+}
+
+/** --public-url: an https:// origin (no path, query or credentials): what members type, what the invite links carry. */
+export function parsePublicUrl(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    throw new InputError('--public-url must be a URL such as https://credits.example.com', '--public-url');
+  }
+  if (u.protocol !== 'https:') throw new InputError('--public-url must be an https:// URL: members sign in over it', '--public-url');
+  if (u.username || u.password || (u.pathname !== '/' && u.pathname !== '') || u.search || u.hash) throw new InputError('--public-url is an origin only (https://HOST[:PORT]), no path, query or user', '--public-url');
+  return u.origin;
 }
 
 /** Resolves on the first SIGINT or SIGTERM. */
@@ -37,13 +69,32 @@ function signalled(): Promise<void> {
   });
 }
 
-export async function serve(ctx: Ctx, o: ServeOptions, io: { out: (s: string) => void; err: (s: string) => void }, until: Promise<unknown> = signalled(), payments?: Payments): Promise<void> {
+export async function serve(
+  ctx: Ctx,
+  o: ServeOptions,
+  io: { out: (s: string) => void; err: (s: string) => void },
+  until: Promise<unknown> = signalled(),
+  payments?: Payments,
+  teamServe?: TeamServe,
+): Promise<void> {
   const host = (o.host ?? '127.0.0.1').trim();
   if (host === '' || /[\s/]/.test(host)) throw new InputError('--host must be an address or host name, e.g. 127.0.0.1', '--host');
   const port = parsePort(o.port);
   const staticDir = o.staticDir ?? defaultStaticDir();
-  const wide = !LOOPBACK.has(host.toLowerCase());
-  const web = await startWebHost({
+  const wide = !isLoopback(host);
+  const team = o.team === true;
+  const behindProxy = o.behindProxy === true;
+  const publicUrl = parsePublicUrl(o.publicUrl);
+  if (!team) {
+    for (const [flag, v] of [['--public-url', o.publicUrl], ['--tls-cert', o.tlsCert], ['--tls-key', o.tlsKey], ['--behind-proxy', o.behindProxy]] as const) {
+      if (v !== undefined && v !== false) throw new InputError(`${flag} is for the team host: use it with --team`, flag);
+    }
+  }
+  if ((o.tlsCert === undefined) !== (o.tlsKey === undefined)) throw new InputError('give --tls-cert and --tls-key together', o.tlsCert === undefined ? '--tls-cert' : '--tls-key');
+  // Refused before anything is made or opened: plain HTTP beyond loopback, a proxy's HTTP off loopback.
+  checkExposure(host, { tls: team && (!behindProxy || o.tlsCert !== undefined), team, behindProxy });
+
+  const web: WebHostOptions = {
     ctx,
     host,
     port,
@@ -51,14 +102,36 @@ export async function serve(ctx: Ctx, o: ServeOptions, io: { out: (s: string) =>
     allowedHosts: wide ? [hostname(), `${hostname()}.local`] : [],
     log: (line) => io.err(line + '\n'),
     ...(payments ? { payments, pollIntervalMs: 5000 } : {}),
-  });
-  io.out(`Creditdeck is running at ${web.url}\n`);
-  if (wide) io.err(`warning: listening on ${host}: anyone who can reach this machine on port ${web.port} can read and change the ledger (there is no login).\n`);
+  };
+  let cert: HostCertificate | null = null;
+  if (team) {
+    if (!teamServe) throw new Error('this build has no team host');
+    if (!teamServe.isTeamLedger(ctx)) throw new InputError('this ledger is not a team ledger: run `creditdeck team init --name TEAM --owner MEMBER` first', '--team');
+    const ledgerPath = ctx.db.name;
+    if (!behindProxy) {
+      cert = o.tlsCert !== undefined && o.tlsKey !== undefined ? loadCertificateFiles(o.tlsCert, o.tlsKey) : await loadOrCreateCertificate(ledgerPath, certificateNames(host, publicUrl));
+      web.tls = { cert: cert.cert, key: cert.key };
+    }
+    web.team = new TeamDoor({ ctx, key: teamServe.hostKey(ledgerPath), core: teamServe.core, log: web.log, ...(teamServe.limits ? { limits: teamServe.limits } : {}) });
+    web.behindProxy = behindProxy;
+    if (publicUrl) web.publicUrl = publicUrl;
+  }
+  const running = await startWebHost(web);
+  const url = publicUrl ?? running.url;
+  if (o.json) io.out(JSON.stringify({ url, fingerprint: cert?.fingerprint ?? null }) + '\n');
+  else if (team) {
+    io.out(`Creditdeck team host is running at ${url}\n`);
+    if (cert) io.out(`Certificate fingerprint (SHA-256): ${cert.fingerprint}\n`);
+  } else io.out(`Creditdeck is running at ${running.url}\n`);
+  if (cert?.created) io.err(`note: made a self-signed certificate, kept in ${cert.certPath} (its key in ${cert.keyPath}); members pin the fingerprint above, which the invite links carry.\n`);
+  if (cert && cert.validTo.getTime() - Date.now() < 30 * 86_400_000) io.err(`warning: the certificate ${cert.validTo < new Date() ? 'expired' : 'expires'} ${cert.validTo.toISOString().slice(0, 10)}; see docs/team.md ("Hosting") to replace it.\n`);
+  if (cert && o.tlsKey !== undefined && readableByOthers(o.tlsKey)) io.err(`warning: ${o.tlsKey} can be read by other users of this machine; make it owner-only (chmod 600).\n`);
+  if (behindProxy) io.err(`note: serving plain HTTP on ${running.url} for a TLS-terminating proxy on this machine${publicUrl ? `; members use ${publicUrl}` : '; give --public-url with the address members use'}.\n`);
   if (!existsSync(join(staticDir, 'index.html'))) io.err(`note: the app is not built (${staticDir} has no index.html); run \`npm run build\`. The API answers meanwhile.\n`);
   io.err('Press Ctrl-C to stop.\n');
   try {
     await until;
   } finally {
-    await web.close();
+    await running.close();
   }
 }

@@ -13,7 +13,7 @@ import { parse as parseCookie, serialize as serializeCookie } from 'cookie';
 import type { Ctx } from '../core/ledger/context.js';
 import type { Services } from '../core/api/handlers.js';
 import { InputError } from '../core/util/errors.js';
-import { ForbiddenError, UnauthorizedError, type Caller, type Role } from '../core/team/types.js';
+import { UnauthorizedError, type Caller, type Role } from '../core/team/types.js';
 import { AuthFailures, failureKeys, type AuthLimits } from './auth-limits.js';
 import { errorEnvelope, STATUS, type Envelope } from './dispatch.js';
 import { isAsyncCall } from '../core/api/handlers.js';
@@ -29,9 +29,10 @@ export interface TeamCore {
   authenticateSession(ctx: Ctx, key: Buffer, secret: string, address: string | null): Caller & { sessionId: string };
   /** The CSRF token of a live session (for GET /api/team.session). */
   sessionCsrf(ctx: Ctx, key: Buffer, sessionId: string): string;
-  verifyCsrf(ctx: Ctx, key: Buffer, sessionId: string, csrf: string): void;
+  /** Whether the header's token is this session's. */
+  verifyCsrf(ctx: Ctx, key: Buffer, sessionId: string, csrf: string): boolean;
   endSession(ctx: Ctx, sessionId: string): void;
-  redeemInvite(ctx: Ctx, key: Buffer, input: { invite: unknown; device: unknown }, address: string | null): { token: string; team: unknown; member: unknown; role: Role };
+  redeemInvite(ctx: Ctx, key: Buffer, input: { invite: unknown; device: unknown }): { token: string; team: unknown; member: string; name: string; role: Role };
   /** The token's id, for the rate limit (null when the text is not a token). */
   tokenIdOf(bearer: string): string | null;
   callAs(ctx: Ctx, caller: Caller, name: string, input: unknown, services?: Services): unknown;
@@ -158,12 +159,7 @@ export class TeamDoor {
     if (!SAFE_METHODS.has(req.method ?? '')) {
       const csrf = req.headers[CSRF_HEADER];
       if (typeof csrf !== 'string' || csrf === '') return forbidden(`a signed-in browser must send its CSRF token in the X-CSRF-Token header (GET /api/team.session gives it)`);
-      try {
-        this.core.verifyCsrf(this.ctx, this.key, sessionId, csrf);
-      } catch (e) {
-        if (e instanceof ForbiddenError || e instanceof UnauthorizedError || e instanceof InputError) return forbidden('the CSRF token does not match this session');
-        throw e;
-      }
+      if (!this.core.verifyCsrf(this.ctx, this.key, sessionId, csrf)) return forbidden('the CSRF token does not match this session');
     }
     return { caller, sessionId };
   }
@@ -175,7 +171,7 @@ export class TeamDoor {
     if (wait !== null) return tooMany(wait);
     const o = (input ?? {}) as { invite?: unknown; device?: unknown };
     try {
-      const r = this.core.redeemInvite(this.ctx, this.key, { invite: o.invite, device: o.device }, address);
+      const r = this.core.redeemInvite(this.ctx, this.key, { invite: o.invite, device: o.device });
       return { status: 200, body: { ok: true, result: r } };
     } catch (e) {
       await this.failures.fail(keys);
@@ -200,7 +196,7 @@ export class TeamDoor {
         if (typeof o.token !== 'string') throw new InputError('token must be text: the cdk_… device token', 'token');
         token = o.token;
       } else if (o.invite !== undefined) {
-        token = this.core.redeemInvite(this.ctx, this.key, { invite: o.invite, device: o.device }, address).token;
+        token = this.core.redeemInvite(this.ctx, this.key, { invite: o.invite, device: o.device }).token;
       } else throw new InputError('sign in with {token} or {invite, device}', 'token');
       const caller = this.core.authenticateToken(this.ctx, this.key, token, address);
       const s = this.core.startSession(this.ctx, this.key, caller);
