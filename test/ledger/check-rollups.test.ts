@@ -97,6 +97,28 @@ describe('check compares the rollups with the events', () => {
   });
 });
 
+describe('check compares each event with its entries and the period usage', () => {
+  it('names an event whose entries differ from its debits, entries of no event, and a wrong period total', () => {
+    const { h, a } = ledger();
+    const ev = h.ctx.db.prepare(`SELECT id, cost_mc, debits FROM events WHERE account_id = ? AND cost_mc > 0 ORDER BY seq LIMIT 1`).get(a) as { id: string; cost_mc: number; debits: string };
+    const [[grant]] = JSON.parse(ev.debits) as [string, number][];
+    const entry = h.ctx.db.prepare(`INSERT INTO entries (account_id, pool, grant_id, kind, amount_mc, at, event_id) VALUES (?, 'credits', ?, 'use', ?, 0, ?)`);
+    entry.run(a, grant, 7, ev.id);
+    entry.run(a, grant, 5, 'ev_nope');
+    const p = checkInvariants(h.ctx);
+    expect(p).toContain(`event ${ev.id}: debits ${ev.cost_mc + 7} ≠ cost ${ev.cost_mc}`);
+    expect(p).toContain(`event ${ev.id}: carried debits differ from its entries`);
+    expect(p).toContain('entries name event ev_nope, which does not exist');
+
+    const { h: h2, a: a2 } = ledger();
+    const period = h2.ctx.db.prepare(`SELECT pool, period_start, used_mc, events FROM period_usage WHERE account_id = ?`).get(a2) as { pool: string; period_start: number; used_mc: number; events: number };
+    h2.ctx.db.prepare(`UPDATE period_usage SET used_mc = used_mc + 1 WHERE account_id = ?`).run(a2);
+    expect(checkInvariants(h2.ctx)).toEqual([`account ${a2} ${period.pool}@${period.period_start}: period usage ${period.used_mc + 1}/${period.events} ≠ events ${period.used_mc}/${period.events}`]);
+    h2.ctx.db.prepare(`DELETE FROM period_usage WHERE account_id = ?`).run(a2);
+    expect(checkInvariants(h2.ctx)).toEqual([`account ${a2} ${period.pool}@${period.period_start}: events ${period.used_mc} missing from period usage`]);
+  });
+});
+
 /** Every statement fn prepares that reads tables, planned as it is prepared (the temp tables are gone afterwards). */
 function plansOf(ctx: Ctx, fn: () => void): { sql: string; plan: { parent: number; detail: string }[] }[] {
   const db = ctx.db;
