@@ -142,4 +142,28 @@ describe('restore reads the export as a stream', () => {
       target.db.close();
     }
   });
+
+  it('refuses text that is not plain however the line spells it: raw, escaped, or escaped inside a JSON column', () => {
+    const d = dir();
+    const { path } = exported(d);
+    const lines = fs.readFileSync(path, 'utf8').split('\n');
+    const i = lines.findIndex((l) => l.startsWith('{"t":"events"'));
+    const row = JSON.parse(lines[i]!) as { t: string; r: Record<string, unknown> };
+    const cases: [string, Record<string, unknown>, RegExp][] = [
+      ['raw', { key: 'k\u202ex' }, /events\.key contains a bidirectional formatting character \(U\+202E\)/],
+      ['escaped', { key: 'k\nx' }, /events\.key contains a control character \(U\+000A\)/],
+      ['escaped in a JSON column', { attrs: JSON.stringify({ flow: 'a\u001bb' }) }, /events\.attrs \(flow\) contains a control character \(U\+001B\)/],
+      ['a key in a JSON column', { attrs: JSON.stringify({ ['f\u0007']: 'x' }) }, /events\.attrs \(f.*\(the key\)\) contains a control character \(U\+0007\)/],
+    ];
+    for (const [what, change, error] of cases) {
+      const bad = [...lines];
+      bad[i] = JSON.stringify({ ...row, r: { ...row.r, ...change } });
+      fs.writeFileSync(join(d, `${what}.jsonl`), bad.join('\n'));
+      const target = openLedger(join(d, `${what}.sqlite`), { clock, ids: seededIds(9) });
+      const before = snapshot(target);
+      expect(() => restoreExport(target, join(d, `${what}.jsonl`)), what).toThrow(new RegExp(`line ${i + 1}: ${error.source}.*nothing was restored`));
+      expect(snapshot(target), what).toBe(before);
+      target.db.close();
+    }
+  });
 });

@@ -14,7 +14,7 @@ import { SCHEMA_VERSION, SchemaTooNewError, openDb } from '../db/open.js';
 import { backfillsAfter, exportRestorable } from '../db/migrations.js';
 import { InputError } from '../util/errors.js';
 import { iso } from '../util/period.js';
-import { findUnsafeText } from '../util/text.js';
+import { findUnsafeText, textProblem } from '../util/text.js';
 import type { Clock } from '../util/clock.js';
 import { Ctx } from './context.js';
 import { checkInvariants } from './invariants.js';
@@ -116,6 +116,8 @@ function unsafeCell(table: string, row: Record<string, unknown>): string | null 
   return null;
 }
 
+const sameNames = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
 /** A line longer than this is not a row any Creditdeck wrote: refused rather than held. */
 const MAX_LINE_BYTES = 64 << 20;
 
@@ -215,6 +217,7 @@ function restoreLines(ctx: Ctx, path: string, lines: LineReader): { rows: number
   if (existing > 0) throw new InputError('the target ledger is not empty; restore an export into a new ledger file (--db NEW_PATH)', 'db');
   const known = new Set(tables(ctx.db));
   const inserts = new Map<string, Database.Statement>();
+  let last: { table: string; cols: string[]; stmt: Database.Statement } | undefined;
   let rows = 0;
   ctx.write(() => {
     // Rows arrive table by table in name order; foreign keys are checked at commit.
@@ -233,14 +236,21 @@ function restoreLines(ctx: Ctx, path: string, lines: LineReader): { rows: number
         throw new InputError(`${path} line ${lineNo} names no table of this ledger; nothing was restored`, 'file');
       }
       const cols = Object.keys(item.r);
-      const key = `${item.t}(${cols.join(',')})`;
-      let stmt = inserts.get(key);
+      // Rows of a table come in a run with the same columns: reuse the last statement without building a key.
+      let stmt = last?.table === item.t && sameNames(last.cols, cols) ? last.stmt : undefined;
       if (!stmt) {
-        if (!cols.every((c) => /^[a-z_]+$/.test(c))) throw new InputError(`${path} line ${lineNo} has an invalid column name; nothing was restored`, 'file');
-        stmt = ctx.db.prepare(`INSERT INTO "${item.t}" (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
-        inserts.set(key, stmt);
+        const key = `${item.t}(${cols.join(',')})`;
+        stmt = inserts.get(key);
+        if (!stmt) {
+          if (!cols.every((c) => /^[a-z_]+$/.test(c))) throw new InputError(`${path} line ${lineNo} has an invalid column name; nothing was restored`, 'file');
+          stmt = ctx.db.prepare(`INSERT INTO "${item.t}" (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
+          inserts.set(key, stmt);
+        }
+        last = { table: item.t, cols, stmt };
       }
-      const unsafe = unsafeCell(item.t, item.r);
+      // No unsafe character and no escape but \" or \/ in the line: every string in it, JSON columns' too, is plain text.
+      const plain = textProblem(line) === null && !/\\[^"/]/.test(line);
+      const unsafe = plain ? null : unsafeCell(item.t, item.r);
       if (unsafe) throw new InputError(`${path} line ${lineNo}: ${unsafe}; nothing was restored`, 'file');
       stmt.run(...cols.map((c) => item.r[c] as string | number | null));
       rows++;
