@@ -142,31 +142,44 @@ describe('JSON export and import', () => {
 });
 
 describe('schema versions', () => {
-  /** A file with only the first migration (user_version 1), written by the ledger code without migrating. */
-  function firstSchemaLedger(path: string, clock: ManualClock) {
-    const db = new Database(path);
-    db.pragma('journal_mode = WAL');
-    db.pragma('foreign_keys = ON');
-    db.exec(migrations[0]!.sql);
-    db.pragma('user_version = 1');
-    const ctx = new Ctx(db, clock, seededIds(4));
-    call(ctx, 'accounts.add', { preset: 'lux', plan: 'free', name: 'Lux', tz: 'Europe/Berlin', anchor: '2028-01-31' });
-    call(ctx, 'accounts.add', { preset: 'fluxnote', plan: 'rise', name: 'FluxNote' });
-    call(ctx, 'grants.add', { account: 'lux', pool: 'credits', amount: 40, source: 'purchase', priceCents: 400 });
+  /**
+   * A file with only the first migration (user_version 1) holding a lived-in
+   * ledger. Today's code writes only today's schema, so the history is written
+   * into a current ledger (returned, for comparison) and copied column by
+   * column into a file that has just the first schema's tables and columns.
+   */
+  function firstSchemaLedger(path: string, clock: ManualClock): Ctx {
+    const src = openLedger(`${path}.today.sqlite`, { clock, ids: seededIds(4) });
+    call(src, 'accounts.add', { preset: 'lux', plan: 'free', name: 'Lux', tz: 'Europe/Berlin', anchor: '2028-01-31' });
+    call(src, 'accounts.add', { preset: 'fluxnote', plan: 'rise', name: 'FluxNote' });
+    call(src, 'grants.add', { account: 'lux', pool: 'credits', amount: 40, source: 'purchase', priceCents: 400 });
     for (let i = 0; i < 40; i++) {
       clock.advance(20 * 3_600_000);
-      call(ctx, 'usage.record', { account: i % 2 ? 'lux' : 'fluxnote', action: i % 2 ? 'sms' : 'video', key: `v1-${i}` });
+      call(src, 'usage.record', { account: i % 2 ? 'lux' : 'fluxnote', action: i % 2 ? 'sms' : 'video', key: `v1-${i}` });
     }
-    return ctx;
+    const db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.exec(migrations[0]!.sql);
+    db.prepare('ATTACH DATABASE ? AS today').run(`${path}.today.sqlite`);
+    const tables = (db.prepare(`SELECT name FROM main.sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map((r) => r.name);
+    for (const t of tables) {
+      const cols = (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(t) as { name: string }[]).map((c) => `"${c.name}"`).join(', ');
+      db.exec(`INSERT OR REPLACE INTO main."${t}" (${cols}) SELECT ${cols} FROM today."${t}"`);
+    }
+    db.exec('DETACH DATABASE today');
+    db.pragma('user_version = 1');
+    db.close();
+    return src;
   }
 
   test('a ledger written at schema 1 is migrated forward on open, its data and balances unchanged', () => {
     const d = dir();
     const clock = new ManualClock(Date.parse('2028-02-10T08:00:00Z'));
-    const old = firstSchemaLedger(join(d, 'v1.sqlite'), clock);
-    const wantRows = HISTORY.map(([t, o]) => rows(old, t, o));
-    const wantBalances = call(old, 'balance.all', {});
-    old.db.close();
+    const today = firstSchemaLedger(join(d, 'v1.sqlite'), clock);
+    const wantRows = HISTORY.map(([t, o]) => rows(today, t, o));
+    const wantBalances = call(today, 'balance.all', {});
+    today.db.close();
+    expect(new Database(join(d, 'v1.sqlite'), { readonly: true }).pragma('user_version', { simple: true })).toBe(1);
 
     // With one migration only this would be a no-op; today there are more, so opening really migrates.
     expect(SCHEMA_VERSION).toBe(migrations.length);
@@ -177,18 +190,23 @@ describe('schema versions', () => {
     expect(HISTORY.map(([t, o]) => rows(ctx, t, o))).toEqual(wantRows);
     expect(call(ctx, 'balance.all', {})).toEqual(wantBalances);
     expect(call(ctx, 'check', {})).toMatchObject({ ok: true });
+    // Columns added since were filled from the preset's own rules (whole units), or took their defaults.
+    expect(call(ctx, 'actions.list', { account: 'fluxnote' }).find((a) => a.id === 'video')!.wholeUnits).toBe(true);
+    expect(call(ctx, 'actions.list', { account: 'lux' }).find((a) => a.id === 'ai:claude-haiku')!.wholeUnits).toBe(false);
     // And it keeps working, retries included.
     expect(call(ctx, 'usage.record', { account: 'lux', action: 'sms', key: 'v1-39' }).status).toBe('duplicate');
     expect(call(ctx, 'usage.record', { account: 'lux', action: 'sms' }).status).toBe('applied');
     ctx.db.close();
   });
 
-  test('an export from before an index-only migration restores as it is; one from before a change of rows is refused, nothing written', () => {
-    const last = migrations[migrations.length - 1]!;
-    expect(last.rowsUnchanged, `${last.id} changes indexes only`).toBe(true);
-    expect(last.sql).not.toMatch(/CREATE TABLE|ALTER TABLE|INSERT/i);
+  test('an export from before migrations that leave rows loadable restores (then their backfills run); one from before a change of rows is refused, nothing written', () => {
+    // The oldest version whose export still loads: every later migration changes indexes only, or adds columns with a backfill.
+    const oldest = migrations.findLastIndex((m) => m.rowsUnchanged !== true && m.backfill === undefined) + 1;
+    expect(oldest).toBeGreaterThan(1);
+    expect(oldest).toBeLessThan(SCHEMA_VERSION);
     expect(exportRestorable(SCHEMA_VERSION)).toBe(true);
-    expect(exportRestorable(SCHEMA_VERSION - 1)).toBe(true);
+    expect(exportRestorable(oldest)).toBe(true);
+    expect(exportRestorable(oldest - 1)).toBe(false);
     expect(exportRestorable(1)).toBe(false);
     for (const v of [0, SCHEMA_VERSION + 1, 1.5, Number.NaN]) expect(exportRestorable(v), String(v)).toBe(false);
 
@@ -206,9 +224,23 @@ describe('schema versions', () => {
     };
 
     const before = openLedger(join(d, 'before.sqlite'), { clock, ids: seededIds(7) });
-    restoreExport(before, stamped(SCHEMA_VERSION - 1));
+    restoreExport(before, stamped(oldest));
     expect(call(before, 'balance.all', {})).toEqual(call(src, 'balance.all', {}));
     expect(checkInvariants(before)).toEqual([]);
+
+    // Rows written before the whole-units column existed: loaded with its default, then the backfill sets the preset's flags.
+    const noFlag = join(d, 'no-flag.jsonl');
+    const strip = (line: string) => {
+      const item = JSON.parse(line) as { t: string; r: Record<string, unknown> };
+      if (item.t === 'actions') delete item.r.whole_units;
+      return JSON.stringify(item);
+    };
+    const version = migrations.findIndex((m) => m.id === '202612041500_whole_units_alert_basis');
+    writeFileSync(noFlag, [JSON.stringify({ ...JSON.parse(head!), schemaVersion: version }), ...body.filter(Boolean).map(strip)].join('\n') + '\n');
+    const flagged = openLedger(join(d, 'flagged.sqlite'), { clock, ids: seededIds(9) });
+    restoreExport(flagged, noFlag);
+    expect(call(flagged, 'actions.list', { account: 'lux' }).filter((a) => a.wholeUnits).map((a) => a.id)).toEqual(['email', 'sms']);
+    flagged.db.close();
 
     const old = openLedger(join(d, 'old.sqlite'), { clock, ids: seededIds(8) });
     const empty = digest(join(d, 'old.sqlite'));
@@ -220,10 +252,12 @@ describe('schema versions', () => {
   test('a schema-1 backup restores in place of a ledger and is migrated forward', () => {
     const d = dir();
     const clock = new ManualClock(Date.parse('2028-02-10T08:00:00Z'));
-    const old = firstSchemaLedger(join(d, 'v1.sqlite'), clock);
-    old.db.prepare('VACUUM INTO ?').run(join(d, 'v1-backup.sqlite'));
-    const want = call(old, 'balance.all', {});
-    old.db.close();
+    const today = firstSchemaLedger(join(d, 'v1.sqlite'), clock);
+    const want = call(today, 'balance.all', {});
+    today.db.close();
+    const v1 = new Database(join(d, 'v1.sqlite'));
+    v1.prepare('VACUUM INTO ?').run(join(d, 'v1-backup.sqlite'));
+    v1.close();
     restoreBackup(join(d, 'v1-backup.sqlite'), join(d, 'target.sqlite'), clock);
     const ctx = openLedger(join(d, 'target.sqlite'), { clock, ids: seededIds(6) });
     expect(ctx.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
