@@ -319,6 +319,8 @@ export class Model {
     }
     this.book(a, t);
     const unlimited = this.planAt(a, t).amounts[act.pool] === 'unlimited';
+    // The pool's credits are checked before the spending limit (docs/team.md, one precedence rule).
+    if (cost > 0 && !unlimited && cost > this.live(u.acct, act.pool, t).reduce((s, g) => s + g.remaining, 0) - this.held(u.acct, act.pool, t, u.holdId)) return { kind: 'refused', reason: 'insufficient_credits' };
     if (cost > 0 && a.def.monthlyLimitMc !== null) {
       let spent = 0;
       for (const pool of a.def.pools) spent += a.periodUsage.get(`${pool}@${period.start}`) ?? 0;

@@ -35,6 +35,8 @@ import { Payments, type PaymentsStatus } from '../purchases/service.js';
 import { checkSecretKey, checkWebhookSecret, type StripeSecrets } from '../purchases/secrets.js';
 import { confirmManual } from '../purchases/store.js';
 import type { Caller } from '../team/types.js';
+import { teamCaps } from '../team/caps.js';
+import { teamHandlers } from './team.js';
 
 // Numbers as text are parsed strictly (util/credits.ts), which refuses any other character with a clearer message.
 const num = z.union([z.string(), z.number()]);
@@ -213,7 +215,7 @@ export const handlers = {
       byoKey: z.boolean().optional(),
       holdId: plainText().max(64).optional(),
     }),
-    (ctx, i) => recordUsage(ctx, { ...i, at: at(i.at, zoneOf(ctx, i.account)) }),
+    (ctx, i, s) => recordUsage(ctx, { ...i, at: at(i.at, zoneOf(ctx, i.account)), caps: teamCaps(ctx, s?.caller) }),
   ),
   'grants.add': def(
     z.object({
@@ -251,7 +253,7 @@ export const handlers = {
       member: plainText().max(64).optional(),
       attrs: z.record(plainText().max(64), plainText().max(1000)).optional(),
     }),
-    (ctx, i) => captureHold(ctx, i.hold, { ...i, at: at(i.at, zoneOfRow(ctx, 'holds', i.hold)) }),
+    (ctx, i, s) => captureHold(ctx, i.hold, { ...i, at: at(i.at, zoneOfRow(ctx, 'holds', i.hold)), caps: teamCaps(ctx, s?.caller) }),
   ),
   'holds.release': def(z.object({ hold: plainText(), at: when.optional() }), (ctx, i) => releaseHold(ctx, i.hold, at(i.at, zoneOfRow(ctx, 'holds', i.hold)))),
   'holds.list': def(z.object({ account: plainText() }), (ctx, i) => listHolds(ctx, i.account)),
@@ -354,6 +356,8 @@ export const handlers = {
     const integrity = ctx.db.pragma('integrity_check', { simple: true }) as string;
     return { ok: problems.length === 0 && integrity === 'ok', integrity, problems };
   }),
+  // People, roles, invites, tokens, sessions and the audit log (main/core/api/team.ts).
+  ...teamHandlers,
 };
 
 export type Handlers = typeof handlers;

@@ -15,6 +15,7 @@ import { checkAttrs, checkKey, checkMember, checkNotBefore, checkWriteTime, firs
 import { materialize } from './materialize.js';
 import { checkPeriodRoom } from './bounds.js';
 import { recordRefusal } from './refusals.js';
+import type { CapsHook } from './caps-hook.js';
 
 export interface UseInput {
   account: string;
@@ -26,6 +27,8 @@ export interface UseInput {
   attrs?: Record<string, string>;
   byoKey?: boolean;
   holdId?: string;
+  /** Caps checked for someone else (a team's member and token caps), in this transaction. */
+  caps?: CapsHook;
 }
 
 export type UseStatus = 'applied' | 'free' | 'bypassed' | 'covered' | 'duplicate';
@@ -286,6 +289,24 @@ export function useInTx(ctx: Ctx, input: UseInput): Outcome {
 
 
 
+  // One precedence rule (docs/team.md): the pool's credits, then the account's
+  // spending limits, then the caps checked for the team — the first crossed refuses.
+  let remainingBefore = 0;
+  let grants: ReturnType<typeof liveGrants> = [];
+  if (cost > 0 && !unlimited) {
+    grants = liveGrants(ctx, acct.id, pool, t);
+    for (const g of grants) remainingBefore += g.remaining_mc;
+    const held = heldAt(ctx, acct.id, pool, t, holdId);
+    const available = remainingBefore - held;
+    if (cost > available) {
+      return refuse(
+        'insufficient_credits',
+        `not enough ${pool === 'credits' ? '' : pool + ' '}credits on ${acct.name}: ${action.id} costs ${formatMc(cost)}, ${formatMc(Math.max(0, available))} available${held ? ` (${formatMc(held)} held)` : ''} — ${acct.provider.onEmpty}. Next reset ${iso(period.end)}`,
+        { cost: mcToCredits(cost), available: mcToCredits(Math.max(0, available)), held: mcToCredits(held), nextReset: iso(period.end) },
+      );
+    }
+  }
+
   // The account's spend this period, read only where a spending limit needs it.
   let accountSpent = 0;
   if (cost > 0) {
@@ -334,23 +355,17 @@ export function useInTx(ctx: Ctx, input: UseInput): Outcome {
     }
   }
 
+  const capCheck = { account: acct, pool, member, cost, periodStart: period.start, periodEnd: period.end, t };
+  if (cost > 0 && input.caps) {
+    const capped = input.caps.check(capCheck);
+    if (capped) return refuse(capped.reason, capped.message, capped.details);
+  }
+
   const seq = (ctx.stmt('SELECT COALESCE(MAX(seq), 0) + 1 AS s FROM events').get() as { s: number }).s;
   const eventId = eventIdOf(seq);
   const debits: Debit[] = [];
   const moves: [string, number][] = [];
-  let remainingBefore = 0;
   if (cost > 0 && !unlimited) {
-    const grants = liveGrants(ctx, acct.id, pool, t);
-    for (const g of grants) remainingBefore += g.remaining_mc;
-    const held = heldAt(ctx, acct.id, pool, t, holdId);
-    const available = remainingBefore - held;
-    if (cost > available) {
-      return refuse(
-        'insufficient_credits',
-        `not enough ${pool === 'credits' ? '' : pool + ' '}credits on ${acct.name}: ${action.id} costs ${formatMc(cost)}, ${formatMc(Math.max(0, available))} available${held ? ` (${formatMc(held)} held)` : ''} — ${acct.provider.onEmpty}. Next reset ${iso(period.end)}`,
-        { cost: mcToCredits(cost), available: mcToCredits(Math.max(0, available)), held: mcToCredits(held), nextReset: iso(period.end) },
-      );
-    }
     let left = cost;
     for (const g of grants) {
       if (left === 0) break;
@@ -395,6 +410,7 @@ export function useInTx(ctx: Ctx, input: UseInput): Outcome {
     const usedBefore = bumpPeriodUsage(ctx, acct.id, pool, period.start, cost, 1) - cost;
     checkPeriodRoom(ctx, acct, period.start, usedBefore + cost);
     if (member !== null) bumpCounter(ctx, acct.id, `member:${member}`, period.start, cost);
+    input.caps?.booked({ ...capCheck, eventId });
     const daily = dailyLimitsFor(ctx, acct.id, attrs);
     if (daily.length) {
       const day = startOfLocal(t, acct.zone, 'day');

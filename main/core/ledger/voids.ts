@@ -9,6 +9,7 @@ import { mcToCredits } from '../util/credits.js';
 import { iso, periodAt, startOfLocal } from '../util/period.js';
 import { getAccount } from './accounts.js';
 import { bumpCounter, bumpPeriodUsage, bumpRollup, noteDue, postEntry } from './book.js';
+import { memberPoolScope } from './caps-hook.js';
 import type { Ctx } from './context.js';
 import { checkNotBefore, checkWriteTime } from './guards.js';
 import { materialize } from './materialize.js';
@@ -60,6 +61,9 @@ export function voidEvent(ctx: Ctx, eventId: string, opts: { at?: number; reason
       const p = periodAt(acct.rule, e.at);
       bumpPeriodUsage(ctx, acct.id, e.pool, p.start, -e.cost_mc, -1);
       if (e.member) bumpCounter(ctx, acct.id, `member:${e.member}`, p.start, -e.cost_mc);
+      // A team member's cap on the pool gets the credits back, where it is counting.
+      const capScope = e.member ? memberPoolScope(e.member, e.pool) : null;
+      if (capScope && ctx.stmt('SELECT 1 FROM spend_counters WHERE account_id = ? AND scope = ? AND bucket = ?').get(acct.id, capScope, p.start)) bumpCounter(ctx, acct.id, capScope, p.start, -e.cost_mc);
       if (e.attrs) {
         const day = startOfLocal(e.at, acct.zone, 'day');
         for (const [k, v] of Object.entries(JSON.parse(e.attrs) as Record<string, string>)) {

@@ -76,6 +76,24 @@ export const ACCESS: Readonly<Record<HandlerName, AccessRule>> = {
   'payments.status': manage('owner', false),
   'payments.setKeys': manage('owner'),
   check: manage('owner', false),
+  // Any signed-in caller may ask who they are, whatever their scopes.
+  'team.whoami': { role: 'viewer', scope: 'read', write: false, anyScope: true },
+  // Admins invite members and viewers, owners anyone (invites.ts).
+  'team.invite': manage('admin'),
+  'team.invites.list': manage('admin', false),
+  'team.invites.revoke': manage('admin'),
+  'team.redeem': { role: 'viewer', scope: null, write: true, public: true },
+  // Everyone sees and manages their own devices; owners and admins everyone's they may manage (api/team.ts).
+  'team.tokens.list': manage('viewer', false),
+  'team.tokens.create': manage('viewer'),
+  'team.tokens.revoke': manage('viewer'),
+  'team.tokens.rotate': manage('viewer'),
+  'team.members.list': read(),
+  'team.members.set': manage('admin'),
+  'team.members.remove': manage('admin'),
+  'team.audit': read('admin'),
+  'team.sessions.list': manage('viewer', false),
+  'team.sessions.end': manage('viewer'),
 };
 
 /** The rule for a call, or null when it has none (and is therefore refused). */

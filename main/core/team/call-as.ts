@@ -183,3 +183,17 @@ export async function callAsAsync<N extends HandlerName>(ctx: Ctx, caller: Calle
     throw e;
   }
 }
+
+/**
+ * A call made with no caller (team.redeem: the invite code is the credential).
+ * Only calls the access table marks public; the audit row names whom it made.
+ */
+export function callPublic<N extends HandlerName>(ctx: Ctx, name: N, input: unknown, address: string | null, services?: Services): HandlerOutput<N> {
+  if (accessRule(name)?.public !== true) throw new ForbiddenError(`${String(name).slice(0, 80)} needs a signed-in caller`);
+  return ctx.write(() => {
+    const out = call(ctx, name, input, services);
+    const who = out as { member?: string; tokenId?: string };
+    appendAudit(ctx, { member: who.member ?? null, tokenId: who.tokenId ?? null, address, call: name, args: input, result: 'ok' });
+    return out;
+  });
+}

@@ -31,7 +31,10 @@ export type RefusalReason =
   | 'rate_limit'
   | 'plan'
   | 'refund'
-  | 'hold';
+  | 'hold'
+  // A team member's cap on a pool, and a scoped token's cap (main/core/team/caps.ts).
+  | 'member_cap'
+  | 'token_cap';
 
 export class NotFoundError extends InputError {
   constructor(what: string, id: string, hint?: string) {
