@@ -15,6 +15,7 @@ import * as fmt from './format.js';
 import { restoreBackup, restoreExport } from '../core/ledger/backup.js';
 import { importEvents, type ImportResult } from '../core/ledger/import.js';
 import { DEFAULT_PORT, serve } from '../web/serve.js';
+import { teamServe } from '../web/team-core.js';
 import { paymentsFromEnv } from '../core/purchases/setup.js';
 import { takeStripeEnv } from '../core/purchases/secrets.js';
 import type { Payments, Opener } from '../core/purchases/service.js';
@@ -534,10 +535,15 @@ export async function run(argv: string[], rawIo: Io = defaultIo): Promise<number
     });
   program
     .command('serve')
-    .description('serve the app to a browser on this machine, printing its URL, until stopped (Ctrl-C)')
-    .option('--host <host>', 'address to listen on; anything but 127.0.0.1 opens the ledger to the network', '127.0.0.1')
+    .description('serve the app to a browser on this machine, printing its URL, until stopped (Ctrl-C); --team: to the team over HTTPS, everyone signed in (docs/team.md)')
+    .option('--host <host>', 'address to listen on; beyond loopback only with --team', '127.0.0.1')
     .option('--port <port>', 'port (0: any free one)', String(DEFAULT_PORT))
-    .action((o) => serve(open(), o, io, undefined, payments()));
+    .option('--team', 'the team host: HTTPS (a self-signed certificate made on first run, or --tls-cert/--tls-key), every call with a token or a signed-in browser')
+    .option('--public-url <url>', 'with --team: the https:// address members use (a proxy\'s, a DNS name)')
+    .option('--tls-cert <file>', 'with --team: serve this certificate (PEM) instead of the generated one')
+    .option('--tls-key <file>', 'with --tls-cert: its private key (PEM)')
+    .option('--behind-proxy', 'with --team: plain HTTP on loopback for a TLS-terminating proxy on this machine (Caddy, nginx)')
+    .action((o) => serve(open(), { ...o, json }, io, undefined, payments(), teamServe));
   program
     .command('backup')
     .description('copy the ledger to a new file while it stays in use (default: backups/ beside the ledger)')

@@ -118,6 +118,7 @@ export async function serve(
   }
   const running = await startWebHost(web);
   const url = publicUrl ?? running.url;
+  if (web.team) web.team.linkBase = { url, fingerprint: cert?.fingerprint ?? null };
   if (o.json) io.out(JSON.stringify({ url, fingerprint: cert?.fingerprint ?? null }) + '\n');
   else if (team) {
     io.out(`Creditdeck team host is running at ${url}\n`);

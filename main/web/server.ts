@@ -354,7 +354,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     }
     const who = await door.authenticate(req, address);
     if (!('caller' in who)) return sendReply(res, who);
-    if (name === 'team.signout') return sendReply(res, door.signout(who.sessionId));
+    if (name === 'team.signout') return sendReply(res, door.signout(who.caller, who.sessionId));
     if (overQuota(res, name)) return;
     const got = await readInput(req, res);
     if (!got) return;

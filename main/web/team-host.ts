@@ -25,14 +25,17 @@ export const CSRF_HEADER = 'x-csrf-token';
 /** The core's team functions the door uses (main/core/team/); an interface so the door is tested against the real ones and nothing else. */
 export interface TeamCore {
   authenticateToken(ctx: Ctx, key: Buffer, bearer: string, address: string | null): Caller;
+  /** A new session for a caller who just proved who they are (audited as team.signin). */
   startSession(ctx: Ctx, key: Buffer, caller: Caller): { session: string; csrf: string; expiresAt: string };
   authenticateSession(ctx: Ctx, key: Buffer, secret: string, address: string | null): Caller & { sessionId: string };
   /** The CSRF token of a live session (for GET /api/team.session). */
   sessionCsrf(ctx: Ctx, key: Buffer, sessionId: string): string;
   /** Whether the header's token is this session's. */
   verifyCsrf(ctx: Ctx, key: Buffer, sessionId: string, csrf: string): boolean;
-  endSession(ctx: Ctx, sessionId: string): void;
-  redeemInvite(ctx: Ctx, key: Buffer, input: { invite: unknown; device: unknown }): { token: string; team: unknown; member: string; name: string; role: Role };
+  /** Sign out (audited as team.signout). */
+  endSession(ctx: Ctx, caller: Caller, sessionId: string): void;
+  /** team.redeem, audited with the address; the answer carries the new device token, once. */
+  redeemInvite(ctx: Ctx, key: Buffer, input: unknown, address: string | null): { token: string; member: string; name: string; role: Role };
   /** The token's id, for the rate limit (null when the text is not a token). */
   tokenIdOf(bearer: string): string | null;
   callAs(ctx: Ctx, caller: Caller, name: string, input: unknown, services?: Services): unknown;
@@ -91,7 +94,21 @@ export class TeamDoor {
 
   /** Runs a call as the caller through the core (access table, attribution, caps, audit). */
   runner(caller: Caller, services?: Services): (name: string, input: unknown) => unknown {
-    return (name, input) => (isAsyncCall(name) ? this.core.callAsAsync(this.ctx, caller, name, input, services) : this.core.callAs(this.ctx, caller, name, input, services));
+    // The team calls that issue secrets (invites, tokens) need the host key; only the core sees it.
+    const s: Services = { ...services, teamKey: this.key };
+    return async (name, input) => {
+      const out = isAsyncCall(name) ? await this.core.callAsAsync(this.ctx, caller, name, input, s) : this.core.callAs(this.ctx, caller, name, input, s);
+      return name === 'team.invite' ? this.withLink(out) : out;
+    };
+  }
+
+  /** Where invite links point: set once the host listens (its port) — the public URL, and the fingerprint to pin (none behind a proxy, whose certificate a public CA vouches for). */
+  linkBase: { url: string; fingerprint: string | null } | null = null;
+
+  private withLink(out: unknown): unknown {
+    const r = out as { invite?: unknown } | null;
+    if (!this.linkBase || r === null || typeof r !== 'object' || typeof r.invite !== 'string') return out;
+    return { ...r, link: inviteLink(this.linkBase.url, r.invite, this.linkBase.fingerprint) };
   }
 
   /** The Bearer token of a request, or undefined without an Authorization header; null when the header is not Bearer. */
@@ -169,9 +186,8 @@ export class TeamDoor {
     const keys = failureKeys(address, null);
     const wait = await this.failures.blocked(keys);
     if (wait !== null) return tooMany(wait);
-    const o = (input ?? {}) as { invite?: unknown; device?: unknown };
     try {
-      const r = this.core.redeemInvite(this.ctx, this.key, { invite: o.invite, device: o.device });
+      const r = this.core.redeemInvite(this.ctx, this.key, input, address);
       return { status: 200, body: { ok: true, result: r } };
     } catch (e) {
       await this.failures.fail(keys);
@@ -196,7 +212,7 @@ export class TeamDoor {
         if (typeof o.token !== 'string') throw new InputError('token must be text: the cdk_… device token', 'token');
         token = o.token;
       } else if (o.invite !== undefined) {
-        token = this.core.redeemInvite(this.ctx, this.key, { invite: o.invite, device: o.device }).token;
+        token = this.core.redeemInvite(this.ctx, this.key, { invite: o.invite, device: o.device }, address).token;
       } else throw new InputError('sign in with {token} or {invite, device}', 'token');
       const caller = this.core.authenticateToken(this.ctx, this.key, token, address);
       const s = this.core.startSession(this.ctx, this.key, caller);
@@ -212,9 +228,9 @@ export class TeamDoor {
   }
 
   /** POST /api/team.signout: ends this browser's session (CSRF checked by authenticate) and clears the cookie. */
-  signout(sessionId: string | null): DoorReply {
+  signout(caller: Caller, sessionId: string | null): DoorReply {
     if (sessionId === null) return { status: 400, body: { ok: false, error: { code: 'invalid_input', message: 'team.signout ends a browser session; a token is revoked with team.tokens.revoke', field: null } } };
-    this.core.endSession(this.ctx, sessionId);
+    this.core.endSession(this.ctx, caller, sessionId);
     return { status: 200, body: { ok: true, result: { signedOut: true } }, headers: { 'Set-Cookie': this.clearCookie() } };
   }
 
@@ -230,4 +246,14 @@ export class TeamDoor {
     if (env.error.code === 'error') this.log(`creditdeck web: ${call} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     return { status: STATUS[env.error.code], body: env };
   }
+}
+
+/**
+ * The link an invite travels in: the host's URL, then the code and the
+ * certificate's fingerprint in the fragment (#…), which a browser never sends
+ * to a server, so the code stays out of every access log on the way.
+ */
+export function inviteLink(url: string, invite: string, fingerprint: string | null): string {
+  const params = new URLSearchParams({ invite, ...(fingerprint ? { fp: fingerprint } : {}) });
+  return `${new URL(url).origin}/join#${params.toString()}`;
 }

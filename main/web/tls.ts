@@ -10,6 +10,7 @@ import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
 import { closeSync, existsSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname, networkInterfaces } from 'node:os';
 import { isIP } from 'node:net';
+import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { createPrivateFile } from '../core/util/private-files.js';
 import { InputError } from '../core/util/errors.js';
 
@@ -159,4 +160,44 @@ export async function loadOrCreateCertificate(ledgerPath: string, names: readonl
   writePrivate(paths.keyPath, made.key);
   writePrivate(paths.certPath, made.cert);
   return describe(made.cert, made.key, paths, true);
+}
+
+/** Fingerprints compare as upper-case hex with colons, whatever form they were typed in. */
+export function normalizeFingerprint(fp: string): string {
+  const hex = fp.replace(/[^0-9a-f]/gi, '').toUpperCase();
+  return hex.replace(/(..)(?!$)/g, '$1:');
+}
+
+/**
+ * A TLS connection to a team host whose certificate has this SHA-256
+ * fingerprint: checked once the handshake is done and before a byte of any
+ * request (a token, a cookie) is sent; any other certificate is refused. The
+ * certificate's chain and names are not checked: the pin is the trust (a
+ * self-signed certificate has no chain to check).
+ */
+export function connectPinned(url: string | URL, pinned: string, timeoutMs = 10_000): Promise<TLSSocket> {
+  const u = new URL(url);
+  if (u.protocol !== 'https:') return Promise.reject(new Error(`a pinned connection is HTTPS; ${u.protocol}// is not`));
+  const host = u.hostname.replace(/^\[|\]$/g, '');
+  const want = normalizeFingerprint(pinned);
+  return new Promise((ok, fail) => {
+    const socket = tlsConnect({ host, port: Number(u.port || 443), ...(isIP(host) ? {} : { servername: host }), rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] });
+    const timer = setTimeout(() => socket.destroy(new Error(`no TLS handshake with ${u.host} within ${timeoutMs} ms`)), timeoutMs);
+    const onError = (e: Error) => {
+      clearTimeout(timer);
+      fail(e);
+    };
+    socket.once('error', onError);
+    socket.once('secureConnect', () => {
+      clearTimeout(timer);
+      const got = normalizeFingerprint(socket.getPeerCertificate().fingerprint256 ?? '');
+      if (got !== want) {
+        socket.destroy();
+        fail(new Error(`the certificate of ${u.host} has fingerprint ${got}, not the pinned ${want}: not connecting (ask the host's owner for the right link)`));
+        return;
+      }
+      socket.off('error', onError);
+      ok(socket);
+    });
+  });
 }
