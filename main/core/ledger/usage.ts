@@ -124,7 +124,7 @@ function rateLimitRefusal(ctx: Ctx, accountId: string, action: string, limit: nu
   const calls = formatMc(quantityMilli);
   const message = fits
     ? `${action} is limited to ${limit} calls per hour and ${formatMc(inWindow)} were made in the last hour; the next ${calls === '1' ? 'call' : `${calls} calls`} will pass at ${iso(retryAt)}`
-    : `${action} is limited to ${limit} calls per hour, so ${calls} calls can never pass at once: split the batch (the next single call passes at ${iso(retryAt)})`;
+    : `${action} is limited to ${limit} calls per hour, so ${calls} calls can never pass at once: split the batch (${retryAt <= t ? 'a single call passes now' : `the next single call passes at ${iso(retryAt)}`})`;
   return { message, details: { limit, calls: mcToCredits(quantityMilli), inWindow: mcToCredits(inWindow), retryAt: iso(retryAt) } };
 }
 
