@@ -28,7 +28,7 @@ export function checkPoolRoom(ctx: Ctx, acct: Account, pool: string, t: number, 
   const most = Math.max(live, topups + monthlyPart(acct, pool, allocation)) + addMc;
   if (most > MAX_TOTAL_MC) {
     throw new InputError(
-      `${acct.name}'s ${pool} pool would hold more than ${MAX_TEXT} credits (${formatMc(live, { group: true })} live now, plus ${formatMc(addMc, { group: true })}), more than the ledger keeps exact; nothing was written`,
+      `${acct.name}'s ${pool} pool would hold more than ${MAX_TEXT} credits (${formatMc(live, { group: true })} live now, plus ${formatMc(addMc, { group: true })}), more than the ledger keeps exact`,
       'amount',
     );
   }
@@ -40,6 +40,6 @@ export function checkPeriodRoom(ctx: Ctx, acct: Account, periodStart: number, po
   if (poolUsedMc <= MAX_TOTAL_MC / acct.provider.pools.length) return;
   const sum = (ctx.stmt('SELECT COALESCE(SUM(used_mc), 0) AS s FROM period_usage WHERE account_id = ? AND period_start = ?').safeIntegers(true).get(acct.id, periodStart) as { s: bigint }).s;
   if (sum > BigInt(MAX_TOTAL_MC)) {
-    throw new InputError(`this would take ${acct.name}'s usage this period past ${MAX_TEXT} credits, more than the ledger keeps exact; nothing was written`, 'quantity');
+    throw new InputError(`this would take ${acct.name}'s usage this period past ${MAX_TEXT} credits, more than the ledger keeps exact`, 'quantity');
   }
 }
