@@ -101,7 +101,7 @@ describe('check compares each event with its entries and the period usage', () =
   it('names an event whose entries differ from its debits, entries of no event, and a wrong period total', () => {
     const { h, a } = ledger();
     const ev = h.ctx.db.prepare(`SELECT id, cost_mc, debits FROM events WHERE account_id = ? AND cost_mc > 0 ORDER BY seq LIMIT 1`).get(a) as { id: string; cost_mc: number; debits: string };
-    const [[grant]] = JSON.parse(ev.debits) as [string, number][];
+    const grant = (JSON.parse(ev.debits) as [string, number][])[0]![0];
     const entry = h.ctx.db.prepare(`INSERT INTO entries (account_id, pool, grant_id, kind, amount_mc, at, event_id) VALUES (?, 'credits', ?, 'use', ?, 0, ?)`);
     entry.run(a, grant, 7, ev.id);
     entry.run(a, grant, 5, 'ev_nope');

@@ -6,10 +6,33 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { usageReport } from '../../main/core/ledger/reports.js';
 import { refreshAttrRollup } from '../../main/core/ledger/attr-rollup.js';
-import { fresh } from './helpers.js';
+import { fresh, type Harness } from './helpers.js';
 
 const ZONES = ['UTC', 'America/New_York', 'Asia/Kolkata', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'Europe/London'];
 const BYS = [['day'], ['week'], ['month'], ['day', 'action'], ['action', 'member'], ['status'], ['pool', 'day'], []];
+
+/** Usage with a flow and a project attribute (each may be missing), some voided, in the order typed. */
+const attrUses = fc.array(
+  fc.record({
+    minute: fc.integer({ min: 0, max: 29 * 24 * 60 - 1 }),
+    action: fc.constantFrom('email', 'sms', 'ai:claude-haiku'),
+    qty: fc.integer({ min: 1, max: 5000 }),
+    flow: fc.constantFrom(undefined, 'welcome', 'digest', 'x'),
+    project: fc.constantFrom(undefined, 'a', 'b'),
+    voidIt: fc.boolean(),
+    reportAfter: fc.boolean(),
+  }),
+  { minLength: 1, maxLength: 30 },
+);
+type AttrUse = typeof attrUses extends fc.Arbitrary<(infer U)[]> ? U : never;
+
+function recordUse(h: Harness, account: string, start: number, u: AttrUse): void {
+  const attrs: Record<string, string> = {};
+  if (u.flow !== undefined) attrs.flow = u.flow;
+  if (u.project !== undefined) attrs.project = u.project;
+  const r = h.op('usage.record', { account, action: u.action, quantity: u.qty, attrs, at: new Date(start + u.minute * 60_000).toISOString() });
+  if (u.voidIt && 'eventId' in r) h.op('events.void', { event: r.eventId });
+}
 
 describe('usage rollup', () => {
   it('gives the same report as the events, for random usage in random zones', () => {
@@ -47,18 +70,7 @@ describe('usage rollup', () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...ZONES),
-        fc.array(
-          fc.record({
-            minute: fc.integer({ min: 0, max: 29 * 24 * 60 - 1 }),
-            action: fc.constantFrom('email', 'sms', 'ai:claude-haiku'),
-            qty: fc.integer({ min: 1, max: 5000 }),
-            flow: fc.constantFrom(undefined, 'welcome', 'digest', 'x'),
-            project: fc.constantFrom(undefined, 'a', 'b'),
-            voidIt: fc.boolean(),
-            reportAfter: fc.boolean(),
-          }),
-          { minLength: 1, maxLength: 30 },
-        ),
+        attrUses,
         (zone, uses) => {
           const h = fresh('2026-10-05T12:00:00Z');
           const a = h.account({ preset: 'lux', plan: 'pro', tz: zone, anchor: '2026-10-05' });
@@ -73,11 +85,7 @@ describe('usage rollup', () => {
           };
           // In the order typed, not in time order: backdated events must land in their own bucket.
           for (const u of uses) {
-            const attrs: Record<string, string> = {};
-            if (u.flow !== undefined) attrs.flow = u.flow;
-            if (u.project !== undefined) attrs.project = u.project;
-            const r = h.op('usage.record', { account: a, action: u.action, quantity: u.qty, attrs, at: new Date(start + u.minute * 60_000).toISOString() });
-            if (u.voidIt && 'eventId' in r) h.op('events.void', { event: r.eventId });
+            recordUse(h, a, start, u);
             if (u.reportAfter) compare();
           }
           compare();
@@ -88,35 +96,18 @@ describe('usage rollup', () => {
   });
 
   it('answers a filter on one attribute value from the attribute rollup, exactly as the scan does', () => {
-    const FLOWS = [undefined, 'welcome', 'digest'] as const;
     fc.assert(
       fc.property(
         fc.constantFrom(...ZONES),
-        fc.array(
-          fc.record({
-            minute: fc.integer({ min: 0, max: 29 * 24 * 60 - 1 }),
-            action: fc.constantFrom('email', 'sms', 'ai:claude-haiku'),
-            qty: fc.integer({ min: 1, max: 5000 }),
-            flow: fc.constantFrom(...FLOWS),
-            project: fc.constantFrom(undefined, 'a', 'b'),
-            voidIt: fc.boolean(),
-          }),
-          { minLength: 1, maxLength: 30 },
-        ),
+        attrUses,
         // '' matches no event (values are never empty), in both.
-        fc.constantFrom('welcome', 'digest', 'other', ''),
+        fc.constantFrom('welcome', 'digest', 'x', 'other', ''),
         (zone, uses, flow) => {
           const h = fresh('2026-10-05T12:00:00Z');
           const a = h.account({ preset: 'lux', plan: 'pro', tz: zone, anchor: '2026-10-05' });
           const start = Date.parse('2026-10-06T00:00:00Z');
           h.clock.set(start + 29 * 24 * 3_600_000);
-          for (const u of uses) {
-            const attrs: Record<string, string> = {};
-            if (u.flow !== undefined) attrs.flow = u.flow;
-            if (u.project !== undefined) attrs.project = u.project;
-            const r = h.op('usage.record', { account: a, action: u.action, quantity: u.qty, attrs, at: new Date(start + u.minute * 60_000).toISOString() });
-            if (u.voidIt && 'eventId' in r) h.op('events.void', { event: r.eventId });
-          }
+          for (const u of uses) recordUse(h, a, start, u);
           const where = { flow };
           const ranges = [{}, { from: start + 3 * 86_400_000, to: start + 10 * 86_400_000 + 45 * 60_000 }];
           for (const range of ranges) {
