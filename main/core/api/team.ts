@@ -96,7 +96,7 @@ export const teamHandlers = {
       member: plainText().max(64).optional(),
       accounts: z.array(plainText().max(128)).max(100).optional(),
       pools: z.array(plainText().max(200)).max(100).optional(),
-      cap: z.union([z.string(), z.number()]).optional(),
+      cap: z.union([plainText().max(40), z.number()]).optional(),
       expires: plainText().max(64).optional(),
     }),
     (ctx, i, s) => {
@@ -123,7 +123,7 @@ export const teamHandlers = {
   }),
   'team.members.list': def(z.object({}), (ctx) => listPeople(ctx).map((p) => memberView(ctx, p))),
   'team.members.set': def(
-    z.object({ member: plainText().max(64), role: role.optional(), name: plainText().max(200).optional(), caps: z.record(plainText().max(200), z.union([z.string(), z.number(), z.null()])).optional() }),
+    z.object({ member: plainText().max(64), role: role.optional(), name: plainText().max(200).optional(), caps: z.record(plainText().max(200), z.union([plainText().max(40), z.number(), z.null()])).optional() }),
     (ctx, i, s) => {
       const c = callerOf(s);
       return ctx.write(() => {
