@@ -197,7 +197,7 @@ for (const r of runs) {
       rows.push({ figure: '  of which the invariants', value: `${(x.invariantsMs / 1000).toFixed(1)} s`, baseline: '', ratio: '', target: '', verdict: '', rss: '' });
       break;
     case 'restore':
-      rows.push({ figure: `restore an export of ${size(x.events)} events (${n(Math.round(x.fileMiB))} MiB)`, value: `${(x.restoreMs / 1000).toFixed(1)} s`, baseline: `its export ${(x.exportMs / 1000).toFixed(1)} s`, ratio: `${x.ratio.toFixed(2)}×`, target: '≤ 2×', verdict: verdict(x.ratio <= 2), rss: rssOf(r) });
+      rows.push({ figure: `restore an export of ${size(x.events)} events (${n(Math.round(x.fileMiB))} MiB)`, value: `${(x.restoreMs / 1000).toFixed(1)} s`, baseline: `export ${(x.exportMs / 1000).toFixed(1)} s (medians)`, ratio: `${x.ratio.toFixed(2)}×`, target: '≤ 2×', verdict: verdict(x.ratio <= 2), rss: rssOf(r) });
       break;
     case 'cli':
       rows.push({ figure: 'node bin/creditdeck.mjs use … (median)', value: `${x.useMs.toFixed(0)} ms`, baseline: `node -e 0 ${x.nodeMs.toFixed(0)} ms`, ratio: `+${x.addedMs.toFixed(0)} ms`, target: '≤ +150 ms', verdict: verdict(x.addedMs <= 150), rss: x.usePeakRssMiB ? `${x.usePeakRssMiB} MiB` : '' });
