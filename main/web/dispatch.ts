@@ -83,6 +83,31 @@ export const DESKTOP_ONLY_CALLS = ['payments.setKeys'] as const satisfies readon
 
 export type DesktopOnlyCall = (typeof DESKTOP_ONLY_CALLS)[number];
 
+/**
+ * The team calls: only on the team host (`serve --team`), run as the
+ * authenticated caller through callAs, whose access table decides by role.
+ * Never on the local host or the desktop window, which have no caller.
+ * team.redeem is answered by the door with no caller (the invite is the
+ * credential), as are sign-in, sign-out and the session (team-host.ts).
+ */
+export const TEAM_HOST_CALLS = [
+  'team.whoami',
+  'team.invite',
+  'team.invites.list',
+  'team.invites.revoke',
+  'team.redeem',
+  'team.tokens.list',
+  'team.tokens.create',
+  'team.tokens.revoke',
+  'team.tokens.rotate',
+  'team.members.list',
+  'team.members.set',
+  'team.members.remove',
+  'team.audit',
+  'team.sessions.list',
+  'team.sessions.end',
+] as const satisfies readonly HandlerName[];
+
 export function isDesktopOnlyCall(name: unknown): name is DesktopOnlyCall {
   return typeof name === 'string' && (DESKTOP_ONLY_CALLS as readonly string[]).includes(name);
 }

@@ -3,9 +3,8 @@
  * One place that knows their exact shapes, so the door (team-host.ts) stays
  * testable and the core free to grow.
  */
-import { handlers, type HandlerName } from '../core/api/handlers.js';
+import type { HandlerName } from '../core/api/handlers.js';
 import type { Ctx } from '../core/ledger/context.js';
-import { accessRule } from '../core/team/access.js';
 import { appendAudit } from '../core/team/audit.js';
 import { callAs, callAsAsync, callPublic } from '../core/team/call-as.js';
 import { keyedHash, loadOrCreateHostKey } from '../core/team/host-key.js';
@@ -14,6 +13,7 @@ import { authenticateSession, endSession, startSession } from '../core/team/sess
 import { getTeam } from '../core/team/team.js';
 import { authenticateToken } from '../core/team/tokens.js';
 import type { TeamCore } from './team-host.js';
+import { TEAM_HOST_CALLS } from './dispatch.js';
 import type { TeamServe } from './serve.js';
 
 /**
@@ -24,11 +24,6 @@ import type { TeamServe } from './serve.js';
  */
 function csrfFor(key: Buffer, sessionId: string): string {
   return keyedHash(key, `creditdeck csrf\0${sessionId}`);
-}
-
-/** The team.* handlers, the access table deciding who may call them (the door answers its own four). */
-function teamCalls(): string[] {
-  return Object.keys(handlers).filter((n) => n.startsWith('team.') && accessRule(n) !== null);
 }
 
 export const teamCore: TeamCore = {
@@ -49,9 +44,7 @@ export const teamCore: TeamCore = {
   tokenIdOf: (bearer) => parseSecret('cdk', bearer)?.id ?? null,
   callAs: (ctx, caller, name, input, services) => callAs(ctx, caller, name as HandlerName, input, services),
   callAsAsync: (ctx, caller, name, input, services) => callAsAsync(ctx, caller, name as HandlerName, input, services),
-  get remoteCalls() {
-    return teamCalls();
-  },
+  remoteCalls: TEAM_HOST_CALLS,
 };
 
 export const teamServe: TeamServe = {

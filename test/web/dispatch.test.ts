@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { handlers } from '../../main/core/api/handlers.js';
-import { DESKTOP_ONLY_CALLS, dispatch, errorEnvelope, LOCAL_FILE_FIELDS, LOCAL_ONLY_CALLS, REMOTE_CALLS } from '../../main/web/dispatch.js';
+import { DESKTOP_ONLY_CALLS, dispatch, errorEnvelope, LOCAL_FILE_FIELDS, LOCAL_ONLY_CALLS, REMOTE_CALLS, STATUS, TEAM_HOST_CALLS } from '../../main/web/dispatch.js';
+import { ForbiddenError, UnauthorizedError } from '../../main/core/team/types.js';
 import { InputError, RefusedError } from '../../main/core/util/errors.js';
 import { memoryLedger } from './helpers.js';
 
 describe('remote dispatch', () => {
-  it('classifies every handler as remote, CLI-only or desktop-only, so a new one needs a decision', () => {
-    const classified = [...REMOTE_CALLS, ...LOCAL_ONLY_CALLS, ...DESKTOP_ONLY_CALLS].sort();
+  it('classifies every handler as remote, CLI-only, desktop-only or team-host-only, so a new one needs a decision', () => {
+    const classified = [...REMOTE_CALLS, ...LOCAL_ONLY_CALLS, ...DESKTOP_ONLY_CALLS, ...TEAM_HOST_CALLS].sort();
     expect(classified).toEqual(Object.keys(handlers).sort());
     expect(new Set(classified).size).toBe(classified.length);
   });
@@ -32,6 +33,18 @@ describe('remote dispatch', () => {
     const boom = new Error('disk full\n    at secret (/home/me/x.ts:1:1)');
     expect(errorEnvelope(boom)).toEqual({ ok: false, error: { code: 'error', message: 'disk full' } });
     expect(errorEnvelope('weird')).toEqual({ ok: false, error: { code: 'error', message: 'weird' } });
+    expect(errorEnvelope(new UnauthorizedError('the token is not valid'))).toEqual({ ok: false, error: { code: 'unauthorized', message: 'the token is not valid' } });
+    expect(errorEnvelope(new ForbiddenError('grants.add needs role owner'))).toEqual({ ok: false, error: { code: 'forbidden', message: 'grants.add needs role owner' } });
+    expect([STATUS.unauthorized, STATUS.forbidden]).toEqual([401, 403]);
+  });
+
+  it('keeps the team calls off the local host and the desktop window (no caller there)', () => {
+    const ctx = memoryLedger();
+    try {
+      for (const name of TEAM_HOST_CALLS) expect(dispatch(ctx, name, {}), name).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'call' } });
+    } finally {
+      ctx.db.close();
+    }
   });
 
   it('never throws, whatever the name and input', () => {
