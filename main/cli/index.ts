@@ -12,6 +12,7 @@ import { systemClock, type Clock } from '../core/util/clock.js';
 import { InputError, RefusedError } from '../core/util/errors.js';
 import type { IdSource } from '../core/util/ids.js';
 import * as fmt from './format.js';
+import { registerTeam } from './team.js';
 import { restoreBackup, restoreExport } from '../core/ledger/backup.js';
 import { importEvents, type ImportResult } from '../core/ledger/import.js';
 import { DEFAULT_PORT, serve } from '../web/serve.js';
@@ -525,6 +526,7 @@ export async function run(argv: string[], rawIo: Io = defaultIo): Promise<number
       const c = fmt.count;
       print(r, (r) => `imported ${c(r.lines)} lines: ${c(r.applied)} applied, ${c(r.free)} free, ${c(r.bypassed)} bypassed, ${c(r.covered)} covered, ${c(r.duplicate)} duplicates; ${fmt.creditsOf(r.credits, 'credits')}`);
     });
+  registerTeam(program, { open, dbPath: () => program.opts<{ db?: string }>().db ?? defaultDbPath(io.env), json: () => json, out: io.out });
   program
     .command('check')
     .description('verify the ledger: SQLite integrity and every invariant')

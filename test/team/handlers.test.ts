@@ -26,7 +26,7 @@ describe('the team calls', () => {
     const bea = t.as(joined.token);
     callAs(t.ctx, bea, 'usage.record', { account: 'lux', action: 'sms' }, services);
     expect(callAs(t.ctx, t.owner, 'reports.usage', { account: 'lux', by: ['member'] }, services)).toMatchObject({ rows: [expect.objectContaining({ keys: { member: 'bea' }, credits: 2 })] });
-    const audit = callAs(t.ctx, t.owner, 'team.audit', {}, services);
+    const audit = callAs(t.ctx, t.owner, 'team.audit', { after: 1 }, services);
     expect(audit.map((a) => [a.call, a.member, a.address])).toEqual([
       ['team.invite', 'olga', '192.0.2.1'],
       ['team.redeem', 'bea', '203.0.113.9'],

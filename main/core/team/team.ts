@@ -3,6 +3,7 @@ import { InputError } from '../util/errors.js';
 import type { Ctx } from '../ledger/context.js';
 import { checkMemberId, checkName } from './people.js';
 import { issueToken } from './tokens.js';
+import { appendAudit } from './audit.js';
 import type { Caller } from './types.js';
 
 export interface Team {
@@ -48,6 +49,7 @@ export function initTeam(ctx: Ctx, key: Buffer, input: InitTeamInput): { team: T
     ctx.stmt(`INSERT INTO team_people (id, name, role, created_at, removed_at) VALUES (?, ?, 'owner', ?, NULL)`).run(owner, ownerName, now);
     const local: Caller = { team: team.id, member: owner, name: ownerName, role: 'owner', via: 'local', tokenId: null, device: null, scopes: null, accounts: null, pools: null, capMc: null, address: null };
     const token = issueToken(ctx, key, { member: owner, device }, local);
+    appendAudit(ctx, { member: owner, tokenId: token.id, address: null, call: 'team.init', args: { name, owner, ownerName, device }, result: 'ok' });
     return { team, owner: { id: owner, name: ownerName, role: 'owner' as const }, token };
   });
 }
