@@ -25,7 +25,7 @@ describe('creditdeck team', () => {
     expect(inv.code, inv.err).toBe(0);
     expect(inv.json()).toMatchObject({ role: 'member', member: 'bob', link: null, expiresAt: '2027-03-12T09:00:00.000Z' });
     const text = await c.exec('team', 'invite', '--role', 'viewer', '--member', 'vic', '--host-url', 'https://team.example:4318', '--fingerprint', 'AB:CD');
-    expect(text.out).toMatch(/^Invite for vic \(vic\) as viewer, until .*; it works once\. Share it privately:\n  https:\/\/team\.example:4318\/join#invite=cdi_inv_[^&]+&fp=AB%3ACD\n$/);
+    expect(text.out).toMatch(/^Invite for vic \(vic\) as viewer, until .*; it works once\. Share it privately:\n {2}https:\/\/team\.example:4318\/join#invite=cdi_inv_[^&]+&fp=AB%3ACD\n$/);
     expect((await c.exec('team', 'invite', '--role', 'member', '--host-url', 'http://plain', '--fingerprint', 'none')).code).toBe(2);
 
     expect((await c.exec('team', 'member', 'set', 'olga', '--cap', 'lux/credits=100')).code).toBe(0);
