@@ -426,7 +426,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const urlHost = WILDCARD.has(host) ? '127.0.0.1' : hostnameForm(host);
   const url = `${scheme}://${urlHost}:${port}`;
   // Stripe sends the buyer back here.
-  if (payments) payments.returnBase = url;
+  if (payments) payments.returnBase = publicUrl?.origin ?? url;
   let poller: ReturnType<typeof setInterval> | null = null;
   if (payments?.configured && opts.pollIntervalMs && opts.pollIntervalMs > 0) {
     let busy = false;
