@@ -11,6 +11,11 @@ import { listAudit } from '../../main/core/team/audit.js';
 import { AuthFailures } from '../../main/web/auth-limits.js';
 import { SESSION_COOKIE } from '../../main/web/team-host.js';
 import { startTeamHost, type TeamHost } from './helpers.js';
+import { connect, type Socket } from 'node:net';
+import { once } from 'node:events';
+import { startWebHost } from '../../main/web/server.js';
+import { generateCertificate } from '../../main/web/tls.js';
+import { fixtureSite, memoryLedger } from '../web/helpers.js';
 
 let host: TeamHost | null = null;
 afterEach(async () => {
@@ -104,5 +109,36 @@ describe('team host: --behind-proxy', () => {
     const link = await h.call('team.invite', { role: 'viewer' }, h.ownerToken, proxied);
     // A public CA vouches for the proxy's certificate: no fingerprint to pin in the link.
     expect(link.json().result.link).toMatch(/^https:\/\/credits\.example\.com\/join#invite=cdi_[^&]+$/);
+  });
+});
+
+describe('team host: the host limits hold over TLS', () => {
+  it('a connection that never finishes its TLS handshake is closed, and the connection cap holds', async () => {
+    const ctx = memoryLedger();
+    const { cert, key } = await generateCertificate(['127.0.0.1']);
+    const web = await startWebHost({ ctx, tls: { cert, key }, staticDir: fixtureSite().staticDir, log: () => {}, limits: { headersTimeoutMs: 300, requestTimeoutMs: 300, checkIntervalMs: 100, maxConnections: 2 } });
+    const sockets: Socket[] = [];
+    try {
+      expect(web.url).toMatch(/^https:/);
+      // Silent after connecting: no ClientHello ever comes; the handshake timeout ends it.
+      const silent = connect(web.port, '127.0.0.1');
+      sockets.push(silent);
+      silent.on('error', () => {});
+      await once(silent, 'connect');
+      const a = connect(web.port, '127.0.0.1');
+      sockets.push(a);
+      a.on('error', () => {});
+      await once(a, 'connect');
+      // The third at once is over the cap of two: closed unanswered.
+      const over = connect(web.port, '127.0.0.1');
+      sockets.push(over);
+      over.on('error', () => {});
+      await once(over, 'close');
+      await once(silent, 'close');
+    } finally {
+      for (const s of sockets) s.destroy();
+      await web.close();
+      ctx.db.close();
+    }
   });
 });
