@@ -15,6 +15,7 @@ import { openLedger } from '../../main/core/api/open.js';
 import { initTeam } from '../../main/core/team/team.js';
 import { loadOrCreateHostKey } from '../../main/core/team/host-key.js';
 import { pinned } from './helpers.js';
+import { checkExposure, isLoopback } from '../../main/web/server.js';
 
 const entry = join(import.meta.dirname, '..', 'web', 'fixtures', 'cli-entry.ts');
 
@@ -63,6 +64,18 @@ describe('creditdeck serve: never plain HTTP beyond loopback', () => {
     const httpUrl = await cli(['--db', db, 'serve', '--team', '--public-url', 'http://credits.example.com', '--port', '0']);
     expect(httpUrl.code).toBe(2);
     expect(httpUrl.err).toMatch(/--public-url must be an https:\/\/ URL/);
+  });
+
+  it('the rule itself: loopback names and addresses only, unless TLS and sign-in; a proxy\'s HTTP on loopback only', () => {
+    for (const h of ['127.0.0.1', '127.0.0.2', '::1', '[::1]', 'localhost', 'LOCALHOST', '::ffff:127.0.0.1']) expect(isLoopback(h), h).toBe(true);
+    for (const h of ['0.0.0.0', '::', '10.0.0.1', '192.168.1.5', 'mybox.local', 'localhost.example.com', '128.0.0.1']) expect(isLoopback(h), h).toBe(false);
+    expect(() => checkExposure('127.0.0.1', { tls: false, team: false, behindProxy: false })).not.toThrow();
+    expect(() => checkExposure('0.0.0.0', { tls: false, team: false, behindProxy: false })).toThrow(/use --team/);
+    expect(() => checkExposure('0.0.0.0', { tls: true, team: false, behindProxy: false })).toThrow(/use --team/);
+    expect(() => checkExposure('0.0.0.0', { tls: true, team: true, behindProxy: false })).not.toThrow();
+    expect(() => checkExposure('127.0.0.1', { tls: false, team: true, behindProxy: false })).toThrow(/HTTPS/);
+    expect(() => checkExposure('127.0.0.1', { tls: false, team: true, behindProxy: true })).not.toThrow();
+    expect(() => checkExposure('10.0.0.1', { tls: false, team: true, behindProxy: true })).toThrow(/loopback only/);
   });
 
   it('a ledger that is not a team ledger refuses --team: run `creditdeck team init` first', async () => {
