@@ -162,7 +162,8 @@ describe('team host: access by role, from the access table', () => {
 
 describe('team host: attribution', () => {
   it("a member's usage is recorded as theirs; naming someone else is 403; an admin may, and the audit log says so", async () => {
-    const mine = await host.call('usage.record', { account: 'lux-free', action, quantity: 1, key: 'mo-1' }, tokens.member);
+    // Not behind a proxy: X-Forwarded-For is anyone's claim, and ignored (the audit row has the peer's address).
+    const mine = await host.call('usage.record', { account: 'lux-free', action, quantity: 1, key: 'mo-1' }, tokens.member, { 'x-forwarded-for': '203.0.113.9' });
     expect(mine.status, mine.text).toBe(200);
     const other = await host.call('usage.record', { account: 'lux-free', action, quantity: 1, member: 'ana' }, tokens.member);
     expect(other.status).toBe(403);
