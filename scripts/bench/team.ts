@@ -1,0 +1,189 @@
+/**
+ * Usage events recorded through the team host over HTTPS by 1, 8 and 32
+ * concurrent clients, beside the same action recorded in-process through
+ * `call`, one by one, for as many events (the baseline, measured in this
+ * run just before each client count: fsync speed drifts on shared disks).
+ *
+ * The host runs in a second child process (scripts/bench/team-host.ts), the
+ * clients here: that is how the host is used — its own process, its own event
+ * loop and its own SQLite connection — so TLS and JSON on the client side do
+ * not eat the host's CPU time on its event loop (they still share the
+ * machine's cores), and the host's peak RSS is measured apart. Every client has
+ * its own member and device token (32 people, role member, each invited and
+ * redeemed) and its own keep-alive https.Agent (one connection), sending one
+ * `usage.record` (Lux "email", 1 credit) per request and waiting for the
+ * answer before the next. The host's certificate is pinned: `ca` is its PEM
+ * and checkServerIdentity compares the SHA-256 fingerprint the host printed.
+ *
+ *   BENCH_TEAM_EVENTS   events per client count, spread over the clients (default 5000)
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { PeerCertificate } from 'node:tls';
+import { openLedger } from '../../main/core/api/open.js';
+import { call } from '../../main/core/api/handlers.js';
+import { normalizeFingerprint } from '../../main/web/tls.js';
+import { ROOT, emit, log, num, percentile, round } from './common.js';
+
+const N = num('BENCH_TEAM_EVENTS', 5000);
+const CLIENTS = [1, 8, 32];
+const PEOPLE = Math.max(...CLIENTS);
+const ACTION = { account: 'lux-pro', action: 'email', quantity: 1 };
+// Every event costs 1 credit; twice what is recorded, so nothing runs out.
+const CREDITS = 2 * N * CLIENTS.length + 1000;
+const dir = mkdtempSync(join(tmpdir(), 'creditdeck-bench-team-'));
+
+interface HostInfo {
+  url: string;
+  fingerprint: string;
+  certPem: string;
+  tokens: string[];
+}
+
+// ---------------------------------------------------------------------------
+// The host, in a process of its own.
+
+const host = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'bench', 'team-host.ts')], {
+  cwd: ROOT,
+  env: { ...process.env, BENCH_TEAM_DIR: dir, BENCH_TEAM_PEOPLE: String(PEOPLE), BENCH_TEAM_CREDITS: String(CREDITS) },
+  stdio: ['pipe', 'pipe', 'inherit'],
+});
+const hostLines: string[] = [];
+let lineArrived = () => {};
+createInterface({ input: host.stdout }).on('line', (l) => {
+  hostLines.push(l);
+  lineArrived();
+});
+const hostExit = new Promise<number | null>((ok) => host.on('close', (code) => ok(code)));
+const firstLine = new Promise<string>((ok, fail) => {
+  lineArrived = () => ok(hostLines[0]!);
+  void hostExit.then((code) => fail(new Error(`the team host exited (${code}) before it was listening`)));
+});
+const info = JSON.parse(await firstLine) as HostInfo;
+const pin = normalizeFingerprint(info.fingerprint);
+log(`  host at ${info.url}, ${info.tokens.length} device tokens, certificate ${pin.slice(0, 23)}…`);
+
+// ---------------------------------------------------------------------------
+// One client: its own agent (one keep-alive connection, the certificate pinned) and token.
+
+function client(token: string) {
+  const agent = new Agent({
+    keepAlive: true,
+    maxSockets: 1,
+    ca: info.certPem,
+    // The pin is the trust: the fingerprint the host printed, whatever the name.
+    checkServerIdentity: (_host: string, cert: PeerCertificate) =>
+      normalizeFingerprint(cert.fingerprint256 ?? '') === pin ? undefined : new Error(`certificate fingerprint ${cert.fingerprint256} is not the pinned ${pin}`),
+  });
+  const u = new URL(info.url);
+  const send = (body: string) =>
+    new Promise<void>((ok, fail) => {
+      const req = request(
+        { agent, host: u.hostname, port: u.port, method: 'POST', path: '/api/usage.record', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${token}` } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => (res.statusCode === 200 ? ok() : fail(new Error(`usage.record answered ${res.statusCode}: ${Buffer.concat(chunks).toString('utf8').slice(0, 300)}`))));
+          res.on('error', fail);
+        },
+      );
+      req.on('error', fail);
+      req.end(body);
+    });
+  return { agent, send };
+}
+
+const clients = info.tokens.map(client);
+// One request each before timing: the TLS handshakes are not part of the rate.
+await Promise.all(clients.map((c, k) => c.send(JSON.stringify({ ...ACTION, key: `warm-${k}` }))));
+
+async function overHost(n: number, run: number): Promise<{ perSec: number; p50Ms: number; p99Ms: number; events: number }> {
+  // N events in all, spread as evenly as they go.
+  const share = (k: number) => Math.floor(N / n) + (k < N % n ? 1 : 0);
+  const lat: number[] = [];
+  const t0 = performance.now();
+  await Promise.all(
+    clients.slice(0, n).map(async (c, k) => {
+      for (let i = 0; i < share(k); i++) {
+        const body = JSON.stringify({ ...ACTION, key: `host-${run}-${k}-${i}` });
+        const s = performance.now();
+        await c.send(body);
+        lat.push(performance.now() - s);
+      }
+    }),
+  );
+  const sec = (performance.now() - t0) / 1000;
+  lat.sort((a, b) => a - b);
+  return { perSec: lat.length / sec, p50Ms: percentile(lat, 50), p99Ms: percentile(lat, 99), events: lat.length };
+}
+
+// ---------------------------------------------------------------------------
+// The baseline: the same action, in this process, through `call`, one by one.
+
+const local = openLedger(join(dir, 'local.sqlite'));
+call(local, 'accounts.add', { preset: 'lux', plan: 'pro' });
+call(local, 'grants.add', { account: 'lux-pro', pool: 'credits', amount: CREDITS, source: 'purchase', priceCents: 100 });
+call(local, 'usage.record', { ...ACTION, key: 'warm' });
+
+function inProcess(run: number): { perSec: number; p50Ms: number; p99Ms: number } {
+  const lat: number[] = [];
+  const t0 = performance.now();
+  for (let i = 0; i < N; i++) {
+    const s = performance.now();
+    call(local, 'usage.record', { ...ACTION, key: `local-${run}-${i}` });
+    lat.push(performance.now() - s);
+  }
+  const sec = (performance.now() - t0) / 1000;
+  lat.sort((a, b) => a - b);
+  return { perSec: N / sec, p50Ms: percentile(lat, 50), p99Ms: percentile(lat, 99) };
+}
+
+const rows: Record<string, unknown>[] = [];
+try {
+  for (const [run, n] of CLIENTS.entries()) {
+    const base = inProcess(run);
+    const h = await overHost(n, run);
+    log(`  ${n} client${n > 1 ? 's' : ''}: host ${Math.round(h.perSec)}/s (p50 ${h.p50Ms.toFixed(2)} ms, p99 ${h.p99Ms.toFixed(2)} ms), in-process ${Math.round(base.perSec)}/s → ${(h.perSec / base.perSec).toFixed(2)}`);
+    rows.push({
+      clients: n,
+      events: h.events,
+      perSec: Math.round(h.perSec),
+      p50Ms: round(h.p50Ms, 3),
+      p99Ms: round(h.p99Ms, 3),
+      inProcessEvents: N,
+      inProcessPerSec: Math.round(base.perSec),
+      inProcessP50Ms: round(base.p50Ms, 3),
+      inProcessP99Ms: round(base.p99Ms, 3),
+      ratio: round(h.perSec / base.perSec, 3),
+    });
+  }
+} finally {
+  for (const c of clients) c.agent.destroy();
+  local.db.close();
+  host.stdin.end();
+}
+const code = await hostExit;
+let hostStats: { events?: number; peakRssMiB?: number } = {};
+try {
+  hostStats = JSON.parse(hostLines.at(-1) ?? '{}') as typeof hostStats;
+} catch {
+  hostStats = {};
+}
+rmSync(dir, { recursive: true, force: true });
+if (code !== 0) throw new Error(`the team host exited with ${code}`);
+
+emit({
+  section: 'team',
+  eventsPerClientCount: N,
+  action: `${ACTION.account} ${ACTION.action} ×${ACTION.quantity}`,
+  hostProcess: 'separate child process; clients in the bench process',
+  hostEvents: hostStats.events ?? null,
+  hostPeakRssMiB: hostStats.peakRssMiB ?? null,
+  runs: rows,
+  // The team host's target (at 64 clients, against raw inserts) is informational here: not measured, not asserted.
+  target: null,
+});
