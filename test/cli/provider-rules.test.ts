@@ -98,7 +98,7 @@ describe('provider rules through the CLI', () => {
     const alerts = (await c.exec('--json', 'alerts', 'lux-starter')).json();
     expect(alerts.filter((a: { kind: string }) => a.kind === 'limit')).toHaveLength(1);
     expect(alerts.filter((a: { kind: string }) => a.kind === 'spend').map((a: { level: number }) => a.level).sort()).toEqual([50, 80]);
-    expect((await c.exec('alerts', 'lux-starter')).out).toMatch(/lux-starter  Lux Starter: monthly spending limit of 100 credits reached/);
+    expect((await c.exec('alerts', 'lux-starter')).out).toMatch(/lux-starter {2}Lux Starter: monthly spending limit of 100 credits reached/);
   });
 
   it('7. Flowly: the preset alerts when 10 % of the monthly credits are left; `--low-balance 5%` changes it', async () => {
