@@ -5,9 +5,13 @@ import { Dashboard } from './pages/Dashboard';
 import { Plans } from './pages/Plans';
 import { Purchases } from './pages/Purchases';
 import { Settings } from './pages/Settings';
+import { Team } from './pages/team/Team';
+import { ReadOnly } from './pages/ReadOnly';
+import { TeamBadge } from './pages/TeamBadge';
+import { allows, useSession } from './store/session';
 import { Usage } from './pages/Usage';
 import { refreshAll, useQueryStore } from './store/query';
-import { PAGES, hrefOf, useRoute } from './store/route';
+import { PAGES, hrefOf, useRoute, type Page } from './store/route';
 import { dateTime } from './lib/format';
 
 /** Other writers (the CLI, another window) share the ledger: look again now and then, and on return to the window. */
@@ -25,8 +29,18 @@ function useBackgroundRefresh(): void {
   }, []);
 }
 
+/** The least role that sees a page on a team host (purchases are the owner's money; settings and the team are the admins'). */
+const LEAST = { purchases: 'owner', settings: 'admin', team: 'admin' } as const;
+
 export function App() {
   const page = useRoute((r) => r.page);
+  const mode = useSession((s) => s.mode);
+  const session = useSession((s) => s.session);
+  const team = mode === 'team';
+  const visible = (p: Page) => {
+    const s = { mode, session, error: null };
+    return p === 'team' ? team && allows(s, 'admin') : p in LEAST ? allows(s, LEAST[p as keyof typeof LEAST]) : true;
+  };
   const refreshedAt = useQueryStore((s) => s.refreshedAt);
   useBackgroundRefresh();
   useEffect(() => {
@@ -45,20 +59,37 @@ export function App() {
           </span>
           Creditdeck
         </div>
-        {PAGES.map((p) => (
+        {PAGES.filter((p) => visible(p.id)).map((p) => (
           <a key={p.id} href={hrefOf(p.id)} aria-current={p.id === page ? 'page' : undefined}>
             <Icon name={p.id} /> {p.label}
           </a>
         ))}
         <div className="nav-foot">
-          <span>Local ledger · read {dateTime(refreshedAt)}</span>
+          {team ? <TeamBadge /> : null}
+          <span>{team ? 'Team ledger' : 'Local ledger'} · read {dateTime(refreshedAt)}</span>
           <button className="btn small" onClick={refreshAll} title="Read the ledger again">
             <Icon name="refresh" size={14} /> Refresh
           </button>
         </div>
       </nav>
       <main className="main">
-        {page === 'dashboard' ? <Dashboard /> : page === 'usage' ? <Usage /> : page === 'purchases' ? <Purchases /> : page === 'plans' ? <Plans /> : page === 'calculator' ? <Calculator /> : <Settings />}
+        {!visible(page) ? (
+          <ReadOnly page={page} />
+        ) : page === 'dashboard' ? (
+          <Dashboard />
+        ) : page === 'usage' ? (
+          <Usage />
+        ) : page === 'purchases' ? (
+          <Purchases />
+        ) : page === 'plans' ? (
+          <Plans />
+        ) : page === 'calculator' ? (
+          <Calculator />
+        ) : page === 'team' ? (
+          <Team />
+        ) : (
+          <Settings />
+        )}
       </main>
     </div>
   );

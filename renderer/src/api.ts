@@ -37,6 +37,19 @@ export function isDesktopApp(): boolean {
   return typeof window !== 'undefined' && window.creditdeck !== undefined;
 }
 
+/** The team host's CSRF token for this browser session (store/session.ts sets it); sent on every POST. */
+let csrfToken: string | null = null;
+let onUnauthorized: () => void = () => {};
+
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+/** Called when the team host answers 401 (the session ended): the app shows the sign-in screen. */
+export function setOnUnauthorized(fn: () => void): void {
+  onUnauthorized = fn;
+}
+
 /** A failed call, thrown by `call`; `request` returns the envelope instead. */
 export class ApiFailure extends Error {
   constructor(
@@ -70,12 +83,13 @@ async function transport(name: string, input: unknown): Promise<Envelope<unknown
   try {
     res = await fetch(`/api/${encodeURIComponent(name)}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...(csrfToken ? { 'x-csrf-token': csrfToken } : {}) },
       body: JSON.stringify(input ?? {}),
     });
   } catch (e) {
     return { ok: false, error: { code: 'error', message: `Creditdeck's ledger service is not reachable (${(e as Error).message}). Is the web host running?` } };
   }
+  if (res.status === 401) onUnauthorized();
   let body: unknown;
   try {
     body = await res.json();

@@ -7,6 +7,8 @@ import { ago, approx, countdown, credits, day, exactPrice, humanizeInstants, ins
 import { useNow } from '../store/clock';
 import { mutate, refreshAll, useApi } from '../store/query';
 import { hrefOf } from '../store/route';
+import { useCan } from '../store/session';
+import { MemberUse } from './MemberUse';
 
 export function Dashboard() {
   const accounts = useApi('accounts.list', {});
@@ -82,7 +84,10 @@ function AccountSection({ account, balance, alerts }: { account: AccountView; ba
   const actions = useApi('actions.list', { account: account.id });
   const refusals = useApi('refusals.list', { account: account.id, limit: 1 });
   const members = useApi('members.list', { account: account.id });
-  const sellsPacks = account.packPools.length > 0 && account.packs.some((k) => account.packPools.includes(k.pool));
+  const canRecord = useCan('member');
+  const canBuy = useCan('owner');
+  const canSet = useCan('admin');
+  const sellsPacks = canBuy && account.packPools.length > 0 && account.packs.some((k) => account.packPools.includes(k.pool));
   // What was actually paid for the top-ups (Stripe's amount, or what was confirmed for a provider link).
   const purchases = useApi('purchases.list', sellsPacks ? { account: account.id, limit: 20 } : null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
@@ -118,13 +123,15 @@ function AccountSection({ account, balance, alerts }: { account: AccountView; ba
           <a className="btn ghost small" href={hrefOf('usage', { account: account.id })}>
             Usage
           </a>
-          <a className="btn ghost small" href={hrefOf('settings', { account: account.id })}>
-            Settings
-          </a>
+          {canSet ? (
+            <a className="btn ghost small" href={hrefOf('settings', { account: account.id })}>
+              Settings
+            </a>
+          ) : null}
         </div>
       </div>
 
-      <QuickActions account={account} actions={actions.data} members={members.data ?? []} busy={busy} onRecord={record} />
+      {canRecord ? <QuickActions account={account} actions={actions.data} members={canSet ? (members.data ?? []) : []} busy={busy} onRecord={record} /> : null}
       {outcome ? <OutcomeNotice outcome={outcome} zone={account.zone} onClose={() => setOutcome(null)} /> : null}
 
       <div className="account-body">
@@ -186,6 +193,7 @@ function AccountSection({ account, balance, alerts }: { account: AccountView; ba
           </div>
         </aside>
       </div>
+      <MemberUse account={account} balance={balance} />
     </section>
   );
 }

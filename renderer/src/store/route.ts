@@ -1,7 +1,7 @@
 /** Hash routing (`#/usage?account=x`): works from a web host and from a file:// page in the desktop app alike. */
 import { create } from 'zustand';
 
-export type Page = 'dashboard' | 'usage' | 'purchases' | 'plans' | 'calculator' | 'settings';
+export type Page = 'dashboard' | 'usage' | 'purchases' | 'plans' | 'calculator' | 'settings' | 'team';
 
 export const PAGES: { id: Page; label: string }[] = [
   { id: 'dashboard', label: 'Dashboard' },
@@ -10,6 +10,7 @@ export const PAGES: { id: Page; label: string }[] = [
   { id: 'plans', label: 'Plans' },
   { id: 'calculator', label: 'Calculator' },
   { id: 'settings', label: 'Settings' },
+  { id: 'team', label: 'Team' },
 ];
 
 interface Route {

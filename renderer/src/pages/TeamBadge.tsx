@@ -1,0 +1,17 @@
+/** Who is signed in on a team host, their role, and signing out (in the navigation's foot). */
+import { signOut, useMe } from '../store/session';
+
+export function TeamBadge() {
+  const me = useMe();
+  if (!me) return null;
+  return (
+    <div className="team-badge" data-testid="signed-in">
+      <span>
+        <strong>{me.name}</strong> <span className="badge">{me.role}</span>
+      </span>
+      <button className="btn ghost small" onClick={() => void signOut()}>
+        Sign out
+      </button>
+    </div>
+  );
+}

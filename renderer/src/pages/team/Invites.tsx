@@ -1,0 +1,122 @@
+/** Invites: make one for a role (the link to copy is shown once), see which are open, withdraw one. */
+import { useState, type FormEvent } from 'react';
+import { ErrorNotice, Field, Skeleton } from '../../components/ui';
+import { ago, instant } from '../../lib/format';
+import { useApi } from '../../store/query';
+import type { Role, TeamSession } from '../../store/session';
+import { grantable } from './Members';
+import { useMemberNames } from './names';
+import { useWrite } from './useWrite';
+
+export function Invites({ me }: { me: TeamSession }) {
+  const invites = useApi('team.invites.list', {});
+  const nameOf = useMemberNames();
+  const write = useWrite();
+  const [role, setRole] = useState<Role>('member');
+  const [name, setName] = useState('');
+  const [link, setLink] = useState<string | null>(null);
+  const [copied, setCopied] = useState(false);
+  const create = async (e: FormEvent) => {
+    e.preventDefault();
+    setCopied(false);
+    const r = await write.run('team.invite', { role, ...(name.trim() ? { name: name.trim() } : {}) });
+    if (r) {
+      setLink((r as { link?: string }).link ?? r.invite);
+      setName('');
+    }
+  };
+  const copy = async () => {
+    if (!link) return;
+    try {
+      await navigator.clipboard.writeText(link);
+      setCopied(true);
+    } catch {
+      setCopied(false);
+    }
+  };
+  return (
+    <section className="card" aria-labelledby="team-invites">
+      <div className="card-head">
+        <div>
+          <h2 id="team-invites">Invites</h2>
+          <p>An invite link lets one person join once, with the role it names, within 7 days.</p>
+        </div>
+      </div>
+      <form className="row" style={{ alignItems: 'flex-end' }} onSubmit={(e) => void create(e)} aria-label="New invite">
+        <Field label="Name">
+          <input value={name} onChange={(e) => setName(e.target.value)} maxLength={200} placeholder="Who it is for (optional)" />
+        </Field>
+        <Field label="Role">
+          <select value={role} style={{ width: 'auto' }} onChange={(e) => setRole(e.target.value as Role)}>
+            {grantable(me).map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <button className="btn primary" type="submit" disabled={write.busy}>
+          Create invite
+        </button>
+      </form>
+      {write.error ? <ErrorNotice error={write.error} /> : null}
+      {link ? (
+        <div className="notice ok" role="status" style={{ marginTop: 12 }}>
+          <strong>Send this link to the person joining — it is shown only now</strong>
+          <div className="team-link">
+            <input readOnly value={link} aria-label="Invite link" className="mono" onFocus={(e) => e.target.select()} />
+            <button type="button" className="btn small" onClick={() => void copy()}>
+              {copied ? 'Copied' : 'Copy'}
+            </button>
+          </div>
+        </div>
+      ) : null}
+      {!invites.data ? (
+        invites.error ? <ErrorNotice error={invites.error} /> : <Skeleton height={80} />
+      ) : invites.data.length === 0 ? (
+        <p className="faint small" style={{ marginTop: 12 }}>
+          No invites yet.
+        </p>
+      ) : (
+        <div className="table-wrap" style={{ marginTop: 12 }}>
+          <table aria-label="Invites" className="team-table">
+            <thead>
+              <tr>
+                <th>For</th>
+                <th>Role</th>
+                <th className="narrow-hide">Made</th>
+                <th>Status</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {invites.data.map((i) => (
+                <tr key={i.id}>
+                  <td>{i.name ?? i.member}</td>
+                  <td>
+                    <span className="badge">{i.role}</span>
+                  </td>
+                  <td className="small narrow-hide">
+                    {ago(i.createdAt)} by {nameOf(i.createdBy)}
+                  </td>
+                  <td className="small">
+                    <span className={`badge ${i.status === 'open' ? 'ok' : ''}`} title={i.status === 'open' ? `Open until ${instant(i.expiresAt, 'UTC')}` : undefined}>
+                      {i.status}
+                    </span>
+                  </td>
+                  <td>
+                    {i.status === 'open' ? (
+                      <button className="btn small ghost" disabled={write.busy} onClick={() => void write.run('team.invites.revoke', { id: i.id })}>
+                        Withdraw
+                      </button>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,212 @@
+/**
+ * The app for a team, in a real browser against a real team host: HTTPS on
+ * 127.0.0.1 with its own generated certificate (test/team-host/helpers.ts),
+ * serving the built renderer. The owner signs in with their device token and
+ * makes an invite on the Team page; a member joins through the link in
+ * another browser and records a video; the owner sees it by name; a viewer
+ * sees no write controls, and a write forged from the viewer's own session
+ * is refused (403). Screenshots of the Team and join pages, light and dark,
+ * desktop and phone, go to test-results/screenshots/.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright';
+import { assertRendererBuilt, launch, screenshot } from './browser.js';
+import { RENDERER_DIR } from './server.js';
+import { startTeamHost, type TeamHost } from '../team-host/helpers.js';
+
+let browser: Browser;
+let host: TeamHost;
+
+beforeAll(async () => {
+  assertRendererBuilt();
+  browser = await launch();
+  // A few 401s (the sign-in screen asking who this browser is) are expected: they must not block 127.0.0.1.
+  host = await startTeamHost({ limits: { freeFailures: 1000 }, serve: { staticDir: RENDERER_DIR } });
+  // The browser keeps the session cookie until its Expires by its own (real) clock: the ledger's must not be in the past.
+  host.clock.set(Math.floor(Date.now() / 60_000) * 60_000);
+  expect((await host.call('accounts.add', { preset: 'fluxnote', plan: 'rise' })).status).toBe(200);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.stop();
+});
+
+interface Tab {
+  context: BrowserContext;
+  page: Page;
+  errors: string[];
+}
+
+/**
+ * A fresh browser on the team host. ignoreHTTPSErrors: the host's certificate
+ * is self-signed, and no authority vouches for it; pinning its fingerprint is
+ * the CLI's job (connectPinned), and a person checks the one the join page shows.
+ */
+async function open(path: string, o: { colorScheme?: 'light' | 'dark'; width?: number; height?: number } = {}): Promise<Tab> {
+  const context = await browser.newContext({
+    ignoreHTTPSErrors: true,
+    viewport: { width: o.width ?? 1280, height: o.height ?? 800 },
+    locale: 'en-US',
+    timezoneId: 'UTC',
+    colorScheme: o.colorScheme ?? 'light',
+  });
+  context.setDefaultTimeout(10_000);
+  const now = host.clock.now();
+  await context.clock.install({ time: now - 60_000 });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    // 401: the sign-in and join screens ask who this browser is before anyone signed in.
+    if (m.type() === 'error' && !/status of (400|401|409)/.test(m.text())) errors.push(`console: ${m.text()}`);
+  });
+  await page.goto(path.startsWith('https://') ? path : `${host.url}${path}`);
+  await page.clock.pauseAt(now);
+  return { context, page, errors };
+}
+
+async function signInAsOwner(o: Parameters<typeof open>[1] = {}): Promise<Tab> {
+  const tab = await open('/', o);
+  await tab.page.getByRole('heading', { name: 'Sign in to your team' }).waitFor();
+  await tab.page.getByLabel('Device token').fill(host.ownerToken);
+  await tab.page.getByRole('button', { name: 'Sign in' }).click();
+  await tab.page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  return tab;
+}
+
+async function join(link: string, device: string): Promise<Tab> {
+  const tab = await open(link);
+  await tab.page.getByRole('heading', { name: 'Join the team' }).waitFor();
+  await tab.page.getByLabel('Device name').fill(device);
+  await tab.page.getByRole('button', { name: 'Join' }).click();
+  await tab.page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  return tab;
+}
+
+async function inviteLink(role: string, name: string): Promise<string> {
+  const r = await host.call('team.invite', { role, name });
+  expect(r.status, r.text).toBe(200);
+  return r.json().result.link as string;
+}
+
+const nav = (page: Page) => page.getByRole('navigation', { name: 'Main' });
+
+describe('the app on a team host', () => {
+  let owner: Tab;
+  let link = '';
+
+  it('the owner signs in with their device token and makes an invite on the Team page', async () => {
+    owner = await signInAsOwner();
+    const { page } = owner;
+    await expect.poll(() => page.getByTestId('signed-in').textContent()).toMatch(/Ana\s*owner/);
+    await nav(page).getByRole('link', { name: 'Team' }).click();
+    await page.getByRole('heading', { name: 'Team', exact: true }).waitFor();
+    await page.getByRole('table', { name: 'Members' }).getByText('Ana', { exact: true }).waitFor();
+    const form = page.getByRole('form', { name: 'New invite' });
+    await form.getByLabel('Name').fill('Mo');
+    await form.getByLabel('Role').selectOption('member');
+    await form.getByRole('button', { name: 'Create invite' }).click();
+    link = await page.getByLabel('Invite link').inputValue();
+    expect(link).toMatch(new RegExp(`^${host.url}/join#invite=cdi_[^&]+&fp=`));
+    expect(decodeURIComponent(new URL(link).hash)).toContain(`fp=${host.fingerprint}`);
+    await page.getByRole('table', { name: 'Invites' }).getByText('Mo', { exact: true }).waitFor();
+    expect(owner.errors).toEqual([]);
+  });
+
+  it('a member joins through the link in another browser and records a video; the owner sees it by name', async () => {
+    const mo = await join(link, 'mo-laptop');
+    const { page } = mo;
+    await expect.poll(() => page.getByTestId('signed-in').textContent()).toMatch(/Mo\s*member/);
+    // A member records, but does not buy, change settings or manage the team.
+    for (const hidden of ['Team', 'Settings', 'Purchases']) await expect.poll(() => nav(page).getByRole('link', { name: hidden }).count()).toBe(0);
+    await page.getByRole('button', { name: /^\+1 video/i }).click();
+    await page.getByTestId('use-outcome').getByText('Recorded video').waitFor();
+    // Their own use beside the pool's.
+    const mine = page.getByTestId('member-use');
+    await mine.getByText('you', { exact: true }).waitFor();
+    await mine.getByText(/^you \S+ of \S+ in all$/).waitFor();
+    await screenshot(page, 'team-dashboard-member');
+    expect(mo.errors).toEqual([]);
+    await mo.context.close();
+
+    const { page: op } = owner;
+    await nav(op).getByRole('link', { name: 'Dashboard' }).click();
+    await op.getByRole('button', { name: 'Refresh' }).click();
+    const use = op.getByTestId('member-use');
+    await use.locator('li[data-member]').getByText('Mo').waitFor();
+    // The host attributed it to the member who recorded it.
+    const report = (await host.call('reports.usage', { account: 'fluxnote-rise', by: ['member'] })).json().result as { rows: { keys: { member: string } }[] };
+    expect(report.rows.map((r) => r.keys.member)).toContain('mo');
+    expect(owner.errors).toEqual([]);
+  });
+
+  it('a viewer sees no write controls, and a write forged from their session is refused (403)', async () => {
+    const vi = await join(await inviteLink('viewer', 'Vi'), 'vi-phone');
+    const { page } = vi;
+    await expect.poll(() => page.getByTestId('signed-in').textContent()).toMatch(/Vi\s*viewer/);
+    await page.locator('section[data-account="fluxnote-rise"]').waitFor();
+    await page.getByTestId('member-use').waitFor();
+    expect(await page.getByRole('group', { name: /Record usage/ }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /^\+1/ }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Buy credits' }).count()).toBe(0);
+    for (const hidden of ['Team', 'Settings', 'Purchases']) expect(await nav(page).getByRole('link', { name: hidden }).count()).toBe(0);
+    // An old link to a page the role does not reach says so, with no form.
+    await page.goto(`${host.url}/#/settings`);
+    await page.getByRole('heading', { name: /Settings is for/ }).waitFor();
+    expect(await page.locator('form').count()).toBe(0);
+    expect(vi.errors).toEqual([]);
+
+    const forged = await page.evaluate(async () => {
+      const s = (await (await fetch('/api/team.session')).json()) as { result: { csrf: string } };
+      const res = await fetch('/api/usage.record', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': s.result.csrf },
+        body: JSON.stringify({ account: 'fluxnote-rise', action: 'video' }),
+      });
+      return { status: res.status, body: (await res.json()) as { error: { code: string } } };
+    });
+    expect(forged.status).toBe(403);
+    expect(forged.body.error.code).toBe('forbidden');
+    await vi.context.close();
+    const report = (await host.call('reports.usage', { account: 'fluxnote-rise', by: ['member'] })).json().result as { rows: { keys: { member: string } }[] };
+    expect(report.rows.map((r) => r.keys.member)).not.toContain('vi');
+  });
+
+  it('the audit log shows the newest first', async () => {
+    const { page } = owner;
+    await nav(page).getByRole('link', { name: 'Team' }).click();
+    const rows = page.getByRole('table', { name: 'Audit log' }).locator('tbody tr');
+    await rows.first().waitFor();
+    const seqs = (await rows.locator('td:first-child').allTextContents()).map(Number);
+    expect(seqs.length).toBeGreaterThan(3);
+    expect([...seqs].sort((a, b) => b - a)).toEqual(seqs);
+    await owner.context.close();
+  });
+});
+
+describe('screenshots', () => {
+  const SIZES = [
+    { tag: 'desktop', width: 1280, height: 800 },
+    { tag: 'phone', width: 390, height: 844 },
+  ];
+  for (const scheme of ['light', 'dark'] as const) {
+    for (const size of SIZES) {
+      it(`team page and join page (${scheme}, ${size.tag})`, async () => {
+        const owner = await signInAsOwner({ colorScheme: scheme, width: size.width, height: size.height });
+        await owner.page.goto(`${host.url}/#/team`);
+        await owner.page.getByRole('table', { name: 'Audit log' }).waitFor();
+        await owner.page.getByRole('table', { name: 'Members' }).getByText('Mo', { exact: true }).waitFor();
+        await screenshot(owner.page, `team-${scheme}-${size.tag}`);
+        expect(owner.errors).toEqual([]);
+        await owner.context.close();
+
+        const joining = await open(await inviteLink('member', 'Bea'), { colorScheme: scheme, width: size.width, height: size.height });
+        await joining.page.getByRole('heading', { name: 'Join the team' }).waitFor();
+        await screenshot(joining.page, `join-${scheme}-${size.tag}`);
+        expect(joining.errors).toEqual([]);
+        await joining.context.close();
+      });
+    }
+  }
+});
