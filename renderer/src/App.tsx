@@ -8,7 +8,7 @@ import { Settings } from './pages/Settings';
 import { Team } from './pages/team/Team';
 import { ReadOnly } from './pages/ReadOnly';
 import { TeamBadge } from './pages/TeamBadge';
-import { allows, useSession } from './store/session';
+import { allows, signOut, useSession } from './store/session';
 import { Usage } from './pages/Usage';
 import { refreshAll, useQueryStore } from './store/query';
 import { PAGES, hrefOf, useRoute, type Page } from './store/route';
@@ -64,6 +64,12 @@ export function App() {
             <Icon name={p.id} /> {p.label}
           </a>
         ))}
+        {team ? (
+          // The navigation's foot (who is signed in) is hidden on a phone: signing out stays in reach.
+          <button className="btn ghost small nav-phone-only" onClick={() => void signOut()}>
+            Sign out
+          </button>
+        ) : null}
         <div className="nav-foot">
           {team ? <TeamBadge /> : null}
           <span>{team ? 'Team ledger' : 'Local ledger'} · read {dateTime(refreshedAt)}</span>

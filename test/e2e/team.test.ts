@@ -173,6 +173,34 @@ describe('the app on a team host', () => {
     expect(report.rows.map((r) => r.keys.member)).not.toContain('vi');
   });
 
+  it('the owner sets a cap, changes a role, revokes a device and ends a session on the Team page', async () => {
+    const { page } = owner;
+    await nav(page).getByRole('link', { name: 'Team' }).click();
+    const members = page.getByRole('table', { name: 'Members' });
+    const mo = members.locator('tr[data-member="mo"]');
+    await mo.getByRole('button', { name: 'Set a cap…' }).click();
+    const capForm = page.getByRole('form', { name: 'Cap for Mo' });
+    const pool = await capForm.getByLabel('Pool').inputValue();
+    await capForm.getByLabel('Credits a period').fill('5');
+    await capForm.getByRole('button', { name: 'Save' }).click();
+    await mo.getByText(`${pool}: 5`).waitFor();
+    await members.getByLabel('Role of Vi').selectOption('member');
+    await expect.poll(async () => ((await host.call('team.members.list', {})).json().result as { id: string; role: string; caps: Record<string, number> }[]).find((m) => m.id === 'vi')?.role).toBe('member');
+    const people = (await host.call('team.members.list', {})).json().result as { id: string; caps: Record<string, number> }[];
+    expect(people.find((m) => m.id === 'mo')?.caps).toEqual({ [pool]: 5 });
+
+    await page.getByRole('button', { name: 'Revoke vi-phone of Vi' }).click();
+    await page.getByRole('table', { name: 'Devices and tokens' }).getByText('revoked').waitFor();
+    const tokens = (await host.call('team.tokens.list', {})).json().result as { device: string; revokedAt: string | null }[];
+    expect(tokens.find((t) => t.device === 'vi-phone')?.revokedAt).not.toBeNull();
+
+    const sessions = page.getByRole('table', { name: 'Browser sessions' });
+    const before = await sessions.locator('tbody tr').count();
+    await sessions.locator('tr', { hasText: 'Mo' }).getByRole('button', { name: 'End' }).click();
+    await expect.poll(() => sessions.locator('tbody tr').count()).toBe(before - 1);
+    expect(owner.errors).toEqual([]);
+  });
+
   it('the audit log shows the newest first', async () => {
     const { page } = owner;
     await nav(page).getByRole('link', { name: 'Team' }).click();
