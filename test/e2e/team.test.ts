@@ -66,9 +66,10 @@ async function open(path: string, o: { colorScheme?: 'light' | 'dark'; width?: n
   return { context, page, errors };
 }
 
-async function signInAsOwner(o: Parameters<typeof open>[1] = {}): Promise<Tab> {
+async function signInAsOwner(o: Parameters<typeof open>[1] = {}, shot?: string): Promise<Tab> {
   const tab = await open('/', o);
   await tab.page.getByRole('heading', { name: 'Sign in to your team' }).waitFor();
+  if (shot) await screenshot(tab.page, shot);
   await tab.page.getByLabel('Device token').fill(host.ownerToken);
   await tab.page.getByRole('button', { name: 'Sign in' }).click();
   await tab.page.getByRole('heading', { name: 'Dashboard' }).waitFor();
@@ -221,7 +222,7 @@ describe('screenshots', () => {
   for (const scheme of ['light', 'dark'] as const) {
     for (const size of SIZES) {
       it(`team page and join page (${scheme}, ${size.tag})`, async () => {
-        const owner = await signInAsOwner({ colorScheme: scheme, width: size.width, height: size.height });
+        const owner = await signInAsOwner({ colorScheme: scheme, width: size.width, height: size.height }, `signin-${scheme}-${size.tag}`);
         await owner.page.goto(`${host.url}/#/team`);
         await owner.page.getByRole('table', { name: 'Audit log' }).waitFor();
         await owner.page.getByRole('table', { name: 'Members' }).getByText('Mo', { exact: true }).waitFor();

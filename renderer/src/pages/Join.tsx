@@ -46,10 +46,10 @@ export function Join() {
           <div className="notice info">
             <strong>Certificate fingerprint</strong>
             <span className="mono small fp">
-              {fp.split(':').map((pair, i) => (
+              {fp.split(':').map((pair, i, all) => (
                 <span key={i}>
-                  {i ? ':' : ''}
                   {pair}
+                  {i < all.length - 1 ? ':' : ''}
                   <wbr />
                 </span>
               ))}
