@@ -174,6 +174,22 @@ describe('the app on a team host', () => {
     expect(report.rows.map((r) => r.keys.member)).not.toContain('vi');
   });
 
+  it("an admin gets the Team page and the admin's settings, not the owner's (accounts, plan, top-ups, Stripe, backups)", async () => {
+    const ada = await join(await inviteLink('admin', 'Ada'), 'ada-laptop');
+    const { page } = ada;
+    await nav(page).getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('heading', { name: 'Rate card' }).waitFor();
+    await page.getByRole('heading', { name: 'Limits and alerts' }).waitFor();
+    for (const owners of ['Plan and billing', 'Add credits', 'Payments (Stripe)', 'Your data']) expect(await page.getByRole('heading', { name: owners }).count(), owners).toBe(0);
+    expect(await page.getByRole('button', { name: '+ Add an account' }).count()).toBe(0);
+    expect(await nav(page).getByRole('link', { name: 'Purchases' }).count()).toBe(0);
+    await nav(page).getByRole('link', { name: 'Team' }).click();
+    const roles = await page.getByRole('form', { name: 'New invite' }).getByLabel('Role').locator('option').allTextContents();
+    expect(roles).toEqual(['member', 'viewer']);
+    expect(ada.errors).toEqual([]);
+    await ada.context.close();
+  });
+
   it('the owner sets a cap, changes a role, revokes a device and ends a session on the Team page', async () => {
     const { page } = owner;
     await nav(page).getByRole('link', { name: 'Team' }).click();

@@ -4,6 +4,7 @@ import { ErrorNotice, Field, Skeleton } from '../components/ui';
 import { credits, dateTime, localDate, money } from '../lib/format';
 import { mutate, useApi } from '../store/query';
 import { hrefOf, setParams, useRoute } from '../store/route';
+import { useCan } from '../store/session';
 
 /** One write from a form: busy while it runs, then its error or a short confirmation. */
 function useWrite<N extends HandlerName>(name: N) {
@@ -42,7 +43,9 @@ export function Settings() {
   const selected = list.find((a) => a.id === params.account) ?? list[0];
   const [adding, setAdding] = useState(false);
   const [added, setAdded] = useState<string | null>(null);
-  const showAdd = adding || params.add === '1' || list.length === 0;
+  // On a team host an admin changes the rest; accounts, plans, top-ups, Stripe and backups are the owner's (docs/team.md).
+  const owner = useCan('owner');
+  const showAdd = owner && (adding || params.add === '1' || list.length === 0);
   return (
     <div className="page">
       <div className="page-head">
@@ -50,7 +53,7 @@ export function Settings() {
           <h1>Settings</h1>
           <p>Accounts, their rate cards, limits, alert levels and members.</p>
         </div>
-        {!showAdd ? (
+        {owner && !showAdd ? (
           <button className="btn primary" onClick={() => (setAdding(true), setAdded(null))}>
             + Add an account
           </button>
@@ -91,8 +94,8 @@ export function Settings() {
               {selected ? <ManageAccount key={selected.id} id={selected.id} /> : null}
             </>
           ) : null}
-          <PaymentsSection />
-          <DataSection />
+          {owner ? <PaymentsSection /> : null}
+          {owner ? <DataSection /> : null}
         </>
       )}
     </div>
@@ -506,18 +509,19 @@ function Section({ title, subtitle, children }: { title: string; subtitle?: stri
 }
 
 function ManageAccount({ id }: { id: string }) {
+  const owner = useCan('owner');
   const detail = useApi('accounts.show', { account: id });
   const a = detail.data;
   if (detail.error && !a) return <ErrorNotice error={detail.error} />;
   if (!a) return <Skeleton height={300} />;
   return (
     <div className="grid grid-2" style={{ alignItems: 'start' }}>
-      <PlanSection a={a} />
+      {owner ? <PlanSection a={a} /> : null}
       <LimitsSection a={a} />
       <div style={{ gridColumn: '1 / -1' }}>
         <RateCardSection a={a} />
       </div>
-      <CreditsSection a={a} />
+      {owner ? <CreditsSection a={a} /> : null}
       <MembersSection a={a} />
       <DailyLimitsSection a={a} />
     </div>
