@@ -230,6 +230,24 @@ describe('the app on a team host', () => {
   });
 });
 
+describe('a session that ends', () => {
+  it('shows the sign-in screen again at the next call (401), saying why', async () => {
+    const tab = await signInAsOwner();
+    const { page } = tab;
+    // Ended elsewhere (another tab, an owner's Team page): here the cookie is simply no longer good.
+    const status = await page.evaluate(async () => {
+      const s = (await (await fetch('/api/team.session')).json()) as { result: { csrf: string } };
+      return (await fetch('/api/team.signout', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': s.result.csrf }, body: '{}' })).status;
+    });
+    expect(status).toBe(200);
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.getByRole('heading', { name: 'Sign in to your team' }).waitFor();
+    await page.getByText('Your session ended: sign in again.').waitFor();
+    expect(tab.errors).toEqual([]);
+    await tab.context.close();
+  });
+});
+
 describe('screenshots', () => {
   const SIZES = [
     { tag: 'desktop', width: 1280, height: 800 },
