@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { Icon } from './components/icons';
+import { Brand } from './pages/Brand';
 import { Calculator } from './pages/Calculator';
 import { Dashboard } from './pages/Dashboard';
 import { Plans } from './pages/Plans';
@@ -51,14 +52,7 @@ export function App() {
   return (
     <div className="app">
       <nav className="nav" aria-label="Main">
-        <div className="brand">
-          <span className="brand-mark" aria-hidden="true">
-            <svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="3" strokeLinecap="round">
-              <path d="M5 7h14M5 12h14M5 17h8" />
-            </svg>
-          </span>
-          Creditdeck
-        </div>
+        <Brand />
         {PAGES.filter((p) => visible(p.id)).map((p) => (
           <a key={p.id} href={hrefOf(p.id)} aria-current={p.id === page ? 'page' : undefined}>
             <Icon name={p.id} /> {p.label}

@@ -73,15 +73,10 @@ export function appendAudit(ctx: Ctx, a: AuditInput): number {
   });
 }
 
-export interface AuditView {
+/** A row as recorded: what was given, where it stands in the chain, and when. */
+export interface AuditView extends AuditInput {
   seq: number;
   at: string;
-  member: string | null;
-  tokenId: string | null;
-  address: string | null;
-  call: string;
-  args: unknown;
-  result: string;
   hash: string;
 }
 

@@ -125,16 +125,20 @@ function auditForbidden(ctx: Ctx, caller: Caller, name: string, input: unknown, 
   if (e instanceof ForbiddenError && (rule === null || rule.write)) auditRow(ctx, caller, name, input, 'forbidden');
 }
 
-/** Run a synchronous call as `caller`. Throws ForbiddenError, InputError, RefusedError like the handler. */
-export function callAs<N extends HandlerName>(ctx: Ctx, caller: Caller, name: N, input: unknown, services?: Services): HandlerOutput<N> {
-  if (isAsyncCall(name)) throw new InputError(`"${name}" answers asynchronously; call it with callAsAsync`, 'call');
-  let p: Prepared;
+/** prepare(), with a refused attempt at a write audited before it is thrown. */
+function prepareOrAudit(ctx: Ctx, caller: Caller, name: HandlerName, input: unknown, services: Services | undefined): Prepared {
   try {
-    p = prepare(ctx, caller, name, input, services);
+    return prepare(ctx, caller, name, input, services);
   } catch (e) {
     auditForbidden(ctx, caller, name, input, e);
     throw e;
   }
+}
+
+/** Run a synchronous call as `caller`. Throws ForbiddenError, InputError, RefusedError like the handler. */
+export function callAs<N extends HandlerName>(ctx: Ctx, caller: Caller, name: N, input: unknown, services?: Services): HandlerOutput<N> {
+  if (isAsyncCall(name)) throw new InputError(`"${name}" answers asynchronously; call it with callAsAsync`, 'call');
+  const p = prepareOrAudit(ctx, caller, name, input, services);
   if (!p.rule.write) return call(ctx, name, p.input, p.services);
   if (OWN_TRANSACTION.has(name)) {
     const out = call(ctx, name, p.input, p.services);
@@ -166,13 +170,7 @@ export function callAs<N extends HandlerName>(ctx: Ctx, caller: Caller, name: N,
 /** Any call as `caller`, awaited (the purchase calls that talk to Stripe). Their audit row follows the call. */
 export async function callAsAsync<N extends HandlerName>(ctx: Ctx, caller: Caller, name: N, input: unknown, services?: Services): Promise<HandlerOutput<N>> {
   if (!isAsyncCall(name)) return callAs(ctx, caller, name, input, services);
-  let p: Prepared;
-  try {
-    p = prepare(ctx, caller, name, input, services);
-  } catch (e) {
-    auditForbidden(ctx, caller, name, input, e);
-    throw e;
-  }
+  const p = prepareOrAudit(ctx, caller, name, input, services);
   try {
     const out = await callAsync(ctx, name, p.input, p.services);
     if (p.rule.write) auditRow(ctx, caller, name, p.audit, 'ok');

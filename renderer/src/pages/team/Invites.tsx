@@ -1,11 +1,12 @@
 /** Invites: make one for a role (the link to copy is shown once), see which are open, withdraw one. */
 import { useState, type FormEvent } from 'react';
-import { ErrorNotice, Field, Skeleton } from '../../components/ui';
+import { Field } from '../../components/ui';
 import { ago, instant } from '../../lib/format';
 import { useApi } from '../../store/query';
 import type { Role, TeamSession } from '../../store/session';
 import { grantable } from './Members';
 import { useMemberNames } from './names';
+import { TeamSection, TeamTable } from './TeamSection';
 import { useWrite } from './useWrite';
 
 export function Invites({ me }: { me: TeamSession }) {
@@ -35,13 +36,7 @@ export function Invites({ me }: { me: TeamSession }) {
     }
   };
   return (
-    <section className="card" aria-labelledby="team-invites">
-      <div className="card-head">
-        <div>
-          <h2 id="team-invites">Invites</h2>
-          <p>An invite link lets one person join once, with the role it names, within 7 days.</p>
-        </div>
-      </div>
+    <TeamSection id="team-invites" title="Invites" help="An invite link lets one person join once, with the role it names, within 7 days." writeError={write.error}>
       <form className="row" style={{ alignItems: 'flex-end' }} onSubmit={(e) => void create(e)} aria-label="New invite">
         <Field label="Name">
           <input value={name} onChange={(e) => setName(e.target.value)} maxLength={200} placeholder="Who it is for (optional)" />
@@ -59,7 +54,6 @@ export function Invites({ me }: { me: TeamSession }) {
           Create invite
         </button>
       </form>
-      {write.error ? <ErrorNotice error={write.error} /> : null}
       {link ? (
         <div className="notice ok" role="status" style={{ marginTop: 12 }}>
           <strong>Send this link to the person joining — it is shown only now</strong>
@@ -71,52 +65,46 @@ export function Invites({ me }: { me: TeamSession }) {
           </div>
         </div>
       ) : null}
-      {!invites.data ? (
-        invites.error ? <ErrorNotice error={invites.error} /> : <Skeleton height={80} />
-      ) : invites.data.length === 0 ? (
-        <p className="faint small" style={{ marginTop: 12 }}>
-          No invites yet.
-        </p>
-      ) : (
-        <div className="table-wrap" style={{ marginTop: 12 }}>
-          <table aria-label="Invites" className="team-table">
-            <thead>
-              <tr>
-                <th>For</th>
-                <th>Role</th>
-                <th className="narrow-hide">Made</th>
-                <th>Status</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {invites.data.map((i) => (
-                <tr key={i.id}>
-                  <td>{i.name ?? i.member}</td>
-                  <td>
-                    <span className="badge">{i.role}</span>
-                  </td>
-                  <td className="small narrow-hide">
-                    {ago(i.createdAt)} by {nameOf(i.createdBy)}
-                  </td>
-                  <td className="small">
-                    <span className={`badge ${i.status === 'open' ? 'ok' : ''}`} title={i.status === 'open' ? `Open until ${instant(i.expiresAt, 'UTC')}` : undefined}>
-                      {i.status}
-                    </span>
-                  </td>
-                  <td>
-                    {i.status === 'open' ? (
-                      <button className="btn small ghost" disabled={write.busy} onClick={() => void write.run('team.invites.revoke', { id: i.id })}>
-                        Withdraw
-                      </button>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-    </section>
+      <TeamTable
+        label="Invites"
+        rows={invites.data}
+        loadError={invites.error}
+        skeleton={80}
+        empty="No invites yet."
+        spaced
+        head={
+          <>
+            <th>For</th>
+            <th>Role</th>
+            <th className="narrow-hide">Made</th>
+            <th>Status</th>
+            <th />
+          </>
+        }
+        row={(i) => (
+        <tr key={i.id}>
+          <td>{i.name ?? i.member}</td>
+          <td>
+            <span className="badge">{i.role}</span>
+          </td>
+          <td className="small narrow-hide">
+            {ago(i.createdAt)} by {nameOf(i.createdBy)}
+          </td>
+          <td className="small">
+            <span className={`badge ${i.status === 'open' ? 'ok' : ''}`} title={i.status === 'open' ? `Open until ${instant(i.expiresAt, 'UTC')}` : undefined}>
+              {i.status}
+            </span>
+          </td>
+          <td>
+            {i.status === 'open' ? (
+              <button className="btn small ghost" disabled={write.busy} onClick={() => void write.run('team.invites.revoke', { id: i.id })}>
+                Withdraw
+              </button>
+            ) : null}
+          </td>
+        </tr>
+        )}
+      />
+    </TeamSection>
   );
 }

@@ -1,10 +1,11 @@
 /** Members and their roles; an owner or admin changes a role and sets a member's cap on a pool (ACCOUNT/POOL). */
 import { useState, type FormEvent } from 'react';
 import type { HandlerOutput } from '../../api';
-import { ErrorNotice, Field, Skeleton } from '../../components/ui';
+import { ErrorNotice, Field } from '../../components/ui';
 import { credits } from '../../lib/format';
 import { useApi } from '../../store/query';
 import type { Role, TeamSession } from '../../store/session';
+import { TeamSection, TeamTable } from './TeamSection';
 import { useWrite } from './useWrite';
 
 type MemberRow = HandlerOutput<'team.members.list'>[number];
@@ -18,56 +19,45 @@ export function Members({ me }: { me: TeamSession }) {
   const members = useApi('team.members.list', {});
   const write = useWrite();
   return (
-    <section className="card" aria-labelledby="team-members">
-      <div className="card-head">
-        <div>
-          <h2 id="team-members">Members</h2>
-          <p>Roles decide what each person may do; a cap stops a member's use of a pool at so many credits a period.</p>
-        </div>
-      </div>
-      {write.error ? <ErrorNotice error={write.error} /> : null}
-      {!members.data ? (
-        members.error ? <ErrorNotice error={members.error} /> : <Skeleton height={120} />
-      ) : (
-        <div className="table-wrap">
-          <table aria-label="Members" className="team-table">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Role</th>
-                <th>Caps</th>
-              </tr>
-            </thead>
-            <tbody>
-              {members.data.map((m) => (
-                <tr key={m.id} data-member={m.id}>
-                  <td>
-                    <strong>{m.name}</strong>
-                    <div className="faint small mono">{m.id}</div>
-                  </td>
-                  <td>
-                    {manages(me, m.role) && m.id !== me.member ? (
-                      <select aria-label={`Role of ${m.name}`} style={{ width: 'auto' }} value={m.role} disabled={write.busy} onChange={(e) => void write.run('team.members.set', { member: m.id, role: e.target.value as Role })}>
-                        {grantable(me).concat(grantable(me).includes(m.role) ? [] : [m.role]).map((r) => (
-                          <option key={r} value={r}>
-                            {r}
-                          </option>
-                        ))}
-                      </select>
-                    ) : (
-                      <span className="badge">{m.role}</span>
-                    )}
-                  </td>
-                  <td>
-                    <Caps member={m} editable={manages(me, m.role)} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-    </section>
+    <TeamSection id="team-members" title="Members" help="Roles decide what each person may do; a cap stops a member's use of a pool at so many credits a period." writeError={write.error}>
+      <TeamTable
+        label="Members"
+        rows={members.data}
+        loadError={members.error}
+        skeleton={120}
+        head={
+          <>
+            <th>Name</th>
+            <th>Role</th>
+            <th>Caps</th>
+          </>
+        }
+        row={(m) => (
+        <tr key={m.id} data-member={m.id}>
+          <td>
+            <strong>{m.name}</strong>
+            <div className="faint small mono">{m.id}</div>
+          </td>
+          <td>
+            {manages(me, m.role) && m.id !== me.member ? (
+              <select aria-label={`Role of ${m.name}`} style={{ width: 'auto' }} value={m.role} disabled={write.busy} onChange={(e) => void write.run('team.members.set', { member: m.id, role: e.target.value as Role })}>
+                {grantable(me).concat(grantable(me).includes(m.role) ? [] : [m.role]).map((r) => (
+                  <option key={r} value={r}>
+                    {r}
+                  </option>
+                ))}
+              </select>
+            ) : (
+              <span className="badge">{m.role}</span>
+            )}
+          </td>
+          <td>
+            <Caps member={m} editable={manages(me, m.role)} />
+          </td>
+        </tr>
+        )}
+      />
+    </TeamSection>
   );
 }
 
