@@ -55,15 +55,7 @@ export function teamLedger(seed = 1): TeamLedger {
   };
 }
 
-/** Run fn, which must throw; return what it threw. */
-export function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected the call to fail, but it succeeded');
-}
+export { thrown } from '../ledger/helpers.js';
 
 /** Every row of a table, for "nothing was written" checks. */
 export function rows(ctx: Ctx, table: string): unknown[] {
