@@ -448,9 +448,12 @@ export async function run(argv: string[], rawIo: Io = defaultIo): Promise<number
     .option('--pool <id>')
     .option('--member <id>')
     .option('--where <k=v>', 'only events with this attribute value; repeatable', collect, [])
-    .action((acc: string, o) =>
-      emit('reports.usage', { account: acc, from: o.from, to: o.to, by: String(o.by).split(','), action: o.action, pool: o.pool, member: o.member, where: pairs(o.where, '--where') }, fmt.reportText),
-    );
+    .option('--format <format>', '"fluximage": this period in the shape of Fluximage\'s usage API (docs/vendors.md)')
+    .action((acc: string, o) => {
+      if (o.format === 'fluximage') return emit('usage.fluximage', { account: acc }, (u) => JSON.stringify(u, null, 2));
+      if (o.format !== undefined) throw new InputError(`--format takes "fluximage" (got "${String(o.format).slice(0, 40)}")`, '--format');
+      emit('reports.usage', { account: acc, from: o.from, to: o.to, by: String(o.by).split(','), action: o.action, pool: o.pool, member: o.member, where: pairs(o.where, '--where') }, fmt.reportText);
+    });
   program
     .command('events')
     .description('usage history, newest first')

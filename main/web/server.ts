@@ -21,6 +21,7 @@ import { isPurchasePage, sendText, servePurchasePage } from './purchase-pages.js
 import { SECURITY_HEADERS } from './security.js';
 import { applyLimits, HourlyQuota, limitsWith, serverOptions, type WebLimits } from './limits.js';
 import { readStatic } from './static.js';
+import { serveVendorRoute, vendorRoute } from './vendor-routes.js';
 
 /** The return pages' link back into the web app. */
 const WEB_BACK = { href: '/#/purchases', label: 'Back to Creditdeck' } as const;
@@ -401,6 +402,9 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       const raw = req.url ?? '/';
       if (!raw.startsWith('/')) return sendText(res, 400, 'Bad request.');
       const rawPath = raw.split(/[?#]/, 1)[0]!;
+      // Provider-shaped reads (GET /api/usage, /v1/balances): the team host's, as the caller (vendor-routes.ts).
+      const vendor = team ? vendorRoute(rawPath, raw) : null;
+      if (team && vendor) return serveVendorRoute(req, res, vendor, { door: team, address: clientAddress(req), services, onCallError });
       if (rawPath.startsWith('/api/')) return serveApi(req, res, rawPath);
       if (rawPath === '/stripe/webhook') return serveWebhook(req, res);
       if (isPurchasePage(rawPath)) return servePurchasePage(req, res, rawPath, raw, { ctx, payments, log: (l) => log(l.replace(/^creditdeck:/, 'creditdeck web:')), back: WEB_BACK });

@@ -37,6 +37,7 @@ import { confirmManual } from '../purchases/store.js';
 import type { Caller } from '../team/types.js';
 import { teamCaps } from '../team/caps.js';
 import { teamHandlers } from './team.js';
+import { vendorHandlers } from './vendors.js';
 
 // Numbers as text are parsed strictly (util/credits.ts), which refuses any other character with a clearer message.
 const num = z.union([z.string(), z.number()]);
@@ -358,6 +359,8 @@ export const handlers = {
   }),
   // People, roles, invites, tokens, sessions and the audit log (main/core/api/team.ts).
   ...teamHandlers,
+  // Provider-shaped reads: Fluximage's usage API, every balance the caller may read (main/core/api/vendors.ts).
+  ...vendorHandlers,
 };
 
 export type Handlers = typeof handlers;

@@ -52,6 +52,9 @@ export const ACCESS: Readonly<Record<HandlerName, AccessRule>> = {
   'events.list': read(),
   'balance.get': read(),
   'balance.all': read(),
+  // Provider-shaped reads (api/vendors.ts): without an account they answer only what the caller may read.
+  'usage.fluximage': read(),
+  'balance.readable': read(),
   'reports.usage': read(),
   'reports.forecast': read(),
   'plans.fit': read(),

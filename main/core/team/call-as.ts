@@ -24,6 +24,9 @@ const ATTRIBUTED: ReadonlySet<string> = new Set(['usage.record', 'holds.capture'
 /** Calls that touch no account's data: a token limited to some accounts may still make them. */
 const ACCOUNT_FREE: ReadonlySet<string> = new Set(['presets.list', 'presets.show', 'calc', 'team.whoami']);
 
+/** Calls that, naming no account, answer only the accounts the caller may read (api/vendors.ts filters): a limited token may make them. */
+const SELF_FILTERED: ReadonlySet<string> = new Set(['usage.fluximage', 'balance.readable']);
+
 /**
  * Calls audited after they commit, not inside their transaction: backups and
  * exports cannot run inside one (VACUUM INTO, their own snapshot), and import
@@ -80,6 +83,7 @@ function checkLimits(ctx: Ctx, caller: Caller, name: string, input: Input, rule:
   const poolAccounts = caller.pools?.map((p) => p.slice(0, p.indexOf('/')));
   const allowed = [...(caller.accounts ?? []), ...(poolAccounts ?? [])];
   const limits = [...(caller.accounts ?? []), ...(caller.pools ?? [])].join(', ');
+  if (account === null && SELF_FILTERED.has(name)) return;
   if (account === null) throw new ForbiddenError(`${name} reads every account; this token is limited to ${limits}: name an account`);
   if (!allowed.includes(account)) throw new ForbiddenError(`this token is limited to ${limits}; ${name} on ${account.slice(0, 64)} needs a token for that account`);
   // A pools limit narrows what the token may spend or reserve on an account; reading it is an account matter.
