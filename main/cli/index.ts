@@ -16,6 +16,7 @@ import { registerTeam } from './team.js';
 import { restoreBackup, restoreExport } from '../core/ledger/backup.js';
 import { importEvents, type ImportResult } from '../core/ledger/import.js';
 import { DEFAULT_PORT, serve } from '../web/serve.js';
+import { serveStdio } from '../mcp/stdio.js';
 import { teamServe } from '../web/team-core.js';
 import { paymentsFromEnv } from '../core/purchases/setup.js';
 import { takeStripeEnv } from '../core/purchases/secrets.js';
@@ -549,6 +550,10 @@ export async function run(argv: string[], rawIo: Io = defaultIo): Promise<number
     .option('--tls-key <file>', 'with --tls-cert: its private key (PEM)')
     .option('--behind-proxy', 'with --team: plain HTTP on loopback for a TLS-terminating proxy on this machine (Caddy, nginx)')
     .action((o) => serve(open(), { ...o, json }, io, undefined, payments(), teamServe));
+  program
+    .command('mcp')
+    .description('serve the Model Context Protocol over stdio on this ledger, for Claude Desktop, Cursor and other agents (docs/mcp.md)')
+    .action(() => serveStdio(open(), { log: (l) => io.err(l + '\n') }));
   program
     .command('backup')
     .description('copy the ledger to a new file while it stays in use (default: backups/ beside the ledger)')

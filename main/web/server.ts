@@ -21,6 +21,7 @@ import { isPurchasePage, sendText, servePurchasePage } from './purchase-pages.js
 import { SECURITY_HEADERS } from './security.js';
 import { applyLimits, HourlyQuota, limitsWith, serverOptions, type WebLimits } from './limits.js';
 import { readStatic } from './static.js';
+import { handleMcp, MCP_PATH } from '../mcp/http.js';
 import { serveVendorRoute, vendorRoute } from './vendor-routes.js';
 
 /** The return pages' link back into the web app. */
@@ -362,6 +363,20 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     sendEnvelope(res, await dispatchAs(name, got.input, door.runner(who.caller, services), onCallError, door.extraCalls));
   }
 
+  /** The MCP tools (main/mcp/http.ts) through the same door: a Bearer token only (an agent is no browser), run as its caller. */
+  async function serveMcp(req: IncomingMessage, res: ServerResponse, door: TeamDoor): Promise<void> {
+    if (req.method !== 'POST') return sendJson(res, 405, invalid('MCP requests are POST requests: this host keeps no MCP session, so there is no stream to open'), { Allow: 'POST' });
+    if (!originAllowed(req, allowedOrigins, requestScheme(req))) return sendJson(res, 403, { ok: false, error: { code: 'forbidden', message: 'cross-origin requests are not allowed' } });
+    if (req.headers.authorization === undefined) {
+      return sendJson(res, 401, { ok: false, error: { code: 'unauthorized', message: 'send "Authorization: Bearer cdk_…" (a device or scoped token)' } }, { 'WWW-Authenticate': 'Bearer' });
+    }
+    const who = await door.authenticate(req, clientAddress(req));
+    if (!('caller' in who)) return sendReply(res, who);
+    const got = await readInput(req, res);
+    if (!got) return;
+    await handleMcp(req, res, { caller: who.caller, run: door.runner(who.caller, services), body: got.input, log });
+  }
+
   /** Stripe's events: the signature is checked over the raw bytes before anything else. */
   async function serveWebhook(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== 'POST') return sendJson(res, 405, invalid('webhooks are POST requests'), { Allow: 'POST' });
@@ -406,6 +421,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       const vendor = team ? vendorRoute(rawPath, raw) : null;
       if (team && vendor) return serveVendorRoute(req, res, vendor, { door: team, address: clientAddress(req), services, onCallError });
       if (rawPath.startsWith('/api/')) return serveApi(req, res, rawPath);
+      if (rawPath === MCP_PATH && team) return serveMcp(req, res, team);
       if (rawPath === '/stripe/webhook') return serveWebhook(req, res);
       if (isPurchasePage(rawPath)) return servePurchasePage(req, res, rawPath, raw, { ctx, payments, log: (l) => log(l.replace(/^creditdeck:/, 'creditdeck web:')), back: WEB_BACK });
       if (req.method !== 'GET' && req.method !== 'HEAD') {

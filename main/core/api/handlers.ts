@@ -37,7 +37,7 @@ import { confirmManual } from '../purchases/store.js';
 import type { Caller } from '../team/types.js';
 import { teamCaps } from '../team/caps.js';
 import { teamHandlers } from './team.js';
-import { hostingHandlers, type TeamHosting } from './hosting.js';
+import { agentHandlers } from './agents.js';
 import { vendorHandlers } from './vendors.js';
 
 // Numbers as text are parsed strictly (util/credits.ts), which refuses any other character with a clearer message.
@@ -111,8 +111,6 @@ export interface Services {
   caller?: Caller;
   /** The team host's key (main/core/team/host-key.ts): the team calls that issue or check secrets need it. */
   teamKey?: Buffer;
-  /** The desktop app's team host, started and stopped from Settings → Team (api/hosting.ts). */
-  hosting?: TeamHosting;
 }
 
 let unconfigured: Payments | null = null;
@@ -241,10 +239,20 @@ export const handlers = {
   'grants.list': def(z.object({ account: plainText(), live: z.boolean().optional() }), (ctx, i) => listGrants(ctx, i.account, i)),
   'grants.refund': def(z.object({ grant: plainText(), at: when.optional() }), (ctx, i) => refundGrant(ctx, i.grant, { at: at(i.at, zoneOfRow(ctx, 'grants', i.grant)) })),
   'holds.place': def(
-    z.object({ account: plainText(), pool: plainText(), amount: num, expires: when.optional(), at: when.optional(), key: plainText().max(200).optional(), note: plainText().max(500).optional() }),
+    z.object({
+      account: plainText(),
+      pool: plainText(),
+      amount: num,
+      expires: when.optional(),
+      // Seconds from the hold's time, at most 30 days (an agent's TTL; main/mcp/tools/reserve-credits.ts).
+      ttlSeconds: z.number().int().min(1).max(30 * 86_400).optional(),
+      at: when.optional(),
+      key: plainText().max(200).optional(),
+      note: plainText().max(500).optional(),
+    }),
     (ctx, i) => {
       const zone = zoneOf(ctx, i.account);
-      return placeHold(ctx, { ...i, at: at(i.at, zone), expiresAt: at(i.expires, zone, '--expires') });
+      return placeHold(ctx, { ...i, at: at(i.at, zone), expiresAt: at(i.expires, zone, '--expires'), ttlMs: i.ttlSeconds === undefined ? undefined : i.ttlSeconds * 1000 });
     },
   ),
   'holds.capture': def(
@@ -362,8 +370,8 @@ export const handlers = {
   }),
   // People, roles, invites, tokens, sessions and the audit log (main/core/api/team.ts).
   ...teamHandlers,
-  // Hosting the team from the desktop app (main/core/api/hosting.ts).
-  ...hostingHandlers,
+  // What an agent asks before it spends: estimates, a budget check, the resets (main/core/api/agents.ts).
+  ...agentHandlers,
   // Provider-shaped reads: Fluximage's usage API, every balance the caller may read (main/core/api/vendors.ts).
   ...vendorHandlers,
 };
@@ -374,7 +382,7 @@ export type HandlerInput<N extends HandlerName> = z.input<Handlers[N]['input']>;
 /** What a call answers; for the purchase calls that talk to Stripe, what their promise resolves to. */
 export type HandlerOutput<N extends HandlerName> = Awaited<ReturnType<Handlers[N]['run']>>;
 /** The calls that answer asynchronously (they may talk to Stripe): transports await them. */
-export const ASYNC_CALLS = ['purchases.start', 'purchases.get', 'purchases.cancel', 'purchases.refund', 'purchases.poll', 'hosting.start', 'hosting.stop'] as const satisfies readonly HandlerName[];
+export const ASYNC_CALLS = ['purchases.start', 'purchases.get', 'purchases.cancel', 'purchases.refund', 'purchases.poll'] as const satisfies readonly HandlerName[];
 export type AsyncCall = (typeof ASYNC_CALLS)[number];
 const asyncCalls: ReadonlySet<string> = new Set(ASYNC_CALLS);
 export function isAsyncCall(name: unknown): name is AsyncCall {

@@ -24,6 +24,8 @@ export interface HoldInput {
   amount: string | number;
   at?: number;
   expiresAt?: number;
+  /** How long the hold lasts from its time (an agent's TTL); a replay compares it, not the instant it ends. */
+  ttlMs?: number;
   key?: string;
   note?: string;
 }
@@ -78,7 +80,8 @@ export function placeHold(ctx: Ctx, input: HoldInput): HoldView {
   assertPool(acct, input.pool);
   const amount = parseCredits(input.amount, 'amount');
   const t = input.at ?? ctx.clock.now();
-  const expiresAt = input.expiresAt ?? t + DEFAULT_HOLD_MS;
+  if (input.expiresAt !== undefined && input.ttlMs !== undefined) throw new InputError('give either --expires or a ttl, not both', 'ttl');
+  const expiresAt = input.expiresAt ?? t + (input.ttlMs ?? DEFAULT_HOLD_MS);
   if (expiresAt <= t) throw new InputError(`--expires ${iso(expiresAt)} must be after ${iso(t)}`, 'expires');
   const key = input.key === undefined ? null : checkKey(input.key);
   const out = ctx.write((): { ok: string } | { refused: { message: string; refusalId: number; available: number } } => {
@@ -91,6 +94,7 @@ export function placeHold(ctx: Ctx, input: HoldInput): HoldView {
           ['pool', prior.pool, input.pool],
           ['amount', prior.amount_mc, amount],
           ['expiry (--expires)', prior.expires_at, input.expiresAt],
+          ['ttl', prior.expires_at - prior.created_at, input.ttlMs],
           ['note', prior.note, input.note ?? null],
           ['time (--at)', prior.created_at, input.at],
         ]);

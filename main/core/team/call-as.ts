@@ -19,7 +19,7 @@ import { atLeast } from './people.js';
 import { ForbiddenError, type Caller } from './types.js';
 
 /** Calls whose member defaults to the caller, and which a member may only make as themself. */
-const ATTRIBUTED: ReadonlySet<string> = new Set(['usage.record', 'holds.capture']);
+const ATTRIBUTED: ReadonlySet<string> = new Set(['usage.record', 'holds.capture', 'agents.check']);
 
 /** Calls that touch no account's data: a token limited to some accounts may still make them. */
 const ACCOUNT_FREE: ReadonlySet<string> = new Set(['presets.list', 'presets.show', 'calc', 'team.whoami']);

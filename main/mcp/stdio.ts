@@ -1,0 +1,21 @@
+/**
+ * `creditdeck mcp`: the tools over stdio on the local ledger, for a desktop
+ * client (Claude Desktop, Cursor) that starts the command. Calls go straight
+ * to the core, as the CLI's do: whoever can open the ledger file owns it.
+ * stdout carries the protocol only; diagnostics go to stderr.
+ */
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { call, type Services } from '../core/api/handlers.js';
+import type { Ctx } from '../core/ledger/context.js';
+import { createMcpServer } from './server.js';
+
+/** Serve until the client closes stdin. */
+export async function serveStdio(ctx: Ctx, o: { log: (line: string) => void; services?: Services }): Promise<void> {
+  const server = createMcpServer({ run: async (name, input) => call(ctx, name, input, o.services), caller: null, log: o.log });
+  const transport = new StdioServerTransport();
+  const closed = new Promise<void>((ok) => (transport.onclose = ok));
+  await server.connect(transport);
+  // The client ends the session by closing our stdin.
+  process.stdin.once('end', () => void server.close());
+  await closed;
+}
