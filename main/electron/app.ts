@@ -4,7 +4,7 @@
  * real module. The checklist it implements is in docs/desktop.md.
  */
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { APP_ID, APP_NAME, openLedger } from '../core/api/open.js';
 import type { Ctx } from '../core/ledger/context.js';
 import { CSP, devCsp } from '../web/security.js';
@@ -18,6 +18,8 @@ import { packLinkHosts, stripeClient } from '../core/purchases/setup.js';
 import type { ConfirmHost } from '../core/purchases/opener.js';
 import { loadStripeSecrets, saveStripeSecrets, SecretsError } from './secrets.js';
 import { registerIpc } from './ipc.js';
+import { createTeamHosting, type AppTeamHosting } from './team-hosting.js';
+import { teamServe } from '../web/team-core.js';
 import { appPageUrl, handleAppProtocol, registerAppScheme, trustedDevServer } from './app-protocol.js';
 import { deepLinkInArgv, devProtocolClient, parseDeepLink, PROTOCOL, type DeepLink } from './deep-link.js';
 import { startReturnListener, type ReturnListener } from '../web/return-listener.js';
@@ -91,6 +93,8 @@ export interface RunningApp {
   returnBase: string;
   /** Settles once a creditdeck:// link taken so far has been acted on (tests wait on it). */
   linksSettled(): Promise<void>;
+  /** Settings → Team: the app serving its ledger as the team host while it runs. */
+  hosting: AppTeamHosting;
 }
 
 /** The return page's link: the deep link that brings the window forward. */
@@ -208,6 +212,7 @@ export function startApp(electron: ElectronDeps, opts: AppOptions): StartedApp {
   let pendingRefresh: unknown = null;
   let purchasePoll: unknown = null;
   let returnListener: ReturnListener | null = null;
+  let hosting: AppTeamHosting | null = null;
   let quitting = false;
   // creditdeck:// links that came before the ledger was open; acted on once it is.
   const early: DeepLink[] = [];
@@ -265,6 +270,8 @@ export function startApp(electron: ElectronDeps, opts: AppOptions): StartedApp {
     purchasePoll = null;
     void returnListener?.close();
     returnListener = null;
+    void hosting?.close();
+    hosting = null;
     tray?.stop();
     notifier?.stop();
     if (ctx?.db.open) ctx.db.close();
@@ -382,7 +389,12 @@ export function startApp(electron: ElectronDeps, opts: AppOptions): StartedApp {
       log(`creditdeck: Stripe keys saved (${status.mode ?? 'not usable'}${secrets.webhookSecret ? ', with a webhook secret' : ''})`);
       return status;
     };
-    registerIpc(electron.ipcMain, opened, { page: appPageUrl(opts.rendererFile), devServerUrl }, log, afterWrite, { payments, saveStripeKeys });
+    // Settings → Team: the same HTTPS team host `creditdeck serve --team` runs, on this ledger, while the app runs.
+    const teamHosting = createTeamHosting({ ctx: opened, dir: userData, teamServe, staticDir: dirname(opts.rendererFile), payments, log, now: () => opened.clock.now() });
+    hosting = teamHosting;
+    let key: Buffer | null = null;
+    const teamKey = (): Buffer => (key ??= teamServe.hostKey(dbPath));
+    registerIpc(electron.ipcMain, opened, { page: appPageUrl(opts.rendererFile), devServerUrl }, log, afterWrite, { payments, saveStripeKeys, hosting: teamHosting }, teamKey);
 
     electron.Menu.setApplicationMenu(
       electron.Menu.buildFromTemplate(appMenuTemplate({ platform, dev: !app.isPackaged, appName: app.name, shell: electron.shell, docsUrl: 'docsUrl' in opts ? opts.docsUrl : DOCS_URL })),
@@ -433,6 +445,7 @@ export function startApp(electron: ElectronDeps, opts: AppOptions): StartedApp {
     notifier = createNotifier(electron, { ctx: opened, stateDir: userData, ledgerPath: dbPath, timers, intervalMs: opts.notifyIntervalMs, focus: showWindow, log });
 
     await listening;
+    await teamHosting.autoStart();
     follow = async (link: DeepLink): Promise<void> => {
       showWindow();
       if (link.kind !== 'purchase-return') return;
@@ -445,7 +458,7 @@ export function startApp(electron: ElectronDeps, opts: AppOptions): StartedApp {
     };
     for (const link of early.splice(0)) take(link);
 
-    return { window: w, ctx: opened, dbPath, nativeBinding, tray, notifier, payments, returnBase: payments.returnBase, linksSettled: () => following };
+    return { window: w, ctx: opened, dbPath, nativeBinding, tray, notifier, payments, returnBase: payments.returnBase, linksSettled: () => following, hosting: teamHosting };
   });
   return { primary: true, ready };
 }

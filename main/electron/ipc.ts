@@ -6,8 +6,11 @@
  */
 import type { Ctx } from '../core/ledger/context.js';
 import type { Services } from '../core/api/handlers.js';
-import { dispatch, dispatchAsync, dispatchDesktopOnly, invalid, isDesktopOnlyCall, type Envelope, type RemoteCall } from '../web/dispatch.js';
-import { isAsyncCall } from '../core/api/handlers.js';
+import { dispatch, dispatchAs, dispatchAsync, dispatchDesktopOnly, DESKTOP_ONLY_CALLS, invalid, isDesktopOnlyCall, TEAM_HOST_CALLS, type Envelope, type RemoteCall } from '../web/dispatch.js';
+import { isAsyncCall, type HandlerName } from '../core/api/handlers.js';
+import { callAs, callAsAsync } from '../core/team/call-as.js';
+import { getTeam, localOwner } from '../core/team/team.js';
+import { inviteLink } from '../web/team-host.js';
 import { CHANNEL } from './channel.js';
 import type { FrameLike, IpcInvokeEventLike, IpcMainLike } from './electron-api.js';
 
@@ -38,8 +41,54 @@ export function isTrustedSender(frame: FrameLike | null | undefined, trusted: Tr
 
 export const FORBIDDEN: Envelope = { ok: false, error: { code: 'error', message: 'this page may not call the Creditdeck API' } };
 
-/** One call from the window: sender check, then the shared dispatch. The purchase calls that talk to Stripe answer a promise. */
-export function handleCall(ctx: Ctx, trusted: TrustedRenderer, event: IpcInvokeEventLike, args: unknown[], log: (line: string) => void = () => {}, services?: Services): Envelope | Promise<Envelope> {
+/**
+ * What the window may call on a team ledger, beside the remote calls: the
+ * team's own calls and the desktop-only ones. team.redeem is a stranger's
+ * call with an invite, never the owner's.
+ */
+const TEAM_WINDOW_CALLS: ReadonlySet<string> = new Set([...TEAM_HOST_CALLS.filter((c) => c !== 'team.redeem'), ...DESKTOP_ONLY_CALLS]);
+
+/**
+ * A call on a team ledger from the window: the app on the host machine is the
+ * team's owner (as the command line there is), so the call goes through
+ * callAs like a remote one — the access table, attribution and the audit log.
+ * An invite made while the app hosts the team carries the link to share.
+ */
+function asLocalOwner(ctx: Ctx, services: Services): (name: string, input: unknown) => unknown {
+  return async (name, input) => {
+    const n = name as HandlerName;
+    const out = isAsyncCall(n) ? await callAsAsync(ctx, localOwner(ctx), n, input, services) : callAs(ctx, localOwner(ctx), n, input, services);
+    const hosted = n === 'team.invite' ? services.hosting?.status() : undefined;
+    if (!hosted?.running || !hosted.url) return out;
+    const r = out as { invite: string };
+    return { ...r, link: inviteLink(hosted.url, r.invite, hosted.fingerprint) };
+  };
+}
+
+/** A ledger that cannot be read is no team's: the call then fails in dispatch, saying why. */
+function isTeamLedger(ctx: Ctx): boolean {
+  try {
+    return getTeam(ctx) !== null;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * One call from the window: sender check, then the shared dispatch (on a team
+ * ledger, as the local owner). The purchase calls that talk to Stripe and the
+ * desktop-only calls answer a promise. `teamKey` loads the host key beside the
+ * ledger, for the team calls that issue secrets.
+ */
+export function handleCall(
+  ctx: Ctx,
+  trusted: TrustedRenderer,
+  event: IpcInvokeEventLike,
+  args: unknown[],
+  log: (line: string) => void = () => {},
+  services?: Services,
+  teamKey?: () => Buffer,
+): Envelope | Promise<Envelope> {
   if (!isTrustedSender(event.senderFrame, trusted)) {
     log(`creditdeck: refused an API call from ${event.senderFrame?.url ?? 'a closed frame'}`);
     return FORBIDDEN;
@@ -47,8 +96,11 @@ export function handleCall(ctx: Ctx, trusted: TrustedRenderer, event: IpcInvokeE
   const [name, input] = args;
   if (typeof name !== 'string') return invalid('the call name must be a string', 'call');
   const onError = (e: unknown, call: string) => log(`creditdeck: ${call} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-  // Saving the Stripe keys: the app's own page only (checked above), never the web host.
-  if (isDesktopOnlyCall(name)) return dispatchDesktopOnly(ctx, name, input, onError, services);
+  const team = isTeamLedger(ctx);
+  const withKey = (): Services | undefined => (teamKey ? { ...services, teamKey: teamKey() } : services);
+  if (team) return dispatchAs(name, input, asLocalOwner(ctx, withKey() ?? {}), onError, TEAM_WINDOW_CALLS);
+  // Saving the Stripe keys, making the team, hosting it: the app's own page only (checked above), never the web host.
+  if (isDesktopOnlyCall(name)) return dispatchDesktopOnly(ctx, name, input, onError, name === 'team.init' ? withKey() : services);
   return isAsyncCall(name) ? dispatchAsync(ctx, name, input, onError, services) : dispatch(ctx, name, input, onError, services);
 }
 
@@ -120,9 +172,9 @@ export function isWriteCall(name: unknown): boolean {
  * what it does then (the tray and the notifications look again), so the
  * answer is not held up.
  */
-export function registerIpc(ipcMain: IpcMainLike, ctx: Ctx, trusted: TrustedRenderer, log?: (line: string) => void, afterWrite?: (name: string) => void, services?: Services): void {
+export function registerIpc(ipcMain: IpcMainLike, ctx: Ctx, trusted: TrustedRenderer, log?: (line: string) => void, afterWrite?: (name: string) => void, services?: Services, teamKey?: () => Buffer): void {
   ipcMain.handle(CHANNEL, async (event, ...args) => {
-    const answer = await handleCall(ctx, trusted, event, args, log, services);
+    const answer = await handleCall(ctx, trusted, event, args, log, services, teamKey);
     const name = args[0];
     if (afterWrite && isWriteCall(name) && answer !== FORBIDDEN) afterWrite(name as string);
     return answer;

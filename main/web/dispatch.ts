@@ -76,10 +76,11 @@ export const LOCAL_ONLY_CALLS = ['import', 'purchases.poll'] as const satisfies 
 
 /**
  * Calls only the desktop window may make (main/electron/ipc.ts runs them
- * with dispatchDesktopOnly, after its sender check): saving the Stripe keys.
- * Never over HTTP: a remote browser must not set the host's keys.
+ * with dispatchDesktopOnly, after its sender check): saving the Stripe keys,
+ * making the ledger a team ledger and hosting it (api/hosting.ts). Never over
+ * HTTP: a remote browser must not set the host's keys or open its ports.
  */
-export const DESKTOP_ONLY_CALLS = ['payments.setKeys'] as const satisfies readonly HandlerName[];
+export const DESKTOP_ONLY_CALLS = ['payments.setKeys', 'team.init', 'hosting.status', 'hosting.start', 'hosting.stop'] as const satisfies readonly HandlerName[];
 
 export type DesktopOnlyCall = (typeof DESKTOP_ONLY_CALLS)[number];
 
@@ -226,12 +227,12 @@ export async function dispatchAsync(ctx: Ctx, name: unknown, input: unknown, onI
 /**
  * A desktop-only call (DESKTOP_ONLY_CALLS), for the IPC bridge once it has
  * checked the sender; anything else is refused here. Same envelope and error
- * mapping as dispatch. Never throws.
+ * mapping as dispatch. Never rejects.
  */
-export function dispatchDesktopOnly(ctx: Ctx, name: unknown, input: unknown, onInternalError?: (e: unknown, name: string) => void, services?: Services): Envelope {
+export async function dispatchDesktopOnly(ctx: Ctx, name: unknown, input: unknown, onInternalError?: (e: unknown, name: string) => void, services?: Services): Promise<Envelope> {
   if (!isDesktopOnlyCall(name)) return invalid(`"${String(name).slice(0, 80)}" is not a desktop-only call`, 'call');
   try {
-    return { ok: true, result: call(ctx, name, input, services) };
+    return { ok: true, result: await callAsync(ctx, name, input, services) };
   } catch (e) {
     const out = errorEnvelope(e);
     if (out.error.code === 'error') onInternalError?.(e, name);

@@ -69,14 +69,25 @@ function signalled(): Promise<void> {
   });
 }
 
-export async function serve(
-  ctx: Ctx,
-  o: ServeOptions,
-  io: { out: (s: string) => void; err: (s: string) => void },
-  until: Promise<unknown> = signalled(),
-  payments?: Payments,
-  teamServe?: TeamServe,
-): Promise<void> {
+/** A host that is listening: what `serve` prints, what the desktop app shows in Settings → Team. */
+export interface OpenedHost {
+  /** What members type: the public URL when given, else the address it listens on. */
+  url: string;
+  /** The address it listens on. */
+  listening: string;
+  team: boolean;
+  cert: HostCertificate | null;
+  behindProxy: boolean;
+  staticDir: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Check the options, then listen: the web host, or with `team` the HTTPS team
+ * host (certificate made or loaded, the door with the host key). Nothing is
+ * made or opened when the options are refused.
+ */
+export async function openHost(ctx: Ctx, o: ServeOptions, log: (line: string) => void, payments?: Payments, teamServe?: TeamServe): Promise<OpenedHost> {
   const host = (o.host ?? '127.0.0.1').trim();
   if (host === '' || /[\s/]/.test(host)) throw new InputError('--host must be an address or host name, e.g. 127.0.0.1', '--host');
   const port = parsePort(o.port);
@@ -100,7 +111,7 @@ export async function serve(
     port,
     staticDir,
     allowedHosts: wide ? [hostname(), `${hostname()}.local`] : [],
-    log: (line) => io.err(line + '\n'),
+    log,
     ...(payments ? { payments, pollIntervalMs: 5000 } : {}),
   };
   let cert: HostCertificate | null = null;
@@ -112,27 +123,41 @@ export async function serve(
       cert = o.tlsCert !== undefined && o.tlsKey !== undefined ? loadCertificateFiles(o.tlsCert, o.tlsKey) : await loadOrCreateCertificate(ledgerPath, certificateNames(host, publicUrl));
       web.tls = { cert: cert.cert, key: cert.key };
     }
-    web.team = new TeamDoor({ ctx, key: teamServe.hostKey(ledgerPath), core: teamServe.core, log: web.log, ...(teamServe.limits ? { limits: teamServe.limits } : {}) });
+    web.team = new TeamDoor({ ctx, key: teamServe.hostKey(ledgerPath), core: teamServe.core, log, ...(teamServe.limits ? { limits: teamServe.limits } : {}) });
     web.behindProxy = behindProxy;
     if (publicUrl) web.publicUrl = publicUrl;
   }
   const running = await startWebHost(web);
   const url = publicUrl ?? running.url;
   if (web.team) web.team.linkBase = { url, fingerprint: cert?.fingerprint ?? null };
+  return { url, listening: running.url, team, cert, behindProxy, staticDir, close: () => running.close() };
+}
+
+export async function serve(
+  ctx: Ctx,
+  o: ServeOptions,
+  io: { out: (s: string) => void; err: (s: string) => void },
+  until: Promise<unknown> = signalled(),
+  payments?: Payments,
+  teamServe?: TeamServe,
+): Promise<void> {
+  const opened = await openHost(ctx, o, (line) => io.err(line + '\n'), payments, teamServe);
+  const { url, cert, team, behindProxy, staticDir } = opened;
+  const publicUrl = o.publicUrl === undefined ? undefined : url;
   if (o.json) io.out(JSON.stringify({ url, fingerprint: cert?.fingerprint ?? null }) + '\n');
   else if (team) {
     io.out(`Creditdeck team host is running at ${url}\n`);
     if (cert) io.out(`Certificate fingerprint (SHA-256): ${cert.fingerprint}\n`);
-  } else io.out(`Creditdeck is running at ${running.url}\n`);
+  } else io.out(`Creditdeck is running at ${opened.listening}\n`);
   if (cert?.created) io.err(`note: made a self-signed certificate, kept in ${cert.certPath} (its key in ${cert.keyPath}); members pin the fingerprint above, which the invite links carry.\n`);
   if (cert && cert.validTo.getTime() - Date.now() < 30 * 86_400_000) io.err(`warning: the certificate ${cert.validTo < new Date() ? 'expired' : 'expires'} ${cert.validTo.toISOString().slice(0, 10)}; see docs/team.md ("Hosting") to replace it.\n`);
   if (cert && o.tlsKey !== undefined && readableByOthers(o.tlsKey)) io.err(`warning: ${o.tlsKey} can be read by other users of this machine; make it owner-only (chmod 600).\n`);
-  if (behindProxy) io.err(`note: serving plain HTTP on ${running.url} for a TLS-terminating proxy on this machine${publicUrl ? `; members use ${publicUrl}` : '; give --public-url with the address members use'}.\n`);
+  if (behindProxy) io.err(`note: serving plain HTTP on ${opened.listening} for a TLS-terminating proxy on this machine${publicUrl ? `; members use ${publicUrl}` : '; give --public-url with the address members use'}.\n`);
   if (!existsSync(join(staticDir, 'index.html'))) io.err(`note: the app is not built (${staticDir} has no index.html); run \`npm run build\`. The API answers meanwhile.\n`);
   io.err('Press Ctrl-C to stop.\n');
   try {
     await until;
   } finally {
-    await running.close();
+    await opened.close();
   }
 }

@@ -38,6 +38,7 @@ export function App() {
   const mode = useSession((s) => s.mode);
   const session = useSession((s) => s.session);
   const team = mode === 'team';
+  const signedIn = team && !session?.local;
   const visible = (p: Page) => {
     const s = { mode, session, error: null };
     return p === 'team' ? team && allows(s, 'admin') : p in LEAST ? allows(s, LEAST[p as keyof typeof LEAST]) : true;
@@ -58,7 +59,7 @@ export function App() {
             <Icon name={p.id} /> {p.label}
           </a>
         ))}
-        {team ? (
+        {signedIn ? (
           // The navigation's foot (who is signed in) is hidden on a phone: signing out stays in reach.
           <button className="btn ghost small nav-phone-only" onClick={() => void signOut()}>
             Sign out

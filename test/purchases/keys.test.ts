@@ -47,7 +47,7 @@ describe('payments.status', () => {
 });
 
 describe('payments.setKeys', () => {
-  it('validates the prefixes before anything is stored, with messages that never hold the value', () => {
+  it('validates the prefixes before anything is stored, with messages that never hold the value', async () => {
     const saved: StripeSecrets[] = [];
     const services = { payments: w.payments, saveStripeKeys: (k: StripeSecrets) => (saved.push(k), { configured: true, mode: keyMode(k.secretKey) }) };
     const bad: [Record<string, unknown>, string, RegExp][] = [
@@ -62,7 +62,7 @@ describe('payments.setKeys', () => {
       [{ secretKey: `sk_test_${'a'.repeat(400)}` }, 'secretKey', /./],
     ];
     for (const [input, field, message] of bad) {
-      const env = dispatchDesktopOnly(w.ctx, 'payments.setKeys', input, undefined, services);
+      const env = await dispatchDesktopOnly(w.ctx, 'payments.setKeys', input, undefined, services);
       expect(env, JSON.stringify(input).slice(0, 60)).toMatchObject({ ok: false, error: { code: 'invalid_input', field, message: expect.stringMatching(message) } });
       const text = JSON.stringify(env);
       for (const v of Object.values(input)) if (typeof v === 'string' && v.length > 6) expect(text).not.toContain(v);
@@ -70,23 +70,23 @@ describe('payments.setKeys', () => {
     expect(saved).toEqual([]);
 
     // Good keys: trimmed, an empty webhook secret is none; only the status comes back.
-    const ok = dispatchDesktopOnly(w.ctx, 'payments.setKeys', { secretKey: ` ${LIVE_KEY} `, webhookSecret: '' }, undefined, services);
+    const ok = await dispatchDesktopOnly(w.ctx, 'payments.setKeys', { secretKey: ` ${LIVE_KEY} `, webhookSecret: '' }, undefined, services);
     expect(ok).toEqual({ ok: true, result: { configured: true, mode: 'live' } });
-    expect(dispatchDesktopOnly(w.ctx, 'payments.setKeys', { secretKey: SECRET_KEY, webhookSecret: WEBHOOK_SECRET }, undefined, services)).toEqual({ ok: true, result: { configured: true, mode: 'test' } });
+    expect(await dispatchDesktopOnly(w.ctx, 'payments.setKeys', { secretKey: SECRET_KEY, webhookSecret: WEBHOOK_SECRET }, undefined, services)).toEqual({ ok: true, result: { configured: true, mode: 'test' } });
     expect(saved).toEqual([
       { secretKey: LIVE_KEY, webhookSecret: null },
       { secretKey: SECRET_KEY, webhookSecret: WEBHOOK_SECRET },
     ]);
   });
 
-  it('without a key store (the web host, the CLI) it says where keys come from instead', () => {
-    const env = dispatchDesktopOnly(w.ctx, 'payments.setKeys', { secretKey: SECRET_KEY }, undefined, { payments: w.payments });
+  it('without a key store (the web host, the CLI) it says where keys come from instead', async () => {
+    const env = await dispatchDesktopOnly(w.ctx, 'payments.setKeys', { secretKey: SECRET_KEY }, undefined, { payments: w.payments });
     expect(env).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringMatching(/desktop app; the web host and the command line read STRIPE_SECRET_KEY/) } });
     expect(JSON.stringify(env)).not.toContain(SECRET_KEY);
   });
 
-  it('is not a remote call: the shared dispatch refuses it before it runs', () => {
-    expect(DESKTOP_ONLY_CALLS).toEqual(['payments.setKeys']);
+  it('is not a remote call: the shared dispatch refuses it before it runs', async () => {
+    expect(DESKTOP_ONLY_CALLS).toEqual(['payments.setKeys', 'team.init', 'hosting.status', 'hosting.start', 'hosting.stop']);
     expect(REMOTE_CALLS as readonly string[]).not.toContain('payments.setKeys');
     expect(REMOTE_CALLS as readonly string[]).toContain('payments.status');
     let asked = 0;
@@ -96,7 +96,7 @@ describe('payments.setKeys', () => {
       error: { code: 'invalid_input', field: 'call', message: '"payments.setKeys" is only available in the Creditdeck desktop app' },
     });
     expect(asked).toBe(0);
-    expect(dispatchDesktopOnly(w.ctx, 'purchases.list', {}, undefined, services)).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'call' } });
+    expect(await dispatchDesktopOnly(w.ctx, 'purchases.list', {}, undefined, services)).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'call' } });
   });
 });
 

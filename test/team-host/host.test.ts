@@ -12,7 +12,7 @@ import { revokeToken, rotateToken } from '../../main/core/team/tokens.js';
 import { listAudit } from '../../main/core/team/audit.js';
 import { parseSecret } from '../../main/core/team/secrets.js';
 import { hostKeyPath } from '../../main/core/team/host-key.js';
-import { REMOTE_CALLS } from '../../main/web/dispatch.js';
+import { REMOTE_CALLS, TEAM_HOST_CALLS } from '../../main/web/dispatch.js';
 import type { Role } from '../../main/core/team/types.js';
 import { ROLES } from '../../main/core/team/types.js';
 import { atLeast } from '../../main/core/team/people.js';
@@ -137,7 +137,7 @@ describe('team host: access by role, from the access table', () => {
       for (const name of calls) {
         const rule = ACCESS[name as keyof typeof ACCESS];
         const r = await host.call(name, sample(name), tokens[role]);
-        const exposed = remote.has(name) || name.startsWith('team.');
+        const exposed = remote.has(name) || (TEAM_HOST_CALLS as readonly string[]).includes(name);
         if (!exposed) {
           // CLI-only and desktop-only calls never run over HTTP, whoever asks.
           if (r.status !== 400) wrong.push(`${role} ${name}: ${r.status} (not exposed, expected 400)`);

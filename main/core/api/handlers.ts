@@ -38,6 +38,7 @@ import type { Caller } from '../team/types.js';
 import { teamCaps } from '../team/caps.js';
 import { teamHandlers } from './team.js';
 import { agentHandlers } from './agents.js';
+import { hostingHandlers, type TeamHosting } from './hosting.js';
 import { vendorHandlers } from './vendors.js';
 
 // Numbers as text are parsed strictly (util/credits.ts), which refuses any other character with a clearer message.
@@ -111,6 +112,8 @@ export interface Services {
   caller?: Caller;
   /** The team host's key (main/core/team/host-key.ts): the team calls that issue or check secrets need it. */
   teamKey?: Buffer;
+  /** The desktop app's team host, started and stopped from Settings → Team (api/hosting.ts). */
+  hosting?: TeamHosting;
 }
 
 let unconfigured: Payments | null = null;
@@ -372,6 +375,8 @@ export const handlers = {
   ...teamHandlers,
   // What an agent asks before it spends: estimates, a budget check, the resets (main/core/api/agents.ts).
   ...agentHandlers,
+  // Hosting the team from the desktop app (main/core/api/hosting.ts).
+  ...hostingHandlers,
   // Provider-shaped reads: Fluximage's usage API, every balance the caller may read (main/core/api/vendors.ts).
   ...vendorHandlers,
 };
@@ -382,7 +387,7 @@ export type HandlerInput<N extends HandlerName> = z.input<Handlers[N]['input']>;
 /** What a call answers; for the purchase calls that talk to Stripe, what their promise resolves to. */
 export type HandlerOutput<N extends HandlerName> = Awaited<ReturnType<Handlers[N]['run']>>;
 /** The calls that answer asynchronously (they may talk to Stripe): transports await them. */
-export const ASYNC_CALLS = ['purchases.start', 'purchases.get', 'purchases.cancel', 'purchases.refund', 'purchases.poll'] as const satisfies readonly HandlerName[];
+export const ASYNC_CALLS = ['purchases.start', 'purchases.get', 'purchases.cancel', 'purchases.refund', 'purchases.poll', 'hosting.start', 'hosting.stop'] as const satisfies readonly HandlerName[];
 export type AsyncCall = (typeof ASYNC_CALLS)[number];
 const asyncCalls: ReadonlySet<string> = new Set(ASYNC_CALLS);
 export function isAsyncCall(name: unknown): name is AsyncCall {

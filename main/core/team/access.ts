@@ -97,6 +97,11 @@ export const ACCESS: Readonly<Record<HandlerName, AccessRule>> = {
   'team.audit': read('admin'),
   'team.sessions.list': manage('viewer', false),
   'team.sessions.end': manage('viewer'),
+  // The desktop app's own: making the team and hosting it are the owner's (desktop-only calls, main/web/dispatch.ts).
+  'team.init': manage('owner'),
+  'hosting.status': manage('owner', false),
+  'hosting.start': manage('owner'),
+  'hosting.stop': manage('owner'),
   // An agent's questions before it spends (api/agents.ts): reads; agents.check runs the usage rules and rolls back.
   'agents.estimate': read(),
   'agents.check': read(),

@@ -5,6 +5,7 @@ import { credits, dateTime, localDate, money } from '../lib/format';
 import { mutate, useApi } from '../store/query';
 import { hrefOf, setParams, useRoute } from '../store/route';
 import { useCan } from '../store/session';
+import { TeamHosting } from './settings/TeamHosting';
 
 /** One write from a form: busy while it runs, then its error or a short confirmation. */
 function useWrite<N extends HandlerName>(name: N) {
@@ -94,6 +95,7 @@ export function Settings() {
               {selected ? <ManageAccount key={selected.id} id={selected.id} /> : null}
             </>
           ) : null}
+          {owner && isDesktopApp() ? <TeamHosting /> : null}
           {owner ? <PaymentsSection /> : null}
           {owner ? <DataSection /> : null}
         </>

@@ -1,4 +1,4 @@
-/** Who is signed in on a team host, their role, and signing out (in the navigation's foot). */
+/** Who is signed in on a team host, their role, and signing out (in the navigation's foot); the desktop app on the host is its owner, with nothing to sign out of. */
 import { signOut, useMe } from '../store/session';
 
 export function TeamBadge() {
@@ -9,9 +9,13 @@ export function TeamBadge() {
       <span>
         <strong>{me.name}</strong> <span className="badge">{me.role}</span>
       </span>
-      <button className="btn ghost small" onClick={() => void signOut()}>
-        Sign out
-      </button>
+      {me.local ? (
+        <span className="muted">on this computer</span>
+      ) : (
+        <button className="btn ghost small" onClick={() => void signOut()}>
+          Sign out
+        </button>
+      )}
     </div>
   );
 }

@@ -6,7 +6,7 @@
  * as it always was (`mode: 'local'`).
  */
 import { create } from 'zustand';
-import { isDesktopApp, setCsrfToken, setOnUnauthorized } from '../api';
+import { isDesktopApp, request, setCsrfToken, setOnUnauthorized } from '../api';
 
 export type Role = 'owner' | 'admin' | 'member' | 'viewer';
 const RANK: Record<Role, number> = { viewer: 0, member: 1, admin: 2, owner: 3 };
@@ -17,6 +17,8 @@ export interface TeamSession {
   name: string;
   role: Role;
   csrf: string | null;
+  /** The desktop app on the host machine: the team's owner, with no session to sign out of. */
+  local?: boolean;
 }
 
 interface SessionState {
@@ -51,7 +53,8 @@ async function readJson(res: Response): Promise<{ ok?: boolean; result?: unknown
  * host is plain HTTP on loopback, so there is nothing to ask there.
  */
 export async function loadSession(): Promise<void> {
-  if (isDesktopApp() || location.protocol !== 'https:') return void useSession.setState({ mode: 'local', session: null, error: null });
+  if (isDesktopApp()) return loadDesktopSession();
+  if (location.protocol !== 'https:') return void useSession.setState({ mode: 'local', session: null, error: null });
   let res: Response;
   try {
     res = await fetch('/api/team.session', { headers: { accept: 'application/json' } });
@@ -64,6 +67,18 @@ export async function loadSession(): Promise<void> {
   const s = body.result as TeamSession;
   setCsrfToken(s.csrf);
   useSession.setState({ mode: 'team', session: s, error: null });
+}
+
+/**
+ * The desktop window: on a team ledger the app is its owner (main/electron/ipc.ts
+ * runs every call as the local owner), so it shows the team's pages; on a
+ * ledger of one person, team.whoami is refused and the app is as it always was.
+ */
+async function loadDesktopSession(): Promise<void> {
+  const env = await request('team.whoami', {});
+  if (!env.ok) return void useSession.setState({ mode: 'local', session: null, error: null });
+  const me = env.result;
+  useSession.setState({ mode: 'team', session: { team: me.team.id, member: me.member, name: me.name, role: me.role, csrf: null, local: true }, error: null });
 }
 
 /** `POST /api/team.signin` with a device token or an invite; then the session is read again. */

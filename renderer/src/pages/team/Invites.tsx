@@ -1,6 +1,8 @@
 /** Invites: make one for a role (the link to copy is shown once), see which are open, withdraw one. */
 import { useState, type FormEvent } from 'react';
+import { CopyField } from '../../components/CopyField';
 import { Field } from '../../components/ui';
+import { hrefOf } from '../../store/route';
 import { ago, instant } from '../../lib/format';
 import { useApi } from '../../store/query';
 import type { Role, TeamSession } from '../../store/session';
@@ -15,24 +17,13 @@ export function Invites({ me }: { me: TeamSession }) {
   const write = useWrite();
   const [role, setRole] = useState<Role>('member');
   const [name, setName] = useState('');
-  const [link, setLink] = useState<string | null>(null);
-  const [copied, setCopied] = useState(false);
+  const [made, setMade] = useState<{ link: string | null; invite: string } | null>(null);
   const create = async (e: FormEvent) => {
     e.preventDefault();
-    setCopied(false);
     const r = await write.run('team.invite', { role, ...(name.trim() ? { name: name.trim() } : {}) });
     if (r) {
-      setLink((r as { link?: string }).link ?? r.invite);
+      setMade({ link: (r as { link?: string | null }).link ?? null, invite: r.invite });
       setName('');
-    }
-  };
-  const copy = async () => {
-    if (!link) return;
-    try {
-      await navigator.clipboard.writeText(link);
-      setCopied(true);
-    } catch {
-      setCopied(false);
     }
   };
   return (
@@ -54,15 +45,15 @@ export function Invites({ me }: { me: TeamSession }) {
           Create invite
         </button>
       </form>
-      {link ? (
+      {made ? (
         <div className="notice ok" role="status" style={{ marginTop: 12 }}>
-          <strong>Send this link to the person joining — it is shown only now</strong>
-          <div className="team-link">
-            <input readOnly value={link} aria-label="Invite link" className="mono" onFocus={(e) => e.target.select()} />
-            <button type="button" className="btn small" onClick={() => void copy()}>
-              {copied ? 'Copied' : 'Copy'}
-            </button>
-          </div>
+          <strong>Send this {made.link ? 'link' : 'code'} to the person joining — it is shown only now</strong>
+          <CopyField label={made.link ? 'Invite link' : 'Invite code'} value={made.link ?? made.invite} />
+          {made.link ? null : (
+            <span className="small">
+              There is no link while the team is not hosted: start hosting in <a href={hrefOf('settings')}>Settings</a> for links that carry the address and fingerprint.
+            </span>
+          )}
         </div>
       ) : null}
       <TeamTable
