@@ -14,6 +14,7 @@ import { Usage } from './pages/Usage';
 import { refreshAll, useQueryStore } from './store/query';
 import { PAGES, hrefOf, useRoute, type Page } from './store/route';
 import { dateTime } from './lib/format';
+import { useShortcuts } from './shortcuts';
 
 /** Other writers (the CLI, another window) share the ledger: look again now and then, and on return to the window. */
 function useBackgroundRefresh(): void {
@@ -45,6 +46,7 @@ export function App() {
   };
   const refreshedAt = useQueryStore((s) => s.refreshedAt);
   useBackgroundRefresh();
+  useShortcuts(PAGES.map((p) => p.id).filter(visible));
   useEffect(() => {
     const label = PAGES.find((p) => p.id === page)?.label ?? '';
     document.title = `${label} · Creditdeck`;

@@ -218,7 +218,7 @@ describe('Settings', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
     const section = page.locator('[data-account="flowly-team"]');
     await expect.poll(() => section.textContent()).toContain('have no cost yet');
-    expect(await section.locator('article[data-pool="credits"]').getByTestId('countdown').textContent()).toBe('Resets in 11 d 9 h 0 min 00 s · Nov 15 00:00 GMT+1');
+    expect(await section.locator('article[data-pool="credits"]').getByTestId('countdown').textContent()).toBe('Resets in 11 d 9 h · Nov 15 00:00 GMT+1');
   });
 
 

@@ -292,6 +292,15 @@ describe('forecast', () => {
     expect([ai.runOutAt, ai.pace, ai.forfeitAtReset, ai.evenPaceUsed]).toEqual([null, 'in reserve', 1000, 322.58]);
   });
 
+  test('top-ups carrying a pool past the reset: the monthly part runs out first, on its own date', () => {
+    const { f } = at10days(400, 1000);
+    // 600 monthly at 40/day: Jan 26; with the 1,000 bonus, 1,600 lasts 40 days: Feb 20, past the Feb 1 reset.
+    expect(f.pace).toBe('in deficit');
+    expect(f.monthlyRunOutAt).toBe('2026-01-26T00:00:00.000Z');
+    expect(f.runOutAt).toBe('2026-02-20T00:00:00.000Z');
+    expect(f.runsOutBeforeReset).toBe(false);
+  });
+
   test('held credits are not counted as available for the run-out', () => {
     const { h, a } = at10days(400);
     h.op('holds.place', { account: a, pool: 'credits', amount: 200, expires: '2026-01-20T00:00:00Z' });

@@ -16,9 +16,11 @@ describe('format', () => {
     expect(unitPrice(null)).toBe('—');
   });
 
-  it('counts down to the second', () => {
-    expect(countdown(((3 * 24 + 4) * 3600 + 12 * 60 + 5) * 1000)).toBe('3 d 4 h 12 min 05 s');
-    expect(countdown(3_600_000)).toBe('1 h 0 min 00 s');
+  it('counts down at the precision that matters: seconds only in the last hour', () => {
+    expect(countdown(((3 * 24 + 4) * 3600 + 12 * 60 + 5) * 1000)).toBe('3 d 4 h');
+    expect(countdown(86_400_000 - 1000)).toBe('23 h 59 min');
+    expect(countdown(3_600_000)).toBe('1 h 0 min');
+    expect(countdown(3_600_000 - 1000)).toBe('59 min 59 s');
     expect(countdown(61_000)).toBe('1 min 01 s');
     expect(countdown(999)).toBe('0 s');
     expect(countdown(-5_000)).toBe('0 s');

@@ -26,6 +26,11 @@ export interface PoolForecast {
   /** Credits ahead of (reserve) or behind (deficit) even pace. */
   paceDelta: number;
   runOutAt: string | null;
+  /**
+   * When the monthly part alone runs out at this pace (top-ups spent after
+   * it): differs from runOutAt only where top-ups carry the pool further.
+   */
+  monthlyRunOutAt: string | null;
   runsOutBeforeReset: boolean;
   /** Ms between run-out and reset when it runs out first. */
   shortByMs: number;
@@ -72,6 +77,7 @@ export function forecast(ctx: Ctx, accountId: string, at?: number): { account: s
         pace: 'unlimited',
         paceDelta: 0,
         runOutAt: null,
+        monthlyRunOutAt: null,
         runsOutBeforeReset: false,
         shortByMs: 0,
         forfeitAtReset: 0,
@@ -85,7 +91,11 @@ export function forecast(ctx: Ctx, accountId: string, at?: number): { account: s
     const pace = delta > 0 ? 'in reserve' : delta < 0 ? 'in deficit' : 'on pace';
     const left = b.nextReset - t;
     let runOutAt: number | null = null;
-    if (b.usedMc > 0 && elapsed > 0) runOutAt = t + Number((big(remaining) * big(elapsed)) / big(b.usedMc));
+    let monthlyRunOutAt: number | null = null;
+    if (b.usedMc > 0 && elapsed > 0) {
+      runOutAt = t + Number((big(remaining) * big(elapsed)) / big(b.usedMc));
+      monthlyRunOutAt = t + Number((big(Math.min(remaining, b.monthlyMc)) * big(elapsed)) / big(b.usedMc));
+    }
     const before = runOutAt !== null && runOutAt < b.nextReset;
     const spendToReset = elapsed > 0 ? Number((big(b.usedMc) * big(left)) / big(elapsed)) : 0;
     const forfeit = Math.max(0, b.monthlyMc - spendToReset);
@@ -103,6 +113,7 @@ export function forecast(ctx: Ctx, accountId: string, at?: number): { account: s
       pace,
       paceDelta: mcToCredits(Math.abs(delta)),
       runOutAt: runOutAt === null ? null : iso(runOutAt),
+      monthlyRunOutAt: monthlyRunOutAt === null ? null : iso(monthlyRunOutAt),
       runsOutBeforeReset: before,
       shortByMs: before && runOutAt !== null ? b.nextReset - runOutAt : 0,
       forfeitAtReset: mcToCredits(forfeit),

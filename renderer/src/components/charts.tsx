@@ -171,7 +171,7 @@ export function Ring({ monthly, topup, allocation, unlimited, state, size = 92 }
   const t = unlimited ? 0 : Math.max(0, topup) / whole;
   const pct = unlimited ? null : allocation + topup > 0 ? Math.round(((monthly + topup) / whole) * 100) : 0;
   return (
-    <svg width={size} height={size} viewBox={`0 0 ${size} ${size}`} role="img" aria-label={unlimited ? 'unlimited' : `${pct}% left`}>
+    <svg width={size} height={size} viewBox={`0 0 ${size} ${size}`} data-state={state} role="img" aria-label={unlimited ? 'unlimited' : `${pct}% left`}>
       <g transform={`rotate(-90 ${size / 2} ${size / 2})`}>
         <circle className="ring-track" cx={size / 2} cy={size / 2} r={r} fill="none" strokeWidth={stroke} />
         {m > 0 ? (

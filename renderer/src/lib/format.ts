@@ -89,17 +89,30 @@ export function unitPrice(dollars: number | null | undefined, currency = 'USD'):
   return fmt.format(dollars === 0 ? 0 : Number(dollars.toFixed(digits)));
 }
 
-/** "3 d 4 h 12 min 05 s" — a countdown that visibly ticks each second. */
+/**
+ * A countdown at the precision that matters: days and hours while days are
+ * left ("26 d 10 h"), hours and minutes within a day ("5 h 20 min"), and
+ * seconds only in the last hour ("12 min 05 s"). Floored, so it never
+ * promises more time than is left.
+ */
 export function countdown(ms: number): string {
   const total = Math.max(0, Math.floor(ms / 1000));
   const d = Math.floor(total / 86_400);
   const h = Math.floor((total % 86_400) / 3600);
   const m = Math.floor((total % 3600) / 60);
   const s = total % 60;
-  const ss = String(s).padStart(2, '0');
-  if (d > 0) return `${d} d ${h} h ${m} min ${ss} s`;
-  if (h > 0) return `${h} h ${m} min ${ss} s`;
-  if (m > 0) return `${m} min ${ss} s`;
+  if (d > 0) return `${d} d ${h} h`;
+  if (h > 0) return `${h} h ${m} min`;
+  if (m > 0) return `${m} min ${String(s).padStart(2, '0')} s`;
+  return `${s} s`;
+}
+
+/** The largest unit only, for a glance: "9 d", "5 h", "12 min", "40 s". */
+export function coarse(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s >= 86_400) return `${Math.floor(s / 86_400)} d`;
+  if (s >= 3600) return `${Math.floor(s / 3600)} h`;
+  if (s >= 60) return `${Math.floor(s / 60)} min`;
   return `${s} s`;
 }
 

@@ -3,12 +3,19 @@ import type { AccountView, ActionView, Alert, ApiError, Balance, Member, PoolBal
 import { Ring } from '../components/charts';
 import { Icon } from '../components/icons';
 import { Empty, ErrorNotice, Field, Skeleton } from '../components/ui';
-import { ago, approx, countdown, credits, day, exactPrice, humanizeInstants, instant, money, plural, reason, span } from '../lib/format';
+import { ago, approx, countdown, credits, day, exactPrice, instant, money, plural } from '../lib/format';
 import { useNow } from '../store/clock';
 import { mutate, refreshAll, useApi } from '../store/query';
 import { hrefOf } from '../store/route';
 import { useCan } from '../store/session';
 import { MemberUse } from './MemberUse';
+import { Summary } from './dashboard/Summary';
+import { VerdictBadge, VerdictLine } from './dashboard/VerdictFacts';
+import { verdict, type Verdict } from './dashboard/verdict';
+import { currentAlerts } from './dashboard/alerts';
+import { LastRefusal } from './dashboard/LastRefusal';
+import { UndoAction } from './dashboard/UndoAction';
+import { offerUndo } from '../store/undo';
 
 export function Dashboard() {
   const accounts = useApi('accounts.list', {});
@@ -59,6 +66,7 @@ export function Dashboard() {
   return (
     <div className="page">
       <Head />
+      <Summary accounts={accounts.data} balances={balances.data} />
       {accounts.data.map((a) => (
         <AccountSection key={a.id} account={a} balance={byAccount.get(a.id)} alerts={(alerts.data ?? []).filter((x) => x.account === a.id)} />
       ))}
@@ -87,6 +95,7 @@ function AccountSection({ account, balance, alerts }: { account: AccountView; ba
   const canRecord = useCan('member');
   const canBuy = useCan('owner');
   const canSet = useCan('admin');
+  const canVoid = canSet;
   const sellsPacks = canBuy && account.packPools.length > 0 && account.packs.some((k) => account.packPools.includes(k.pool));
   // What was actually paid for the top-ups (Stripe's amount, or what was confirmed for a provider link).
   const purchases = useApi('purchases.list', sellsPacks ? { account: account.id, limit: 20 } : null);
@@ -98,12 +107,15 @@ function AccountSection({ account, balance, alerts }: { account: AccountView; ba
     const env = await mutate('usage.record', { account: account.id, action, ...(quantity ? { quantity } : {}), ...(member ? { member } : {}), ...(byoKey ? { byoKey: true } : {}) });
     setBusy(false);
     setOutcome(env.ok ? { ok: true, result: env.result } : { ok: false, error: env.error });
+    // A duplicate charged nothing: there is nothing of it to undo.
+    if (env.ok && canVoid && env.result.status !== 'duplicate') offerUndo({ eventId: env.result.eventId, account: account.id, action });
   };
 
   const forecastFor = (pool: string) => forecast.data?.pools.find((p) => p.pool === pool);
   const lastRefusal = refusals.data?.[0];
 
   const poolLabel = (id: string) => balance?.pools.find((p) => p.pool === id)?.label ?? id;
+  const shown = currentAlerts(alerts, balance?.pools, account, poolLabel);
   return (
     <section className="account" aria-labelledby={`acct-${account.id}`} data-account={account.id}>
       <div className="account-head">
@@ -145,7 +157,7 @@ function AccountSection({ account, balance, alerts }: { account: AccountView; ba
             <h3 className="row">
               <Icon name="bell" size={16} /> Recent alerts
             </h3>
-            {alerts.length === 0 ? (
+            {shown.length === 0 ? (
               <p className="faint small">
                 None yet. Alerts come at {account.thresholds.map((t) => `${t} %`).join(', ')} of a pool used
                 {account.lowBalance !== null
@@ -157,17 +169,13 @@ function AccountSection({ account, balance, alerts }: { account: AccountView; ba
               </p>
             ) : (
               <ul className="list">
-                {alerts.slice(0, 3).map((a) => (
-                  <li key={a.id}>
-                    <span className={`badge ${(a.kind === 'threshold' || a.kind === 'spend') && a.level < 100 ? 'warn' : 'danger'}`}>
-                      {a.kind === 'threshold' || a.kind === 'spend' ? `${a.level} %` : a.kind === 'limit' ? 'limit' : a.kind}
+                {shown.slice(0, 3).map(({ alert: a, text, resolved }) => (
+                  <li key={a.id} data-resolved={resolved || undefined}>
+                    <span className={`badge ${resolved ? 'ok' : (a.kind === 'threshold' || a.kind === 'spend') && a.level < 100 ? 'warn' : 'danger'}`}>
+                      {resolved ? 'resolved' : a.kind === 'threshold' || a.kind === 'spend' ? `${a.level} %` : a.kind === 'limit' ? 'limit' : a.kind}
                     </span>
-                    <span>
-                      {a.kind === 'threshold'
-                        ? `${poolLabel(a.pool)}: ${a.level} % of the allocation used`
-                        : a.kind === 'spend'
-                          ? `${a.level} % of the monthly spending limit used`
-                          : a.message.replace(`${account.name}: `, '')}
+                    <span className={resolved ? 'faint' : undefined}>
+                      {text}
                       <span className="faint"> · {ago(a.at)}</span>
                     </span>
                   </li>
@@ -175,22 +183,7 @@ function AccountSection({ account, balance, alerts }: { account: AccountView; ba
               </ul>
             )}
           </div>
-          <div data-testid="last-refusal">
-            <h3 className="row">
-              <Icon name="stop" size={16} /> Last refusal
-            </h3>
-            {lastRefusal ? (
-              <div className="notice danger">
-                <strong>
-                  {reason(lastRefusal.reason)} · {lastRefusal.action}
-                </strong>
-                <span>{humanizeInstants(lastRefusal.message, account.zone)}</span>
-                <span className="faint small">{instant(lastRefusal.at, account.zone)}</span>
-              </div>
-            ) : (
-              <p className="faint small">Nothing refused. If usage is refused (no credits left, a limit, a rate limit), the reason shows here.</p>
-            )}
-          </div>
+          <LastRefusal account={account} refusal={lastRefusal} periodStart={balance?.pools[0]?.periodStart} />
         </aside>
       </div>
       <MemberUse account={account} balance={balance} />
@@ -313,18 +306,13 @@ function OutcomeNotice({ outcome, zone, onClose }: { outcome: Outcome; zone: str
           <strong>Recorded {r.action}</strong> · {what} · {r.eventId}
           {r.alerts.length ? ` · ${r.alerts.map((a) => a.message.replace(/^[^:]*: /, '')).join(' · ')}` : ''}
         </span>
+        <UndoAction eventId={r.eventId} zone={zone} />
       </div>
       <button className="btn ghost small" onClick={onClose} aria-label="Dismiss">
         ✕
       </button>
     </div>
   );
-}
-
-function poolState(p: PoolBalance, f: PoolForecast | undefined): 'ok' | 'warn' | 'danger' {
-  if (!p.unlimited && (p.available ?? 0) <= 0) return 'danger';
-  if (f && (f.runsOutBeforeReset || f.pace === 'in deficit')) return 'warn';
-  return 'ok';
 }
 
 /** The newest paid (or since refunded) purchase of a pool's credits. */
@@ -347,13 +335,15 @@ function PoolCard({
   canTopUp: boolean;
   lastTopUp?: PurchaseView;
 }) {
-  const state = poolState(p, f);
+  // One verdict drives the ring's colour, the badge and the run-out line, so they cannot disagree.
+  const v = verdict(p, f);
+  const state = v?.tone === 'warn' || v?.tone === 'danger' ? v.tone : 'ok';
   const unit = p.unit;
   return (
     <article className="card pool-card" aria-label={p.label} data-pool={p.pool}>
       <div className="row" style={{ justifyContent: 'space-between' }}>
         <span className="pool-label">{p.label}</span>
-        {f ? <PaceBadge f={f} /> : null}
+        <VerdictBadge v={v} />
       </div>
       <div className="pool-top">
         <Ring monthly={p.monthlyRemaining ?? 0} topup={p.topupRemaining} allocation={p.allocation ?? 0} unlimited={p.unlimited} state={state} />
@@ -408,7 +398,7 @@ function PoolCard({
           <Countdown to={p.nextReset} zone={zone} />
         </div>
         {f ? (
-          <PaceFacts f={f} unit={unit} zone={zone} />
+          <PaceFacts f={f} v={v} unit={unit} zone={zone} nextReset={p.nextReset} />
         ) : forecastError ? (
           <div className="fact faint" data-testid="pace-error">
             <Icon name="trend" size={15} />
@@ -447,16 +437,7 @@ function Countdown({ to, zone }: { to: string; zone: string }) {
   );
 }
 
-function PaceBadge({ f }: { f: PoolForecast }) {
-  if (f.pace === 'unlimited') return <span className="badge">unlimited</span>;
-  if (f.runsOutBeforeReset) return <span className="badge warn">runs out early</span>;
-  if (f.pace === 'in deficit') return <span className="badge warn">in deficit</span>;
-  if (f.pace === 'in reserve') return <span className="badge ok">in reserve</span>;
-  return <span className="badge">on pace</span>;
-}
-
-function PaceFacts({ f, unit, zone }: { f: PoolForecast; unit: string; zone: string }) {
-  const now = useNow();
+function PaceFacts({ f, v, unit, zone, nextReset }: { f: PoolForecast; v: Verdict | null; unit: string; zone: string; nextReset: string }) {
   if (f.unlimited) {
     return (
       <div className="fact" data-testid="pace">
@@ -475,18 +456,7 @@ function PaceFacts({ f, unit, zone }: { f: PoolForecast; unit: string; zone: str
           {f.runOutAt !== null ? <span className="faint"> · {approx(f.burnPerDay)} a day</span> : <span className="faint"> · nothing used yet</span>}
         </span>
       </div>
-      {f.runOutAt !== null ? (
-        <div className="fact" data-testid="run-out">
-          <Icon name="stop" size={15} />
-          {f.runsOutBeforeReset ? (
-            <span className="state-warn">
-              Runs out <span className="nowrap">{instant(f.runOutAt, zone, now)}</span>, {span(f.shortByMs)} before the reset
-            </span>
-          ) : (
-            <span>Lasts to the reset at this pace</span>
-          )}
-        </div>
-      ) : null}
+      <VerdictLine v={v} zone={zone} nextReset={nextReset} />
       <div className="fact" data-testid="forfeit">
         <Icon name="hourglass" size={15} />
         <span className={f.forfeitAtReset > 0 ? '' : 'faint'}>
