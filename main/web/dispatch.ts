@@ -70,9 +70,11 @@ export const REMOTE_CALLS = [
 
 /**
  * Calls that stay with the CLI: `import` is the CLI's file import;
- * `purchases.poll` is the hosts' own timer (a window polls one purchase with purchases.get).
+ * `purchases.poll` is the hosts' own timer (a window polls one purchase with purchases.get);
+ * `agents.*` are the MCP tools' own queries (main/mcp/), which reach them through callAs on
+ * the team host's /mcp and directly over stdio, never through /api.
  */
-export const LOCAL_ONLY_CALLS = ['import', 'purchases.poll'] as const satisfies readonly HandlerName[];
+export const LOCAL_ONLY_CALLS = ['import', 'purchases.poll', 'agents.estimate', 'agents.check', 'agents.resets'] as const satisfies readonly HandlerName[];
 
 /**
  * Calls only the desktop window may make (main/electron/ipc.ts runs them
