@@ -6,6 +6,9 @@
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { call, type HandlerName, type HandlerOutput } from '../core/api/handlers.js';
+import { callAs } from '../core/team/call-as.js';
+import { getTeam, localOwner } from '../core/team/team.js';
+import { ForbiddenError, UnauthorizedError } from '../core/team/types.js';
 import { defaultDbPath, openLedger } from '../core/api/open.js';
 import type { Ctx } from '../core/ledger/context.js';
 import { systemClock, type Clock } from '../core/util/clock.js';
@@ -47,7 +50,7 @@ const defaultIo: Io = {
   env: process.env,
 };
 
-export const EXIT = { ok: 0, failure: 1, input: 2, refused: 3 } as const;
+export const EXIT = { ok: 0, failure: 1, input: 2, refused: 3, forbidden: 4 } as const;
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
@@ -87,7 +90,8 @@ export async function run(argv: string[], rawIo: Io = defaultIo): Promise<number
   /** Run an API call and print it, as JSON or as text. */
   const emit = <N extends HandlerName>(name: N, input: unknown, text: (r: HandlerOutput<N>) => string, needsDb = true) => {
     const c = needsDb ? open() : (null as unknown as Ctx);
-    const result = call(c, name, input);
+    // On a team ledger the command line is its owner (docs/team.md): decided and audited like any caller's call.
+    const result = needsDb && getTeam(c) ? callAs(c, localOwner(c), name, input) : call(c, name, input);
     io.out(json ? JSON.stringify(result, null, 2) + '\n' : text(escapeDeep(result)) + '\n');
   };
   const now = () => (io.clock ?? systemClock).now();
@@ -648,6 +652,10 @@ function report(e: unknown, io: Io, json: boolean): number {
     code = EXIT.refused;
     body = { code: 'refused', reason: e.reason, message: e.message, details: e.details };
     io.err(`creditdeck: refused (${e.reason}): ${e.message}\n`);
+  } else if (e instanceof ForbiddenError || e instanceof UnauthorizedError) {
+    code = EXIT.forbidden;
+    body = { code: e instanceof ForbiddenError ? 'forbidden' : 'unauthorized', message: e.message };
+    io.err(`creditdeck: not allowed: ${e.message}\nNothing was written.\n`);
   } else if (e instanceof InputError) {
     code = EXIT.input;
     body = { code: 'invalid_input', message: e.message, field: e.field };

@@ -42,6 +42,16 @@ interface SessionRow {
 const idleOf = (s: SessionRow) => s.idle_expires_at - s.last_seen_at;
 
 /**
+ * A session's CSRF token: its id under the host key. The renderer can ask for
+ * it again after a reload (GET /api/team.session), and only the host key makes
+ * one; it is worthless without the session's HttpOnly cookie. Its keyed hash is
+ * kept with the session, which verifyCsrf compares against.
+ */
+export function sessionCsrf(key: Buffer, sessionId: string): string {
+  return keyedHash(key, `creditdeck csrf\0${sessionId}`);
+}
+
+/**
  * Start a session for a caller who has just proved who they are (a device
  * token, or an invite just redeemed). A scoped token cannot start one: a
  * browser session acts with the person's whole role.
@@ -57,7 +67,7 @@ export function startSession(ctx: Ctx, key: Buffer, caller: Caller, opts: Sessio
     const now = ctx.clock.now();
     const id = ctx.ids.next('ses');
     const secret = newSecret();
-    const csrf = newSecret();
+    const csrf = sessionCsrf(key, id);
     ctx
       .stmt(
         `INSERT INTO team_sessions (id, secret_hash, member, token_id, created_at, last_seen_at, idle_expires_at, expires_at, ended_at, csrf_hash)
