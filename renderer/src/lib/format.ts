@@ -2,6 +2,7 @@
  * Display formatting only: numbers, money, instants and durations as people
  * read them. No ledger arithmetic lives here — every figure comes from the API.
  */
+import type { RefusalReason } from '../../../main/core/util/errors';
 
 /** Numbers in the reader's locale (the words are English; the digits are theirs). */
 const LOCALE = (globalThis as { navigator?: { language?: string } }).navigator?.language || 'en-US';
@@ -184,7 +185,8 @@ export function humanizeInstants(text: string, zone?: string): string {
   return text.replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z/g, (m) => instant(m, zone));
 }
 
-const REASONS: Record<string, string> = {
+/** Every reason the ledger can give (the type makes a new one fail the build until it has a heading). */
+const REASONS: Record<RefusalReason, string> = {
   insufficient_credits: 'Not enough credits',
   account_limit: 'Monthly spending limit',
   member_limit: 'Member limit',
@@ -193,11 +195,13 @@ const REASONS: Record<string, string> = {
   plan: 'Not allowed on this plan',
   refund: 'Refund refused',
   hold: 'Hold',
+  member_cap: 'Your cap on this pool',
+  token_cap: "This token's cap",
 };
 
 /** A refusal reason code as a heading. */
 export function reason(code: string): string {
-  return REASONS[code] ?? code.replace(/_/g, ' ');
+  return (Object.hasOwn(REASONS, code) ? REASONS[code as RefusalReason] : undefined) ?? code.replace(/_/g, ' ');
 }
 
 /** A percentage field ("20", "12.5") as the fraction the API takes ("0.2", "0.125"), in decimal text, without binary rounding. */
