@@ -13,17 +13,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { call } from '../../main/core/api/handlers.js';
 import { openLedger } from '../../main/core/api/open.js';
+import { loadOrCreateHostKey } from '../../main/core/team/host-key.js';
+import { initTeam } from '../../main/core/team/team.js';
 import { stdioClient, tool, toolError, TOOL_NAMES, WRITE_TOOLS, type Json } from './helpers.js';
 
 let dir: string;
 let db: string;
 let session: { client: Client; stderr: () => string };
 
+const TABLES = ['events', 'holds', 'hold_moves', 'entries', 'grants', 'refusals'] as const;
+
 /** The ledger's rows that any write would add to. */
-function counts(): Record<string, number> {
-  const conn = new Database(db, { readonly: true });
+function counts(file = db): Record<(typeof TABLES)[number], number> {
+  const conn = new Database(file, { readonly: true });
   try {
-    return Object.fromEntries(['events', 'holds', 'hold_moves', 'entries', 'grants', 'refusals'].map((t) => [t, (conn.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n]));
+    return Object.fromEntries(TABLES.map((t) => [t, (conn.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n])) as Record<(typeof TABLES)[number], number>;
   } finally {
     conn.close();
   }
@@ -116,5 +120,29 @@ describe('creditdeck mcp over stdio', () => {
     expect({ events, holds, moves }).toEqual({ events: before.events, holds: before.holds, moves: before.hold_moves });
     // A ledger refusal is recorded as every refusal is (creditdeck refusals); invalid input and the budget check leave none.
     expect(counts().refusals).toBe(before.refusals + 1);
+  });
+});
+
+describe('creditdeck mcp on a team ledger', () => {
+  it("acts as the team's owner through callAs: attributed to the owner and audited, as the CLI is", async () => {
+    const teamDb = join(dir, 'team.sqlite');
+    const ctx = openLedger(teamDb);
+    initTeam(ctx, loadOrCreateHostKey(teamDb), { name: 'Studio', owner: 'ana', ownerName: 'Ana' });
+    call(ctx, 'accounts.add', { preset: 'lux', plan: 'free' });
+    ctx.db.close();
+    const team = await stdioClient(teamDb, dir);
+    try {
+      const used = await tool(team.client, 'commit_usage', { account: 'lux-free', action: 'email', quantity: 2, idempotencyKey: 'team-1' });
+      expect(used).toMatchObject({ status: 'applied', credits: '2' });
+      const conn = new Database(teamDb, { readonly: true });
+      try {
+        expect(conn.prepare('SELECT member, cost_mc FROM events').all()).toEqual([{ member: 'ana', cost_mc: 2000 }]);
+        expect(conn.prepare(`SELECT member, token_id AS tokenId, result FROM team_audit WHERE call = 'usage.record'`).all()).toEqual([{ member: 'ana', tokenId: null, result: 'ok' }]);
+      } finally {
+        conn.close();
+      }
+    } finally {
+      await team.client.close();
+    }
   });
 });
