@@ -2,6 +2,7 @@
 import type { HandlerOutput } from '../core/api/handlers.js';
 import { duration } from '../core/ledger/forecast.js';
 import { formatMc } from '../core/util/credits.js';
+import { about, at, units } from './human.js';
 import { bar, table } from './table.js';
 
 /** 1,234.5: credits and quantities are exact to 0.001, so they print through the ledger's own millicredit text (no Intl: its first NumberFormat costs a CLI call ~12 ms). */
@@ -13,15 +14,14 @@ export const creditsOf = (amount: number, pool: string): string => `${grouped(am
 const n = (x: number | null | undefined): string => (x === null || x === undefined ? '—' : grouped(x));
 const when = (isoText: string, now: number): string => {
   const t = Date.parse(isoText);
-  const d = isoText.replace('T', ' ').replace(/:00\.000Z$/, ' UTC').replace(/\.000Z$/, ' UTC');
-  return t > now ? `${d} (in ${duration(t - now)})` : d;
+  return t > now ? `${at(isoText, now)} (in ${duration(t - now)})` : at(isoText, now);
 };
 /** $0.38 a video, $0.008 an image: two decimals, three below ten cents. */
 const perUnit = (d: number | null | undefined): string => (d === null || d === undefined ? '—' : d === 0 ? 'free' : `$${d.toFixed(d < 0.1 ? 3 : 2)}`);
 const dollars = (cents: number | null): string => (cents === null ? 'not stated' : `$${(cents / 100).toFixed(2)}`);
 
 export function balanceText(b: HandlerOutput<'balance.get'>, now: number): string {
-  const head = `${b.name} (${b.account}) · ${b.planName} · as of ${b.at.replace('.000Z', 'Z')}`;
+  const head = `${b.name} (${b.account}) · ${b.planName} · as of ${at(b.at, now)}`;
   const rows = b.pools.map((p) => {
     if (p.unlimited) return [p.pool, 'unlimited', '', '—', n(p.topupRemaining), n(p.usedThisPeriod), when(p.nextReset, now)];
     return [
@@ -79,18 +79,58 @@ export function accountText(a: HandlerOutput<'accounts.show'>): string {
   return lines.join('\n');
 }
 
-export function reportText(r: HandlerOutput<'reports.usage'>): string {
-  const head = `${r.account} · ${r.from.slice(0, 16)} → ${r.to.slice(0, 16)} (${r.zone})`;
+/**
+ * Credits of different pools are different things (a video credit is not an
+ * image credit), so the total is one per pool, never their sum; quantities
+ * are shown only where one action (one unit) makes each row.
+ */
+export function reportText(r: HandlerOutput<'reports.usage'>, now: number, pool?: string): string {
+  const head = `${r.account} · ${at(r.from, now)} → ${at(r.to, now)} (${r.zone})`;
   if (r.rows.length === 0) return `${head}\nNo usage in this range.`;
   const max = Math.max(...r.rows.map((x) => x.credits));
+  const oneUnit = r.by.includes('action');
   // Events without the attribute (or member) group under '' in JSON; the table says so.
-  const rows = r.rows.map((x) => [...r.by.map((k) => (x.keys[k] === '' && (k === 'member' || k.startsWith('attr:')) ? '(none)' : (x.keys[k] ?? ''))), x.events, n(x.quantity), n(x.credits), bar(x.credits, max, 16)]);
-  return `${head}\n${table([...r.by.map((k) => k.toUpperCase()), 'EVENTS', 'QUANTITY', 'CREDITS', ''], rows, [...r.by.map(() => 'l' as const), 'r', 'r', 'r'])}\nTotal: ${r.total.events} events, ${n(r.total.credits)} credits`;
+  const rows = r.rows.map((x) => [
+    ...r.by.map((k) => (x.keys[k] === '' && (k === 'member' || k.startsWith('attr:')) ? '(none)' : (x.keys[k] ?? ''))),
+    x.events,
+    ...(oneUnit ? [n(x.quantity)] : []),
+    n(x.credits),
+    bar(x.credits, max, 16),
+  ]);
+  const headers = [...r.by.map((k) => k.toUpperCase()), 'EVENTS', ...(oneUnit ? ['QUANTITY'] : []), 'CREDITS', ''];
+  const align = [...r.by.map(() => 'l' as const), 'r' as const, ...(oneUnit ? ['r' as const] : []), 'r' as const];
+  return `${head}\n${table(headers, rows, align)}\n${totalLine(r, pool)}`;
 }
 
-export function forecastText(f: HandlerOutput<'reports.forecast'>): string {
+function totalLine(r: HandlerOutput<'reports.usage'>, pool: string | undefined): string {
+  const events = `${count(r.total.events)} event${r.total.events === 1 ? '' : 's'}`;
+  if (!r.by.includes('pool')) return `Total: ${events}, ${creditsOf(r.total.credits, pool ?? 'credits')}`;
+  // Sum each pool's rows in millicredits: exact, and never across pools.
+  const perPool = new Map<string, number>();
+  for (const x of r.rows) perPool.set(x.keys.pool ?? '', (perPool.get(x.keys.pool ?? '') ?? 0) + Math.round(x.credits * 1000));
+  return `Total: ${events}; ${[...perPool].map(([p, mc]) => creditsOf(mc / 1000, p)).join(', ')}`;
+}
+
+/** Each pool in its own unit: what is left, the pace, and one verdict against the reset. */
+export function forecastText(f: HandlerOutput<'reports.forecast'>, now: number): string {
+  const DAY = 86_400_000;
   return f.pools
-    .map((p) => `${p.pool.padEnd(12)} ${p.line}${p.unlimited ? '' : `\n${''.padEnd(12)} burn ${n(p.burnPerDay)}/day · used ${n(p.used)} of ${n(p.allocation)} (even pace: ${n(p.evenPaceUsed)})${p.runsOutBeforeReset && p.runOutAt ? ` · runs out ${p.runOutAt.slice(0, 16).replace('T', ' ')} UTC` : ''}`}`)
+    .map((p) => {
+      const u = p.unit;
+      const reset = when(p.nextReset, now);
+      if (p.unlimited) return `${p.pool.padEnd(12)} unlimited · ${units(p.used, u)} used this period · resets ${reset}`;
+      const head = `${p.pool.padEnd(12)} ${units(p.remaining ?? 0, u)} left · `;
+      const pad = ''.padEnd(13);
+      if (p.runOutAt === null) return `${head}nothing used yet · resets ${reset}`;
+      const pace = p.pace === 'on pace' ? 'exactly on even pace' : `${about(p.paceDelta, u)} ${p.pace} against even pace`;
+      let verdict: string;
+      if (p.runsOutBeforeReset) verdict = `runs out ${at(p.runOutAt, now)}, ${duration(p.shortByMs)} before the reset (short about ${about((p.burnPerDay * p.shortByMs) / DAY, u)})`;
+      else if (p.monthlyRunOutAt !== null && p.monthlyRunOutAt < p.nextReset) verdict = `the monthly part runs out ${at(p.monthlyRunOutAt, now)}; top-ups carry it to ${at(p.runOutAt, now)}, past the reset`;
+      else verdict = 'lasts to the reset';
+      const lines = [`${head}${about(p.burnPerDay, u)} a day · ${verdict}`, `${pad}${pace} · used ${n(p.used)} of ${units(p.allocation ?? 0, u)} · resets ${reset}`];
+      if (p.forfeitAtReset > 0) lines.push(`${pad}about ${about(p.forfeitAtReset, u)} will expire unused at the reset`);
+      return lines.join('\n');
+    })
     .join('\n');
 }
 
@@ -113,32 +153,43 @@ export function calcText(c: HandlerOutput<'calc'>): string {
   return lines.join('\n');
 }
 
-export function grantsText(list: HandlerOutput<'grants.list'>): string {
+/** What became of each grant: what is left, or what expired unused (forfeited), was refunded or was used up. */
+export function grantsText(list: HandlerOutput<'grants.list'>, now: number): string {
   if (list.length === 0) return 'No grants.';
+  const left = (g: HandlerOutput<'grants.list'>[number]): string => {
+    // Past its expiry what is left is lost, whether or not the ledger has booked the expiry yet.
+    const lapsed = g.expiresAt !== null && Date.parse(g.expiresAt) <= now;
+    if (lapsed && g.remaining + g.expired > 0) return `${n(g.remaining + g.expired)} forfeited`;
+    if (g.remaining > 0) return n(g.remaining);
+    if (g.expired > 0) return `${n(g.expired)} forfeited`;
+    if (g.refunded > 0) return `${n(g.refunded)} refunded`;
+    return 'used up';
+  };
   return table(
-    ['GRANT', 'POOL', 'SOURCE', 'CREDITS', 'REMAINING', 'GRANTED', 'EXPIRES', 'PRICE'],
-    list.map((g) => [g.grantId, g.pool, g.source, n(g.credits), n(g.remaining), g.grantedAt.slice(0, 16), g.expiresAt?.slice(0, 16) ?? 'never', g.priceCents === null ? '' : dollars(g.priceCents)]),
+    ['GRANT', 'POOL', 'SOURCE', 'CREDITS', 'USED', 'LEFT', 'GRANTED', 'EXPIRES', 'PRICE'],
+    list.map((g) => [g.grantId, g.pool, g.source, n(g.credits), n(g.used), left(g), at(g.grantedAt, now), g.expiresAt === null ? 'never' : at(g.expiresAt, now), g.priceCents === null ? '' : dollars(g.priceCents)]),
+    ['l', 'l', 'l', 'r', 'r', 'r'],
   );
 }
 
-export function eventsText(r: HandlerOutput<'events.list'>): string {
+export function eventsText(r: HandlerOutput<'events.list'>, now: number): string {
   if (r.events.length === 0) return 'No events.';
   const t = table(
     ['EVENT', 'AT', 'ACTION', 'QTY', 'CREDITS', 'STATUS', 'MEMBER', 'ATTRIBUTES'],
-    r.events.map((e) => [e.eventId, e.at.slice(0, 19), e.action, n(e.quantity), n(e.credits), e.voided ? `${e.status}, voided` : e.status, e.member ?? '', Object.entries(e.attrs).map(([k, v]) => `${k}=${v}`).join(' ')]),
+    r.events.map((e) => [e.eventId, at(e.at, now), e.action, n(e.quantity), n(e.credits), e.voided ? `${e.status}, voided` : e.status, e.member ?? '', Object.entries(e.attrs).map(([k, v]) => `${k}=${v}`).join(' ')]),
   );
   return r.next === null ? t : `${t}\nMore: --before ${r.next}`;
 }
 
-export function refusalsText(list: HandlerOutput<'refusals.list'>): string {
+export function refusalsText(list: HandlerOutput<'refusals.list'>, now: number): string {
   if (list.length === 0) return 'No refusals: nothing has been stopped.';
-  return list.map((r) => `${r.at.slice(0, 19)}  ${r.action}  [${r.reason}] ${r.message}`).join('\n');
+  return list.map((r) => `${at(r.at, now)}  ${r.action}  [${r.reason}] ${r.message}`).join('\n');
 }
 
-export function alertsText(list: HandlerOutput<'alerts.list'>): string {
+export function alertsText(list: HandlerOutput<'alerts.list'>, now: number): string {
   if (list.length === 0) return 'No alerts.';
   // Pool "*": the alert is about the whole account (a spending limit).
-  return list.map((a) => `${a.at.slice(0, 19)}  ${a.pool === '*' ? a.account : `${a.account}/${a.pool}`}  ${a.message}`).join('\n');
+  return list.map((a) => `${at(a.at, now)}  ${a.pool === '*' ? a.account : `${a.account}/${a.pool}`}  ${a.message}`).join('\n');
 }
 
 export function presetsText(list: HandlerOutput<'presets.list'>): string {

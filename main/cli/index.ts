@@ -287,7 +287,7 @@ export async function run(argv: string[], rawIo: Io = defaultIo): Promise<number
     .description('list grants with what is left of each')
     .argument('<account>')
     .option('--live', 'only grants with credits left')
-    .action((acc: string, o) => emit('grants.list', { account: acc, live: o.live }, fmt.grantsText));
+    .action((acc: string, o) => emit('grants.list', { account: acc, live: o.live }, (l) => fmt.grantsText(l, now())));
 
   program
     .command('hold')
@@ -457,7 +457,10 @@ export async function run(argv: string[], rawIo: Io = defaultIo): Promise<number
     .action((acc: string, o) => {
       if (o.format === 'fluximage') return emit('usage.fluximage', { account: acc }, (u) => JSON.stringify(u, null, 2));
       if (o.format !== undefined) throw new InputError(`--format takes "fluximage" (got "${String(o.format).slice(0, 40)}")`, '--format');
-      emit('reports.usage', { account: acc, from: o.from, to: o.to, by: String(o.by).split(','), action: o.action, pool: o.pool, member: o.member, where: pairs(o.where, '--where') }, fmt.reportText);
+      const by = String(o.by).split(',');
+      // Credits of different pools never add up: the table groups by pool too, unless one pool is asked for (--json keeps the grouping asked for).
+      if (!json && o.pool === undefined && !by.includes('pool')) by.push('pool');
+      emit('reports.usage', { account: acc, from: o.from, to: o.to, by, action: o.action, pool: o.pool, member: o.member, where: pairs(o.where, '--where') }, (r) => fmt.reportText(r, now(), o.pool));
     });
   program
     .command('events')
@@ -467,24 +470,24 @@ export async function run(argv: string[], rawIo: Io = defaultIo): Promise<number
     .option('--before <seq>', 'next page')
     .option('--action <id>')
     .action((acc: string, o) =>
-      emit('events.list', { account: acc, limit: strictInt(o.limit, '--limit'), before: o.before === undefined ? undefined : strictInt(o.before, '--before'), action: o.action }, fmt.eventsText),
+      emit('events.list', { account: acc, limit: strictInt(o.limit, '--limit'), before: o.before === undefined ? undefined : strictInt(o.before, '--before'), action: o.action }, (r) => fmt.eventsText(r, now())),
     );
   program
     .command('forecast')
     .description('burn rate, pace and run-out against the next reset')
     .argument('<account>')
     .option('--at <time>')
-    .action((acc: string, o) => emit('reports.forecast', { account: acc, at: o.at }, fmt.forecastText));
+    .action((acc: string, o) => emit('reports.forecast', { account: acc, at: o.at }, (f) => fmt.forecastText(f, now())));
   program
     .command('refusals')
     .description('why work was stopped: every refused event with its reason')
     .argument('<account>')
-    .action((acc: string) => emit('refusals.list', { account: acc }, fmt.refusalsText));
+    .action((acc: string) => emit('refusals.list', { account: acc }, (l) => fmt.refusalsText(l, now())));
   program
     .command('alerts')
     .description('threshold and low-balance alerts')
     .argument('[account]')
-    .action((acc?: string) => emit('alerts.list', { account: acc }, fmt.alertsText));
+    .action((acc?: string) => emit('alerts.list', { account: acc }, (l) => fmt.alertsText(l, now())));
 
   program
     .command('calc')

@@ -12,6 +12,8 @@ import type { Ctx } from './context.js';
 
 export interface PoolForecast {
   pool: string;
+  /** What one credit of the pool buys ("video", "image", "credit"): the word its figures are read in. */
+  unit: string;
   unlimited: boolean;
   periodStart: string;
   nextReset: string;
@@ -66,7 +68,8 @@ export function forecast(ctx: Ctx, accountId: string, at?: number): { account: s
     const elapsed = Math.max(0, t - b.periodStart);
     const length = b.nextReset - b.periodStart;
     const burnPerDay = elapsed > 0 ? Number((big(b.usedMc) * 86_400_000n) / big(elapsed)) : 0;
-    const base = { pool: b.pool, periodStart: iso(b.periodStart), nextReset: iso(b.nextReset), used: mcToCredits(b.usedMc), burnPerDay: mcToCredits(burnPerDay) };
+    const unit = acct.provider.pools.find((p) => p.id === b.pool)?.unit ?? 'credit';
+    const base = { pool: b.pool, unit, periodStart: iso(b.periodStart), nextReset: iso(b.nextReset), used: mcToCredits(b.usedMc), burnPerDay: mcToCredits(burnPerDay) };
     if (b.unlimited) {
       return {
         ...base,
