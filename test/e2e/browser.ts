@@ -51,7 +51,11 @@ export interface AppPage {
  * A fresh browser context on the app, its clock paused at the ledger's time
  * (so countdowns are exact), in en-US and UTC.
  */
-export async function openApp(browser: Browser, host: TestHost, opts: { path?: string; colorScheme?: 'light' | 'dark'; width?: number; height?: number; init?: string } = {}): Promise<AppPage> {
+export async function openApp(
+  browser: Browser,
+  host: TestHost,
+  opts: { path?: string; colorScheme?: 'light' | 'dark'; width?: number; height?: number; init?: string; bindings?: Record<string, (...args: unknown[]) => unknown> } = {},
+): Promise<AppPage> {
   const context = await browser.newContext({
     viewport: { width: opts.width ?? 1280, height: opts.height ?? 900 },
     locale: 'en-US',
@@ -62,6 +66,8 @@ export async function openApp(browser: Browser, host: TestHost, opts: { path?: s
   context.setDefaultTimeout(10_000);
   const now = host.clock.now();
   await context.clock.install({ time: now - 60_000 });
+  // Functions of the test the page may call (a stand-in preload's road into the shell).
+  for (const [name, fn] of Object.entries(opts.bindings ?? {})) await context.exposeBinding(name, (_source, ...args: unknown[]) => fn(...args));
   if (opts.init) await context.addInitScript(opts.init);
   const page = await context.newPage();
   const errors: string[] = [];

@@ -10,7 +10,7 @@ export function TeamBadge() {
         <strong>{me.name}</strong> <span className="badge">{me.role}</span>
       </span>
       {me.local ? (
-        <span className="muted">on this computer</span>
+        <span className="small muted" title="The app on the team's host computer acts as its owner">this computer</span>
       ) : (
         <button className="btn ghost small" onClick={() => void signOut()}>
           Sign out

@@ -132,18 +132,19 @@ function HostForm({ s }: { s: Status }) {
         </div>
       ) : null}
       <form aria-label="Hosting" onSubmit={(e) => void start(e)}>
+        <div className="hosting-reach">
+          <Segmented
+            label="Who can reach it"
+            value={bind}
+            onChange={setBind}
+            options={[
+              { value: 'network', label: 'This network' },
+              { value: 'this-computer', label: 'This computer only' },
+            ]}
+          />
+          <span className="muted small">{bind === 'network' ? 'Computers on this network can sign in; nobody can without an invite or a token.' : 'Only browsers on this computer: for trying it out.'}</span>
+        </div>
         <div className="form-grid">
-          <Field label="Who can reach it">
-            <Segmented
-              label="Who can reach it"
-              value={bind}
-              onChange={setBind}
-              options={[
-                { value: 'network', label: 'This network' },
-                { value: 'this-computer', label: 'This computer only' },
-              ]}
-            />
-          </Field>
           {bind === 'network' ? (
             <Field label="Address members use" hint="The invite links carry it">
               <select value={address} onChange={(e) => setAddress(e.target.value)} disabled={s.addresses.length === 0}>
