@@ -16,6 +16,7 @@ import { InputError, RefusedError } from '../core/util/errors.js';
 import type { IdSource } from '../core/util/ids.js';
 import * as fmt from './format.js';
 import { registerTeam } from './team.js';
+import { registerReconcile } from './reconcile.js';
 import { restoreBackup, restoreExport } from '../core/ledger/backup.js';
 import { importEvents, type ImportResult } from '../core/ledger/import.js';
 import { DEFAULT_PORT, serve } from '../web/serve.js';
@@ -538,6 +539,7 @@ export async function run(argv: string[], rawIo: Io = defaultIo): Promise<number
       print(r, (r) => `imported ${c(r.lines)} lines: ${c(r.applied)} applied, ${c(r.free)} free, ${c(r.bypassed)} bypassed, ${c(r.covered)} covered, ${c(r.duplicate)} duplicates; ${fmt.creditsOf(r.credits, 'credits')}`);
     });
   registerTeam(program, { open, dbPath: () => program.opts<{ db?: string }>().db ?? defaultDbPath(io.env), json: () => json, out: io.out });
+  registerReconcile(program, { open, json: () => json, out: io.out, err: io.err, env: io.env, sleep: io.sleep });
   program
     .command('check')
     .description('verify the ledger: SQLite integrity and every invariant')

@@ -66,6 +66,13 @@ export const REMOTE_CALLS = [
   'purchases.confirmManual',
   // Whether Stripe is set up, test or live: it reveals no key.
   'payments.status',
+  // Provider-shaped reads and the vendor's meter (docs/vendors.md): the dashboard shows differences and records reconciliations.
+  'usage.fluximage',
+  'balance.readable',
+  'reconcile.status',
+  'reconcile.accept',
+  'reconcile.page',
+  'reconcile.auto',
 ] as const satisfies readonly HandlerName[];
 
 /**

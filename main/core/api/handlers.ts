@@ -40,6 +40,8 @@ import { teamHandlers } from './team.js';
 import { agentHandlers } from './agents.js';
 import { hostingHandlers, type TeamHosting } from './hosting.js';
 import { vendorHandlers } from './vendors.js';
+import { reconcileHandlers } from './reconcile.js';
+import { withSources, type MeterStatus } from '../connectors/provenance.js';
 
 // Numbers as text are parsed strictly (util/credits.ts), which refuses any other character with a clearer message.
 const num = z.union([z.string(), z.number()]);
@@ -112,6 +114,8 @@ export interface Services {
   caller?: Caller;
   /** The team host's key (main/core/team/host-key.ts): the team calls that issue or check secrets need it. */
   teamKey?: Buffer;
+  /** The last status of a vendor's meter per account, kept by the transport that reads it (core/connectors/meter.ts). */
+  meterStatus?: (account: string) => MeterStatus | null;
   /** The desktop app's team host, started and stopped from Settings → Team (api/hosting.ts). */
   hosting?: TeamHosting;
 }
@@ -282,8 +286,9 @@ export const handlers = {
       return listEvents(ctx, { ...i, from: at(i.from, zone, '--from'), to: at(i.to, zone, '--to') });
     },
   ),
-  'balance.get': def(z.object({ account: plainText(), at: when.optional() }), (ctx, i) => getBalance(ctx, i.account, at(i.at, zoneOf(ctx, i.account)))),
-  'balance.all': def(z.object({ at: when.optional() }), (ctx, i) => listAccounts(ctx).map((a) => getBalance(ctx, a.id, at(i.at, a.zone)))),
+  // Each pool says where its number comes from: the ledger, the vendor's meter, or a reconciliation (connectors/provenance.ts).
+  'balance.get': def(z.object({ account: plainText(), at: when.optional() }), (ctx, i, s) => withSources(ctx, getBalance(ctx, i.account, at(i.at, zoneOf(ctx, i.account))), s?.meterStatus)),
+  'balance.all': def(z.object({ at: when.optional() }), (ctx, i, s) => listAccounts(ctx).map((a) => withSources(ctx, getBalance(ctx, a.id, at(i.at, a.zone)), s?.meterStatus))),
   'reports.usage': def(
     z.object({
       account: plainText(),
@@ -379,6 +384,8 @@ export const handlers = {
   ...hostingHandlers,
   // Provider-shaped reads: Fluximage's usage API, every balance the caller may read (main/core/api/vendors.ts).
   ...vendorHandlers,
+  // The vendor's own meter: sources, differences, reconciliations (main/core/api/reconcile.ts).
+  ...reconcileHandlers,
 };
 
 export type Handlers = typeof handlers;

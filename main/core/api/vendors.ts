@@ -14,6 +14,7 @@ import { plainText } from '../util/text.js';
 import { ForbiddenError } from '../team/types.js';
 import { fluximageUsage, isFluximage } from '../vendors/fluximage-usage.js';
 import { mayRead, readableAccounts } from '../vendors/readable.js';
+import { withSources } from '../connectors/provenance.js';
 import type { Services } from './handlers.js';
 
 function def<S extends z.ZodType, R>(input: S, run: (ctx: Ctx, input: z.infer<S>, services?: Services) => R) {
@@ -42,6 +43,6 @@ export const vendorHandlers = {
     return fluximageUsage(ctx, id, i.at === undefined ? undefined : parseInstant(i.at, '--at', getAccount(ctx, id).zone));
   }),
   'balance.readable': def(z.object({ at: when.optional() }), (ctx, i, s) =>
-    readableAccounts(ctx, s?.caller).map((a) => getBalance(ctx, a.id, i.at === undefined ? undefined : parseInstant(i.at, '--at', a.zone))),
+    readableAccounts(ctx, s?.caller).map((a) => withSources(ctx, getBalance(ctx, a.id, i.at === undefined ? undefined : parseInstant(i.at, '--at', a.zone)), s?.meterStatus)),
   ),
 };

@@ -144,6 +144,54 @@ CREATE TABLE team_audit (
 ${appendOnlyTriggers('team_audit')}
 `;
 
+/**
+ * What a vendor's meter said (one row per pool per successful reading), the
+ * reconciliations recorded from it or from the vendor's page (each names the
+ * usage event that carries its credits), and the opt-in auto-reconcile
+ * setting. Readings and reconciliations are append-only; failed readings are
+ * never written.
+ */
+const VENDOR_METER_SQL = `
+CREATE TABLE vendor_readings (
+  id INTEGER PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  pool TEXT NOT NULL,
+  vendor TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  period_start INTEGER NOT NULL,
+  vendor_used_mc INTEGER NOT NULL CHECK (vendor_used_mc >= 0),
+  ledger_used_mc INTEGER NOT NULL,
+  vendor_plan TEXT,
+  recorded_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX vendor_readings_by_pool ON vendor_readings(account_id, pool, at);
+
+CREATE TABLE reconciliations (
+  id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  pool TEXT NOT NULL,
+  origin TEXT NOT NULL CHECK (origin IN ('api','page')),
+  vendor TEXT NOT NULL,
+  figure TEXT NOT NULL CHECK (figure IN ('used','remaining')),
+  vendor_mc INTEGER NOT NULL CHECK (vendor_mc >= 0),
+  ledger_mc INTEGER NOT NULL,
+  delta_mc INTEGER NOT NULL CHECK (delta_mc > 0),
+  observed_at INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  auto INTEGER NOT NULL CHECK (auto IN (0, 1)),
+  event_id TEXT NOT NULL,
+  note TEXT,
+  recorded_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX reconciliations_by_pool ON reconciliations(account_id, pool, at);
+
+CREATE TABLE vendor_settings (
+  account_id TEXT PRIMARY KEY REFERENCES accounts(id),
+  auto_reconcile INTEGER NOT NULL CHECK (auto_reconcile IN (0, 1))
+) STRICT;
+${['vendor_readings', 'reconciliations'].map(appendOnlyTriggers).join('\n')}
+`;
+
 export const migrations: Migration[] = [
   {
     id: '202611220300_initial',
@@ -523,6 +571,12 @@ ${PRESET_RULES_BACKFILL}`,
     id: '202612041600_team',
     rowsUnchanged: true,
     sql: TEAM_SQL,
+  },
+  {
+    // The vendor's own meter (main/core/connectors, docs/vendors.md). New tables only: an export from before loads as it is.
+    id: '202612041900_vendor_meter',
+    rowsUnchanged: true,
+    sql: VENDOR_METER_SQL,
   },
 ];
 

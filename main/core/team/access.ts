@@ -55,6 +55,11 @@ export const ACCESS: Readonly<Record<HandlerName, AccessRule>> = {
   // Provider-shaped reads (api/vendors.ts): without an account they answer only what the caller may read.
   'usage.fluximage': read(),
   'balance.readable': read(),
+  // The vendor's meter (api/reconcile.ts): a reconciliation records usage nobody recorded, so it is an admin's, like a void.
+  'reconcile.status': read(),
+  'reconcile.accept': manage('admin'),
+  'reconcile.page': manage('admin'),
+  'reconcile.auto': manage('admin'),
   'reports.usage': read(),
   'reports.forecast': read(),
   'plans.fit': read(),
