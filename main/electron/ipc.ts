@@ -130,6 +130,10 @@ export const WRITE_CALLS = [
   'purchases.cancel',
   'purchases.refund',
   'purchases.confirmManual',
+  // A reconciliation records the usage the ledger missed (docs/vendors.md); the setting decides whether readings do.
+  'reconcile.accept',
+  'reconcile.page',
+  'reconcile.auto',
 ] as const satisfies readonly RemoteCall[];
 
 export const READ_CALLS = [
@@ -158,6 +162,9 @@ export const READ_CALLS = [
   'purchases.packs',
   'purchases.list',
   'payments.status',
+  'usage.fluximage',
+  'balance.readable',
+  'reconcile.status',
 ] as const satisfies readonly RemoteCall[];
 
 const writes: ReadonlySet<string> = new Set(WRITE_CALLS);

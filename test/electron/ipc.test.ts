@@ -143,6 +143,8 @@ describe('IPC writes', () => {
     ledgers.push(file);
     call(file, 'accounts.add', { preset: 'fluxnote', plan: 'rise' });
     call(file, 'usage.record', { account: 'fluxnote-rise', action: 'video' });
+    // usage.fluximage with no account reads the one Fluximage account.
+    call(file, 'accounts.add', { preset: 'fluximage', plan: 'pro' });
     const snapshot = () => file.db.serialize().toString('base64');
     const before = snapshot();
     const inputs: Record<string, unknown> = {
@@ -160,6 +162,7 @@ describe('IPC writes', () => {
       'refusals.list': { account: 'fluxnote-rise' },
       calc: { preset: 'fluxnote', videos: 3 },
       'purchases.packs': { account: 'fluxnote-rise' },
+      'reconcile.status': { account: 'fluxnote-rise' },
     };
     for (const name of READ_CALLS) {
       expect(handleCall(file, TRUSTED, { senderFrame: topFrame(OWN) }, [name, inputs[name] ?? {}]), name).toMatchObject({ ok: true });
