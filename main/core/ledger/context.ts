@@ -25,8 +25,11 @@ export class Ctx {
   private memoVersion = -1;
   /** The version read in the current write transaction: nobody else can change it until we commit. */
   private txVersion: number | null = null;
-  private runner: { immediate: (fn: () => unknown) => unknown } | null = null;
+  private runner: ((fn: () => unknown) => unknown) & { immediate: (fn: () => unknown) => unknown } | null = null;
   private busyTimeout: number | null = null;
+  /** Inside writeGroup: each call's own write is a savepoint of the group's transaction. */
+  private grouped = false;
+  private groupDepth = 0;
 
   constructor(
     readonly db: DB,
@@ -58,8 +61,8 @@ export class Ctx {
    * connection's usual busy timeout.
    */
   write<T>(fn: () => T): T {
-    if (this.db.inTransaction) return fn();
-    this.runner ??= this.db.transaction((f: () => unknown) => f()) as unknown as { immediate: (fn: () => unknown) => unknown };
+    if (this.db.inTransaction) return this.grouped && this.groupDepth === 0 ? this.savepoint(fn) : fn();
+    this.runner ??= this.db.transaction((f: () => unknown) => f()) as unknown as NonNullable<Ctx['runner']>;
     this.busyTimeout ??= this.db.pragma('busy_timeout', { simple: true }) as number;
     const restore = this.stmt(`PRAGMA busy_timeout = ${this.busyTimeout}`);
     const poll = this.stmt('PRAGMA busy_timeout = 0');
@@ -84,6 +87,55 @@ export class Ctx {
     } finally {
       if (!began) restore.get();
       this.txVersion = null;
+    }
+  }
+
+  /**
+   * A call's own write inside a group: a savepoint, so it commits with the
+   * group or, when it throws, leaves nothing behind — what its own
+   * transaction would have done alone. Writes nested in it run as they are.
+   */
+  private savepoint<T>(fn: () => T): T {
+    this.groupDepth++;
+    try {
+      // A transaction function called inside a transaction is a savepoint (better-sqlite3).
+      return this.runner!(fn) as T;
+    } catch (e) {
+      // What it cached of the configuration may have been rolled back with it.
+      this.configChanged();
+      throw e;
+    } finally {
+      this.groupDepth--;
+    }
+  }
+
+  /**
+   * Group commit: run the calls in one write transaction, in order, each as
+   * it would run alone (its writes are savepoints: a call that throws rolls
+   * back alone, and what it wrote before throwing — a refusal's record —
+   * stays, as its own committed transaction would). One COMMIT, one fsync for
+   * them all. Answers each call's outcome; when the transaction itself
+   * cannot commit, it throws and nothing of any call is there.
+   */
+  writeGroup(calls: readonly (() => unknown)[]): ({ ok: true; value: unknown } | { ok: false; error: unknown })[] {
+    if (this.db.inTransaction) throw new Error('writeGroup runs its own transaction');
+    try {
+      return this.write(() => {
+        this.grouped = true;
+        this.groupDepth = 0;
+        return calls.map((call) => {
+          try {
+            return { ok: true as const, value: call() };
+          } catch (error) {
+            return { ok: false as const, error };
+          }
+        });
+      });
+    } catch (e) {
+      this.configChanged();
+      throw e;
+    } finally {
+      this.grouped = false;
     }
   }
 

@@ -1,0 +1,153 @@
+/**
+ * Group commit (main/core/ledger/group-commit.ts): the same random calls,
+ * committed in groups and one by one, leave identical ledgers row for row
+ * and give identical answers — refusals (whose record stays), invalid input
+ * (which leaves nothing), keyed replays and configuration changes mid-group
+ * included. A group whose transaction cannot commit fails every call in it,
+ * and nothing of it is there.
+ */
+import { describe, expect, it } from 'vitest';
+import { call } from '../../main/core/api/handlers.js';
+import { GroupCommit, GroupCommitError } from '../../main/core/ledger/group-commit.js';
+import { fresh, snapshot } from './helpers.js';
+
+/** A small seeded PRNG (mulberry32), so a failure names its seed. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type Call = [name: string, input: Record<string, unknown>];
+
+/** A random call on the two accounts: most are fine, some refused, some invalid, some replays, some change the rate card or limits. */
+function randomCall(r: () => number, n: number): Call {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+  const x = r();
+  // A call that writes and then fails inside its own write: alone its transaction rolls back, so in a group must its savepoint.
+  if (x < 0.03) return ['!faulty', { n }];
+  if (x < 0.45) return ['usage.record', { account: 'fluxnote-rise', action: pick(['video', 'image', 'edit']), quantity: pick([1, 1, 2, 3, 0.5, -1, 40]), ...(r() < 0.2 ? { key: `k${Math.floor(r() * 8)}` } : {}), ...(r() < 0.3 ? { member: pick(['ana', 'bo', 'ghost']) } : {}) }];
+  if (x < 0.6) return ['usage.record', { account: 'lux-free', action: pick(['ai:claude-sonnet', 'ai:claude-opus', 'nope']), quantity: pick(['1500', '400000', 'abc', '7']) }];
+  if (x < 0.68) return ['grants.add', { account: 'fluxnote-rise', pool: pick(['video', 'image', 'gold']), credits: pick([1, 5, 0, -2]), source: 'manual' }];
+  if (x < 0.76) return ['holds.place', { account: 'fluxnote-rise', pool: 'image', amount: pick([5, 50, 5000]), ...(r() < 0.3 ? { key: `h${Math.floor(r() * 4)}` } : {}) }];
+  if (x < 0.82) return ['holds.release', { hold: `hold_${pick(['x', 'y'])}` }];
+  if (x < 0.88) return ['events.void', { event: `ev_${1 + Math.floor(r() * Math.max(1, n))}`, reason: 'typo' }];
+  if (x < 0.92) return ['actions.set', { account: 'fluxnote-rise', action: 'image', cost: pick([1, 2]), hourlyLimit: pick([null, 30]) }];
+  if (x < 0.96) return ['accounts.set', { account: 'lux-free', monthlyLimit: pick([null, 30, 'x']) }];
+  return ['members.add', { account: 'fluxnote-rise', member: pick(['ana', 'bo', 'bad id!']), name: pick(['Ana', 'Bo']) }];
+}
+
+/** An answer as a test can compare it: the value, or the error's class and message. */
+function answer(run: () => unknown): unknown {
+  try {
+    return { ok: run() };
+  } catch (e) {
+    return { error: (e as Error).name, message: (e as Error).message };
+  }
+}
+
+function setup(seed: number) {
+  const h = fresh('2026-11-10T09:00:00Z', seed);
+  call(h.ctx, 'accounts.add', { preset: 'fluxnote', plan: 'rise' });
+  call(h.ctx, 'accounts.add', { preset: 'lux', plan: 'free' });
+  call(h.ctx, 'members.add', { account: 'fluxnote-rise', member: 'ana', name: 'Ana' });
+  h.ctx.db.exec('CREATE TABLE gc_scratch (n INTEGER)');
+  return h;
+}
+
+type Ledger = ReturnType<typeof setup>;
+
+function run(h: Ledger, [name, input]: Call): unknown {
+  if (name !== '!faulty') return call(h.ctx, name as never, input);
+  return h.ctx.write(() => {
+    h.ctx.db.prepare('INSERT INTO gc_scratch (n) VALUES (?)').run(input.n);
+    throw new Error('failed after writing');
+  });
+}
+
+describe('group commit', () => {
+  it('grouped and one by one: identical ledgers, row for row, and identical answers (20 seeds × 300 calls)', async () => {
+    const kinds = new Set<string>();
+    const seen = new Set<string>();
+    for (let seed = 1; seed <= 20; seed++) {
+      const r = prng(seed);
+      const alone = setup(seed);
+      const grouped = setup(seed);
+      let pending: (() => void) | null = null;
+      const writer = new GroupCommit(grouped.ctx, (fn) => void (pending = fn));
+      const answersAlone: unknown[] = [];
+      const answersGrouped: Promise<unknown>[] = [];
+      let n = 0;
+      while (n < 300) {
+        const size = 1 + Math.floor(r() * 24);
+        for (let i = 0; i < size; i++, n++) {
+          const c = randomCall(r, n);
+          answersAlone.push(answer(() => run(alone, c)));
+          answersGrouped.push(writer.submit(() => run(grouped, c)).then((ok) => ({ ok }), (e: Error) => ({ error: e.name, message: e.message })));
+        }
+        (pending as (() => void) | null)?.();
+        pending = null;
+        const step = Math.floor(r() * 3_600_000);
+        alone.clock.advance(step);
+        grouped.clock.advance(step);
+      }
+      expect(await Promise.all(answersGrouped), `seed ${seed}`).toEqual(answersAlone);
+      for (const kind of ['ok', 'RefusedError', 'InputError', 'Error']) kinds.add(kind);
+      for (const a of answersAlone as { ok?: unknown; error?: string }[]) seen.add('ok' in a ? 'ok' : a.error!);
+      expect(snapshot(grouped.ctx), `seed ${seed}`).toBe(snapshot(alone.ctx));
+      expect(writer.largest, `seed ${seed}`).toBeGreaterThan(1);
+      expect(call(grouped.ctx, 'check', {}).ok).toBe(true);
+    }
+    // The mix had every outcome: applied, refused (whose record stays) and invalid (which leaves nothing).
+    expect([...kinds].filter((k) => !seen.has(k))).toEqual([]);
+  });
+
+  it('a group whose commit fails fails every call in it, and nothing of it is there', async () => {
+    const h = setup(3);
+    let pending: (() => void) | null = null;
+    const writer = new GroupCommit(h.ctx, (fn) => void (pending = fn));
+    const before = snapshot(h.ctx);
+    // A deferred foreign key (checked at COMMIT) makes the group's commit itself fail.
+    h.ctx.db.exec('CREATE TABLE gc_parent (id INTEGER PRIMARY KEY); CREATE TABLE gc_child (p INTEGER REFERENCES gc_parent(id) DEFERRABLE INITIALLY DEFERRED)');
+    const base = snapshot(h.ctx);
+    expect(base).not.toBe(before);
+    const calls = [
+      writer.submit(() => call(h.ctx, 'usage.record', { account: 'fluxnote-rise', action: 'video' })),
+      writer.submit(() => h.ctx.write(() => h.ctx.db.prepare('INSERT INTO gc_child (p) VALUES (42)').run())),
+      writer.submit(() => call(h.ctx, 'usage.record', { account: 'fluxnote-rise', action: 'image', quantity: 2 })),
+    ];
+    (pending as (() => void) | null)?.();
+    const settled = await Promise.allSettled(calls);
+    for (const s of settled) {
+      expect(s.status).toBe('rejected');
+      expect((s as PromiseRejectedResult).reason).toBeInstanceOf(GroupCommitError);
+      expect(((s as PromiseRejectedResult).reason as Error).message).toMatch(/could not commit this write \(.*FOREIGN KEY.*\); nothing of it was written/);
+    }
+    expect(snapshot(h.ctx)).toBe(base);
+    // The writer goes on: the next group commits.
+    const next = writer.submit(() => call(h.ctx, 'usage.record', { account: 'fluxnote-rise', action: 'video' }));
+    (pending as (() => void) | null)?.();
+    expect(await next).toMatchObject({ status: 'applied' });
+  });
+
+  it('idle, a call runs alone at the next turn; a long queue is taken in groups of at most maxGroup', async () => {
+    const h = setup(4);
+    const turns: (() => void)[] = [];
+    const writer = new GroupCommit(h.ctx, (fn) => void turns.push(fn), 5);
+    const one = writer.submit(() => call(h.ctx, 'usage.record', { account: 'lux-free', action: 'ai:claude-sonnet', quantity: '1500' }));
+    expect(turns).toHaveLength(1);
+    turns.shift()!();
+    await one;
+    expect(writer.largest).toBe(1);
+    const many = Array.from({ length: 12 }, () => writer.submit(() => call(h.ctx, 'usage.record', { account: 'fluxnote-rise', action: 'image' })));
+    while (turns.length) turns.shift()!();
+    await Promise.all(many);
+    expect(writer.largest).toBe(5);
+    expect(writer.groups).toBe(1 + 3);
+  });
+});
