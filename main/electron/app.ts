@@ -26,6 +26,10 @@ import { startReturnListener, type ReturnListener } from '../web/return-listener
 import { appMenuTemplate, DOCS_URL } from './menu.js';
 import { createNotifier, type Notifier } from './notify.js';
 import { systemTimers, type Timers } from './timers.js';
+import { createVendorMeter, type VendorMeter } from './vendor-meter.js';
+import { loadAppFluximageKey } from './fluximage-key.js';
+import { takeFluximageEnv } from '../core/connectors/keys.js';
+import type { Fetch } from '../core/connectors/fluximage.js';
 import { createTray, trayIconPath, type TrayController } from './tray.js';
 import { loadWindowState, MIN_SIZE, saveWindowState, type WindowState } from './window-state.js';
 
@@ -183,6 +187,7 @@ export function startApp(electron: ElectronDeps, opts: AppOptions): StartedApp {
   const env = opts.env ?? process.env;
   // Read once and dropped from the environment: the browser shell.openExternal starts inherits it.
   const envKeys = takeStripeEnv(env);
+  const fluximageEnvKey = takeFluximageEnv(env);
   const platform = opts.platform ?? process.platform;
   const timers = opts.timers ?? systemTimers;
   const electronVersion = 'electronVersion' in opts ? opts.electronVersion : process.versions.electron;
@@ -213,6 +218,7 @@ export function startApp(electron: ElectronDeps, opts: AppOptions): StartedApp {
   let purchasePoll: unknown = null;
   let returnListener: ReturnListener | null = null;
   let hosting: AppTeamHosting | null = null;
+  let vendorMeter: VendorMeter | null = null;
   let quitting = false;
   // creditdeck:// links that came before the ledger was open; acted on once it is.
   const early: DeepLink[] = [];
@@ -271,6 +277,7 @@ export function startApp(electron: ElectronDeps, opts: AppOptions): StartedApp {
     void returnListener?.close();
     returnListener = null;
     void hosting?.close();
+    vendorMeter?.stop();
     hosting = null;
     tray?.stop();
     notifier?.stop();
@@ -394,7 +401,18 @@ export function startApp(electron: ElectronDeps, opts: AppOptions): StartedApp {
     hosting = teamHosting;
     let key: Buffer | null = null;
     const teamKey = (): Buffer => (key ??= teamServe.hostKey(dbPath));
-    registerIpc(electron.ipcMain, opened, { page: appPageUrl(opts.rendererFile), devServerUrl }, log, afterWrite, { payments, saveStripeKeys, hosting: teamHosting }, teamKey);
+    // The vendor's own meter (docs/vendors.md): Fluximage's usage API, read on a schedule once a key is set; a local fake only in development.
+    const meter = createVendorMeter({
+      ctx: opened,
+      timers,
+      fetch: fetch as unknown as Fetch,
+      key: () => loadAppFluximageKey(electron.safeStorage, userData, fluximageEnvKey, platform),
+      apiOverride: app.isPackaged ? undefined : env.CREDITDECK_FLUXIMAGE_API,
+      afterRead: afterWrite,
+      log,
+    });
+    vendorMeter = meter;
+    registerIpc(electron.ipcMain, opened, { page: appPageUrl(opts.rendererFile), devServerUrl }, log, afterWrite, { payments, saveStripeKeys, hosting: teamHosting, meterStatus: meter.status }, teamKey);
 
     electron.Menu.setApplicationMenu(
       electron.Menu.buildFromTemplate(appMenuTemplate({ platform, dev: !app.isPackaged, appName: app.name, shell: electron.shell, docsUrl: 'docsUrl' in opts ? opts.docsUrl : DOCS_URL })),
