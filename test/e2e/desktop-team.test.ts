@@ -152,7 +152,7 @@ describe('desktop app: Settings → Team', () => {
         await screenshot(app.page, `desktop-team-settings-${colorScheme}-${size}`);
         await card.screenshot({ path: join(SCREENSHOTS, `desktop-team-card-${colorScheme}-${size}.png`) });
         // Nothing scrolls sideways at phone width.
-        expect(await app.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+        expect(await app.page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
         expect(app.errors).toEqual([]);
         await app.context.close();
       }

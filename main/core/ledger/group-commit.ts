@@ -17,7 +17,7 @@ interface Job {
 
 /** Thrown to every call of a group whose transaction could not commit. */
 export class GroupCommitError extends Error {
-  constructor(readonly cause: unknown) {
+  constructor(override readonly cause: unknown) {
     super(`the ledger could not commit this write (${cause instanceof Error ? cause.message : String(cause)}); nothing of it was written`);
     this.name = 'GroupCommitError';
   }

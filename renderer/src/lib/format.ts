@@ -2,7 +2,7 @@
  * Display formatting only: numbers, money, instants and durations as people
  * read them. No ledger arithmetic lives here — every figure comes from the API.
  */
-import type { RefusalReason } from '../../../main/core/util/errors';
+import type { RefusalReason } from '../../../main/core/util/errors.js';
 
 /** Numbers in the reader's locale (the words are English; the digits are theirs). */
 const LOCALE = (globalThis as { navigator?: { language?: string } }).navigator?.language || 'en-US';
