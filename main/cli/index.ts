@@ -20,7 +20,6 @@ import { registerReconcile } from './reconcile.js';
 import { restoreBackup, restoreExport } from '../core/ledger/backup.js';
 import { importEvents, type ImportResult } from '../core/ledger/import.js';
 import { DEFAULT_PORT, serve } from '../web/serve.js';
-import { serveStdio } from '../mcp/stdio.js';
 import { teamServe } from '../web/team-core.js';
 import { paymentsFromEnv } from '../core/purchases/setup.js';
 import { takeStripeEnv } from '../core/purchases/secrets.js';
@@ -562,7 +561,8 @@ export async function run(argv: string[], rawIo: Io = defaultIo): Promise<number
   program
     .command('mcp')
     .description('serve the Model Context Protocol over stdio on this ledger, for Claude Desktop, Cursor and other agents (docs/mcp.md)')
-    .action(() => serveStdio(open(), { log: (l) => io.err(l + '\n') }));
+    // Loaded on first use: the MCP SDK stays out of every other command's start.
+    .action(async () => (await import('../mcp/stdio.js')).serveStdio(open(), { log: (l) => io.err(l + '\n') }));
   program
     .command('backup')
     .description('copy the ledger to a new file while it stays in use (default: backups/ beside the ledger)')

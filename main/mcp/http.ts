@@ -11,8 +11,6 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import type { Caller } from '../core/team/types.js';
 import { createMcpServer } from './server.js';
 
-export const MCP_PATH = '/mcp';
-
 export interface McpRequest {
   caller: Caller;
   /** Runs one call as the caller (TeamDoor.runner: callAs, the access table, caps, audit). */

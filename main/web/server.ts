@@ -21,7 +21,6 @@ import { isPurchasePage, sendText, servePurchasePage } from './purchase-pages.js
 import { SECURITY_HEADERS } from './security.js';
 import { applyLimits, HourlyQuota, limitsWith, serverOptions, type WebLimits } from './limits.js';
 import { readStatic } from './static.js';
-import { handleMcp, MCP_PATH } from '../mcp/http.js';
 import { serveVendorRoute, vendorRoute } from './vendor-routes.js';
 
 /** The return pages' link back into the web app. */
@@ -374,6 +373,8 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     if (!('caller' in who)) return sendReply(res, who);
     const got = await readInput(req, res);
     if (!got) return;
+    // Loaded on first use: the MCP SDK stays out of the command line's start.
+    const { handleMcp } = await import('../mcp/http.js');
     await handleMcp(req, res, { caller: who.caller, run: door.runner(who.caller, services), body: got.input, log });
   }
 
@@ -421,7 +422,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       const vendor = team ? vendorRoute(rawPath, raw) : null;
       if (team && vendor) return serveVendorRoute(req, res, vendor, { door: team, address: clientAddress(req), services, onCallError });
       if (rawPath.startsWith('/api/')) return serveApi(req, res, rawPath);
-      if (rawPath === MCP_PATH && team) return serveMcp(req, res, team);
+      if (rawPath === '/mcp' && team) return serveMcp(req, res, team);
       if (rawPath === '/stripe/webhook') return serveWebhook(req, res);
       if (isPurchasePage(rawPath)) return servePurchasePage(req, res, rawPath, raw, { ctx, payments, log: (l) => log(l.replace(/^creditdeck:/, 'creditdeck web:')), back: WEB_BACK });
       if (req.method !== 'GET' && req.method !== 'HEAD') {
