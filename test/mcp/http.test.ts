@@ -357,4 +357,20 @@ describe("the host's door in front of /mcp", () => {
     // No answer carries a token.
     for (const t of Object.values(tokens)) for (const r of [none, bad, cookie, get]) expect(r.text).not.toContain(t);
   });
+
+  it('a body that is not JSON, or not JSON-RPC, is a 400 and runs nothing', async () => {
+    const headers = { authorization: `Bearer ${tokens.owner}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+    const before = count('team_audit');
+    const notJson = await host.req({ method: 'POST', path: '/mcp', headers, body: '{"jsonrpc": "2.0", ' });
+    expect(notJson.status).toBe(400);
+    const notRpc = await host.req({ method: 'POST', path: '/mcp', headers, body: JSON.stringify({ hello: 'world' }) });
+    expect(notRpc.status).toBe(400);
+    expect(count('team_audit')).toBe(before);
+  });
+
+  it("no token reaches the host's output or log", () => {
+    const written = [...host.out, ...host.log].join('\n');
+    for (const t of Object.values(tokens)) expect(written).not.toContain(t);
+    expect(Object.values(tokens).every((t) => t.startsWith('cdk_'))).toBe(true);
+  });
 });
