@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { HoldView } from '../../core/ledger/holds.js';
-import { Credits, dec } from '../credits.js';
+import { formatMc } from '../../core/util/credits.js';
+import { Credits } from '../credits.js';
 import { IdempotencyKey, defineTool } from './define.js';
 import { Reservation, reservationOf } from './reserve-credits.js';
 
@@ -16,7 +17,8 @@ export const releaseReservation = defineTool({
   async handle(env, args) {
     // A hold is released once; its id makes the call idempotent, and the key goes to the audit log with the call.
     const h = (await env.run('holds.release', { hold: args.reservationId, key: args.idempotencyKey })) as HoldView;
-    const released = h.status === 'released' ? Math.round(h.credits * 1000) - Math.round(h.captured * 1000) : 0;
-    return { ...reservationOf(h), released: dec(released / 1000) };
+    // What was outstanding when it was released: reserved minus captured, in millicredits.
+    const releasedMc = h.status === 'released' ? Math.round(h.credits * 1000) - Math.round(h.captured * 1000) : 0;
+    return { ...reservationOf(h), released: formatMc(releasedMc) };
   },
 });
