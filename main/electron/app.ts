@@ -18,6 +18,7 @@ import { packLinkHosts, stripeClient } from '../core/purchases/setup.js';
 import type { ConfirmHost } from '../core/purchases/opener.js';
 import { loadStripeSecrets, saveStripeSecrets, SecretsError } from './secrets.js';
 import { registerIpc } from './ipc.js';
+import { GroupCommit } from '../core/ledger/group-commit.js';
 import { createTeamHosting, type AppTeamHosting } from './team-hosting.js';
 import { teamServe } from '../web/team-core.js';
 import { appPageUrl, handleAppProtocol, registerAppScheme, trustedDevServer } from './app-protocol.js';
@@ -412,7 +413,8 @@ export function startApp(electron: ElectronDeps, opts: AppOptions): StartedApp {
       log,
     });
     vendorMeter = meter;
-    registerIpc(electron.ipcMain, opened, { page: appPageUrl(opts.rendererFile), devServerUrl }, log, afterWrite, { payments, saveStripeKeys, hosting: teamHosting, meterStatus: meter.status }, teamKey);
+    // The window's writes are committed in groups when they come faster than one commit each (main/core/ledger/group-commit.ts).
+    registerIpc(electron.ipcMain, opened, { page: appPageUrl(opts.rendererFile), devServerUrl }, log, afterWrite, { payments, saveStripeKeys, hosting: teamHosting, meterStatus: meter.status }, teamKey, new GroupCommit(opened));
 
     electron.Menu.setApplicationMenu(
       electron.Menu.buildFromTemplate(appMenuTemplate({ platform, dev: !app.isPackaged, appName: app.name, shell: electron.shell, docsUrl: 'docsUrl' in opts ? opts.docsUrl : DOCS_URL })),

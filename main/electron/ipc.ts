@@ -6,7 +6,8 @@
  */
 import type { Ctx } from '../core/ledger/context.js';
 import type { Services } from '../core/api/handlers.js';
-import { dispatch, dispatchAs, dispatchAsync, dispatchDesktopOnly, DESKTOP_ONLY_CALLS, invalid, isDesktopOnlyCall, TEAM_HOST_CALLS, type Envelope, type RemoteCall } from '../web/dispatch.js';
+import { dispatch, dispatchAs, dispatchAsync, dispatchDesktopOnly, DESKTOP_ONLY_CALLS, invalid, isDesktopOnlyCall, TEAM_HOST_CALLS, writesLedger, type Envelope, type RemoteCall } from '../web/dispatch.js';
+import type { GroupCommit } from '../core/ledger/group-commit.js';
 import { isAsyncCall, type HandlerName } from '../core/api/handlers.js';
 import { callAs, callAsAsync } from '../core/team/call-as.js';
 import { getTeam, localOwner } from '../core/team/team.js';
@@ -54,10 +55,11 @@ const TEAM_WINDOW_CALLS: ReadonlySet<string> = new Set([...TEAM_HOST_CALLS.filte
  * callAs like a remote one — the access table, attribution and the audit log.
  * An invite made while the app hosts the team carries the link to share.
  */
-function asLocalOwner(ctx: Ctx, services: Services): (name: string, input: unknown) => unknown {
+function asLocalOwner(ctx: Ctx, services: Services, writer?: GroupCommit): (name: string, input: unknown) => unknown {
   return async (name, input) => {
     const n = name as HandlerName;
-    const out = isAsyncCall(n) ? await callAsAsync(ctx, localOwner(ctx), n, input, services) : callAs(ctx, localOwner(ctx), n, input, services);
+    const sync = () => callAs(ctx, localOwner(ctx), n, input, services);
+    const out = isAsyncCall(n) ? await callAsAsync(ctx, localOwner(ctx), n, input, services) : writer && writesLedger(n) ? await writer.submit(sync) : sync();
     const hosted = n === 'team.invite' ? services.hosting?.status() : undefined;
     if (!hosted?.running || !hosted.url) return out;
     const r = out as { invite: string };
@@ -78,7 +80,8 @@ function isTeamLedger(ctx: Ctx): boolean {
  * One call from the window: sender check, then the shared dispatch (on a team
  * ledger, as the local owner). The purchase calls that talk to Stripe and the
  * desktop-only calls answer a promise. `teamKey` loads the host key beside the
- * ledger, for the team calls that issue secrets.
+ * ledger, for the team calls that issue secrets; `writer` commits the calls
+ * that change the ledger in groups (main/core/ledger/group-commit.ts).
  */
 export function handleCall(
   ctx: Ctx,
@@ -88,6 +91,7 @@ export function handleCall(
   log: (line: string) => void = () => {},
   services?: Services,
   teamKey?: () => Buffer,
+  writer?: GroupCommit,
 ): Envelope | Promise<Envelope> {
   if (!isTrustedSender(event.senderFrame, trusted)) {
     log(`creditdeck: refused an API call from ${event.senderFrame?.url ?? 'a closed frame'}`);
@@ -98,10 +102,10 @@ export function handleCall(
   const onError = (e: unknown, call: string) => log(`creditdeck: ${call} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   const team = isTeamLedger(ctx);
   const withKey = (): Services | undefined => (teamKey ? { ...services, teamKey: teamKey() } : services);
-  if (team) return dispatchAs(name, input, asLocalOwner(ctx, withKey() ?? {}), onError, TEAM_WINDOW_CALLS);
+  if (team) return dispatchAs(name, input, asLocalOwner(ctx, withKey() ?? {}, writer), onError, TEAM_WINDOW_CALLS);
   // Saving the Stripe keys, making the team, hosting it: the app's own page only (checked above), never the web host.
   if (isDesktopOnlyCall(name)) return dispatchDesktopOnly(ctx, name, input, onError, name === 'team.init' ? withKey() : services);
-  return isAsyncCall(name) ? dispatchAsync(ctx, name, input, onError, services) : dispatch(ctx, name, input, onError, services);
+  return isAsyncCall(name) || writer ? dispatchAsync(ctx, name, input, onError, services, writer) : dispatch(ctx, name, input, onError, services);
 }
 
 /**
@@ -179,9 +183,18 @@ export function isWriteCall(name: unknown): boolean {
  * what it does then (the tray and the notifications look again), so the
  * answer is not held up.
  */
-export function registerIpc(ipcMain: IpcMainLike, ctx: Ctx, trusted: TrustedRenderer, log?: (line: string) => void, afterWrite?: (name: string) => void, services?: Services, teamKey?: () => Buffer): void {
+export function registerIpc(
+  ipcMain: IpcMainLike,
+  ctx: Ctx,
+  trusted: TrustedRenderer,
+  log?: (line: string) => void,
+  afterWrite?: (name: string) => void,
+  services?: Services,
+  teamKey?: () => Buffer,
+  writer?: GroupCommit,
+): void {
   ipcMain.handle(CHANNEL, async (event, ...args) => {
-    const answer = await handleCall(ctx, trusted, event, args, log, services, teamKey);
+    const answer = await handleCall(ctx, trusted, event, args, log, services, teamKey, writer);
     const name = args[0];
     if (afterWrite && isWriteCall(name) && answer !== FORBIDDEN) afterWrite(name as string);
     return answer;

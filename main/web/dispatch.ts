@@ -16,6 +16,13 @@ import { PaymentError } from '../core/purchases/stripe.js';
 import type { Ctx } from '../core/ledger/context.js';
 import { InputError, RefusedError, type RefusalReason } from '../core/util/errors.js';
 import { ForbiddenError, UnauthorizedError } from '../core/team/types.js';
+import { accessRule } from '../core/team/access.js';
+import type { GroupCommit } from '../core/ledger/group-commit.js';
+
+/** Whether a call changes the ledger (the access table says): those go through the host's group-commit writer. */
+export function writesLedger(name: string): boolean {
+  return accessRule(name)?.write === true;
+}
 
 /**
  * The calls a renderer (browser or desktop window) may make. An allow-list, so
@@ -219,9 +226,24 @@ export function dispatch(ctx: Ctx, name: unknown, input: unknown, onInternalErro
   }
 }
 
-/** dispatch for every remote call, the asynchronous ones included. Never rejects. */
-export async function dispatchAsync(ctx: Ctx, name: unknown, input: unknown, onInternalError?: (e: unknown, name: string) => void, services?: Services): Promise<Envelope> {
-  if (!isAsyncCall(name)) return dispatch(ctx, name, input, onInternalError, services);
+/**
+ * dispatch for every remote call, the asynchronous ones included. Never
+ * rejects. With a `writer`, a call that changes the ledger is committed in
+ * the writer's next group (main/core/ledger/group-commit.ts).
+ */
+export async function dispatchAsync(ctx: Ctx, name: unknown, input: unknown, onInternalError?: (e: unknown, name: string) => void, services?: Services, writer?: GroupCommit): Promise<Envelope> {
+  if (!isAsyncCall(name)) {
+    if (!writer || typeof name !== 'string' || !writesLedger(name)) return dispatch(ctx, name, input, onInternalError, services);
+    const no = refuse(name, input);
+    if (no) return no;
+    try {
+      return { ok: true, result: await writer.submit(() => call(ctx, name as RemoteCall, input, services)) };
+    } catch (e) {
+      const out = errorEnvelope(e);
+      if (out.error.code === 'error') onInternalError?.(e, name);
+      return out;
+    }
+  }
   const no = refuse(name, input);
   if (no) return no;
   try {

@@ -19,6 +19,7 @@ import type { Payments } from '../core/purchases/service.js';
 import { PaymentError } from '../core/purchases/stripe.js';
 import { isPurchasePage, sendText, servePurchasePage } from './purchase-pages.js';
 import { SECURITY_HEADERS } from './security.js';
+import { GroupCommit } from '../core/ledger/group-commit.js';
 import { applyLimits, HourlyQuota, limitsWith, serverOptions, type WebLimits } from './limits.js';
 import { readStatic } from './static.js';
 import { serveVendorRoute, vendorRoute } from './vendor-routes.js';
@@ -62,6 +63,12 @@ export interface WebHostOptions {
   tls?: { cert: string; key: string };
   /** The team host: every call authenticated and run as its caller (team-host.ts). Needs tls or behindProxy. */
   team?: TeamDoor;
+  /**
+   * The writer that commits the calls that change the ledger in groups
+   * (main/core/ledger/group-commit.ts). Default: one of the host's own; give
+   * the app's when the same process writes from elsewhere too.
+   */
+  writer?: GroupCommit;
   /**
    * Plain HTTP to a TLS-terminating proxy on this machine (loopback only):
    * X-Forwarded-For and X-Forwarded-Proto are believed then, and only from a
@@ -237,6 +244,9 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const { ctx } = opts;
   const host = opts.host ?? '127.0.0.1';
   const team = opts.team ?? null;
+  // Many clients writing at once share one COMMIT per turn of the event loop instead of one each.
+  const writer = opts.writer ?? new GroupCommit(ctx);
+  if (team) team.writer = writer;
   const behindProxy = opts.behindProxy === true;
   checkExposure(host, { tls: opts.tls !== undefined, team: team !== null, behindProxy });
   const publicUrl = opts.publicUrl ? new URL(opts.publicUrl) : null;
@@ -342,7 +352,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     if (overQuota(res, name)) return;
     const got = await readInput(req, res);
     if (!got) return;
-    sendEnvelope(res, await dispatchAsync(ctx, name, got.input, onCallError, services));
+    sendEnvelope(res, await dispatchAsync(ctx, name, got.input, onCallError, services, writer));
   }
 
   /** A call on the team host: sign-in calls need no caller; everything else is authenticated before its body is read. */

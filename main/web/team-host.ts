@@ -15,7 +15,8 @@ import type { Services } from '../core/api/handlers.js';
 import { InputError } from '../core/util/errors.js';
 import { UnauthorizedError, type Caller, type Role } from '../core/team/types.js';
 import { AuthFailures, failureKeys, type AuthLimits } from './auth-limits.js';
-import { errorEnvelope, STATUS, type Envelope } from './dispatch.js';
+import { errorEnvelope, STATUS, writesLedger, type Envelope } from './dispatch.js';
+import type { GroupCommit } from '../core/ledger/group-commit.js';
 import { isAsyncCall } from '../core/api/handlers.js';
 
 /** `__Host-`: the browser keeps it only if Secure, Path=/ and no Domain, so no sibling host can plant or read it. */
@@ -92,12 +93,16 @@ export class TeamDoor {
     this.extraCalls = new Set(o.core.remoteCalls.filter((n) => !TeamDoor.OWN_CALLS.has(n)));
   }
 
+  /** The host's group-commit writer (server.ts sets it): calls that change the ledger are committed in its groups. */
+  writer: GroupCommit | null = null;
+
   /** Runs a call as the caller through the core (access table, attribution, caps, audit). */
   runner(caller: Caller, services?: Services): (name: string, input: unknown) => unknown {
     // The team calls that issue secrets (invites, tokens) need the host key; only the core sees it.
     const s: Services = { ...services, teamKey: this.key };
     return async (name, input) => {
-      const out = isAsyncCall(name) ? await this.core.callAsAsync(this.ctx, caller, name, input, s) : this.core.callAs(this.ctx, caller, name, input, s);
+      const sync = () => this.core.callAs(this.ctx, caller, name, input, s);
+      const out = isAsyncCall(name) ? await this.core.callAsAsync(this.ctx, caller, name, input, s) : this.writer && writesLedger(name) ? await this.writer.submit(sync) : sync();
       return name === 'team.invite' ? this.withLink(out) : out;
     };
   }
