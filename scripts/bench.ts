@@ -119,7 +119,7 @@ const sizes = {
 
 if (want('verify')) runs.push(await section('verify: fast ledger fill = the real path', 'scripts/bench/verify.ts', { BENCH_VERIFY: QUICK ? '2000' : '5000' }));
 if (want('single')) runs.push(await section('single: usage events one by one', 'scripts/bench/single.ts', { BENCH_EVENTS: sizes.single }));
-if (want('team')) runs.push(await section('team: usage events through the team host (HTTPS, 1/8/32 clients)', 'scripts/bench/team.ts', { BENCH_TEAM_EVENTS: sizes.team }));
+if (want('team')) runs.push(await section('team: usage events through the team host (HTTPS, 1/8/32/64 clients)', 'scripts/bench/team.ts', { BENCH_TEAM_EVENTS: sizes.team }));
 if (want('import')) runs.push(await section(`import: ${sizes.import} events`, 'scripts/bench/import.ts', { BENCH_IMPORT: sizes.import }));
 if (want('balance')) for (const n of sizes.balance) runs.push(await section(`balance: ${n} events`, 'scripts/bench/balance.ts', { BENCH_SIZE: String(n) }));
 if (want('report')) runs.push(await section(`report: day × action, ${sizes.report} events`, 'scripts/bench/report.ts', { BENCH_SIZE: sizes.report }));

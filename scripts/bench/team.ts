@@ -1,5 +1,5 @@
 /**
- * Usage events recorded through the team host over HTTPS by 1, 8 and 32
+ * Usage events recorded through the team host over HTTPS by 1, 8, 32 and 64
  * concurrent clients, beside the same action recorded in-process through
  * `call`, one by one, for as many events (the baseline, measured in this
  * run just before each client count: fsync speed drifts on shared disks).
@@ -9,7 +9,7 @@
  * loop and its own SQLite connection — so TLS and JSON on the client side do
  * not eat the host's CPU time on its event loop (they still share the
  * machine's cores), and the host's peak RSS is measured apart. Every client has
- * its own member and device token (32 people, role member, each invited and
+ * its own member and device token (64 people, role member, each invited and
  * redeemed) and its own keep-alive https.Agent (one connection), sending one
  * `usage.record` (Lux "email", 1 credit) per request and waiting for the
  * answer before the next. The host's certificate is pinned: `ca` is its PEM
@@ -30,7 +30,7 @@ import { normalizeFingerprint } from '../../main/web/tls.js';
 import { ROOT, emit, log, num, percentile, round } from './common.js';
 
 const N = num('BENCH_TEAM_EVENTS', 5000);
-const CLIENTS = [1, 8, 32];
+const CLIENTS = [1, 8, 32, 64];
 const PEOPLE = Math.max(...CLIENTS);
 const ACTION = { account: 'lux-pro', action: 'email', quantity: 1 };
 // Every event costs 1 credit; twice what is recorded, so nothing runs out.
