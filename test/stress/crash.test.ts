@@ -216,6 +216,66 @@ describe('crashes: SIGKILL at random moments, state accumulating in one file', (
     report('crash-events', t, `${events.size} events in the ledger, ${voided.size} voided`, Math.round(performance.now() - started));
   }, 300_000);
 
+  test('a writer committing usage in groups (GroupCommit): 40 kills, each group all or nothing', async () => {
+    const seed = seedFor('crash-group');
+    const r = rng(seed);
+    const file = tempFile();
+    {
+      const ctx = openLedger(file);
+      call(ctx, 'accounts.add', { preset: 'lux', plan: 'pro', name: 'big' });
+      call(ctx, 'grants.add', { account: 'big', pool: 'credits', amount: '1000000', key: 'extra' });
+      ctx.db.close();
+    }
+    /** The child's rule for the calls that cannot be recorded: the 4th of every 7 in a group. */
+    const bad = (key: string) => Number(key.split('-').pop()) % 7 === 3;
+    const costs = new Map<string, number>();
+    const t = tally();
+    let groups = 0;
+    const started = performance.now();
+    for (let cycle = 0; cycle < 40; cycle++) {
+      const c = await killOnce(file, 'group', cycle, r, `seed ${seed}`);
+      const why = `cycle ${cycle} (killed ${c.how}), seed ${seed} (replay: STRESS_SEED=${seed})`;
+      t.kills++;
+      t.acked += c.acks.length;
+      const ctx = open(file);
+      try {
+        expect(ledgerProblems(ctx), why).toEqual([]);
+        const eventOf = (key: string) => ctx.db.prepare('SELECT id, cost_mc FROM events WHERE key = ?').get(key) as { id: string; cost_mc: number } | undefined;
+        for (const a of c.acks) {
+          groups++;
+          for (const res of a.results as { key: string; eventId?: string; costMc?: number; invalid?: string }[]) {
+            if (res.invalid !== undefined) {
+              expect(bad(res.key), `${res.key} was refused as invalid: ${res.invalid}; ${why}`).toBe(true);
+              expect(eventOf(res.key), why).toBeUndefined();
+              continue;
+            }
+            expect(eventOf(res.key)?.id, `acknowledged ${res.key} is there: ${why}`).toBe(res.eventId);
+            costs.set(res.key, eventOf(res.key)!.cost_mc);
+          }
+        }
+        if (c.inflight) {
+          // The group in flight: every call that could be recorded is there, or none is.
+          const good = (c.inflight.keys as string[]).filter((k) => !bad(k));
+          const there = good.filter((k) => eventOf(k) !== undefined);
+          expect([0, good.length], `the group in flight is all or nothing (${there.length} of ${good.length}): ${why}`).toContain(there.length);
+          if (there.length > 0) {
+            t.inflightCommitted++;
+            for (const k of there) costs.set(k, eventOf(k)!.cost_mc);
+          } else t.inflightLost++;
+          for (const k of (c.inflight.keys as string[]).filter(bad)) expect(eventOf(k), why).toBeUndefined();
+        } else t.between++;
+        // Nothing else was written, and the pool lost exactly what the events cost.
+        expect((ctx.db.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n, why).toBe(costs.size);
+        const net = ctx.db.prepare(`SELECT COALESCE(SUM(used_mc - voided_mc), 0) AS n FROM grant_balances WHERE account_id = 'big'`).get() as { n: number };
+        expect(net.n, why).toBe([...costs.values()].reduce((x, y) => x + y, 0));
+      } finally {
+        ctx.db.close();
+      }
+    }
+    expect(t.inflightLost, `some kills must land inside a group's transaction: seed ${seed}`).toBeGreaterThan(0);
+    report('crash-group', t, `${groups} groups acknowledged, ${costs.size} events in the ledger`, Math.round(performance.now() - started));
+  }, 300_000);
+
   test('a writer that jumps the clock across resets (monthly grants, rollovers, expiries booked lazily): 50 kills', async () => {
     const seed = seedFor('crash-monthly');
     const r = rng(seed);
