@@ -11,7 +11,7 @@
  *
  *   BENCH_EVENTS   events committed one by one, each side (default 5000)
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +20,7 @@ import { call } from '../../main/core/api/handlers.js';
 import { ManualClock } from '../../main/core/util/clock.js';
 import { seededIds } from '../../main/core/util/ids.js';
 import { recordUsage } from '../../main/core/ledger/usage.js';
-import { emit, log, median, num, round } from './common.js';
+import { emit, log, median, num, rawInserts, round } from './common.js';
 
 const N = num('BENCH_EVENTS', 5000);
 const ROUNDS = 7;
@@ -30,26 +30,6 @@ const dir = mkdtempSync(join(tmpdir(), 'creditdeck-bench-single-'));
 interface Side {
   db: Database.Database;
   run: (n: number) => number;
-}
-
-function raw(): Side {
-  const db = new Database(join(dir, 'raw.sqlite'));
-  if (process.env.CREDITDECK_PAGE_SIZE) db.pragma(`page_size = ${Number(process.env.CREDITDECK_PAGE_SIZE)}`);
-  db.pragma('busy_timeout = 10000');
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma('foreign_keys = ON');
-  db.exec('CREATE TABLE raw (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, account_id TEXT NOT NULL, key TEXT NOT NULL, at INTEGER NOT NULL, cost_mc INTEGER NOT NULL) STRICT');
-  const ins = db.prepare('INSERT INTO raw (id, account_id, key, at, cost_mc) VALUES (?, ?, ?, ?, ?)');
-  let i = 0;
-  return {
-    db,
-    run(n) {
-      const t0 = performance.now();
-      for (const end = i + n; i < end; i++) ins.run(`ev_${i.toString(36)}`, 'lux-pro', `bench-${i}`, 1_800_000_000_000 + i, 5000);
-      return n / ((performance.now() - t0) / 1000);
-    },
-  };
 }
 
 function ledger(): Side {
@@ -93,7 +73,7 @@ function pagesPerCommit(side: Side, n: number): { pages: number; byBtree: Record
   return { pages: round(frames / n, 2), byBtree: Object.fromEntries([...count].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, round(v / n, 2)])) };
 }
 
-const r = raw();
+const r = rawInserts(join(dir, 'raw.sqlite'));
 const l = ledger();
 const per = Math.ceil(N / ROUNDS);
 const rr: number[] = [];

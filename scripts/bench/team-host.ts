@@ -7,6 +7,9 @@
  * limit: nothing can run out during the run); then `serve --team` on
  * 127.0.0.1, port 0, with its generated certificate, as the CLI starts it.
  *
+ * BENCH_HOST_KIND=web: the local web host instead (`serve`, plain HTTP on
+ * 127.0.0.1, no team, no tokens) over the same account.
+ *
  * Prints one JSON line on stdout ({url, fingerprint, certPem, tokens});
  * stops when its stdin closes (or on SIGTERM) and then prints a second line
  * with its own peak RSS.
@@ -28,16 +31,16 @@ if (!dir) throw new Error('BENCH_TEAM_DIR is required');
 const PEOPLE = num('BENCH_TEAM_PEOPLE', 32);
 const CREDITS = num('BENCH_TEAM_CREDITS', 1_000_000);
 
+const WEB = process.env.BENCH_HOST_KIND === 'web';
 const db = join(dir, 'host.sqlite');
 const ctx = openLedger(db);
 const key = loadOrCreateHostKey(db);
-initTeam(ctx, key, { name: 'Bench', owner: 'ana', ownerName: 'Ana' });
-const owner = localOwner(ctx);
+if (!WEB) initTeam(ctx, key, { name: 'Bench', owner: 'ana', ownerName: 'Ana' });
 call(ctx, 'accounts.add', { preset: 'lux', plan: 'pro' });
 call(ctx, 'grants.add', { account: 'lux-pro', pool: 'credits', amount: CREDITS, source: 'purchase', priceCents: 100 });
 const tokens: string[] = [];
-for (let i = 1; i <= PEOPLE; i++) {
-  const inv = createInvite(ctx, key, owner, { role: 'member', member: `m${i}`, name: `Member ${i}` });
+for (let i = 1; !WEB && i <= PEOPLE; i++) {
+  const inv = createInvite(ctx, key, localOwner(ctx), { role: 'member', member: `m${i}`, name: `Member ${i}` });
   tokens.push(redeemInvite(ctx, key, { invite: inv.invite, device: `bench client ${i}` }).token);
 }
 
@@ -50,11 +53,11 @@ process.on('SIGTERM', () => stop());
 
 await serve(
   ctx,
-  { host: '127.0.0.1', port: 0, team: true, json: true },
+  { host: '127.0.0.1', port: 0, team: !WEB, json: true },
   {
     out: (s) => {
       const first = JSON.parse(s) as { url: string; fingerprint: string };
-      const certPem = readFileSync(certificatePaths(db).certPath, 'utf8');
+      const certPem = WEB ? '' : readFileSync(certificatePaths(db).certPath, 'utf8');
       process.stdout.write(JSON.stringify({ ...first, certPem, tokens }) + '\n');
     },
     // The host's own notes (certificate made, app not built) are not the bench's business.
