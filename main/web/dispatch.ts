@@ -123,6 +123,8 @@ export const TEAM_HOST_CALLS = [
   'team.audit',
   'team.sessions.list',
   'team.sessions.end',
+  // A member's outbox (main/core/api/sync.ts).
+  'team.push',
 ] as const satisfies readonly HandlerName[];
 
 export function isDesktopOnlyCall(name: unknown): name is DesktopOnlyCall {

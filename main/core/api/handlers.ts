@@ -39,6 +39,7 @@ import { teamCaps } from '../team/caps.js';
 import { teamHandlers } from './team.js';
 import { agentHandlers } from './agents.js';
 import { hostingHandlers, type TeamHosting } from './hosting.js';
+import { syncHandlers } from './sync.js';
 import { vendorHandlers } from './vendors.js';
 import { reconcileHandlers } from './reconcile.js';
 import { withSources, type MeterStatus } from '../connectors/provenance.js';
@@ -382,6 +383,8 @@ export const handlers = {
   ...agentHandlers,
   // Hosting the team from the desktop app (main/core/api/hosting.ts).
   ...hostingHandlers,
+  // A member's outbox pushed to the team host (main/core/api/sync.ts).
+  ...syncHandlers,
   // Provider-shaped reads: Fluximage's usage API, every balance the caller may read (main/core/api/vendors.ts).
   ...vendorHandlers,
   // The vendor's own meter: sources, differences, reconciliations (main/core/api/reconcile.ts).

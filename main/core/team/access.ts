@@ -107,6 +107,8 @@ export const ACCESS: Readonly<Record<HandlerName, AccessRule>> = {
   'hosting.status': manage('owner', false),
   'hosting.start': manage('owner'),
   'hosting.stop': manage('owner'),
+  // A member's outbox: usage recorded as themself, many entries at once (api/sync.ts; each entry is decided again as usage.record).
+  'team.push': { role: 'member', scope: 'record', write: true },
   // An agent's questions before it spends (api/agents.ts): reads; agents.check runs the usage rules and rolls back.
   'agents.estimate': read(),
   'agents.check': read(),

@@ -36,6 +36,11 @@ const OWN_TRANSACTION: ReadonlySet<string> = new Set(['data.backup', 'data.expor
 
 type Input = Record<string, unknown>;
 
+/** What the audit row keeps of a call whose input is bulk: its own entries are audited one by one. */
+const AUDIT_SUMMARY: Readonly<Record<string, (input: Input) => Input>> = {
+  'team.push': (i) => ({ entries: Array.isArray(i.entries) ? i.entries.length : 0 }),
+};
+
 /** The input as the handler will see it, or null when it will not pass the handler's schema (the handler then says why). */
 function parsed(name: HandlerName, input: unknown): Input | null {
   const h = handlers[name] as { input: { safeParse(v: unknown): { success: boolean; data?: unknown } } };
@@ -109,6 +114,7 @@ function prepare(ctx: Ctx, caller: Caller, name: HandlerName, input: unknown, se
     checkLimits(ctx, caller, name, { ...p, ...(a.input.member !== undefined ? { member: a.input.member } : {}) }, rule);
     run = a.input;
     audit = a.onBehalfOf === null ? a.input : { ...a.input, onBehalfOf: a.onBehalfOf };
+    if (Object.hasOwn(AUDIT_SUMMARY, name)) audit = AUDIT_SUMMARY[name]!(a.input);
   }
   return { rule, input: run, audit, services: { ...services, caller } };
 }

@@ -1,0 +1,65 @@
+/**
+ * `team.push`: a member's outbox, many entries in one request, each answered
+ * on its own. The entry's id (made by the member's client) becomes the ledger's
+ * idempotency key, so a push sent again — after a timeout, a crash, or from a
+ * second process — gets the first answer back ("duplicate") and counts
+ * nothing twice. Each entry runs as the caller through callAs (access table,
+ * attribution, caps, its own audit row); all of them commit in the push's one
+ * transaction (one fsync for the batch).
+ */
+import { z } from 'zod';
+import type { Ctx } from '../ledger/context.js';
+import { InputError, RefusedError } from '../util/errors.js';
+import { plainText } from '../util/text.js';
+import { callAs } from '../team/call-as.js';
+import { ForbiddenError } from '../team/types.js';
+import type { Services } from './handlers.js';
+
+/** What a member's client may push: usage, recorded as they work, online or not. */
+export const PUSHABLE = ['usage.record'] as const;
+
+export const ENTRY_ID = /^[A-Za-z0-9_-]{8,64}$/;
+
+export interface PushAnswer {
+  id: string;
+  status: 'accepted' | 'duplicate' | 'rejected';
+  result?: unknown;
+  reason?: string;
+  message?: string;
+}
+
+function def<S extends z.ZodType, R>(input: S, run: (ctx: Ctx, input: z.infer<S>, services?: Services) => R) {
+  return { input, run };
+}
+
+const entry = z.object({
+  id: plainText().regex(ENTRY_ID, 'must be 8–64 letters, digits, _ or -'),
+  call: z.enum(PUSHABLE),
+  input: z.record(z.string(), z.unknown()),
+});
+
+/** The key an entry is recorded under on the host. */
+export const pushKey = (id: string): string => `push-${id}`;
+
+export const syncHandlers = {
+  'team.push': def(z.object({ entries: z.array(entry).min(1).max(500) }), (ctx, i, s): { results: PushAnswer[] } => {
+    if (!s?.caller) throw new InputError('team.push is made as a team member: the team host authenticates the caller', 'caller');
+    const caller = s.caller;
+    const seen = new Set<string>();
+    const results = i.entries.map((e): PushAnswer => {
+      if (seen.has(e.id)) return { id: e.id, status: 'rejected', reason: 'invalid_input', message: `entry ${e.id} is in this push twice` };
+      seen.add(e.id);
+      if (Object.hasOwn(e.input, 'key')) return { id: e.id, status: 'rejected', reason: 'invalid_input', message: 'an entry is keyed by its id: leave "key" out of its input' };
+      try {
+        const r = callAs(ctx, caller, e.call, { ...e.input, key: pushKey(e.id) }, s) as { status?: string };
+        return { id: e.id, status: r.status === 'duplicate' ? 'duplicate' : 'accepted', result: r };
+      } catch (err) {
+        if (err instanceof RefusedError) return { id: e.id, status: 'rejected', reason: err.reason, message: err.message };
+        if (err instanceof ForbiddenError) return { id: e.id, status: 'rejected', reason: 'forbidden', message: err.message };
+        if (err instanceof InputError) return { id: e.id, status: 'rejected', reason: 'invalid_input', message: err.message };
+        throw err;
+      }
+    });
+    return { results };
+  }),
+};

@@ -1,0 +1,101 @@
+/**
+ * team.push on a real team host: a member's outbox, many entries per request,
+ * each answered on its own (accepted, duplicate with the first answer,
+ * rejected with the reason), each recorded as the member and audited; a push
+ * sent again counts nothing twice.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createInvite } from '../../main/core/team/invites.js';
+import { localOwner } from '../../main/core/team/team.js';
+import { listAudit } from '../../main/core/team/audit.js';
+import type { Role } from '../../main/core/team/types.js';
+import { startTeamHost, type TeamHost } from './helpers.js';
+
+let host: TeamHost;
+const tokens = {} as Record<Role, string>;
+
+async function join(role: Role, member: string): Promise<string> {
+  const inv = createInvite(host.ctx, host.key, localOwner(host.ctx), { role, member, name: member.toUpperCase() });
+  const r = await host.call('team.redeem', { invite: inv.invite, device: `${member}'s laptop` }, null);
+  expect(r.status, r.text).toBe(200);
+  return r.json().result.token as string;
+}
+
+const events = () => (host.ctx.db.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
+const video = (id: string, extra: Record<string, unknown> = {}) => ({ id, call: 'usage.record', input: { account: 'fluxnote-rise', action: 'video', ...extra } });
+
+beforeAll(async () => {
+  host = await startTeamHost({ limits: { freeFailures: 1000 } });
+  tokens.owner = host.ownerToken;
+  expect((await host.call('accounts.add', { preset: 'fluxnote', plan: 'rise' })).status).toBe(200);
+  tokens.member = await join('member', 'mo');
+  tokens.viewer = await join('viewer', 'vi');
+});
+
+afterAll(async () => {
+  await host?.stop();
+});
+
+describe('team.push', () => {
+  it("records each entry as the member, answers each on its own, and a second push of the same entries counts nothing twice", async () => {
+    const entries = [video('ob_first_entry'), video('ob_second_entry', { quantity: 2 }), { id: 'ob_third_entry', call: 'usage.record', input: { account: 'fluxnote-rise', action: 'image', quantity: 5 } }];
+    const first = await host.call('team.push', { entries }, tokens.member);
+    expect(first.status, first.text).toBe(200);
+    const answers = first.json().result.results as { id: string; status: string; result: { eventId: string; status: string } }[];
+    expect(answers.map((a) => [a.id, a.status])).toEqual(entries.map((e) => [e.id, 'accepted']));
+    const rows = host.ctx.db.prepare(`SELECT member, key FROM events WHERE key LIKE 'push-%' ORDER BY seq`).all() as { member: string; key: string }[];
+    expect(rows).toEqual(entries.map((e) => ({ member: 'mo', key: `push-${e.id}` })));
+    const count = events();
+
+    // The answer was lost: the client sends the same entries again.
+    const again = await host.call('team.push', { entries }, tokens.member);
+    const repeated = again.json().result.results as { id: string; status: string; result: { eventId: string } }[];
+    expect(repeated.map((a) => a.status)).toEqual(['duplicate', 'duplicate', 'duplicate']);
+    expect(repeated.map((a) => a.result.eventId)).toEqual(answers.map((a) => a.result.eventId));
+    expect(events()).toBe(count);
+
+    // Audited: each entry as usage.record by the member; the push itself by its size.
+    const audit = listAudit(host.ctx, {}) as unknown as { member: string; call: string; args: Record<string, unknown> }[] | { entries: { member: string; call: string; args: Record<string, unknown> }[] };
+    const list = Array.isArray(audit) ? audit : audit.entries;
+    expect(list.filter((r) => r.call === 'usage.record' && r.member === 'mo')).toHaveLength(6);
+    expect(list.filter((r) => r.call === 'team.push').map((r) => r.args)).toEqual([{ entries: 3 }, { entries: 3 }]);
+  });
+
+  it('rejects an entry with the reason and keeps the rest: no credits, someone else named, a key of its own, an id twice, bad input', async () => {
+    // Rise has 21 videos a month; 3 are spent above.
+    const entries = [
+      video('ob_too_many_videos', { quantity: 40 }),
+      video('ob_for_someone_else', { member: 'ana' }),
+      video('ob_with_its_own_key', { key: 'mine' }),
+      video('ob_fine_one_video'),
+      video('ob_fine_one_video'),
+      video('ob_bad_quantity_x', { quantity: 'x' }),
+    ];
+    const r = await host.call('team.push', { entries }, tokens.member);
+    expect(r.status, r.text).toBe(200);
+    const answers = r.json().result.results as { id: string; status: string; reason?: string; message?: string }[];
+    expect(answers.map((a) => [a.status, a.reason ?? null])).toEqual([
+      ['rejected', 'insufficient_credits'],
+      ['rejected', 'forbidden'],
+      ['rejected', 'invalid_input'],
+      ['accepted', null],
+      ['rejected', 'invalid_input'],
+      ['rejected', 'invalid_input'],
+    ]);
+    expect(answers[1]!.message).toMatch(/needs role admin/);
+    expect(answers[4]!.message).toMatch(/in this push twice/);
+    // The refusal is on the ledger's record, as any refused use is.
+    expect((host.ctx.db.prepare(`SELECT COUNT(*) AS n FROM refusals WHERE reason = 'insufficient_credits'`).get() as { n: number }).n).toBe(1);
+  });
+
+  it('is refused whole for a viewer (403) and checked at the boundary (400)', async () => {
+    const before = events();
+    const viewer = await host.call('team.push', { entries: [video('ob_viewer_entry')] }, tokens.viewer);
+    expect(viewer.status).toBe(403);
+    expect(viewer.json().error.message).toMatch(/team.push needs role member/);
+    for (const bad of [{ entries: [] }, { entries: [video('short')] }, { entries: [{ id: 'ob_grant_entry', call: 'grants.add', input: {} }] }]) {
+      expect((await host.call('team.push', bad, tokens.member)).status).toBe(400);
+    }
+    expect(events()).toBe(before);
+  });
+});
