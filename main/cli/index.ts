@@ -16,6 +16,7 @@ import { InputError, RefusedError } from '../core/util/errors.js';
 import type { IdSource } from '../core/util/ids.js';
 import * as fmt from './format.js';
 import { registerTeam } from './team.js';
+import { registerTeamClient, teamAccount } from './team-client.js';
 import { registerReconcile } from './reconcile.js';
 import { restoreBackup, restoreExport } from '../core/ledger/backup.js';
 import { importEvents, type ImportResult } from '../core/ledger/import.js';
@@ -115,6 +116,7 @@ export async function run(argv: string[], rawIo: Io = defaultIo): Promise<number
     c.refused = answer === null ? `the pack's link goes to ${host}, not to Stripe, and there is no terminal to ask: rerun with --open-host ${host} to open it` : `${host} was not opened`;
     return false;
   };
+  let teamClient: ReturnType<typeof registerTeamClient> | null = null;
   const print = <T,>(result: T, text: (r: T) => string) => io.out(json ? JSON.stringify(result, null, 2) + '\n' : text(escapeDeep(result)) + '\n');
 
   const program = new Command('creditdeck');
@@ -261,9 +263,15 @@ export async function run(argv: string[], rawIo: Io = defaultIo): Promise<number
   )
     .option('--byo-key', 'used your own API key: recorded, no credits used')
     .option('--hold <id>', 'capture against a hold')
-    .action((acc: string, act: string, qty: string | undefined, o) =>
-      emit('usage.record', { account: acc, action: act, quantity: qty, at: o.at, key: o.key, member: o.member, attrs: pairs(o.attr, '--attr'), byoKey: o.byoKey, holdId: o.hold }, fmt.useText),
-    );
+    .action(async (acc: string, act: string, qty: string | undefined, o) => {
+      const input = { account: acc, action: act, quantity: qty, at: o.at, key: o.key, member: o.member, attrs: pairs(o.attr, '--attr'), byoKey: o.byoKey, holdId: o.hold };
+      // STUDIO/ACCOUNT: an account of a team joined from here, through the outbox (team-client.ts).
+      if (teamAccount(acc)) {
+        if (o.key !== undefined || o.hold !== undefined) throw new InputError('--key and --hold are for local accounts: a team entry is keyed by its outbox id', o.key !== undefined ? '--key' : '--hold');
+        return teamClient!.use(acc, Object.fromEntries(Object.entries(input).filter(([k, v]) => v !== undefined && k !== 'key' && k !== 'holdId')), fmt.useText as (r: never) => string);
+      }
+      emit('usage.record', input, fmt.useText);
+    });
 
   program
     .command('grant')
@@ -537,7 +545,10 @@ export async function run(argv: string[], rawIo: Io = defaultIo): Promise<number
       const c = fmt.count;
       print(r, (r) => `imported ${c(r.lines)} lines: ${c(r.applied)} applied, ${c(r.free)} free, ${c(r.bypassed)} bypassed, ${c(r.covered)} covered, ${c(r.duplicate)} duplicates; ${fmt.creditsOf(r.credits, 'credits')}`);
     });
-  registerTeam(program, { open, dbPath: () => program.opts<{ db?: string }>().db ?? defaultDbPath(io.env), json: () => json, out: io.out });
+  const dbPath = () => program.opts<{ db?: string }>().db ?? defaultDbPath(io.env);
+  const teamCmd = registerTeam(program, { open, dbPath, json: () => json, out: io.out });
+  // A member's own side of a team joined from here: join, status, sync, outbox, leave, and TEAM/ACCOUNT writes.
+  teamClient = registerTeamClient(teamCmd, { dbPath, json: () => json, out: io.out, err: io.err, now, ask: io.ask ?? askOnTerminal, ...(io.env.CREDITDECK_TEAM_TIMEOUT_MS ? { timeoutMs: Number(io.env.CREDITDECK_TEAM_TIMEOUT_MS) } : {}) });
   registerReconcile(program, { open, json: () => json, out: io.out, err: io.err, env: io.env, sleep: io.sleep });
   program
     .command('check')

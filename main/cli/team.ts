@@ -25,7 +25,8 @@ export interface TeamCliDeps {
 const list = (v: string, prev: string[]) => [...prev, v];
 const csv = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
 
-export function registerTeam(program: Command, d: TeamCliDeps): void {
+/** Registers `team …` and answers the command, for the member's own subcommands (team-client.ts). */
+export function registerTeam(program: Command, d: TeamCliDeps): Command {
   let key: Buffer | null = null;
   const teamKey = () => (key ??= loadOrCreateHostKey(d.dbPath()));
   const print = <T>(result: T, text: (r: T) => string) => d.out(d.json() ? JSON.stringify(result, null, 2) + '\n' : text(escapeDeep(result)) + '\n');
@@ -160,6 +161,7 @@ export function registerTeam(program: Command, d: TeamCliDeps): void {
         l.map((a) => `${a.seq}  ${a.at}  ${a.member ?? '-'}${a.tokenId ? ` (${a.tokenId})` : ''}${a.address ? ` from ${a.address}` : ''}  ${a.call} ${JSON.stringify(a.args)}  ${a.result}`).join('\n') || 'The audit log is empty.',
       ),
     );
+  return team;
 }
 
 function capPair(text: string): [string, string | null] {

@@ -4,7 +4,6 @@
  * serve() as the CLI does; and a client that pins the certificate's
  * fingerprint (connectPinned) before it sends a byte.
  */
-import { request } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +15,7 @@ import { initTeam } from '../../main/core/team/team.js';
 import { loadOrCreateHostKey } from '../../main/core/team/host-key.js';
 import { serve, type ServeOptions } from '../../main/web/serve.js';
 import { teamServe } from '../../main/web/team-core.js';
-import { connectPinned } from '../../main/web/tls.js';
+import { requestPinned } from '../../main/web/pinned-client.js';
 import type { AuthLimits } from '../../main/web/auth-limits.js';
 import { fixtureSite, raw } from '../web/helpers.js';
 
@@ -36,25 +35,8 @@ export interface Req {
 
 /** One request over a connection pinned to `fingerprint`; a wrong fingerprint rejects before anything is sent. */
 export async function pinned(base: string, fingerprint: string, o: Req = {}): Promise<Reply> {
-  const socket = await connectPinned(base, fingerprint);
-  const u = new URL(base);
-  return new Promise((ok, fail) => {
-    const req = request(
-      { createConnection: () => socket, host: u.hostname, port: u.port, method: o.method ?? 'GET', path: o.path ?? '/', headers: o.headers },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          socket.destroy();
-          const text = Buffer.concat(chunks).toString('utf8');
-          ok({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) });
-        });
-        res.on('error', fail);
-      },
-    );
-    req.on('error', fail);
-    req.end(o.body);
-  });
+  const r = await requestPinned(base, fingerprint, o);
+  return { ...r, json: () => JSON.parse(r.text) };
 }
 
 export interface TeamHost {

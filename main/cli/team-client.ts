@@ -1,0 +1,234 @@
+/**
+ * A member's command line on a team they joined (docs/team.md, "Members'
+ * clients"): `team join`, `team status`, `team sync`, `team outbox`,
+ * `team leave`, and `use TEAM/ACCOUNT …`. Every write goes into the outbox
+ * first (main/core/sync/outbox.ts), then to the host over HTTPS pinned to the
+ * certificate fingerprint from the invite. Offline, or when the host does not
+ * answer in time, the command says "pending" and the entry is sent later.
+ */
+import { hostname } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Command } from 'commander';
+import { InputError, RefusedError, type RefusalReason } from '../core/util/errors.js';
+import { ForbiddenError, UnauthorizedError } from '../core/team/types.js';
+import { escapeDeep } from '../core/util/text.js';
+import { forgetTeam, requireTeamCredentials, saveTeam, teamAlias, type TeamCredentials } from '../core/sync/credentials.js';
+import { parseJoinLink } from '../core/sync/join-link.js';
+import { Outbox, type OutboxEntry } from '../core/sync/outbox.js';
+import { pushOutbox, type PushEntry } from '../core/sync/push.js';
+import type { Settlement } from '../core/sync/outbox.js';
+import { requestPinned } from '../web/pinned-client.js';
+
+/** How long a command waits for the host before it answers "pending". */
+export const ONLINE_TIMEOUT_MS = 3000;
+
+export interface TeamClientDeps {
+  dbPath: () => string;
+  json: () => boolean;
+  out: (s: string) => void;
+  err: (s: string) => void;
+  now: () => number;
+  ask: (question: string) => Promise<string | null>;
+  /** The host's answers wait this long (tests shorten it). */
+  timeoutMs?: number;
+}
+
+/** The host could not be reached: the entry stays in the outbox. */
+class Offline extends Error {}
+
+type Envelope = { ok: true; result: unknown } | { ok: false; error: { code: string; message: string; reason?: string; details?: Record<string, unknown> } };
+
+/** One API call on the team host as this member; a network failure is Offline, an error envelope is thrown as the CLI's own error. */
+async function hostCall(c: TeamCredentials, name: string, input: unknown, timeoutMs: number, token: string | null = c.token): Promise<unknown> {
+  let reply;
+  try {
+    reply = await requestPinned(
+      c.host,
+      c.fingerprint,
+      { method: 'POST', path: `/api/${name}`, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(input) },
+      timeoutMs,
+    );
+  } catch (e) {
+    const m = (e as Error).message;
+    // A certificate that is not the pinned one is never "offline": it is refused, every time, saying what to check.
+    if (/fingerprint/i.test(m)) throw new InputError(`${m}. The team host's certificate is not the one you joined with: ask its owner for the fingerprint it shows, and join again if it was replaced`, 'fingerprint');
+    throw new Offline(m);
+  }
+  let body: Envelope;
+  try {
+    body = JSON.parse(reply.text) as Envelope;
+  } catch {
+    throw new Offline(`the team host answered HTTP ${reply.status} without JSON`);
+  }
+  if (body.ok) return body.result;
+  const { error } = body;
+  if (error.code === 'unauthorized') throw new UnauthorizedError(`${error.message} (the team host no longer accepts this device: it may have been revoked; join again with a new invite)`);
+  if (error.code === 'forbidden') throw new ForbiddenError(error.message);
+  if (error.code === 'refused') throw new RefusedError(error.message, (error.reason ?? 'insufficient_credits') as RefusalReason, error.details ?? {});
+  if (error.code === 'invalid_input') throw new InputError(error.message, 'input');
+  throw new Offline(`the team host failed: ${error.message}`);
+}
+
+function sender(c: TeamCredentials, timeoutMs: number) {
+  return async (entries: PushEntry[]): Promise<Settlement[]> => {
+    try {
+      const r = (await hostCall(c, 'team.push', { entries }, timeoutMs)) as { results: Settlement[] };
+      return r.results;
+    } catch (e) {
+      if (e instanceof Offline) throw e;
+      // The whole push was refused (a revoked device, a viewer): not offline; the entries say why.
+      const reason = e instanceof UnauthorizedError ? 'unauthorized' : e instanceof ForbiddenError ? 'forbidden' : e instanceof InputError ? 'invalid_input' : 'error';
+      return entries.map((x) => ({ id: x.id, status: 'rejected' as const, reason, message: (e as Error).message }));
+    }
+  };
+}
+
+const outboxPath = (ledgerPath: string) => join(dirname(ledgerPath), 'outbox.sqlite');
+
+/** Split TEAM/ACCOUNT; null for a local account. */
+export function teamAccount(account: string): { alias: string; account: string } | null {
+  const i = account.indexOf('/');
+  return i > 0 ? { alias: account.slice(0, i), account: account.slice(i + 1) } : null;
+}
+
+/** The answer for one entry, as the command gives it: the host's result, a pending note, or the rejection thrown. */
+function outcome(e: OutboxEntry, c: TeamCredentials): unknown {
+  if (e.status === 'pending') return { status: 'pending', entry: e.id, team: c.alias, message: 'the team host is not reachable: recorded here, sent at the next sync' };
+  if (e.status === 'rejected') {
+    const reason = e.reason ?? 'error';
+    const msg = `${e.message ?? 'rejected by the team host'} (entry ${e.id}, kept in the outbox: \`creditdeck team outbox\`)`;
+    if (reason === 'invalid_input') throw new InputError(msg, 'input');
+    if (reason === 'forbidden') throw new ForbiddenError(msg);
+    if (reason === 'unauthorized') throw new UnauthorizedError(msg);
+    throw new RefusedError(msg, reason as RefusalReason);
+  }
+  return e.result;
+}
+
+export function registerTeamClient(team: Command, d: TeamClientDeps): { use: (account: string, input: Record<string, unknown>, text: (r: never) => string) => Promise<void> } {
+  const timeout = () => d.timeoutMs ?? ONLINE_TIMEOUT_MS;
+  const print = <T>(result: T, text: (r: T) => string) => d.out(d.json() ? JSON.stringify(result, null, 2) + '\n' : text(escapeDeep(result)) + '\n');
+  const withOutbox = async <T>(fn: (o: Outbox) => Promise<T>): Promise<T> => {
+    const o = new Outbox(outboxPath(d.dbPath()));
+    try {
+      return await fn(o);
+    } finally {
+      o.close();
+    }
+  };
+
+  team
+    .command('join')
+    .description("join a team from its invite link: the host's certificate is pinned, this device's token kept owner-only")
+    .argument('<link>', 'the invite link (https://HOST/join#invite=…&fp=…), or the host URL with --invite and --fingerprint')
+    .option('--invite <code>', 'the invite code, when the link is only the host URL')
+    .option('--fingerprint <sha256>', "the host certificate's SHA-256 fingerprint, when the link has none")
+    .option('--device <name>', 'what to call this device on the team', hostname().slice(0, 64) || 'command line')
+    .action(async (link: string, o: { invite?: string; fingerprint?: string; device: string }) => {
+      const j = parseJoinLink(link, { invite: o.invite, fingerprint: o.fingerprint });
+      const probe: TeamCredentials = { alias: '', team: { id: '', name: '' }, host: j.url, fingerprint: j.fingerprint, member: '', name: '', role: '', device: o.device, token: '', joinedAt: '' };
+      let r: { token: string; team: { id: string; name: string }; member: string; name: string; role: string };
+      try {
+        r = (await hostCall(probe, 'team.redeem', { invite: j.invite, device: o.device }, 10_000, null)) as typeof r;
+      } catch (e) {
+        if (e instanceof Offline) throw new InputError(`the team host at ${j.url} is not reachable (${e.message}); joining needs it once`, 'link');
+        throw e;
+      }
+      const creds: TeamCredentials = { alias: teamAlias(r.team.name), team: r.team, host: j.url, fingerprint: j.fingerprint, member: r.member, name: r.name, role: r.role, device: o.device, token: r.token, joinedAt: new Date(d.now()).toISOString() };
+      saveTeam(d.dbPath(), creds);
+      print({ team: creds.team, alias: creds.alias, member: creds.member, role: creds.role, host: creds.host }, (x) => `Joined ${x.team.name} as ${x.member} (${x.role}). Its accounts are ${x.alias}/ACCOUNT here, e.g. \`creditdeck use ${x.alias}/ACCOUNT ACTION\`.`);
+    });
+
+  team
+    .command('status')
+    .description('a joined team: the host, who you are there, whether it answers, the last sync, what waits in the outbox')
+    .argument('[team]', 'the team alias (default: the only one joined)')
+    .action(async (alias?: string) => {
+      const c = requireTeamCredentials(d.dbPath(), alias);
+      let online = true;
+      try {
+        await hostCall(c, 'team.whoami', {}, timeout());
+      } catch (e) {
+        if (!(e instanceof Offline)) throw e;
+        online = false;
+      }
+      const s = await withOutbox(async (o) => ({ counts: o.counts(c.team.id), last: o.lastSync(c.team.id) }));
+      const lastSync = s.last.at === null ? null : new Date(s.last.at).toISOString();
+      print({ team: c.team, alias: c.alias, host: c.host, member: c.member, role: c.role, online, lastSync, pending: s.counts.pending, rejected: s.counts.rejected }, (x) =>
+        [`${x.team.name} (${x.alias}) at ${x.host}: you are ${x.member}, ${x.role}`, `  ${x.online ? 'online' : 'offline'} · last sync ${x.lastSync ?? 'never'} · ${x.pending} pending · ${x.rejected} rejected`].join('\n'),
+      );
+    });
+
+  team
+    .command('sync')
+    .description("send this device's pending entries to the team host now")
+    .argument('[team]', 'the team alias (default: the only one joined)')
+    .action(async (alias?: string) => {
+      const c = requireTeamCredentials(d.dbPath(), alias);
+      const r = await withOutbox((o) => pushOutbox(o, c.team.id, sender(c, timeout()), d.now));
+      if (r.offline !== null) {
+        const left = await withOutbox(async (o) => o.counts(c.team.id).pending);
+        throw new Error(`the team host is not reachable (${r.offline}); ${left} entr${left === 1 ? 'y stays' : 'ies stay'} pending`);
+      }
+      print({ pushed: r.pushed, accepted: r.accepted, duplicate: r.duplicate, rejected: r.rejected }, (x) => `Sent ${x.pushed}: ${x.accepted} accepted, ${x.duplicate} already there, ${x.rejected} rejected${x.rejected ? ' (`creditdeck team outbox`)' : ''}.`);
+    });
+
+  team
+    .command('outbox')
+    .description('entries the team host rejected (with why), and what is still pending')
+    .argument('[team]', 'the team alias (default: the only one joined)')
+    .option('--dismiss <entry>', 'you have read this rejection: take it off the list')
+    .action(async (alias: string | undefined, o: { dismiss?: string }) => {
+      const c = requireTeamCredentials(d.dbPath(), alias);
+      await withOutbox(async (box) => {
+        if (o.dismiss !== undefined && !box.dismiss(o.dismiss)) throw new InputError(`${o.dismiss} is not a rejected entry of this outbox`, '--dismiss');
+        const view = (e: OutboxEntry) => ({ id: e.id, call: e.call, input: e.input, createdAt: new Date(e.createdAt).toISOString(), status: e.status, reason: e.reason, message: e.message });
+        const pending = box.pending(c.team.id).map(view);
+        const rejected = box.rejected(c.team.id).map(view);
+        print({ pending, rejected }, (x) =>
+          [
+            `${x.pending.length} pending, ${x.rejected.length} rejected`,
+            ...x.pending.map((e) => `  pending   ${e.id}  ${String(e.input.account)} ${String(e.input.action)} ${String(e.input.quantity ?? 1)}  ${e.createdAt}`),
+            ...x.rejected.map((e) => `  rejected  ${e.id}  ${String(e.input.account)} ${String(e.input.action)}: ${e.message ?? e.reason}`),
+          ].join('\n'),
+        );
+      });
+    });
+
+  team
+    .command('leave')
+    .description("forget this device's credentials for a team (its pending entries only once you agree)")
+    .argument('[team]', 'the team alias (default: the only one joined)')
+    .option('--drop-pending', 'leave even though entries were never sent: they are lost')
+    .action(async (alias: string | undefined, o: { dropPending?: boolean }) => {
+      const c = requireTeamCredentials(d.dbPath(), alias);
+      const pending = await withOutbox(async (box) => box.counts(c.team.id).pending);
+      if (pending > 0 && !o.dropPending) {
+        const answer = await d.ask(`${pending} entr${pending === 1 ? 'y was' : 'ies were'} never sent to ${c.team.name}; leaving drops ${pending === 1 ? 'it' : 'them'}. Leave anyway? [y/N] `);
+        if (answer === null || !/^y(es)?$/i.test(answer.trim())) {
+          throw new InputError(answer === null ? `${pending} entries are still pending: run \`creditdeck team sync\` first, or leave with --drop-pending` : 'still a member: nothing was changed', '--drop-pending');
+        }
+      }
+      const dropped = await withOutbox(async (box) => box.forget(c.team.id));
+      forgetTeam(d.dbPath(), c.alias);
+      print({ left: c.team, dropped }, (x) => `Left ${x.left.name} on this device${x.dropped ? ` (${x.dropped} outbox entries dropped)` : ''}. Its host still has everything that was sent.`);
+    });
+
+  return {
+    /** `use TEAM/ACCOUNT …`: into the outbox, then to the host; the host's answer, or pending when it cannot be reached. */
+    use: async (account, input, text) => {
+      const t = teamAccount(account)!;
+      const c = requireTeamCredentials(d.dbPath(), t.alias);
+      // The time it happened is the member's, online or not: a late push books it when it was used.
+      const entry = { ...input, account: t.account, at: input.at ?? new Date(d.now()).toISOString() };
+      const result = await withOutbox(async (o) => {
+        const e = o.add(c.team.id, 'usage.record', entry, d.now());
+        await pushOutbox(o, c.team.id, sender(c, timeout()), d.now);
+        return outcome(o.get(e.id)!, c);
+      });
+      const pending = (result as { status?: string }).status === 'pending';
+      print(result, (r) => (pending ? `pending: ${(r as { message: string }).message} (entry ${(r as { entry: string }).entry})` : text(r as never)));
+    },
+  };
+}
+

@@ -1,0 +1,57 @@
+/**
+ * Sending the outbox to the team's host (`team.push`): pending entries, oldest
+ * first, in batches; each answer settles its entry. The road to the host is
+ * the transport's (`send`: HTTPS with the pinned certificate, in the CLI);
+ * when it fails (offline, a timeout, the host down) nothing is settled and the
+ * entries wait for the next push — the host's answer for an id is always the
+ * same, so sending again after a lost answer counts nothing twice.
+ */
+import type { Outbox, Settlement } from './outbox.js';
+
+export const PUSH_BATCH = 100;
+
+export interface PushEntry {
+  id: string;
+  call: string;
+  input: Record<string, unknown>;
+}
+
+export type Send = (entries: PushEntry[]) => Promise<Settlement[]>;
+
+export interface PushResult {
+  pushed: number;
+  accepted: number;
+  duplicate: number;
+  rejected: number;
+  /** Set when the host could not be reached: the entries stay pending. */
+  offline: string | null;
+}
+
+export async function pushOutbox(outbox: Outbox, team: string, send: Send, now: () => number): Promise<PushResult> {
+  const out: PushResult = { pushed: 0, accepted: 0, duplicate: 0, rejected: 0, offline: null };
+  for (;;) {
+    const batch = outbox.pending(team, PUSH_BATCH);
+    if (batch.length === 0) break;
+    let answers: Settlement[];
+    try {
+      answers = await send(batch.map((e) => ({ id: e.id, call: e.call, input: e.input })));
+    } catch (e) {
+      out.offline = e instanceof Error ? e.message : String(e);
+      outbox.noteSync(team, now(), out.offline);
+      return out;
+    }
+    const sent = new Set(batch.map((e) => e.id));
+    const mine = answers.filter((a) => sent.has(a.id));
+    // A host that answers for none of the entries would loop forever: stop, and say so.
+    if (mine.length === 0) {
+      out.offline = 'the team host answered for none of the entries sent';
+      outbox.noteSync(team, now(), out.offline);
+      return out;
+    }
+    outbox.settle(mine, now());
+    out.pushed += mine.length;
+    for (const a of mine) out[a.status]++;
+  }
+  outbox.noteSync(team, now(), null);
+  return out;
+}

@@ -1,0 +1,97 @@
+/**
+ * The outbox and its push (main/core/sync/): entries kept before they are
+ * sent, answers settled once, a lost answer sent again and counted once, a
+ * host that cannot be reached leaving everything pending; and the invite
+ * link's parts checked before anything is sent.
+ */
+import { describe, expect, it } from 'vitest';
+import { Outbox, type Settlement } from '../../main/core/sync/outbox.js';
+import { pushOutbox, PUSH_BATCH, type PushEntry } from '../../main/core/sync/push.js';
+import { parseJoinLink } from '../../main/core/sync/join-link.js';
+import { teamAlias } from '../../main/core/sync/credentials.js';
+import { thrown } from '../ledger/helpers.js';
+
+/** A host that remembers what it accepted, by entry id, as team.push does with its keys. */
+function fakeHost() {
+  const seen = new Map<string, number>();
+  let calls = 0;
+  const send = async (entries: PushEntry[]): Promise<Settlement[]> => {
+    calls++;
+    return entries.map((e) => {
+      const first = seen.get(e.id);
+      if (first !== undefined) return { id: e.id, status: 'duplicate', result: { n: first } };
+      if (e.input.quantity === 'bad') return { id: e.id, status: 'rejected', reason: 'invalid_input', message: 'quantity must be a number' };
+      seen.set(e.id, seen.size + 1);
+      return { id: e.id, status: 'accepted', result: { n: seen.size } };
+    });
+  };
+  return { seen, send, calls: () => calls };
+}
+
+const now = () => Date.parse('2026-12-04T10:00:00Z');
+
+describe('outbox', () => {
+  it('sends pending entries oldest first in batches, settles each answer once, and a lost answer counts once', async () => {
+    const box = new Outbox(':memory:');
+    const host = fakeHost();
+    const ids = Array.from({ length: PUSH_BATCH + 5 }, (_, i) => box.add('team_1', 'usage.record', { account: 'lux-pro', action: 'email', quantity: i === 3 ? 'bad' : 1 }, now()).id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(box.counts('team_1')).toEqual({ pending: PUSH_BATCH + 5, rejected: 0 });
+
+    // The host commits the first batch but its answer is lost on the way back.
+    await host.send(box.pending('team_1', PUSH_BATCH).map((e) => ({ id: e.id, call: e.call, input: e.input })));
+    const r = await pushOutbox(box, 'team_1', host.send, now);
+    expect(r).toEqual({ pushed: PUSH_BATCH + 5, accepted: 5, duplicate: PUSH_BATCH - 1, rejected: 1, offline: null });
+    expect(host.seen.size).toBe(PUSH_BATCH + 4);
+    expect(box.counts('team_1')).toEqual({ pending: 0, rejected: 1 });
+    expect(box.get(ids[3]!)).toMatchObject({ status: 'rejected', reason: 'invalid_input', message: 'quantity must be a number' });
+    expect(box.lastSync('team_1')).toEqual({ at: now(), error: null });
+    // Settled entries keep their first answer.
+    box.settle([{ id: ids[0]!, status: 'rejected', reason: 'x' }], now());
+    expect(box.get(ids[0]!)!.status).toBe('duplicate');
+    expect(box.dismiss(ids[3]!)).toBe(true);
+    expect(box.counts('team_1').rejected).toBe(0);
+    box.close();
+  });
+
+  it('a host out of reach leaves every entry pending and says why; another team is untouched', async () => {
+    const box = new Outbox(':memory:');
+    box.add('team_1', 'usage.record', { action: 'email' }, now());
+    box.add('team_2', 'usage.record', { action: 'sms' }, now());
+    const r = await pushOutbox(box, 'team_1', async () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:4317')), now);
+    expect(r).toEqual({ pushed: 0, accepted: 0, duplicate: 0, rejected: 0, offline: 'connect ECONNREFUSED 127.0.0.1:4317' });
+    expect(box.counts('team_1')).toEqual({ pending: 1, rejected: 0 });
+    expect(box.lastSync('team_1')).toEqual({ at: null, error: 'connect ECONNREFUSED 127.0.0.1:4317' });
+    // A host that answers for none of what was sent cannot make the push loop.
+    expect((await pushOutbox(box, 'team_1', async () => [], now)).offline).toMatch(/answered for none/);
+    expect(box.forget('team_1')).toBe(1);
+    expect(box.counts('team_2').pending).toBe(1);
+    box.close();
+  });
+});
+
+describe('invite links', () => {
+  const fp = 'AB:'.repeat(31) + 'AB';
+  it('takes the host, the invite and the fingerprint from the link, or given apart', () => {
+    expect(parseJoinLink(`https://studio.local:4317/join#invite=cdi_inv_abc_defghijk&fp=${encodeURIComponent(fp)}`)).toEqual({ url: 'https://studio.local:4317', invite: 'cdi_inv_abc_defghijk', fingerprint: fp });
+    expect(parseJoinLink('https://10.0.0.5:4317', { invite: 'cdi_inv_abc_defghijk', fingerprint: 'ab'.repeat(32) }).fingerprint).toBe(fp);
+  });
+
+  it('refuses what it cannot trust, saying what is wrong', () => {
+    const bad: [string, { invite?: string; fingerprint?: string }, RegExp][] = [
+      [`http://studio.local/join#invite=cdi_inv_abc_defghijk&fp=${fp}`, {}, /https:\/\//],
+      ['https://studio.local/join#fp=' + fp, {}, /no invite code/],
+      ['https://studio.local/join#invite=cdi_inv_abc_defghijk', {}, /no certificate fingerprint/],
+      ['https://studio.local/join#invite=nope&fp=' + fp, {}, /not an invite code/],
+      ['https://studio.local/', { invite: 'cdi_inv_abc_defghijk', fingerprint: 'AB:CD' }, /SHA-256 fingerprint/],
+      ['not a url', {}, /https:\/\/ address/],
+    ];
+    for (const [link, parts, message] of bad) expect((thrown(() => parseJoinLink(link, parts)) as Error).message, link).toMatch(message);
+  });
+
+  it('names a team by its name in lower case', () => {
+    expect(teamAlias('Studio')).toBe('studio');
+    expect(teamAlias('  Björk & Co. ')).toBe('bjork-co');
+    expect(teamAlias('***')).toBe('team');
+  });
+});

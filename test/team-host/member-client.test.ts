@@ -1,0 +1,146 @@
+/**
+ * A member's command line on a real team host (HTTPS on 127.0.0.1, its own
+ * certificate): join from the invite link (the fingerprint pinned, the token
+ * kept owner-only), record online, record offline while the host is down
+ * (pending, exit 0), sync when it is back (each entry exactly once, as the
+ * member), rejections kept in the outbox with the reason, a changed
+ * certificate refused, a revoked device's entries rejected and kept, and
+ * leaving only once the pending entries are dealt with.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run } from '../../main/cli/index.js';
+import { createInvite } from '../../main/core/team/invites.js';
+import { localOwner } from '../../main/core/team/team.js';
+import { listTokens, revokeToken } from '../../main/core/team/tokens.js';
+import { inviteLink } from '../../main/web/team-host.js';
+import { startTeamHost, type TeamHost } from './helpers.js';
+
+const hosts: TeamHost[] = [];
+afterAll(async () => {
+  for (const h of hosts) if (h.ctx.db.open) await h.stop();
+});
+
+async function host(o: Parameters<typeof startTeamHost>[0] = {}): Promise<TeamHost> {
+  const h = await startTeamHost({ limits: { freeFailures: 1000 }, ...o });
+  // The member's machine records at its own (real) time: the host's clock must not be behind it.
+  h.clock.set(Date.now());
+  hosts.push(h);
+  return h;
+}
+
+/** The member's machine: its own folder, ledger and outbox. */
+function machine() {
+  const dir = mkdtempSync(join(tmpdir(), 'creditdeck-member-'));
+  const db = join(dir, 'creditdeck.sqlite');
+  const cli = async (args: string[], ask: string | null = null) => {
+    let out = '';
+    let err = '';
+    const code = await run(['--db', db, ...args], { out: (s) => (out += s), err: (s) => (err += s), env: {}, ask: async () => ask });
+    return { code, out, err, json: () => JSON.parse(out) };
+  };
+  return { dir, db, cli };
+}
+
+const hostEvents = (h: TeamHost) => h.ctx.db.prepare(`SELECT member, action, quantity_milli FROM events ORDER BY seq`).all();
+
+describe("a member's command line", () => {
+  it('joins, records online, records offline while the host is down, and syncs each entry once when it is back', async () => {
+    const h = await host();
+    expect((await h.call('accounts.add', { preset: 'lux', plan: 'pro' })).status).toBe(200);
+    const inv = createInvite(h.ctx, h.key, localOwner(h.ctx), { role: 'member', member: 'mo', name: 'Mo' });
+    const m = machine();
+
+    const joined = await m.cli(['--json', 'team', 'join', inviteLink(h.url, inv.invite, h.fingerprint), '--device', 'mo-laptop']);
+    expect(joined.code, joined.err).toBe(0);
+    expect(joined.json()).toEqual({ team: { id: expect.any(String), name: 'Studio' }, alias: 'studio', member: 'mo', role: 'member', host: h.url });
+    // The token is kept owner-only, and never printed.
+    const creds = join(m.dir, 'teams', 'studio.json');
+    if (process.platform !== 'win32') expect(statSync(creds).mode & 0o777).toBe(0o600);
+    const token = JSON.parse(readFileSync(creds, 'utf8')).token as string;
+    expect(token).toMatch(/^cdk_/);
+    expect(joined.out + joined.err).not.toContain(token);
+    // An invite works once.
+    expect((await machine().cli(['team', 'join', inviteLink(h.url, inv.invite, h.fingerprint)])).code).toBe(2);
+
+    const online = await m.cli(['--json', 'use', 'studio/lux-pro', 'email']);
+    expect(online.code, online.err).toBe(0);
+    expect(online.json()).toMatchObject({ status: 'applied', account: 'lux-pro', credits: 1 });
+
+    // The host goes down: three entries wait in the outbox.
+    const port = new URL(h.url).port;
+    await h.stop();
+    for (const q of ['1', '2', '3']) {
+      const r = await m.cli(['--json', 'use', 'studio/lux-pro', 'sms', q]);
+      expect(r.code, r.err).toBe(0);
+      expect(r.json()).toMatchObject({ status: 'pending', team: 'studio', entry: expect.stringMatching(/^ob_/) });
+    }
+    expect((await m.cli(['--json', 'team', 'status'])).json()).toMatchObject({ alias: 'studio', member: 'mo', role: 'member', online: false, pending: 3, rejected: 0 });
+    const down = await m.cli(['team', 'sync']);
+    expect(down.code).toBe(1);
+    expect(down.err).toMatch(/not reachable .*3 entries stay pending/);
+
+    // Back, on the same ledger, port and certificate.
+    const back = await host({ dir: h.dir, init: false, serve: { port } });
+    const synced = await m.cli(['--json', 'team', 'sync']);
+    expect(synced.code, synced.err).toBe(0);
+    expect(synced.json()).toEqual({ pushed: 3, accepted: 3, duplicate: 0, rejected: 0 });
+    expect(hostEvents(back)).toEqual([
+      { member: 'mo', action: 'email', quantity_milli: 1000 },
+      { member: 'mo', action: 'sms', quantity_milli: 1000 },
+      { member: 'mo', action: 'sms', quantity_milli: 2000 },
+      { member: 'mo', action: 'sms', quantity_milli: 3000 },
+    ]);
+    expect((await m.cli(['--json', 'team', 'sync'])).json()).toEqual({ pushed: 0, accepted: 0, duplicate: 0, rejected: 0 });
+    expect((await m.cli(['--json', 'team', 'status'])).json()).toMatchObject({ online: true, pending: 0, lastSync: expect.any(String) });
+
+    // Refused by the host: exit 3, kept in the outbox with the reason until dismissed.
+    const refused = await m.cli(['use', 'studio/lux-pro', 'email', '99999999']);
+    expect(refused.code).toBe(3);
+    expect(refused.err).toMatch(/kept in the outbox/);
+    const box = (await m.cli(['--json', 'team', 'outbox'])).json() as { rejected: { id: string; reason: string }[] };
+    expect(box.rejected).toHaveLength(1);
+    expect(box.rejected[0]!.reason).toBe('insufficient_credits');
+    expect((await m.cli(['--json', 'team', 'outbox', '--dismiss', box.rejected[0]!.id])).json()).toMatchObject({ rejected: [] });
+
+    // A certificate that is not the pinned one is refused, saying what to check.
+    const saved = readFileSync(creds, 'utf8');
+    writeFileSync(creds, saved.replace(/"fingerprint": "[^"]+"/, `"fingerprint": "${'AB:'.repeat(31)}AB"`));
+    const wrong = await m.cli(['team', 'status']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.err).toMatch(/certificate is not the one you joined with/);
+    writeFileSync(creds, saved);
+
+    // A revoked device: its entries are rejected with why, and kept.
+    const mine = listTokens(back.ctx, { member: 'mo' })[0]!;
+    revokeToken(back.ctx, mine.id);
+    const revoked = await m.cli(['use', 'studio/lux-pro', 'email']);
+    expect(revoked.code).toBe(4);
+    expect(revoked.err).toMatch(/no longer accepts this device/);
+    expect(((await m.cli(['--json', 'team', 'outbox'])).json() as { rejected: unknown[] }).rejected).toHaveLength(1);
+  });
+
+  it('leaves only once the pending entries are dealt with', async () => {
+    const h = await host();
+    await h.call('accounts.add', { preset: 'lux', plan: 'pro' });
+    const inv = createInvite(h.ctx, h.key, localOwner(h.ctx), { role: 'member', member: 'bo', name: 'Bo' });
+    const m = machine();
+    expect((await m.cli(['team', 'join', inviteLink(h.url, inv.invite, h.fingerprint)])).code).toBe(0);
+    await h.stop();
+    expect((await m.cli(['use', 'studio/lux-pro', 'email'])).code).toBe(0);
+    // No terminal to ask: refused, nothing changed.
+    const asked = await m.cli(['team', 'leave']);
+    expect(asked.code).toBe(2);
+    expect(asked.err).toMatch(/1 entries are still pending/);
+    expect(existsSync(join(m.dir, 'teams', 'studio.json'))).toBe(true);
+    // Answered no: still a member.
+    expect((await m.cli(['team', 'leave'], 'n')).code).toBe(2);
+    const left = await m.cli(['--json', 'team', 'leave'], 'y');
+    expect(left.code, left.err).toBe(0);
+    expect(left.json()).toMatchObject({ left: { name: 'Studio' }, dropped: 1 });
+    expect(existsSync(join(m.dir, 'teams', 'studio.json'))).toBe(false);
+    expect((await m.cli(['use', 'studio/lux-pro', 'email'])).code).toBe(2);
+  });
+});
