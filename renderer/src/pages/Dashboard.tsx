@@ -15,6 +15,7 @@ import { verdict, type Verdict } from './dashboard/verdict';
 import { currentAlerts } from './dashboard/alerts';
 import { LastRefusal } from './dashboard/LastRefusal';
 import { UndoAction } from './dashboard/UndoAction';
+import { PoolSource } from './dashboard/PoolSource';
 import { offerUndo } from '../store/undo';
 
 export function Dashboard() {
@@ -149,7 +150,7 @@ function AccountSection({ account, balance, alerts }: { account: AccountView; ba
       <div className="account-body">
         <div className="pools">
           {balance
-            ? balance.pools.map((p) => <PoolCard key={p.pool} pool={p} forecast={forecastFor(p.pool)} forecastError={forecast.data ? undefined : forecast.error?.message} zone={balance.zone} canTopUp={account.packPools.includes(p.pool)} lastTopUp={lastPaid(purchases.data, p.pool)} />)
+            ? balance.pools.map((p) => <PoolCard key={p.pool} account={account.id} pool={p} forecast={forecastFor(p.pool)} forecastError={forecast.data ? undefined : forecast.error?.message} zone={balance.zone} canTopUp={account.packPools.includes(p.pool)} lastTopUp={lastPaid(purchases.data, p.pool)} />)
             : Object.keys(account.amounts).map((p) => <Skeleton key={p} height={250} />)}
         </div>
         <aside className="card activity" aria-label={`${account.name} alerts and refusals`}>
@@ -321,6 +322,7 @@ function lastPaid(list: PurchaseView[] | undefined, pool: string): PurchaseView 
 }
 
 function PoolCard({
+  account,
   pool: p,
   forecast: f,
   forecastError,
@@ -328,6 +330,7 @@ function PoolCard({
   canTopUp,
   lastTopUp,
 }: {
+  account: string;
   pool: PoolBalance;
   forecast: PoolForecast | undefined;
   forecastError?: string;
@@ -418,6 +421,7 @@ function PoolCard({
           </div>
         ) : null}
       </div>
+      <PoolSource account={account} pool={p} zone={zone} />
     </article>
   );
 }
