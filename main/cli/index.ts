@@ -4,7 +4,7 @@
  * ledger rule (recorded as a refusal) · 1 anything else.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { call, type HandlerName, type HandlerOutput } from '../core/api/handlers.js';
 import { callAs } from '../core/team/call-as.js';
 import { getTeam, localOwner } from '../core/team/team.js';
@@ -486,6 +486,21 @@ export async function run(argv: string[], rawIo: Io = defaultIo): Promise<number
     .argument('<account>')
     .option('--at <time>')
     .action((acc: string, o) => emit('reports.forecast', { account: acc, at: o.at }, (f) => fmt.forecastText(f, now())));
+  program
+    .command('calendar')
+    .description("every pool's next resets as an iCalendar file, with a reminder before credits expire unused (or subscribe to the host's feed: docs/app.md)")
+    .argument('[account]', 'one account (default: every account)')
+    .option('-o, --out <file>', 'write the .ics file here instead of printing it')
+    .action((acc: string | undefined, o: { out?: string }) => {
+      const r = call(open(), 'calendar.ics', { account: acc });
+      if (json) return io.out(JSON.stringify(r, null, 2) + '\n');
+      if (o.out !== undefined) {
+        writeFileSync(o.out, r.text);
+        return io.out(`Wrote ${r.events} events to ${o.out}: open it with your calendar app to add the resets.\n`);
+      }
+      // iCalendar lines end in CRLF: escaped line by line, then written as they are.
+      rawIo.out(escapeOutput(r.text.replace(/\r\n/g, '\n')).replace(/\n/g, '\r\n'));
+    });
   program
     .command('refusals')
     .description('why work was stopped: every refused event with its reason')

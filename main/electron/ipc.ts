@@ -159,6 +159,7 @@ export const READ_CALLS = [
   'alerts.list',
   'calc',
   'check',
+  'calendar.ics',
   // A backup copies the ledger to another file; the ledger itself is unchanged.
   'data.backup',
   'data.backups',

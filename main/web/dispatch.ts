@@ -60,6 +60,8 @@ export const REMOTE_CALLS = [
   'alerts.list',
   'calc',
   'check',
+  // The resets as an iCalendar file, for the app's download.
+  'calendar.ics',
   'data.backup',
   'data.backups',
   'data.export',

@@ -23,6 +23,7 @@ import { GroupCommit } from '../core/ledger/group-commit.js';
 import { applyLimits, HourlyQuota, limitsWith, serverOptions, type WebLimits } from './limits.js';
 import { readStatic } from './static.js';
 import { serveVendorRoute, vendorRoute } from './vendor-routes.js';
+import { FEED_PATH, serveCalendarFeed } from './calendar-feed.js';
 
 /** The return pages' link back into the web app. */
 const WEB_BACK = { href: '/#/purchases', label: 'Back to Creditdeck' } as const;
@@ -433,6 +434,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       if (team && vendor) return serveVendorRoute(req, res, vendor, { door: team, address: clientAddress(req), services, onCallError });
       if (rawPath.startsWith('/api/')) return serveApi(req, res, rawPath);
       if (rawPath === '/mcp' && team) return serveMcp(req, res, team);
+      if (rawPath === FEED_PATH) return serveCalendarFeed(req, res, raw, { ctx, door: team, address: clientAddress(req), services, onCallError });
       if (rawPath === '/stripe/webhook') return serveWebhook(req, res);
       if (isPurchasePage(rawPath)) return servePurchasePage(req, res, rawPath, raw, { ctx, payments, log: (l) => log(l.replace(/^creditdeck:/, 'creditdeck web:')), back: WEB_BACK });
       if (req.method !== 'GET' && req.method !== 'HEAD') {

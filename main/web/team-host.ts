@@ -116,6 +116,30 @@ export class TeamDoor {
     return { ...r, link: inviteLink(this.linkBase.url, r.invite, this.linkBase.fingerprint) };
   }
 
+  /**
+   * A device or scoped token (from the Authorization header, or a calendar
+   * feed's URL, which calendar apps fetch without headers); failures count
+   * toward the rate limit like any bad sign-in. `malformed`: what to say when
+   * there is no token at all.
+   */
+  async authenticateBearer(bearer: string | null, address: string | null, malformed: string): Promise<Who> {
+    const tokenId = bearer === null ? null : this.core.tokenIdOf(bearer);
+    const keys = failureKeys(address, tokenId);
+    const wait = await this.failures.blocked(keys);
+    if (wait !== null) return tooMany(wait);
+    if (bearer === null) {
+      await this.failures.fail(keys);
+      return unauthorized(malformed);
+    }
+    try {
+      return { caller: this.core.authenticateToken(this.ctx, this.key, bearer, address), sessionId: null };
+    } catch (e) {
+      if (!(e instanceof UnauthorizedError)) throw e;
+      await this.failures.fail(keys);
+      return unauthorized(e.message);
+    }
+  }
+
   /** The Bearer token of a request, or undefined without an Authorization header; null when the header is not Bearer. */
   private bearer(req: IncomingMessage): string | null | undefined {
     const h = req.headers.authorization;
@@ -151,23 +175,7 @@ export class TeamDoor {
    */
   async authenticate(req: IncomingMessage, address: string | null): Promise<Who> {
     const bearer = this.bearer(req);
-    if (bearer !== undefined) {
-      const tokenId = bearer === null ? null : this.core.tokenIdOf(bearer);
-      const keys = failureKeys(address, tokenId);
-      const wait = await this.failures.blocked(keys);
-      if (wait !== null) return tooMany(wait);
-      if (bearer === null) {
-        await this.failures.fail(keys);
-        return unauthorized('the Authorization header must be "Bearer cdk_…"');
-      }
-      try {
-        return { caller: this.core.authenticateToken(this.ctx, this.key, bearer, address), sessionId: null };
-      } catch (e) {
-        if (!(e instanceof UnauthorizedError)) throw e;
-        await this.failures.fail(keys);
-        return unauthorized(e.message);
-      }
-    }
+    if (bearer !== undefined) return this.authenticateBearer(bearer, address, 'the Authorization header must be "Bearer cdk_…"');
     const secret = this.sessionSecret(req);
     if (secret === undefined) return unauthorized('sign in first: send "Authorization: Bearer cdk_…", or sign in with POST /api/team.signin');
     let who: Caller & { sessionId: string };

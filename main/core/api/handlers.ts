@@ -40,6 +40,7 @@ import { teamHandlers } from './team.js';
 import { agentHandlers } from './agents.js';
 import { hostingHandlers, type TeamHosting } from './hosting.js';
 import { syncHandlers } from './sync.js';
+import { calendarHandlers } from './calendar.js';
 import { vendorHandlers } from './vendors.js';
 import { reconcileHandlers } from './reconcile.js';
 import { withSources, type MeterStatus } from '../connectors/provenance.js';
@@ -385,6 +386,8 @@ export const handlers = {
   ...hostingHandlers,
   // A member's outbox pushed to the team host (main/core/api/sync.ts).
   ...syncHandlers,
+  // Every pool's resets as an iCalendar file (main/core/api/calendar.ts).
+  ...calendarHandlers,
   // Provider-shaped reads: Fluximage's usage API, every balance the caller may read (main/core/api/vendors.ts).
   ...vendorHandlers,
   // The vendor's own meter: sources, differences, reconciliations (main/core/api/reconcile.ts).

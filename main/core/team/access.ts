@@ -84,6 +84,8 @@ export const ACCESS: Readonly<Record<HandlerName, AccessRule>> = {
   'payments.status': manage('owner', false),
   'payments.setKeys': manage('owner'),
   check: manage('owner', false),
+  // The resets calendar: what anyone on the team may read anyway.
+  'calendar.ics': read(),
   // Any signed-in caller may ask who they are, whatever their scopes.
   'team.whoami': { role: 'viewer', scope: 'read', write: false, anyScope: true },
   // Admins invite members and viewers, owners anyone (invites.ts).

@@ -6,6 +6,7 @@ import { mutate, useApi } from '../store/query';
 import { hrefOf, setParams, useRoute } from '../store/route';
 import { useCan } from '../store/session';
 import { TeamHosting } from './settings/TeamHosting';
+import { CalendarDownload } from '../components/CalendarDownload';
 
 /** One write from a form: busy while it runs, then its error or a short confirmation. */
 function useWrite<N extends HandlerName>(name: N) {
@@ -555,7 +556,9 @@ function PlanSection({ a }: { a: AccountDetail }) {
           </span>
         </dd>
         <dt>Resets</dt>
-        <dd>{a.reset}</dd>
+        <dd>
+          {a.reset} <CalendarDownload account={a.id} />
+        </dd>
         <dt>Anchor · zone</dt>
         <dd>
           {a.anchor} · {a.zone}
