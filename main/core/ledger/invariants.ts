@@ -13,6 +13,7 @@ import { ROLLUP_MS } from './book.js';
 import { attrRollupProblems, rollupDiff } from './attr-rollup.js';
 import type { Ctx } from './context.js';
 import { verifyAudit } from '../team/audit.js';
+import { reconciliationProblems } from './reconcile-check.js';
 
 export function checkInvariants(ctx: Ctx): string[] {
   // Fix: read everything from one snapshot. Run statement by statement, another
@@ -129,6 +130,8 @@ function check(ctx: Ctx): string[] {
     if (h.outstanding_mc !== expect) problems.push(`hold ${h.id}: outstanding ${h.outstanding_mc} ≠ ${expect}`);
     if (h.amount_mc - h.moved < 0 && h.status === 'open') problems.push(`hold ${h.id}: captured more than held`);
   }
+  // Each reconciliation is carried by its own usage event: same account and pool, its difference as the cost, dated with it.
+  problems.push(...reconciliationProblems(ctx));
   // The team's audit log: an edited, deleted or reordered row breaks its hash chain.
   problems.push(...verifyAudit(ctx));
   return problems;
