@@ -28,7 +28,7 @@ import { appMenuTemplate, DOCS_URL } from './menu.js';
 import { createNotifier, type Notifier } from './notify.js';
 import { systemTimers, type Timers } from './timers.js';
 import { createVendorMeter, type VendorMeter } from './vendor-meter.js';
-import { loadAppFluximageKey } from './fluximage-key.js';
+import { loadAppFluximageKey, saveFluximageKey } from './fluximage-key.js';
 import { takeFluximageEnv } from '../core/connectors/keys.js';
 import type { Fetch } from '../core/connectors/fluximage.js';
 import { createTray, trayIconPath, type TrayController } from './tray.js';
@@ -413,8 +413,28 @@ export function startApp(electron: ElectronDeps, opts: AppOptions): StartedApp {
       log,
     });
     vendorMeter = meter;
+    // Settings' Fluximage card (reconcile.setKey, desktop-only): encrypted with safeStorage, then read on the schedule.
+    const fluximageKey = {
+      status: () => {
+        const k = loadAppFluximageKey(electron.safeStorage, userData, fluximageEnvKey, platform);
+        return { configured: k.key !== null, source: k.source, missing: k.missing };
+      },
+      save: (key: string) => {
+        if (fluximageEnvKey !== undefined) throw new InputError('this app takes the Fluximage key from FLUXIMAGE_API_KEY in its environment, which wins over a saved key; unset it to use a key saved here', 'key');
+        if (!electron.safeStorage) throw new InputError('this system offers no encrypted storage to Creditdeck, so the key was not saved; set FLUXIMAGE_API_KEY in the environment instead', 'key');
+        try {
+          saveFluximageKey(electron.safeStorage, userData, key, platform);
+        } catch (e) {
+          if (e instanceof SecretsError) throw new InputError(e.message, 'key');
+          throw e;
+        }
+        meter.start();
+        log('creditdeck: Fluximage key saved');
+        return fluximageKey.status();
+      },
+    };
     // The window's writes are committed in groups when they come faster than one commit each (main/core/ledger/group-commit.ts).
-    registerIpc(electron.ipcMain, opened, { page: appPageUrl(opts.rendererFile), devServerUrl }, log, afterWrite, { payments, saveStripeKeys, hosting: teamHosting, meterStatus: meter.status }, teamKey, new GroupCommit(opened));
+    registerIpc(electron.ipcMain, opened, { page: appPageUrl(opts.rendererFile), devServerUrl }, log, afterWrite, { payments, saveStripeKeys, hosting: teamHosting, meterStatus: meter.status, fluximageKey }, teamKey, new GroupCommit(opened));
 
     electron.Menu.setApplicationMenu(
       electron.Menu.buildFromTemplate(appMenuTemplate({ platform, dev: !app.isPackaged, appName: app.name, shell: electron.shell, docsUrl: 'docsUrl' in opts ? opts.docsUrl : DOCS_URL })),

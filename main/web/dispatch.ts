@@ -98,7 +98,7 @@ export const LOCAL_ONLY_CALLS = ['import', 'purchases.poll', 'agents.estimate', 
  * making the ledger a team ledger and hosting it (api/hosting.ts). Never over
  * HTTP: a remote browser must not set the host's keys or open its ports.
  */
-export const DESKTOP_ONLY_CALLS = ['payments.setKeys', 'team.init', 'hosting.status', 'hosting.start', 'hosting.stop'] as const satisfies readonly HandlerName[];
+export const DESKTOP_ONLY_CALLS = ['payments.setKeys', 'team.init', 'hosting.status', 'hosting.start', 'hosting.stop', 'reconcile.keyStatus', 'reconcile.setKey'] as const satisfies readonly HandlerName[];
 
 export type DesktopOnlyCall = (typeof DESKTOP_ONLY_CALLS)[number];
 

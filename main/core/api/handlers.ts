@@ -44,6 +44,7 @@ import { calendarHandlers } from './calendar.js';
 import { vendorHandlers } from './vendors.js';
 import { reconcileHandlers } from './reconcile.js';
 import { withSources, type MeterStatus } from '../connectors/provenance.js';
+import type { FluximageKeyService } from './reconcile.js';
 
 // Numbers as text are parsed strictly (util/credits.ts), which refuses any other character with a clearer message.
 const num = z.union([z.string(), z.number()]);
@@ -118,6 +119,8 @@ export interface Services {
   teamKey?: Buffer;
   /** The last status of a vendor's meter per account, kept by the transport that reads it (core/connectors/meter.ts). */
   meterStatus?: (account: string) => MeterStatus | null;
+  /** The Fluximage API key in the desktop app (safeStorage): its status, and saving a new one; never the key itself. */
+  fluximageKey?: FluximageKeyService;
   /** The desktop app's team host, started and stopped from Settings → Team (api/hosting.ts). */
   hosting?: TeamHosting;
 }

@@ -16,6 +16,7 @@ import { parseInstant } from '../util/period.js';
 import { plainText } from '../util/text.js';
 import { withSources } from '../connectors/provenance.js';
 import { autoReconcile, setAutoReconcile } from '../connectors/settings.js';
+import { checkFluximageKey } from '../connectors/fluximage.js';
 import type { Services } from './handlers.js';
 
 function def<S extends z.ZodType, R>(input: S, run: (ctx: Ctx, input: z.infer<S>, services?: Services) => R) {
@@ -24,6 +25,22 @@ function def<S extends z.ZodType, R>(input: S, run: (ctx: Ctx, input: z.infer<S>
 
 const ref = plainText().min(1).max(128);
 const num = z.union([z.string(), z.number()]);
+
+/** Whether the vendor's API key is set, and where from; never the key. */
+export interface FluximageKeyStatus {
+  configured: boolean;
+  source: 'env' | 'file' | 'safeStorage' | null;
+  missing: string | null;
+}
+
+/** The desktop app's key store (main/electron/fluximage-key.ts): the transports that keep the key elsewhere have none. */
+export interface FluximageKeyService {
+  status(): FluximageKeyStatus;
+  /** Validate, store encrypted, use it from now on; answers the new status. */
+  save(key: string): FluximageKeyStatus;
+}
+
+const NO_KEY_STORE = 'the Fluximage API key is saved from the Creditdeck desktop app; the command line and the web host read FLUXIMAGE_API_KEY or the key file (docs/vendors.md)';
 
 /** Record the differences the last reading showed (every pool, or one): usage the ledger missed. */
 function acceptReading(ctx: Ctx, s: Services | undefined, account: string, pool: string | undefined): Reconciliation[] {
@@ -47,4 +64,12 @@ export const reconcileHandlers = {
     (ctx, i) => reconcileFromPage(ctx, { ...i, at: i.at === undefined ? undefined : parseInstant(i.at, '--at', getAccount(ctx, i.account).zone) }),
   ),
   'reconcile.auto': def(z.object({ account: ref, auto: z.boolean() }), (ctx, i) => setAutoReconcile(ctx, i.account, i.auto)),
+  // Desktop-only (dispatch.ts): the key goes in, only its status comes back.
+  'reconcile.keyStatus': def(z.object({}), (_ctx, _i, s): FluximageKeyStatus => s?.fluximageKey?.status() ?? { configured: false, source: null, missing: NO_KEY_STORE }),
+  'reconcile.setKey': def(z.object({ key: plainText().max(300) }), (_ctx, i, s): FluximageKeyStatus => {
+    const bad = checkFluximageKey(i.key);
+    if (bad) throw new InputError(bad, 'key');
+    if (!s?.fluximageKey) throw new InputError(NO_KEY_STORE, 'key');
+    return s.fluximageKey.save(i.key.trim());
+  }),
 };

@@ -60,6 +60,9 @@ export const ACCESS: Readonly<Record<HandlerName, AccessRule>> = {
   'reconcile.accept': manage('admin'),
   'reconcile.page': manage('admin'),
   'reconcile.auto': manage('admin'),
+  // The vendor's API key on this machine (desktop-only): the owner's, like the Stripe keys.
+  'reconcile.keyStatus': manage('owner', false),
+  'reconcile.setKey': manage('owner'),
   'reports.usage': read(),
   'reports.forecast': read(),
   'plans.fit': read(),

@@ -6,6 +6,7 @@ import { mutate, useApi } from '../store/query';
 import { hrefOf, setParams, useRoute } from '../store/route';
 import { useCan } from '../store/session';
 import { TeamHosting } from './settings/TeamHosting';
+import { FluximageKey } from './settings/FluximageKey';
 import { CalendarDownload } from '../components/CalendarDownload';
 
 /** One write from a form: busy while it runs, then its error or a short confirmation. */
@@ -98,6 +99,7 @@ export function Settings() {
           ) : null}
           {owner && isDesktopApp() ? <TeamHosting /> : null}
           {owner ? <PaymentsSection /> : null}
+          {owner && isDesktopApp() ? <FluximageKey /> : null}
           {owner ? <DataSection /> : null}
         </>
       )}
