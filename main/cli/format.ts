@@ -37,6 +37,17 @@ export function balanceText(b: HandlerOutput<'balance.get'>, now: number): strin
   return `${head}\n${table(['POOL', 'REMAINING', '', 'MONTHLY LEFT', 'TOP-UP', 'USED', 'NEXT RESET'], rows)}`;
 }
 
+/** A team account's balance (team-client.ts): the host's now, or this device's copy with what waits to be sent. */
+export function teamBalanceText(t: { account: string; source: 'host' | 'mirror'; asOf: string | null; balance: Record<string, unknown>; pending: { entries: number; byPool: Record<string, number> } | null }, now: number): string {
+  const lines = [balanceText({ ...(t.balance as HandlerOutput<'balance.get'>), account: t.account }, now)];
+  if (t.source === 'mirror') lines.push(`offline: the team host is not reachable; these are the team's numbers as of ${t.asOf ? at(t.asOf, now) : 'the last sync'}`);
+  if (t.pending && t.pending.entries > 0) {
+    const cost = Object.entries(t.pending.byPool).map(([pool, c]) => `about ${creditsOf(c, pool)}`);
+    lines.push(`${t.pending.entries} entr${t.pending.entries === 1 ? 'y' : 'ies'} from this device not sent yet${cost.length ? `: ${cost.join(', ')} more to come off` : ''}`);
+  }
+  return lines.join('\n');
+}
+
 export function useText(r: HandlerOutput<'usage.record'>): string {
   const what: Record<string, string> = {
     applied: `charged ${creditsOf(r.credits, r.pool)}`,

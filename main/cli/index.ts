@@ -446,9 +446,18 @@ export async function run(argv: string[], rawIo: Io = defaultIo): Promise<number
     .description('remaining credits in every pool, now or --at any instant')
     .argument('[account]', 'default: every account')
     .option('--at <time>')
-    .action((acc: string | undefined, o) => {
-      if (acc) emit('balance.get', { account: acc, at: o.at }, (b) => fmt.balanceText(b, now()));
-      else emit('balance.all', { at: o.at }, (l) => l.map((b) => fmt.balanceText(b, now())).join('\n\n') || 'No accounts yet.');
+    .action(async (acc: string | undefined, o) => {
+      // TEAM/ACCOUNT: the host's numbers, or this device's copy as of its last sync (team-client.ts).
+      if (acc && teamAccount(acc)) {
+        if (o.at !== undefined) throw new InputError('--at is for local accounts: a team account is read as the host has it now', '--at');
+        return print(await teamClient!.balance(acc), (t) => fmt.teamBalanceText(t, now()));
+      }
+      if (acc) return emit('balance.get', { account: acc, at: o.at }, (b) => fmt.balanceText(b, now()));
+      const local = call(open(), 'balance.all', { at: o.at });
+      // The teams joined from here, from their mirrors: no network for a list.
+      const team = o.at === undefined ? teamClient!.mirrored() : [];
+      if (json) return io.out(JSON.stringify(team.length ? [...local, ...team] : local, null, 2) + '\n');
+      io.out([...local.map((b) => fmt.balanceText(escapeDeep(b), now())), ...team.map((t) => fmt.teamBalanceText(escapeDeep(t), now()))].join('\n\n') + '\n' || 'No accounts yet.\n');
     });
   program
     .command('usage')

@@ -12,10 +12,11 @@ import type { Command } from 'commander';
 import { InputError, RefusedError, type RefusalReason } from '../core/util/errors.js';
 import { ForbiddenError, UnauthorizedError } from '../core/team/types.js';
 import { escapeDeep } from '../core/util/text.js';
-import { forgetTeam, requireTeamCredentials, saveTeam, teamAlias, type TeamCredentials } from '../core/sync/credentials.js';
+import { forgetTeam, listTeams, requireTeamCredentials, saveTeam, teamAlias, type TeamCredentials } from '../core/sync/credentials.js';
 import { parseJoinLink } from '../core/sync/join-link.js';
 import { Outbox, type OutboxEntry } from '../core/sync/outbox.js';
 import { pushOutbox, type PushEntry } from '../core/sync/push.js';
+import { Mirror, pendingEstimate, type PullAnswer } from '../core/sync/mirror.js';
 import type { Settlement } from '../core/sync/outbox.js';
 import { requestPinned } from '../web/pinned-client.js';
 
@@ -85,6 +86,24 @@ function sender(c: TeamCredentials, timeoutMs: number) {
 
 const outboxPath = (ledgerPath: string) => join(dirname(ledgerPath), 'outbox.sqlite');
 
+/** Bring the mirror up to the host: the accounts now, the events after the last one pulled (several pulls when far behind). */
+async function pullMirror(c: TeamCredentials, box: Outbox, timeoutMs: number): Promise<{ asOf: string; events: number }> {
+  const mirror = new Mirror(box.db);
+  let events = 0;
+  for (;;) {
+    const r = (await hostCall(c, 'team.pull', { after: mirror.after(c.team.id) }, timeoutMs)) as PullAnswer;
+    mirror.apply(c.team.id, r);
+    events += r.events.length;
+    if (!r.more) return { asOf: r.at, events };
+  }
+}
+
+/** Pools' remaining, less what this device's pending entries will cost by the mirrored rate card. */
+function pendingNote(box: Outbox, c: TeamCredentials, account: string): { entries: number; byPool: Record<string, number> } | null {
+  const a = new Mirror(box.db).account(c.team.id, account);
+  return a ? pendingEstimate(a, box.pending(c.team.id)) : null;
+}
+
 /** Split TEAM/ACCOUNT; null for a local account. */
 export function teamAccount(account: string): { alias: string; account: string } | null {
   const i = account.indexOf('/');
@@ -105,7 +124,23 @@ function outcome(e: OutboxEntry, c: TeamCredentials): unknown {
   return e.result;
 }
 
-export function registerTeamClient(team: Command, d: TeamClientDeps): { use: (account: string, input: Record<string, unknown>, text: (r: never) => string) => Promise<void> } {
+export interface TeamClient {
+  use: (account: string, input: Record<string, unknown>, text: (r: never) => string) => Promise<void>;
+  /** One team account's balance: the host's, or the mirror's as of the last sync with this device's pending entries on top. */
+  balance: (account: string) => Promise<TeamBalance>;
+  /** Every joined team's accounts from the mirrors (no network). */
+  mirrored: () => TeamBalance[];
+}
+
+export interface TeamBalance {
+  account: string;
+  source: 'host' | 'mirror';
+  asOf: string | null;
+  balance: Record<string, unknown>;
+  pending: { entries: number; byPool: Record<string, number> } | null;
+}
+
+export function registerTeamClient(team: Command, d: TeamClientDeps): TeamClient {
   const timeout = () => d.timeoutMs ?? ONLINE_TIMEOUT_MS;
   const print = <T>(result: T, text: (r: T) => string) => d.out(d.json() ? JSON.stringify(result, null, 2) + '\n' : text(escapeDeep(result)) + '\n');
   const withOutbox = async <T>(fn: (o: Outbox) => Promise<T>): Promise<T> => {
@@ -170,7 +205,10 @@ export function registerTeamClient(team: Command, d: TeamClientDeps): { use: (ac
         const left = await withOutbox(async (o) => o.counts(c.team.id).pending);
         throw new Error(`the team host is not reachable (${r.offline}); ${left} entr${left === 1 ? 'y stays' : 'ies stay'} pending`);
       }
-      print({ pushed: r.pushed, accepted: r.accepted, duplicate: r.duplicate, rejected: r.rejected }, (x) => `Sent ${x.pushed}: ${x.accepted} accepted, ${x.duplicate} already there, ${x.rejected} rejected${x.rejected ? ' (`creditdeck team outbox`)' : ''}.`);
+      const pulled = await withOutbox((o) => pullMirror(c, o, timeout()));
+      print({ pushed: r.pushed, accepted: r.accepted, duplicate: r.duplicate, rejected: r.rejected, asOf: pulled.asOf }, (x) =>
+        `Sent ${x.pushed}: ${x.accepted} accepted, ${x.duplicate} already there, ${x.rejected} rejected${x.rejected ? ' (`creditdeck team outbox`)' : ''}. The team's numbers here are as of ${x.asOf}.`,
+      );
     });
 
   team
@@ -209,12 +247,43 @@ export function registerTeamClient(team: Command, d: TeamClientDeps): { use: (ac
           throw new InputError(answer === null ? `${pending} entries are still pending: run \`creditdeck team sync\` first, or leave with --drop-pending` : 'still a member: nothing was changed', '--drop-pending');
         }
       }
-      const dropped = await withOutbox(async (box) => box.forget(c.team.id));
+      const dropped = await withOutbox(async (box) => {
+        new Mirror(box.db).forget(c.team.id);
+        return box.forget(c.team.id);
+      });
       forgetTeam(d.dbPath(), c.alias);
       print({ left: c.team, dropped }, (x) => `Left ${x.left.name} on this device${x.dropped ? ` (${x.dropped} outbox entries dropped)` : ''}. Its host still has everything that was sent.`);
     });
 
+  const fromMirror = (box: Outbox, c: TeamCredentials, account: string): TeamBalance | null => {
+    const a = new Mirror(box.db).account(c.team.id, account);
+    if (!a) return null;
+    return { account: `${c.alias}/${account}`, source: 'mirror', asOf: new Mirror(box.db).asOf(c.team.id), balance: a.balance, pending: pendingNote(box, c, account) };
+  };
   return {
+    balance: async (account) => {
+      const t = teamAccount(account)!;
+      const c = requireTeamCredentials(d.dbPath(), t.alias);
+      return withOutbox(async (box) => {
+        try {
+          const b = (await hostCall(c, 'balance.get', { account: t.account }, timeout())) as Record<string, unknown>;
+          return { account, source: 'host' as const, asOf: String(b.at ?? ''), balance: b, pending: pendingNote(box, c, t.account) };
+        } catch (e) {
+          if (!(e instanceof Offline)) throw e;
+          const m = fromMirror(box, c, t.account);
+          if (!m) throw new InputError(`the team host is not reachable (${e.message}) and this device has no copy of ${account} yet: sync once while online`, 'account');
+          return m;
+        }
+      });
+    },
+    mirrored: () => {
+      const box = new Outbox(outboxPath(d.dbPath()));
+      try {
+        return listTeams(d.dbPath()).flatMap((c) => new Mirror(box.db).accounts(c.team.id).map((a) => fromMirror(box, c, a.id)!));
+      } finally {
+        box.close();
+      }
+    },
     /** `use TEAM/ACCOUNT …`: into the outbox, then to the host; the host's answer, or pending when it cannot be reached. */
     use: async (account, input, text) => {
       const t = teamAccount(account)!;
@@ -223,7 +292,9 @@ export function registerTeamClient(team: Command, d: TeamClientDeps): { use: (ac
       const entry = { ...input, account: t.account, at: input.at ?? new Date(d.now()).toISOString() };
       const result = await withOutbox(async (o) => {
         const e = o.add(c.team.id, 'usage.record', entry, d.now());
-        await pushOutbox(o, c.team.id, sender(c, timeout()), d.now);
+        const pushed = await pushOutbox(o, c.team.id, sender(c, timeout()), d.now);
+        // Online: the mirror follows, so the next offline read starts from here.
+        if (pushed.offline === null) await pullMirror(c, o, timeout()).catch(() => {});
         return outcome(o.get(e.id)!, c);
       });
       const pending = (result as { status?: string }).status === 'pending';

@@ -127,6 +127,7 @@ export const TEAM_HOST_CALLS = [
   'team.sessions.end',
   // A member's outbox (main/core/api/sync.ts).
   'team.push',
+  'team.pull',
 ] as const satisfies readonly HandlerName[];
 
 export function isDesktopOnlyCall(name: unknown): name is DesktopOnlyCall {

@@ -86,14 +86,17 @@ describe("a member's command line", () => {
     const back = await host({ dir: h.dir, init: false, serve: { port } });
     const synced = await m.cli(['--json', 'team', 'sync']);
     expect(synced.code, synced.err).toBe(0);
-    expect(synced.json()).toEqual({ pushed: 3, accepted: 3, duplicate: 0, rejected: 0 });
+    expect(synced.json()).toEqual({ pushed: 3, accepted: 3, duplicate: 0, rejected: 0, asOf: expect.any(String) });
     expect(hostEvents(back)).toEqual([
       { member: 'mo', action: 'email', quantity_milli: 1000 },
       { member: 'mo', action: 'sms', quantity_milli: 1000 },
       { member: 'mo', action: 'sms', quantity_milli: 2000 },
       { member: 'mo', action: 'sms', quantity_milli: 3000 },
     ]);
-    expect((await m.cli(['--json', 'team', 'sync'])).json()).toEqual({ pushed: 0, accepted: 0, duplicate: 0, rejected: 0 });
+    expect((await m.cli(['--json', 'team', 'sync'])).json()).toEqual({ pushed: 0, accepted: 0, duplicate: 0, rejected: 0, asOf: expect.any(String) });
+    // Online, a team account's balance is the host's.
+    const hostBalance = (await m.cli(['--json', 'balance', 'studio/lux-pro'])).json() as { source: string; balance: { pools: { remaining: number }[] } };
+    expect(hostBalance.source).toBe('host');
     expect((await m.cli(['--json', 'team', 'status'])).json()).toMatchObject({ online: true, pending: 0, lastSync: expect.any(String) });
 
     // Refused by the host: exit 3, kept in the outbox with the reason until dismissed.
@@ -105,6 +108,24 @@ describe("a member's command line", () => {
     expect(box.rejected[0]!.reason).toBe('insufficient_credits');
     expect((await m.cli(['--json', 'team', 'outbox', '--dismiss', box.rejected[0]!.id])).json()).toMatchObject({ rejected: [] });
 
+    // Offline reads: the mirror as of the last sync, this device's pending entries on top.
+    const beforeDown = hostBalance.balance.pools[0]!.remaining;
+    const port2 = new URL(back.url).port;
+    await back.stop();
+    expect((await m.cli(['use', 'studio/lux-pro', 'sms', '2'])).code).toBe(0);
+    const offline = await m.cli(['--json', 'balance', 'studio/lux-pro']);
+    expect(offline.code, offline.err).toBe(0);
+    expect(offline.json()).toMatchObject({ account: 'studio/lux-pro', source: 'mirror', asOf: expect.any(String), pending: { entries: 1, byPool: { credits: expect.any(Number) } } });
+    expect((offline.json() as { balance: { pools: { remaining: number }[] } }).balance.pools[0]!.remaining).toBe(beforeDown);
+    const text = await m.cli(['balance', 'studio/lux-pro']);
+    expect(text.out).toMatch(/offline: the team host is not reachable; these are the team's numbers as of /);
+    expect(text.out).toMatch(/1 entry from this device not sent yet: about [\d.]+ credits more to come off/);
+    // The list of every account shows the team's beside the local ones, from the mirror.
+    expect(((await m.cli(['--json', 'balance'])).json() as { account: string }[]).map((b) => b.account)).toContain('studio/lux-pro');
+    const again = await host({ dir: h.dir, init: false, serve: { port: port2 } });
+    expect((await m.cli(['--json', 'team', 'sync'])).json()).toMatchObject({ pushed: 1, accepted: 1 });
+    const back2 = again;
+
     // A certificate that is not the pinned one is refused, saying what to check.
     const saved = readFileSync(creds, 'utf8');
     writeFileSync(creds, saved.replace(/"fingerprint": "[^"]+"/, `"fingerprint": "${'AB:'.repeat(31)}AB"`));
@@ -114,8 +135,8 @@ describe("a member's command line", () => {
     writeFileSync(creds, saved);
 
     // A revoked device: its entries are rejected with why, and kept.
-    const mine = listTokens(back.ctx, { member: 'mo' })[0]!;
-    revokeToken(back.ctx, mine.id);
+    const mine = listTokens(back2.ctx, { member: 'mo' })[0]!;
+    revokeToken(back2.ctx, mine.id);
     const revoked = await m.cli(['use', 'studio/lux-pro', 'email']);
     expect(revoked.code).toBe(4);
     expect(revoked.err).toMatch(/no longer accepts this device/);

@@ -12,6 +12,11 @@ import type { Ctx } from '../ledger/context.js';
 import { InputError, RefusedError } from '../util/errors.js';
 import { plainText } from '../util/text.js';
 import { callAs } from '../team/call-as.js';
+import { listAccounts } from '../ledger/accounts.js';
+import { getBalance } from '../ledger/balance.js';
+import { listActions } from '../ledger/config.js';
+import { mcToCredits } from '../util/credits.js';
+import { iso } from '../util/period.js';
 import { ForbiddenError } from '../team/types.js';
 import type { Services } from './handlers.js';
 
@@ -41,6 +46,22 @@ const entry = z.object({
 /** The key an entry is recorded under on the host. */
 export const pushKey = (id: string): string => `push-${id}`;
 
+/** At most this many events per pull: a client far behind pulls again until it has them all. */
+export const PULL_EVENTS = 2000;
+
+export interface MirrorEvent {
+  seq: number;
+  id: string;
+  account: string;
+  action: string;
+  pool: string;
+  member: string | null;
+  at: string;
+  quantity: number;
+  credits: number;
+  status: string;
+}
+
 export const syncHandlers = {
   'team.push': def(z.object({ entries: z.array(entry).min(1).max(500) }), (ctx, i, s): { results: PushAnswer[] } => {
     if (!s?.caller) throw new InputError('team.push is made as a team member: the team host authenticates the caller', 'caller');
@@ -61,5 +82,20 @@ export const syncHandlers = {
       }
     });
     return { results };
+  }),
+  /**
+   * The mirror a member's client keeps for reading offline: every account with
+   * its rate card and balance now (small, sent whole), and the events after the
+   * sequence the client has (sent in order, PULL_EVENTS at a time).
+   */
+  'team.pull': def(z.object({ after: z.number().int().min(0).optional() }), (ctx, i) => {
+    const after = i.after ?? 0;
+    const accounts = listAccounts(ctx).map((a) => ({ id: a.id, name: a.name, zone: a.zone, actions: listActions(ctx, a.id), balance: getBalance(ctx, a.id) }));
+    const rows = ctx
+      .stmt('SELECT seq, id, account_id, action, pool, member, at, quantity_milli, cost_mc, status FROM events WHERE seq > ? ORDER BY seq LIMIT ?')
+      .all(after, PULL_EVENTS) as { seq: number; id: string; account_id: string; action: string; pool: string; member: string | null; at: number; quantity_milli: number; cost_mc: number; status: string }[];
+    const events: MirrorEvent[] = rows.map((r) => ({ seq: r.seq, id: r.id, account: r.account_id, action: r.action, pool: r.pool, member: r.member, at: iso(r.at), quantity: r.quantity_milli / 1000, credits: mcToCredits(r.cost_mc), status: r.status }));
+    const last = events.at(-1)?.seq ?? after;
+    return { at: iso(ctx.clock.now()), accounts, events, after: last, more: rows.length === PULL_EVENTS };
   }),
 };

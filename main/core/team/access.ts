@@ -114,6 +114,8 @@ export const ACCESS: Readonly<Record<HandlerName, AccessRule>> = {
   'hosting.stop': manage('owner'),
   // A member's outbox: usage recorded as themself, many entries at once (api/sync.ts; each entry is decided again as usage.record).
   'team.push': { role: 'member', scope: 'record', write: true },
+  // The mirror a member's client reads offline: what anyone on the team may read.
+  'team.pull': read(),
   // An agent's questions before it spends (api/agents.ts): reads; agents.check runs the usage rules and rolls back.
   'agents.estimate': read(),
   'agents.check': read(),
