@@ -81,6 +81,7 @@ describe('reading the meter', () => {
       ['ai', 806, 806, 0],
     ]);
     expect(r.reconciled).toEqual([]);
+    expect(driftText(r.comparisons[0]!, 'Compression credits')).toBe('Fluximage says 40 compression credits used, the ledger 40: they agree');
     expect(ai()).toMatchObject({ usedThisPeriod: 806, remaining: 9194, source: { kind: 'vendor', vendor: 'Fluximage', at: '2026-11-15T12:00:00.000Z' }, drift: null });
     // Only Fluximage's documented endpoint, with the key as a Bearer token.
     expect(fake.requests).toEqual([{ method: 'GET', path: '/api/usage', authorization: `Bearer ${KEY}` }]);

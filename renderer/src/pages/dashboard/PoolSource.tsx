@@ -17,9 +17,10 @@ import './pool-source.css';
 
 type Drift = NonNullable<PoolBalance['drift']>;
 
-/** The same sentence as the CLI's (core/connectors/words.ts). */
+/** The same sentence as the CLI's (core/connectors/words.ts); "Compression credits" reads "compression credits" inside it. */
 export function driftSentence(d: Drift, label: string): string {
-  const says = `${d.vendor} says ${credits(d.vendorUsed)} ${label} used, the ledger ${credits(d.ledgerUsed)}`;
+  const name = /^[A-Z][a-z]/.test(label) ? label[0]!.toLowerCase() + label.slice(1) : label;
+  const says = `${d.vendor} says ${credits(d.vendorUsed)} ${name} used, the ledger ${credits(d.ledgerUsed)}`;
   if (d.unrecorded === 0) return `${says}: they agree`;
   return d.unrecorded > 0 ? `${says}: ${credits(d.unrecorded)} unrecorded` : `${says}: the ledger has ${credits(-d.unrecorded)} more than ${d.vendor} counts`;
 }
