@@ -138,9 +138,12 @@ describe('Usage', () => {
     const { page } = app;
     const daily = page.getByRole('img', { name: /^Daily usage/ });
     // This period runs Oct 31 → Nov 29: 30 local days, one bar each.
-    await expect.poll(() => daily.locator('rect.bar').count()).toBe(30);
+    await expect.poll(() => daily.locator('[data-bars]').getAttribute('data-bars')).toBe('30');
     expect(await daily.getAttribute('aria-label')).toBe('Daily usage: 10 videos over 30 days');
-    expect(await page.locator('rect.bar title').first().textContent()).toBe('Oct 31: 3 videos');
+    // The first bar, pointed at: its day and figure in the read-out.
+    const over = (await daily.locator('.u-over').boundingBox())!;
+    await page.mouse.move(over.x + over.width / 60, over.y + over.height / 2);
+    await expect.poll(() => page.getByTestId('daily-chart-readout').textContent()).toBe('Oct 31: 3 videos');
     await expect.poll(() => page.getByRole('img', { name: /^Burn-down/ }).getAttribute('aria-label')).toBe('Burn-down: 11 of 21 videos left');
     await page.getByRole('group', { name: 'Pool' }).getByRole('button', { name: 'Image credits' }).click();
     await expect.poll(() => page.getByRole('img', { name: /^Burn-down/ }).getAttribute('aria-label')).toBe('Burn-down: 923 of 1,000 images left');

@@ -69,12 +69,13 @@ export function downsampleLine(points: Point[], x0: number, x1: number, columns:
   return out;
 }
 
-/** Round axis ticks: 0, a "nice" step, …, covering max. */
-export function niceTicks(max: number, count = 4): number[] {
+/** Round axis ticks: 0, a "nice" step, …, covering max; whole steps only when `whole` (a count of videos has no 0.5). */
+export function niceTicks(max: number, count = 4, whole = false): number[] {
   if (!(max > 0)) return [0];
   const raw = max / count;
   const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
+  const nice = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
+  const step = whole ? Math.max(1, nice === 2.5 * mag ? Math.ceil(nice) : Math.round(nice)) : nice;
   const ticks: number[] = [];
   for (let v = 0; v < max + step * 0.999; v += step) ticks.push(Number(v.toPrecision(12)));
   return ticks;

@@ -5,6 +5,7 @@ import { Icon } from '../components/icons';
 import { Empty, ErrorNotice, Field, Segmented, Skeleton } from '../components/ui';
 import { History } from './usage/History';
 import { credits, datesBetween, day, localDate, plural } from '../lib/format';
+import { allocationSteps, remainingOverTime, usedOverTime } from '../lib/burn';
 import { toCsv, type Point } from '../lib/series';
 import { useNow } from '../store/clock';
 import { useApi } from '../store/query';
@@ -163,25 +164,19 @@ function Daily({ report, balance, range, today, unit }: { report: Report; balanc
 function Burn({ balance, poolId, forecast, unit, now }: { balance: Balance; poolId: string; forecast: PoolForecast | undefined; unit: string; now: number }) {
   const pool = balance.pools.find((p) => p.pool === poolId)!;
   const report = useApi('reports.usage', { account: balance.account, pool: poolId, by: ['day'] });
+  // The period's grants give the allocation over time: an upgrade mid-period is a step at its instant.
+  const grants = useApi('grants.list', { account: balance.account });
   const zone = balance.zone;
+  const steps = useMemo(
+    () => (pool.allocation === null ? [] : allocationSteps(grants.data ?? [], poolId, Date.parse(pool.periodStart), Date.parse(pool.nextReset), pool.allocation)),
+    [grants.data, pool, poolId],
+  );
   const points = useMemo((): Point[] => {
     if (!report.data || pool.allocation === null) return [];
     const start = Date.parse(pool.periodStart);
-    const firstDay = localDate(start, zone);
-    const out: Point[] = [{ x: start, y: pool.allocation }];
-    let used = 0;
-    const rows = [...report.data.rows].sort((a, b) => (a.keys.day! < b.keys.day! ? -1 : 1));
-    for (const r of rows) {
-      const index = Math.round((Date.parse(`${r.keys.day}T00:00:00Z`) - Date.parse(`${firstDay}T00:00:00Z`)) / DAY_MS);
-      const dayStart = start + index * DAY_MS;
-      out.push({ x: Math.max(start, dayStart), y: pool.allocation - used });
-      used += r.credits;
-      out.push({ x: Math.min(now, dayStart + DAY_MS), y: pool.allocation - used });
-    }
-    const last = out[out.length - 1]!;
-    if (now > last.x) out.push({ x: now, y: last.y });
-    return out;
-  }, [report.data, pool, zone, now]);
+    const used = usedOverTime(report.data.rows.map((r) => ({ day: r.keys.day!, credits: r.credits })), start, localDate(start, zone), now);
+    return remainingOverTime(used, steps);
+  }, [report.data, pool, zone, now, steps]);
 
   if (pool.unlimited) {
     return (
@@ -199,13 +194,14 @@ function Burn({ balance, poolId, forecast, unit, now }: { balance: Balance; pool
   const reset = Date.parse(pool.nextReset);
   let projection: Point | null = null;
   const lastY = points[points.length - 1]?.y ?? 0;
-  // Where the forecast leads from here (its run-out counts top-ups too, so only while the allocation lasts).
-  if (forecast && forecast.runOutAt !== null && lastY > 0) {
-    projection = forecast.runsOutBeforeReset ? { x: Date.parse(forecast.runOutAt), y: 0 } : { x: reset, y: forecast.forfeitAtReset };
+  // Where the actual pace leads from here: the monthly part's run-out (top-ups carry on past it), or what is left at the reset.
+  const monthlyOut = forecast?.monthlyRunOutAt ? Date.parse(forecast.monthlyRunOutAt) : null;
+  if (forecast && monthlyOut !== null && lastY > 0) {
+    projection = monthlyOut < reset ? { x: monthlyOut, y: 0 } : { x: reset, y: forecast.forfeitAtReset };
   }
   return (
     <>
-      <BurnDown start={start} reset={reset} now={Math.min(now, reset)} allocation={pool.allocation ?? 0} points={points} projection={projection} runsOut={forecast?.runsOutBeforeReset ?? false} zone={zone} unit={unit} />
+      <BurnDown start={start} reset={reset} now={Math.min(now, reset)} allocation={pool.allocation ?? 0} steps={grants.data ? steps : undefined} points={points} projection={projection} runsOut={forecast?.runsOutBeforeReset ?? false} zone={zone} unit={unit} />
       <div className="legend">
         <span>
           <i /> left of allocation
@@ -213,10 +209,13 @@ function Burn({ balance, poolId, forecast, unit, now }: { balance: Balance; pool
         <span>
           <i className="even" /> even pace
         </span>
+        <span>
+          <i className="allocation" /> allocation
+        </span>
         {projection ? (
           <span>
             <i className={`projection${forecast?.runsOutBeforeReset ? ' warn' : ''}`} />
-            {forecast?.runsOutBeforeReset ? `this pace: out ${day(forecast.runOutAt!, zone)}` : 'this pace'}
+            {monthlyOut !== null && monthlyOut < reset ? `this pace: ${pool.topupRemaining > 0 ? 'monthly part ' : ''}out ${day(monthlyOut, zone)}` : 'this pace'}
           </span>
         ) : null}
         {pool.topupRemaining > 0 ? <span>+ {plural(pool.topupRemaining, 'top-up credit')} on top (they do not expire)</span> : null}
