@@ -1,9 +1,15 @@
 /**
  * Reconciliations hold together with the ledger: `check` finds a row whose
  * event is missing or does not carry its difference; voiding the event undoes
- * the reconciliation's credits like any usage; the rows are append-only.
+ * the reconciliation's credits like any usage; the rows are append-only;
+ * an export carries them and restores exactly.
  */
 import { expect, test } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exportTo, restoreExport } from '../../main/core/ledger/backup.js';
+import { saveReading } from '../../main/core/connectors/readings.js';
 import { openLedger } from '../../main/core/api/open.js';
 import { call } from '../../main/core/api/handlers.js';
 import { checkInvariants } from '../../main/core/ledger/invariants.js';
@@ -44,4 +50,22 @@ test('voiding the reconciliation\'s event returns its credits; the row itself ca
   expect(checkInvariants(ctx)).toEqual([]);
   expect(() => ctx.db.prepare(`UPDATE reconciliations SET delta_mc = 1`).run()).toThrow(/append-only/);
   expect(() => ctx.db.prepare(`DELETE FROM reconciliations`).run()).toThrow(/append-only/);
+});
+
+test('readings, reconciliations and the setting travel in an export and restore exactly', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'creditdeck-rc-export-'));
+  const src = openLedger(join(dir, 'a.sqlite'), { clock: new ManualClock(Date.parse('2026-11-15T12:00:00Z')), ids: seededIds(4) });
+  const acct = call(src, 'accounts.add', { preset: 'fluximage', plan: 'starter', anchor: '2026-11-03' }).id;
+  call(src, 'usage.record', { account: acct, action: 'alt-text', quantity: 20 });
+  saveReading(src, acct, Date.parse('2026-11-15T11:00:00Z'), [{ pool: 'ai', vendorUsedMc: 23_000 }], 'starter');
+  call(src, 'reconcile.accept', { account: acct });
+  call(src, 'reconcile.auto', { account: acct, auto: true });
+  exportTo(src, join(dir, 'x.jsonl'));
+  const dst = openLedger(join(dir, 'b.sqlite'), { clock: new ManualClock(Date.parse('2026-11-15T12:00:00Z')), ids: seededIds(5) });
+  restoreExport(dst, join(dir, 'x.jsonl'));
+  for (const t of ['vendor_readings', 'reconciliations', 'vendor_settings']) expect(dst.db.prepare(`SELECT * FROM ${t}`).all(), t).toEqual(src.db.prepare(`SELECT * FROM ${t}`).all());
+  expect(call(dst, 'balance.get', { account: acct })).toEqual(call(src, 'balance.get', { account: acct }));
+  expect(checkInvariants(dst)).toEqual([]);
+  src.db.close();
+  dst.db.close();
 });

@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { InputError } from '../util/errors.js';
+import { plainText } from '../util/text.js';
 
 export const FLUXIMAGE_API = 'https://fluximage.app';
 export const FLUXIMAGE_KEY = /^flx_(live|test)_[A-Za-z0-9_-]{8,200}$/;
@@ -23,7 +24,8 @@ const count = z.number().int().min(0).max(1e12);
 const limit = z.union([count, z.null(), z.literal(-1), z.literal('unlimited')]).transform((v) => (v === null || v === -1 || v === 'unlimited' ? null : v));
 
 export const fluximageUsageSchema = z.object({
-  plan: z.string().min(1).max(64),
+  // Kept beside the reading: plain text only, as every text in the ledger (util/text.ts), so an export of it restores.
+  plan: plainText().min(1).max(64),
   compressor_used: count,
   compressor_limit: limit,
   ia_credits_used: count,
