@@ -307,23 +307,42 @@ export async function run(argv: string[], rawIo: Io = defaultIo): Promise<number
     .option('--at <time>')
     .option('--key <key>')
     .option('--note <text>')
-    .action((acc: string, pool: string, amount: string, o) =>
-      emit('holds.place', { account: acc, pool, amount, expires: o.expires, at: o.at, key: o.key, note: o.note }, (h) => `${h.holdId}: ${fmt.creditsOf(h.credits, h.pool)} held until ${h.expiresAt}`),
-    );
-  useOptions(program.command('capture').description('record usage against a hold').argument('<hold>').argument('<action>').argument('[quantity]')).action(
-    (hold: string, act: string, qty: string | undefined, o) =>
-      emit('holds.capture', { hold, action: act, quantity: qty, at: o.at, key: o.key, member: o.member, attrs: pairs(o.attr, '--attr') }, fmt.useText),
+    .action(async (acc: string, pool: string, amount: string, o) => {
+      const input = { account: acc, pool, amount, expires: o.expires, at: o.at, key: o.key, note: o.note };
+      const text = (h: HandlerOutput<'holds.place'>) => `${h.holdId}: ${fmt.creditsOf(h.credits, h.pool)} held until ${h.expiresAt}`;
+      // A team's hold counts against everyone's credits: placed on the host, now (team-client.ts).
+      const t = teamAccount(acc);
+      if (t) return print((await teamClient!.direct(t.alias, 'holds.place', { ...input, account: t.account })) as HandlerOutput<'holds.place'>, (h) => text(h).replace(h.holdId, `${t.alias}/${h.holdId}`));
+      emit('holds.place', input, text);
+    });
+  useOptions(program.command('capture').description('record usage against a hold (TEAM/HOLD for a team hold)').argument('<hold>').argument('<action>').argument('[quantity]')).action(
+    async (hold: string, act: string, qty: string | undefined, o) => {
+      const input = { hold, action: act, quantity: qty, at: o.at, key: o.key, member: o.member, attrs: pairs(o.attr, '--attr') };
+      const t = teamAccount(hold);
+      if (t) return print((await teamClient!.direct(t.alias, 'holds.capture', { ...input, hold: t.account })) as HandlerOutput<'holds.capture'>, fmt.useText);
+      emit('holds.capture', input, fmt.useText);
+    },
   );
   program
     .command('release')
-    .description('release what is left of a hold')
+    .description('release what is left of a hold (TEAM/HOLD for a team hold)')
     .argument('<hold>')
     .option('--at <time>')
-    .action((hold: string, o) => emit('holds.release', { hold, at: o.at }, (h) => `${h.holdId}: ${h.status}; ${h.captured} captured`));
+    .action(async (hold: string, o) => {
+      const text = (h: HandlerOutput<'holds.release'>) => `${h.holdId}: ${h.status}; ${h.captured} captured`;
+      const t = teamAccount(hold);
+      if (t) return print((await teamClient!.direct(t.alias, 'holds.release', { hold: t.account, at: o.at })) as HandlerOutput<'holds.release'>, text);
+      emit('holds.release', { hold, at: o.at }, text);
+    });
   program
     .command('holds')
     .argument('<account>')
-    .action((acc: string) => emit('holds.list', { account: acc }, (l) => l.map((h) => `${h.holdId}  ${h.pool}  ${h.credits} held, ${h.outstanding} outstanding, ${h.status}, until ${h.expiresAt}`).join('\n') || 'No holds.'));
+    .action(async (acc: string) => {
+      const text = (l: HandlerOutput<'holds.list'>) => l.map((h) => `${h.holdId}  ${h.pool}  ${h.credits} held, ${h.outstanding} outstanding, ${h.status}, until ${h.expiresAt}`).join('\n') || 'No holds.';
+      const t = teamAccount(acc);
+      if (t) return print((await teamClient!.direct(t.alias, 'holds.list', { account: t.account })) as HandlerOutput<'holds.list'>, text);
+      emit('holds.list', { account: acc }, text);
+    });
 
   program
     .command('void')

@@ -130,6 +130,8 @@ export interface TeamClient {
   balance: (account: string) => Promise<TeamBalance>;
   /** Every joined team's accounts from the mirrors (no network). */
   mirrored: () => TeamBalance[];
+  /** A call that needs the host now (holds are team-wide): made as this member, or a clear error when the host is out of reach. */
+  direct: (alias: string, name: string, input: Record<string, unknown>) => Promise<unknown>;
 }
 
 export interface TeamBalance {
@@ -261,6 +263,15 @@ export function registerTeamClient(team: Command, d: TeamClientDeps): TeamClient
     return { account: `${c.alias}/${account}`, source: 'mirror', asOf: new Mirror(box.db).asOf(c.team.id), balance: a.balance, pending: pendingNote(box, c, account) };
   };
   return {
+    direct: async (alias, name, input) => {
+      const c = requireTeamCredentials(d.dbPath(), alias);
+      try {
+        return await hostCall(c, name, input, timeout());
+      } catch (e) {
+        if (!(e instanceof Offline)) throw e;
+        throw new Error(`holds are team-wide, so ${name === 'holds.place' ? 'placing' : name === 'holds.list' ? 'listing' : name === 'holds.capture' ? 'capturing' : 'releasing'} one needs the team host, which is not reachable (${e.message}); nothing was done`);
+      }
+    },
     balance: async (account) => {
       const t = teamAccount(account)!;
       const c = requireTeamCredentials(d.dbPath(), t.alias);

@@ -164,4 +164,28 @@ describe("a member's command line", () => {
     expect(existsSync(join(m.dir, 'teams', 'studio.json'))).toBe(false);
     expect((await m.cli(['use', 'studio/lux-pro', 'email'])).code).toBe(2);
   });
+
+  it("places, spends and releases team-wide holds through the host, and says so when it is out of reach", async () => {
+    const h = await host();
+    await h.call('accounts.add', { preset: 'lux', plan: 'pro' });
+    const inv = createInvite(h.ctx, h.key, localOwner(h.ctx), { role: 'member', member: 'cy', name: 'Cy' });
+    const m = machine();
+    expect((await m.cli(['team', 'join', inviteLink(h.url, inv.invite, h.fingerprint)])).code).toBe(0);
+    const placed = await m.cli(['--json', 'hold', 'studio/lux-pro', 'credits', '30']);
+    expect(placed.code, placed.err).toBe(0);
+    const hold = placed.json() as { holdId: string; credits: number };
+    expect(hold.credits).toBe(30);
+    // Held on the host: everyone's available credits are down by it.
+    const pool = (await h.call('balance.get', { account: 'lux-pro' })).json().result.pools[0] as { held: number };
+    expect(pool.held).toBe(30);
+    expect((await m.cli(['holds', 'studio/lux-pro'])).out).toMatch(new RegExp(`${hold.holdId}  credits  30 held`));
+    const spent = await m.cli(['--json', 'capture', `studio/${hold.holdId}`, 'email', '5']);
+    expect(spent.code, spent.err).toBe(0);
+    expect(h.ctx.db.prepare('SELECT member FROM events').all()).toEqual([{ member: 'cy' }]);
+    expect((await m.cli(['--json', 'release', `studio/${hold.holdId}`])).json()).toMatchObject({ status: 'released' });
+    await h.stop();
+    const offline = await m.cli(['hold', 'studio/lux-pro', 'credits', '10']);
+    expect(offline.code).toBe(1);
+    expect(offline.err).toMatch(/holds are team-wide, so placing one needs the team host, which is not reachable .*nothing was done/);
+  });
 });
