@@ -444,7 +444,8 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       // The join page is the app's (its #invite=…&fp=… fragment never reaches the server, nor its logs).
       return serveStatic(req, res, rawPath === '/join' ? '/' : rawPath);
     })().catch((e: unknown) => {
-      log(`creditdeck web: ${req.method} ${req.url} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      // The path only: a query may carry a secret (the calendar feed's token).
+      log(`creditdeck web: ${req.method} ${(req.url ?? '').split('?', 1)[0]} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'error', message: 'internal error' } });
       else res.destroy();
     });

@@ -141,6 +141,8 @@ describe('the calendar from the command line and the hosts', () => {
       // A token limited to one account reads no other.
       expect((await team.req({ path: `/calendar.ics?account=lux-free&token=${encodeURIComponent(token)}` })).status).toBe(403);
       expect((await team.req({ path: `/calendar.ics?token=${encodeURIComponent(token)}` })).status).toBe(403);
+      // The token in the URL reaches no log.
+      expect(team.log.join('') + team.out.join('')).not.toContain(token);
     } finally {
       await team.stop();
     }
