@@ -7,7 +7,9 @@
  * number comes from.
  */
 import type { Command } from 'commander';
-import { call } from '../core/api/handlers.js';
+import { call, type HandlerName, type HandlerOutput } from '../core/api/handlers.js';
+import { callAs } from '../core/team/call-as.js';
+import { getTeam, localOwner } from '../core/team/team.js';
 import type { Ctx } from '../core/ledger/context.js';
 import type { Reconciliation } from '../core/ledger/reconcile.js';
 import { loadFluximageKey, takeFluximageEnv } from '../core/connectors/keys.js';
@@ -47,6 +49,8 @@ function meterText(r: MeterResult, labels: Record<string, string>): string {
 export function registerReconcile(program: Command, d: ReconcileCliDeps): void {
   // Read once and dropped from the environment, which child processes inherit (as the Stripe keys are).
   const envKey = takeFluximageEnv(d.env);
+  // On a team ledger the command line is its owner, through callAs like every other command (decided and audited).
+  const run = <N extends HandlerName>(ctx: Ctx, name: N, input: unknown): HandlerOutput<N> => (getTeam(ctx) ? callAs(ctx, localOwner(ctx), name, input) : call(ctx, name, input));
   const print = <T>(result: T, text: (r: T) => string) => d.out(d.json() ? JSON.stringify(result, null, 2) + '\n' : text(escapeDeep(result)) + '\n');
   program
     .command('reconcile')
@@ -66,14 +70,14 @@ export function registerReconcile(program: Command, d: ReconcileCliDeps): void {
       if (modes > 1) throw new InputError('give one of --fetch, --accept, --remaining/--used or --auto', 'reconcile');
       if (o.auto !== undefined) {
         if (o.auto !== 'on' && o.auto !== 'off') throw new InputError('--auto takes on or off', '--auto');
-        return print(call(ctx, 'reconcile.auto', { account: acc, auto: o.auto === 'on' }), (r) => `auto-reconcile ${r.auto ? 'on' : 'off'} for ${r.account}`);
+        return print(run(ctx, 'reconcile.auto', { account: acc, auto: o.auto === 'on' }), (r) => `auto-reconcile ${r.auto ? 'on' : 'off'} for ${r.account}`);
       }
       if (o.remaining !== undefined || o.used !== undefined) {
         if (pool === undefined) throw new InputError('name the pool the page shows: creditdeck reconcile ACCOUNT POOL --remaining N', 'pool');
-        return print(call(ctx, 'reconcile.page', { account: acc, pool, remaining: o.remaining, used: o.used, note: o.note, at: o.at }), recText);
+        return print(run(ctx, 'reconcile.page', { account: acc, pool, remaining: o.remaining, used: o.used, note: o.note, at: o.at }), recText);
       }
-      if (o.accept) return print(call(ctx, 'reconcile.accept', { account: acc, pool }), (l) => l.map(recText).join('\n'));
-      const status = call(ctx, 'reconcile.status', { account: acc });
+      if (o.accept) return print(run(ctx, 'reconcile.accept', { account: acc, pool }), (l) => l.map(recText).join('\n'));
+      const status = run(ctx, 'reconcile.status', { account: acc });
       const labels = Object.fromEntries(status.pools.map((p) => [p.pool, p.label]));
       if (o.fetch) {
         const key = loadFluximageKey(d.env, envKey);

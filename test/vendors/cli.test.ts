@@ -122,4 +122,16 @@ describe('creditdeck reconcile', () => {
     expect((await s.exec('reconcile', 'lux-free', 'credits', '--remaining', '3', '--at', '2030-01-01T00:00:00Z')).code).toBe(2);
     expect(s.digest()).toBe(before);
   });
+
+  test('on a team ledger the command line reconciles as its owner, through the access table, audited', async () => {
+    const s = session();
+    await s.exec('account', 'add', '--preset', 'lux', '--plan', 'free', '--anchor', '2026-11-03');
+    expect((await s.exec('team', 'init', '--name', 'Studio', '--owner', 'ana')).code).toBe(0);
+    await s.exec('use', 'lux-free', 'email', '10');
+    const left = (await s.exec('--json', 'balance', 'lux-free')).json().pools[0].remaining as number;
+    const r = await s.exec('reconcile', 'lux-free', 'credits', '--remaining', String(left - 1), '--note', 'page');
+    expect(r.code, r.err).toBe(0);
+    const audit = (await s.exec('--json', 'team', 'audit')).json() as { call: string; member: string; result: string }[];
+    expect(audit.find((a) => a.call === 'reconcile.page')).toMatchObject({ member: 'ana', result: 'ok' });
+  });
 });
