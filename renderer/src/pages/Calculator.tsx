@@ -15,7 +15,7 @@ export function Calculator() {
           <p>Size a plan from what you make each month, with the arithmetic shown.</p>
         </div>
       </div>
-      <div className="grid" style={{ gridTemplateColumns: 'repeat(auto-fit, minmax(460px, 1fr))', alignItems: 'start' }}>
+      <div className="grid" style={{ gridTemplateColumns: 'repeat(auto-fit, minmax(min(460px, 100%), 1fr))', alignItems: 'start' }}>
         <FluxNoteSizer />
         <LuxEstimate />
       </div>

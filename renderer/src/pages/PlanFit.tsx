@@ -45,6 +45,7 @@ export function UsageByPeriod({ report, account, units }: { report: FitReport; a
           <p style={{ marginTop: 4 }}>The plans below are checked against these periods.</p>
         </div>
       </div>
+      <div className="table-wrap" tabIndex={0} role="region" aria-label="Usage by period (scrolls sideways)">
       <table aria-label="Usage by period">
         <thead>
           <tr>
@@ -69,6 +70,7 @@ export function UsageByPeriod({ report, account, units }: { report: FitReport; a
           ))}
         </tbody>
       </table>
+      </div>
     </div>
   );
 }
@@ -104,7 +106,8 @@ export function WhatIf({ accounts }: { accounts: AccountView[] }) {
       {!r ? (
         <Skeleton height={160} />
       ) : (
-        <table aria-label="What if" style={{ marginTop: 12 }}>
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="What if, each plan (scrolls sideways)" style={{ marginTop: 12 }}>
+        <table aria-label="What if">
           <thead>
             <tr>
               <th>Plan</th>
@@ -147,6 +150,7 @@ export function WhatIf({ accounts }: { accounts: AccountView[] }) {
             ))}
           </tbody>
         </table>
+        </div>
       )}
     </section>
   );

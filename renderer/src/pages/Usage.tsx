@@ -295,7 +295,7 @@ function Breakdown({ account, poolId, unit, base, params, range }: { account: Ac
       ) : rows.length === 0 ? (
         <p className="empty-inline">{report.data ? 'No usage in this range.' : ' '}</p>
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="Usage breakdown table">
           <table aria-label="Usage breakdown">
             <thead>
               <tr>

@@ -43,7 +43,7 @@ export function History({ account }: { account: AccountView }) {
       {page.data && events.length === 0 ? (
         <p className="empty-inline">{cursors.length ? 'No older events.' : 'No events yet. Usage you record shows up here, newest first.'}</p>
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="Event history table">
           <table aria-label="Event history">
             <thead>
               <tr>
