@@ -8,6 +8,7 @@ import type { Browser } from 'playwright';
 import { LEDGER_NOW, assertRendererBuilt, launch, openApp, screenshot } from './browser.js';
 import { startTestHost, type TestHost } from './server.js';
 import { seedFluxNote, seedOthers, seedPurchases } from './seed.js';
+import { SIZES } from './every-page.js';
 import { Payments } from '../../main/core/purchases/service.js';
 import { startFakeStripe, type FakeStripe } from '../purchases/fake-stripe.js';
 import { gatewayFor } from '../purchases/helpers.js';
@@ -50,16 +51,17 @@ describe('screenshots', () => {
     expect(errors).toEqual([]);
   });
 
+  for (const size of SIZES) {
   for (const scheme of ['light', 'dark'] as const) {
     for (const p of PAGES) {
-      it(`${p.name} (${scheme})`, async () => {
+      it(`${p.name} (${scheme}, ${size.name})`, async () => {
         if (host.api('accounts.list', {}).length === 0) {
           seedFluxNote(host);
           seedOthers(host);
           await seedPurchases(host, payments, fake);
         }
-        const { page, context, errors } = await openApp(browser, host, { path: p.path, colorScheme: scheme });
-        await page.getByText(p.ready).first().waitFor();
+        const { page, context, errors } = await openApp(browser, host, { path: p.path, colorScheme: scheme, width: size.width, height: size.height });
+        await page.getByText(p.ready).first().waitFor({ timeout: 30_000 });
         if (p.name === 'calculator') {
           const form = page.getByRole('form', { name: 'FluxNote sizing' });
           await form.getByLabel('Finished videos a month').fill('5');
@@ -71,10 +73,11 @@ describe('screenshots', () => {
           await lux.getByLabel('Email (Resend)').fill('300');
           await expect.poll(() => page.getByTestId('recommended').count()).toBe(2);
         }
-        await screenshot(page, `${p.name}-${scheme}`);
+        await screenshot(page, `${p.name}-${scheme}${size.name === 'phone' ? '-phone' : ''}`);
         await context.close();
         expect(errors).toEqual([]);
       });
     }
+  }
   }
 });
