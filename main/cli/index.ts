@@ -592,7 +592,7 @@ export async function run(argv: string[], rawIo: Io = defaultIo): Promise<number
   const teamCmd = registerTeam(program, { open, dbPath, json: () => json, out: io.out });
   // A member's own side of a team joined from here: join, status, sync, outbox, leave, and TEAM/ACCOUNT writes.
   teamClient = registerTeamClient(teamCmd, { dbPath, json: () => json, out: io.out, err: io.err, now, ask: io.ask ?? askOnTerminal, ...(io.env.CREDITDECK_TEAM_TIMEOUT_MS ? { timeoutMs: Number(io.env.CREDITDECK_TEAM_TIMEOUT_MS) } : {}) });
-  registerReconcile(program, { open, json: () => json, out: io.out, err: io.err, env: io.env, sleep: io.sleep });
+  const meters = registerReconcile(program, { open, json: () => json, out: io.out, err: io.err, env: io.env, sleep: io.sleep });
   program
     .command('check')
     .description('verify the ledger: SQLite integrity and every invariant')
@@ -611,7 +611,7 @@ export async function run(argv: string[], rawIo: Io = defaultIo): Promise<number
     .option('--tls-cert <file>', 'with --team: serve this certificate (PEM) instead of the generated one')
     .option('--tls-key <file>', 'with --tls-cert: its private key (PEM)')
     .option('--behind-proxy', 'with --team: plain HTTP on loopback for a TLS-terminating proxy on this machine (Caddy, nginx)')
-    .action((o) => serve(open(), { ...o, json }, io, undefined, payments(), teamServe));
+    .action((o) => serve(open(), { ...o, json, vendorMeter: (ctx: Ctx) => meters.schedule(ctx, (l) => io.err(l + '\n')) }, io, undefined, payments(), teamServe));
   program
     .command('mcp')
     .description('serve the Model Context Protocol over stdio on this ledger, for Claude Desktop, Cursor and other agents (docs/mcp.md)')

@@ -4,7 +4,7 @@
  * retries); `--accept` records what the last reading showed missing;
  * `POOL --remaining N` records what the vendor's page shows; `--auto on|off`
  * is the opt-in auto-reconcile setting; alone, it shows where each pool's
- * number comes from.
+ * number comes from. `serve --team` reads the meter hourly with the same key.
  */
 import type { Command } from 'commander';
 import { call, type HandlerName, type HandlerOutput } from '../core/api/handlers.js';
@@ -19,6 +19,8 @@ import type { PoolSource } from '../core/connectors/provenance.js';
 import { driftText } from '../core/connectors/words.js';
 import { InputError } from '../core/util/errors.js';
 import { escapeDeep } from '../core/util/text.js';
+import { createVendorMeter, type VendorMeter } from '../web/vendor-meter.js';
+import { systemTimers } from '../electron/timers.js';
 
 export interface ReconcileCliDeps {
   open: () => Ctx;
@@ -46,7 +48,12 @@ function meterText(r: MeterResult, labels: Record<string, string>): string {
   return lines.join('\n');
 }
 
-export function registerReconcile(program: Command, d: ReconcileCliDeps): void {
+/** What `serve --team` needs from here: the vendor's meter on a schedule, with the key this command line read. */
+export interface ReconcileCli {
+  schedule(ctx: Ctx, log: (line: string) => void): VendorMeter;
+}
+
+export function registerReconcile(program: Command, d: ReconcileCliDeps): ReconcileCli {
   // Read once and dropped from the environment, which child processes inherit (as the Stripe keys are).
   const envKey = takeFluximageEnv(d.env);
   // On a team ledger the command line is its owner, through callAs like every other command (decided and audited).
@@ -100,4 +107,8 @@ export function registerReconcile(program: Command, d: ReconcileCliDeps): void {
         ].join('\n'),
       );
     });
+  return {
+    schedule: (ctx, log) =>
+      createVendorMeter({ ctx, timers: systemTimers, fetch: d.fetch ?? (fetch as unknown as Fetch), key: () => loadFluximageKey(d.env, envKey), apiOverride: d.env.CREDITDECK_FLUXIMAGE_API, log }),
+  };
 }

@@ -27,7 +27,7 @@ import { startReturnListener, type ReturnListener } from '../web/return-listener
 import { appMenuTemplate, DOCS_URL } from './menu.js';
 import { createNotifier, type Notifier } from './notify.js';
 import { systemTimers, type Timers } from './timers.js';
-import { createVendorMeter, type VendorMeter } from './vendor-meter.js';
+import { createVendorMeter, type VendorMeter } from '../web/vendor-meter.js';
 import { loadAppFluximageKey, saveFluximageKey } from './fluximage-key.js';
 import { takeFluximageEnv } from '../core/connectors/keys.js';
 import type { Fetch } from '../core/connectors/fluximage.js';

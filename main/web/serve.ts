@@ -9,6 +9,7 @@ import type { Payments } from '../core/purchases/service.js';
 import { certificateNames, loadCertificateFiles, loadOrCreateCertificate, readableByOthers, type HostCertificate } from './tls.js';
 import { TeamDoor, type TeamCore } from './team-host.js';
 import type { AuthLimits } from './auth-limits.js';
+import type { VendorMeter } from './vendor-meter.js';
 
 export const DEFAULT_PORT = 4317;
 
@@ -24,6 +25,8 @@ export interface ServeOptions {
   behindProxy?: boolean;
   /** One JSON line {url, fingerprint} on stdout instead of the text. */
   json?: boolean;
+  /** The team host reads the vendor's meter on a schedule (vendor-meter.ts); made once the ledger is open, stopped with the host. */
+  vendorMeter?: (ctx: Ctx) => VendorMeter;
 }
 
 /** What the team host needs from the core: the team check, the host key, the door's functions (main/web/team-core.ts binds them). */
@@ -127,10 +130,26 @@ export async function openHost(ctx: Ctx, o: ServeOptions, log: (line: string) =>
     web.behindProxy = behindProxy;
     if (publicUrl) web.publicUrl = publicUrl;
   }
-  const running = await startWebHost(web);
+  const meter = team ? (o.vendorMeter?.(ctx) ?? null) : null;
+  if (meter) web.meterStatus = meter.status;
+  const running = await startWebHost(web).catch((e: unknown) => {
+    meter?.stop();
+    throw e;
+  });
   const url = publicUrl ?? running.url;
   if (web.team) web.team.linkBase = { url, fingerprint: cert?.fingerprint ?? null };
-  return { url, listening: running.url, team, cert, behindProxy, staticDir, close: () => running.close() };
+  return {
+    url,
+    listening: running.url,
+    team,
+    cert,
+    behindProxy,
+    staticDir,
+    close: () => {
+      meter?.stop();
+      return running.close();
+    },
+  };
 }
 
 export async function serve(

@@ -23,6 +23,7 @@ import { GroupCommit } from '../core/ledger/group-commit.js';
 import { applyLimits, HourlyQuota, limitsWith, serverOptions, type WebLimits } from './limits.js';
 import { readStatic } from './static.js';
 import { serveVendorRoute, vendorRoute } from './vendor-routes.js';
+import type { MeterStatus } from '../core/connectors/provenance.js';
 import { FEED_PATH, serveCalendarFeed } from './calendar-feed.js';
 
 /** The return pages' link back into the web app. */
@@ -78,6 +79,8 @@ export interface WebHostOptions {
   behindProxy?: boolean;
   /** The URL members reach the host by (a proxy's, a DNS name): its host passes the Host check, its origin the Origin check. */
   publicUrl?: string;
+  /** The vendor's meter's last status per account (vendor-meter.ts), shown on each pool. */
+  meterStatus?: (account: string) => MeterStatus | null;
 }
 
 export interface WebHost {
@@ -416,7 +419,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   }
 
   const payments = opts.payments;
-  const services = payments ? { payments } : {};
+  const services = { ...(payments ? { payments } : {}), ...(opts.meterStatus ? { meterStatus: opts.meterStatus } : {}) };
 
   const handler: RequestListener = (req, res) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);

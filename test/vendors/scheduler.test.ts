@@ -1,5 +1,5 @@
 /**
- * The desktop app's scheduler for the vendor's meter (main/electron/vendor-meter.ts)
+ * The scheduler for the vendor's meter (main/web/vendor-meter.ts, the app's and the team host's)
  * on fake timers against the local fake of Fluximage's endpoint: the first
  * reading after start, then every interval; retries wait on the app's timers;
  * the last status is kept per account and shown on its pools; nothing is read
@@ -13,7 +13,7 @@ import { ManualClock } from '../../main/core/util/clock.js';
 import { seededIds } from '../../main/core/util/ids.js';
 import type { Fetch } from '../../main/core/connectors/fluximage.js';
 import type { LoadedKey } from '../../main/core/connectors/keys.js';
-import { createVendorMeter } from '../../main/electron/vendor-meter.js';
+import { createVendorMeter } from '../../main/web/vendor-meter.js';
 import { FakeTimers } from '../electron/fake-timers.js';
 import { startFakeFluximage, usageDoc, type FakeFluximage } from './fake-fluximage.js';
 

@@ -1,5 +1,6 @@
 /**
- * The app's scheduler for the vendor's meter: every Fluximage account is read
+ * The scheduler for the vendor's meter, the desktop app's and the team host's
+ * (`serve --team`): every Fluximage account is read
  * once a while after start and then every `intervalMs` (default an hour),
  * with the core's retries waiting on the app's timers (the timers.ts
  * pattern: tests drive them). The last status per account is kept here, in
@@ -15,7 +16,7 @@ import { readMeter } from '../core/connectors/meter.js';
 import type { MeterStatus } from '../core/connectors/provenance.js';
 import { isFluximage } from '../core/vendors/fluximage-usage.js';
 import { iso } from '../core/util/period.js';
-import type { Timers } from './timers.js';
+import type { Timers } from '../electron/timers.js';
 
 export interface VendorMeterOptions {
   ctx: Ctx;
