@@ -187,6 +187,18 @@ for (const r of runs) {
           rss: k === 0 ? `${rssOf(r)}${x.hostPeakRssMiB ? ` + host ${x.hostPeakRssMiB} MiB` : ''}` : '',
         });
       }
+      if (x.push) {
+        const p = x.push as Json;
+        rows.push({
+          figure: `team.push, ${p.clients} clients × ${p.batch} entries a request (${n(p.events)}; p50 / p99 a request)`,
+          value: `${n(p.perSec)}/s; ${p.p50Ms.toFixed(1)} / ${p.p99Ms.toFixed(1)} ms`,
+          baseline: `raw insert ${n(p.rawPerSec)}/s`,
+          ratio: p.rawRatio.toFixed(2),
+          target: '≥ 5× raw',
+          verdict: verdict(p.rawRatio >= 5),
+          rss: '',
+        });
+      }
       break;
     }
     case 'import':

@@ -87,18 +87,24 @@ function client(token: string | null) {
           normalizeFingerprint(cert.fingerprint256 ?? '') === pin ? undefined : new Error(`certificate fingerprint ${cert.fingerprint256} is not the pinned ${pin}`),
       });
   const u = new URL(info.url);
-  const send = (body: string) =>
+  const send = (body: string, path = '/api/usage.record'): Promise<void> =>
+    once(body, path).catch((e: NodeJS.ErrnoException & { reused?: boolean }) => {
+      // A kept-alive connection the host closed while this client waited (its keep-alive timeout, during a baseline run) fails at once: send again on a new one, as Node's docs advise.
+      if (e.reused && e.code === 'ECONNRESET') return once(body, path);
+      throw e;
+    });
+  const once = (body: string, path: string) =>
     new Promise<void>((ok, fail) => {
       const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...(token ? { authorization: `Bearer ${token}` } : {}) };
       const done = (res: import('node:http').IncomingMessage) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => (res.statusCode === 200 ? ok() : fail(new Error(`usage.record answered ${res.statusCode}: ${Buffer.concat(chunks).toString('utf8').slice(0, 300)}`))));
+        res.on('end', () => (res.statusCode === 200 ? ok() : fail(new Error(`${path} answered ${res.statusCode}: ${Buffer.concat(chunks).toString('utf8').slice(0, 300)}`))));
         res.on('error', fail);
       };
-      const o = { host: u.hostname, port: u.port, method: 'POST', path: '/api/usage.record', headers };
+      const o = { host: u.hostname, port: u.port, method: 'POST', path, headers };
       const req = WEB ? httpRequest({ ...o, agent: agent as HttpAgent }, done) : request({ ...o, agent: agent as Agent }, done);
-      req.on('error', fail);
+      req.on('error', (e) => fail(Object.assign(e, { reused: req.reusedSocket })));
       req.end(body);
     });
   return { agent, send };
@@ -128,6 +134,29 @@ async function overHost(n: number, run: number): Promise<{ perSec: number; p50Ms
   return { perSec: lat.length / sec, p50Ms: percentile(lat, 50), p99Ms: percentile(lat, 99), events: lat.length };
 }
 
+/** Members' outboxes: `team.push` of PUSH_BATCH entries a request by PUSH_CLIENTS clients, N entries in all (the team host only). */
+const PUSH_CLIENTS = 8;
+const PUSH_BATCH = 100;
+async function pushes(): Promise<{ perSec: number; p50Ms: number; p99Ms: number; events: number }> {
+  const requests = Math.max(1, Math.floor(N / (PUSH_CLIENTS * PUSH_BATCH)));
+  const lat: number[] = [];
+  const t0 = performance.now();
+  await Promise.all(
+    clients.slice(0, PUSH_CLIENTS).map(async (c, k) => {
+      for (let i = 0; i < requests; i++) {
+        const entries = Array.from({ length: PUSH_BATCH }, (_, j) => ({ id: `ob_bench_${k}_${i}_${j}`, call: 'usage.record', input: { account: ACTION.account, action: ACTION.action, quantity: ACTION.quantity } }));
+        const s = performance.now();
+        await c.send(JSON.stringify({ entries }), '/api/team.push');
+        lat.push(performance.now() - s);
+      }
+    }),
+  );
+  const sec = (performance.now() - t0) / 1000;
+  lat.sort((a, b) => a - b);
+  const events = PUSH_CLIENTS * PUSH_BATCH * requests;
+  return { perSec: events / sec, p50Ms: percentile(lat, 50), p99Ms: percentile(lat, 99), events };
+}
+
 // ---------------------------------------------------------------------------
 // The baseline: the same action, in this process, through `call`, one by one.
 
@@ -153,6 +182,7 @@ const raw = rawInserts(join(dir, 'raw.sqlite'));
 raw.run(100);
 
 const rows: Record<string, unknown>[] = [];
+let pushRow: Record<string, unknown> | null = null;
 try {
   for (const [run, n] of CLIENTS.entries()) {
     const rawPerSec = raw.run(N);
@@ -173,6 +203,12 @@ try {
       rawPerSec: Math.round(rawPerSec),
       rawRatio: round(h.perSec / rawPerSec, 3),
     });
+  }
+  if (!WEB) {
+    const rawPerSec = raw.run(N);
+    const p = await pushes();
+    log(`  push: ${PUSH_CLIENTS} clients × ${PUSH_BATCH} entries a request: ${Math.round(p.perSec)}/s (p50 ${p.p50Ms.toFixed(1)} ms, p99 ${p.p99Ms.toFixed(1)} ms a request), raw ${Math.round(rawPerSec)}/s → ${(p.perSec / rawPerSec).toFixed(2)}`);
+    pushRow = { clients: PUSH_CLIENTS, batch: PUSH_BATCH, events: p.events, perSec: Math.round(p.perSec), p50Ms: round(p.p50Ms, 3), p99Ms: round(p.p99Ms, 3), rawPerSec: Math.round(rawPerSec), rawRatio: round(p.perSec / rawPerSec, 3) };
   }
 } finally {
   for (const c of clients) c.agent.destroy();
@@ -198,6 +234,7 @@ emit({
   hostEvents: hostStats.events ?? null,
   hostPeakRssMiB: hostStats.peakRssMiB ?? null,
   runs: rows,
+  push: pushRow,
   // Against raw single-row inserts at 64 clients: the web host ≥ 1.0× with p99 ≤ 40 ms, the team host ≥ 0.8×.
   target: WEB ? { clients64: 1.0, p99Ms: 40 } : { clients64: 0.8 },
 });
