@@ -132,6 +132,31 @@ describe.each(['light', 'dark'] as const)('Usage charts (%s)', (scheme) => {
   });
 });
 
+describe('Usage charts over 90 days', () => {
+  it('merge days into wider bars to fit the pixels, and a zoom shows them one by one again', async () => {
+    app = await openApp(browser, host, { path: '#/usage?account=fluxnote-rise&range=90d' });
+    const { page } = app;
+    const chart = page.getByTestId('daily-chart');
+    const bars = async () => Number(await chart.locator('[data-bars]').getAttribute('data-bars'));
+    await expect.poll(() => chart.getByRole('img').getAttribute('aria-label')).toBe('Daily usage: 10 videos over 90 days');
+    // Fewer bars than days: at most one per 5 pixels of the plot.
+    const box = await plotBox(chart);
+    expect(await bars()).toBeLessThan(90);
+    expect(await bars()).toBeLessThanOrEqual(Math.ceil(box.width / 5));
+    // Zoomed to the last week or so: a bar per day, the last one today's.
+    await page.mouse.move(box.x + box.width * 0.9, box.y + 20);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width - 1, box.y + 30, { steps: 5 });
+    await page.mouse.up();
+    await expect.poll(() => chart.getByRole('img').getAttribute('data-zoomed')).toBe('true');
+    const n = await bars();
+    expect(n).toBeLessThan(12);
+    const zoomed = await plotBox(chart);
+    await page.mouse.move(zoomed.x + ((n - 0.5) / n) * zoomed.width, zoomed.y + zoomed.height / 2);
+    await expect.poll(() => page.getByTestId('daily-chart-readout').textContent()).toBe('Nov 3: 1 video');
+  });
+});
+
 describe('Usage charts and the system theme', () => {
   it('redraw in the other theme when the system switches', async () => {
     app = await openApp(browser, host, { path: '#/usage?account=fluxnote-rise', colorScheme: 'light' });

@@ -94,7 +94,7 @@ export function BurnDown(props: BurnDownProps) {
   const { start, reset, now, allocation, points, projection, runsOut, zone, unit, height = 220 } = props;
   const theme = useChartTheme();
   const [width, setWidth] = useState(0);
-  const { view, hover, setHover, zoom, reset: showAll } = useZoom();
+  const { view, hover, setHover, zoom, reset: showAll } = useZoom(`${start}/${reset}/${unit}`);
   const steps = useMemo(() => props.steps ?? [{ at: start, allocation }], [props.steps, start, allocation]);
   // Counts of things (videos, images) get whole-number axes; credits may be fractional.
   const whole = unit !== 'credit';

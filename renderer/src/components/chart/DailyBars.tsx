@@ -23,7 +23,7 @@ const Y_AXIS = 44;
 export function DailyBars({ days, unit, zone, height = 200 }: { days: { date: string; value: number }[]; unit: string; zone: string; height?: number }) {
   const theme = useChartTheme();
   const [width, setWidth] = useState(0);
-  const { view, hover, setHover, zoom, reset } = useZoom();
+  const { view, hover, setHover, zoom, reset } = useZoom(`${days[0]?.date}/${days.length}/${unit}`);
   // Counts of things (videos, images) get whole-number axes; credits may be fractional.
   const whole = unit !== 'credits';
 
