@@ -173,6 +173,8 @@ export async function serve(
   if (cert && o.tlsKey !== undefined && readableByOthers(o.tlsKey)) io.err(`warning: ${o.tlsKey} can be read by other users of this machine; make it owner-only (chmod 600).\n`);
   if (behindProxy) io.err(`note: serving plain HTTP on ${opened.listening} for a TLS-terminating proxy on this machine${publicUrl ? `; members use ${publicUrl}` : '; give --public-url with the address members use'}.\n`);
   if (!existsSync(join(staticDir, 'index.html'))) io.err(`note: the app is not built (${staticDir} has no index.html); run \`npm run build\`. The API answers meanwhile.\n`);
+  // Which file is being served: the app, the CLI and other windows share it (--db, $CREDITDECK_DB).
+  if (!o.json) io.out(`Ledger: ${ctx.db.name}\n`);
   io.err('Press Ctrl-C to stop.\n');
   try {
     await until;

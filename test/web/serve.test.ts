@@ -29,6 +29,8 @@ describe('creditdeck serve', () => {
       child.once('exit', (code) => fail(new Error(`serve exited early with ${code}: ${err}`)));
     });
     expect((await raw(url, { path: '/api/health' })).json()).toEqual({ ok: true });
+    // It says which ledger file it opened.
+    await expect.poll(() => out).toContain(`Ledger: ${db}\n`);
     const add = await post(url, 'accounts.add', { preset: 'lux', plan: 'free' });
     expect(add.status).toBe(200);
     const exited = once(child, 'exit');
