@@ -98,6 +98,28 @@ async function pullMirror(c: TeamCredentials, box: Outbox, timeoutMs: number): P
   }
 }
 
+/**
+ * Offline, the allowance leased at the last pull caps what this device may
+ * spend from a pool (main/core/sync/allowance.ts): the refusal when the
+ * pending entries, this one included, would go past it; null when they fit.
+ */
+function overAllowance(box: Outbox, c: TeamCredentials, account: string, action: unknown): RefusedError | null {
+  const a = new Mirror(box.db).account(c.team.id, account);
+  if (!a) return new RefusedError(`this device has no offline allowance for ${c.alias}/${account} yet: it records offline only after it has synced with the team host once; nothing was recorded`, 'offline_allowance');
+  const pool = a.actions.find((x) => x.id === action)?.pool;
+  // An action the mirror does not know is the host's to judge when it arrives.
+  if (pool === undefined) return null;
+  const allowance = a.allowance?.[pool];
+  if (allowance === null) return null;
+  const pending = pendingEstimate(a, box.pending(c.team.id)).byPool[pool] ?? 0;
+  if (allowance !== undefined && pending <= allowance) return null;
+  return new RefusedError(
+    `offline, this device may spend ${allowance ?? 0} ${pool} credits of ${c.alias}/${account} until it syncs, and its entries not yet sent would come to about ${Math.round(pending * 1000) / 1000}; nothing was recorded — record it once the team host is back`,
+    'offline_allowance',
+    { allowance: allowance ?? 0, pending: Math.round(pending * 1000) / 1000, pool },
+  );
+}
+
 /** Pools' remaining, less what this device's pending entries will cost by the mirrored rate card. */
 function pendingNote(box: Outbox, c: TeamCredentials, account: string): { entries: number; byPool: Record<string, number> } | null {
   const a = new Mirror(box.db).account(c.team.id, account);
@@ -173,6 +195,8 @@ export function registerTeamClient(team: Command, d: TeamClientDeps): TeamClient
       }
       const creds: TeamCredentials = { alias: teamAlias(r.team.name), team: r.team, host: j.url, fingerprint: j.fingerprint, member: r.member, name: r.name, role: r.role, device: o.device, token: r.token, joinedAt: new Date(d.now()).toISOString() };
       saveTeam(d.dbPath(), creds);
+      // The first pull: this device's copy of the team, and its offline allowance.
+      await withOutbox((o) => pullMirror(creds, o, timeout())).catch(() => {});
       print({ team: creds.team, alias: creds.alias, member: creds.member, role: creds.role, host: creds.host }, (x) => `Joined ${x.team.name} as ${x.member} (${x.role}). Its accounts are ${x.alias}/ACCOUNT here, e.g. \`creditdeck use ${x.alias}/ACCOUNT ACTION\`.`);
     });
 
@@ -306,6 +330,13 @@ export function registerTeamClient(team: Command, d: TeamClientDeps): TeamClient
         const pushed = await pushOutbox(o, c.team.id, sender(c, timeout()), d.now);
         // Online: the mirror follows, so the next offline read starts from here.
         if (pushed.offline === null) await pullMirror(c, o, timeout()).catch(() => {});
+        else {
+          const refused = overAllowance(o, c, t.account, input.action);
+          if (refused) {
+            o.drop(e.id);
+            throw refused;
+          }
+        }
         return outcome(o.get(e.id)!, c);
       });
       const pending = (result as { status?: string }).status === 'pending';

@@ -188,4 +188,22 @@ describe("a member's command line", () => {
     expect(offline.code).toBe(1);
     expect(offline.err).toMatch(/holds are team-wide, so placing one needs the team host, which is not reachable .*nothing was done/);
   });
+
+  it('offline, spends no more than the allowance leased at the last sync, and refuses on the member\'s machine past it', async () => {
+    const h = await host();
+    await h.call('accounts.add', { preset: 'fluxnote', plan: 'rise' });
+    const inv = createInvite(h.ctx, h.key, localOwner(h.ctx), { role: 'member', member: 'di', name: 'Di' });
+    const m = machine();
+    // Joining pulls the team once: 10 % of the 21 videos, split between the owner and Di, is 1.05 videos each.
+    expect((await m.cli(['team', 'join', inviteLink(h.url, inv.invite, h.fingerprint)])).code).toBe(0);
+    await h.stop();
+    expect((await m.cli(['--json', 'use', 'studio/fluxnote-rise', 'video'])).json()).toMatchObject({ status: 'pending' });
+    const past = await m.cli(['use', 'studio/fluxnote-rise', 'video']);
+    expect(past.code).toBe(3);
+    expect(past.err).toMatch(/refused \(offline_allowance\): offline, this device may spend 1\.05 video credits of studio\/fluxnote-rise until it syncs, and its entries not yet sent would come to about 2; nothing was recorded/);
+    // Nothing was kept of the refused one; images have their own allowance (50 each).
+    expect((await m.cli(['--json', 'team', 'status'])).json()).toMatchObject({ pending: 1 });
+    expect((await m.cli(['--json', 'use', 'studio/fluxnote-rise', 'image', '50'])).json()).toMatchObject({ status: 'pending' });
+    expect((await m.cli(['use', 'studio/fluxnote-rise', 'image'])).code).toBe(3);
+  });
 });

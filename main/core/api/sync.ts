@@ -15,6 +15,7 @@ import { callAs } from '../team/call-as.js';
 import { listAccounts } from '../ledger/accounts.js';
 import { getBalance } from '../ledger/balance.js';
 import { listActions } from '../ledger/config.js';
+import { offlineAllowance } from '../sync/allowance.js';
 import { mcToCredits } from '../util/credits.js';
 import { iso } from '../util/period.js';
 import { ForbiddenError } from '../team/types.js';
@@ -90,7 +91,8 @@ export const syncHandlers = {
    */
   'team.pull': def(z.object({ after: z.number().int().min(0).optional() }), (ctx, i) => {
     const after = i.after ?? 0;
-    const accounts = listAccounts(ctx).map((a) => ({ id: a.id, name: a.name, zone: a.zone, actions: listActions(ctx, a.id), balance: getBalance(ctx, a.id) }));
+    // Each account with its offline allowance for the caller until the next pull (sync/allowance.ts).
+    const accounts = listAccounts(ctx).map((a) => ({ id: a.id, name: a.name, zone: a.zone, actions: listActions(ctx, a.id), balance: getBalance(ctx, a.id), allowance: offlineAllowance(ctx, a.id) }));
     const rows = ctx
       .stmt('SELECT seq, id, account_id, action, pool, member, at, quantity_milli, cost_mc, status FROM events WHERE seq > ? ORDER BY seq LIMIT ?')
       .all(after, PULL_EVENTS) as { seq: number; id: string; account_id: string; action: string; pool: string; member: string | null; at: number; quantity_milli: number; cost_mc: number; status: string }[];

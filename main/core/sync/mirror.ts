@@ -42,6 +42,8 @@ export interface MirroredAccount {
   zone: string;
   actions: MirroredAction[];
   balance: { pools: { pool: string; remaining: number | null; unlimited: boolean }[] } & Record<string, unknown>;
+  /** What this member may spend offline from each pool until the next pull (null: unlimited pool). */
+  allowance?: Record<string, number | null>;
 }
 
 /** What team.pull answers (main/core/api/sync.ts). */

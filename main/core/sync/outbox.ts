@@ -137,6 +137,11 @@ export class Outbox {
     })();
   }
 
+  /** An entry refused on this machine before it was ever sent (the offline allowance): it never existed. */
+  drop(id: string): boolean {
+    return this.db.prepare(`DELETE FROM outbox WHERE id = ? AND status = 'pending'`).run(id).changes === 1;
+  }
+
   /** The member has read a rejection: it leaves the list (the row stays). */
   dismiss(id: string): boolean {
     return this.db.prepare(`UPDATE outbox SET dismissed = 1 WHERE id = ? AND status = 'rejected'`).run(id).changes === 1;

@@ -34,7 +34,9 @@ export type RefusalReason =
   | 'hold'
   // A team member's cap on a pool, and a scoped token's cap (main/core/team/caps.ts).
   | 'member_cap'
-  | 'token_cap';
+  | 'token_cap'
+  // A member's client offline, past the allowance leased at its last sync (main/core/sync/allowance.ts): refused on the member's machine.
+  | 'offline_allowance';
 
 export class NotFoundError extends InputError {
   constructor(what: string, id: string, hint?: string) {

@@ -197,6 +197,7 @@ const REASONS: Record<RefusalReason, string> = {
   hold: 'Hold',
   member_cap: 'Your cap on this pool',
   token_cap: "This token's cap",
+  offline_allowance: 'Offline allowance used up',
 };
 
 /** A refusal reason code as a heading. */
