@@ -165,6 +165,7 @@ describe('failures: a clear status, retries with backoff, nothing written', () =
     ['malformed JSON', [{ text: '{"plan": "agency", ' }], 'malformed', 4, [2_000, 4_000, 8_000]],
     ['a document of another shape', [{ body: usageDoc({ ia_credits_used: '812' }) }], 'malformed', 4, [2_000, 4_000, 8_000]],
     ['a plan name with a control character', [{ body: usageDoc({ plan: 'agency\u001b[2J' }) }], 'malformed', 4, [2_000, 4_000, 8_000]],
+    ['an answer far larger than the document', [{ text: JSON.stringify({ ...usageDoc({}), padding: 'x'.repeat(70_000) }) }], 'malformed', 4, [2_000, 4_000, 8_000]],
     ['a redirect (never followed: the key stays with Fluximage)', [{ status: 302, headers: { Location: 'http://127.0.0.1:1/steal' } }], 'malformed', 4, [2_000, 4_000, 8_000]],
   ];
   test.each(cases)('%s', async (_name, script, status, attempts, waits) => {

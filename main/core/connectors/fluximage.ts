@@ -12,6 +12,7 @@ import { plainText } from '../util/text.js';
 
 export const FLUXIMAGE_API = 'https://fluximage.app';
 export const FLUXIMAGE_KEY = /^flx_(live|test)_[A-Za-z0-9_-]{8,200}$/;
+export const MAX_ANSWER_BYTES = 64 * 1024;
 
 export type Fetch = (url: string, init: { method: 'GET'; headers: Record<string, string>; signal: AbortSignal; redirect: 'manual' }) => Promise<{
   status: number;
@@ -87,7 +88,11 @@ export async function fetchFluximageUsage(o: { base: string; key: string; fetch:
     }
     if (res.status >= 500) return { ok: false, status: 'server_error', message: `Fluximage answered HTTP ${res.status}` };
     if (res.status !== 200) return { ok: false, status: 'malformed', message: `Fluximage answered HTTP ${res.status}, not the usage document` };
+    // The documented answer is a few hundred bytes: anything much larger is not it, and is not read whole.
+    const declared = Number(res.headers.get('content-length') ?? NaN);
+    if (declared > MAX_ANSWER_BYTES) return { ok: false, status: 'malformed', message: `Fluximage answered ${declared} bytes, far more than the usage document` };
     const text = await res.text();
+    if (text.length > MAX_ANSWER_BYTES) return { ok: false, status: 'malformed', message: `Fluximage answered ${text.length} characters, far more than the usage document` };
     let body: unknown;
     try {
       body = JSON.parse(text);

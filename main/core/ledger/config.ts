@@ -1,4 +1,5 @@
 /** Editable settings: the rate card, members, limits and alert levels. */
+import { RECONCILIATION_ACTION } from './reconcile.js';
 import { InputError } from '../util/errors.js';
 import { parseCredits, parseWhole } from '../util/credits.js';
 import { startOfLocal } from '../util/period.js';
@@ -61,6 +62,8 @@ export function listActions(ctx: Ctx, accountId: string): ActionView[] {
 export function setAction(ctx: Ctx, input: ActionInput): ActionView {
   const acct = getAccount(ctx, input.account);
   if (typeof input.action !== 'string' || !ID.test(input.action)) throw new InputError('action ids use lowercase letters, digits, ".", "_", ":" or "-" (max 64)', 'action');
+  // The ledger's own events of a reconciliation carry this action (ledger/reconcile.ts): no rate card may define it.
+  if (input.action === RECONCILIATION_ACTION) throw new InputError(`"${RECONCILIATION_ACTION}" is the ledger's own action for reconciliations with a vendor's meter; choose another id`, 'action');
   const existing = ctx.stmt('SELECT * FROM actions WHERE account_id = ? AND id = ?').get(acct.id, input.action) as ActionRow | undefined;
   const pool = input.pool ?? existing?.pool;
   if (!pool) throw new InputError(`new action ${input.action} needs --pool (one of ${acct.provider.pools.map((p) => p.id).join(', ')})`, 'pool');
