@@ -17,6 +17,7 @@ import type { IdSource } from '../core/util/ids.js';
 import * as fmt from './format.js';
 import { registerTeam } from './team.js';
 import { registerTeamClient, teamAccount } from './team-client.js';
+import { requireTeamCredentials } from '../core/sync/credentials.js';
 import { registerReconcile } from './reconcile.js';
 import { restoreBackup, restoreExport } from '../core/ledger/backup.js';
 import { importEvents, type ImportResult } from '../core/ledger/import.js';
@@ -615,8 +616,16 @@ export async function run(argv: string[], rawIo: Io = defaultIo): Promise<number
   program
     .command('mcp')
     .description('serve the Model Context Protocol over stdio on this ledger, for Claude Desktop, Cursor and other agents (docs/mcp.md)')
-    // Loaded on first use: the MCP SDK stays out of every other command's start.
-    .action(async () => (await import('../mcp/stdio.js')).serveStdio(open(), { log: (l) => io.err(l + '\n') }));
+    .option('--team [alias]', "the tools of a team joined from here, relayed to its host as you (default: the only team joined)")
+    .action(async (o: { team?: string | true }) => {
+      if (o.team !== undefined) {
+        const creds = requireTeamCredentials(dbPath(), o.team === true ? undefined : o.team);
+        // Raw stdout: JSON-RPC lines are the protocol's own, already JSON-escaped.
+        return (await import('../mcp/team-relay.js')).relayStdio(creds, { out: (s) => rawIo.out(s), log: (l) => io.err(l + '\n') });
+      }
+      // Loaded on first use: the MCP SDK stays out of every other command's start.
+      return (await import('../mcp/stdio.js')).serveStdio(open(), { log: (l) => io.err(l + '\n') });
+    });
   program
     .command('backup')
     .description('copy the ledger to a new file while it stays in use (default: backups/ beside the ledger)')
