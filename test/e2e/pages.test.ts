@@ -198,7 +198,7 @@ describe('Usage', () => {
     expect(await page.getByRole('button', { name: 'Older →' }).isDisabled()).toBe(true);
     await page.getByRole('button', { name: '← Newer' }).click();
     await expect.poll(() => history.getByRole('row').count()).toBe(16);
-    await page.getByLabel('Filter by action').selectOption('video');
+    await page.getByRole('group', { name: 'Filter the history' }).getByLabel('Action').selectOption('video');
     await expect.poll(() => history.getByRole('row').count()).toBe(5);
   });
 });

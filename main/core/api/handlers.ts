@@ -285,7 +285,17 @@ export const handlers = {
     voidEvent(ctx, i.event, { at: at(i.at, zoneOfEvent(ctx, i.event)), reason: i.reason }),
   ),
   'events.list': def(
-    z.object({ account: plainText(), before: z.number().int().optional(), limit: z.number().int().optional(), action: plainText().optional(), from: when.optional(), to: when.optional() }),
+    z.object({
+      account: plainText(),
+      before: z.number().int().optional(),
+      limit: z.number().int().optional(),
+      action: plainText().optional(),
+      pool: plainText().optional(),
+      member: plainText().optional(),
+      attr: z.object({ name: plainText().max(64), value: plainText().max(200) }).optional(),
+      from: when.optional(),
+      to: when.optional(),
+    }),
     (ctx, i) => {
       const zone = zoneOf(ctx, i.account);
       return listEvents(ctx, { ...i, from: at(i.from, zone, '--from'), to: at(i.to, zone, '--to') });

@@ -244,7 +244,10 @@ export interface EventView {
  * query walks events_by_time backwards and stops at the page: no sort of the
  * whole account.
  */
-export function listEvents(ctx: Ctx, input: { account: string; before?: number; limit?: number; action?: string; from?: number; to?: number }): { events: EventView[]; next: number | null } {
+export function listEvents(
+  ctx: Ctx,
+  input: { account: string; before?: number; limit?: number; action?: string; pool?: string; member?: string; attr?: { name: string; value: string }; from?: number; to?: number },
+): { events: EventView[]; next: number | null } {
   const acct = getAccount(ctx, input.account);
   const limit = Math.min(Math.max(input.limit ?? 50, 1), 500);
   let upper = (input.to ?? Number.MAX_SAFE_INTEGER) - 1;
@@ -255,13 +258,33 @@ export function listEvents(ctx: Ctx, input: { account: string; before?: number; 
     upper = Math.min(upper, cursor.at);
     beforeSeq = input.before;
   }
+  // The name goes into a JSON path: only names the ledger accepts for attributes (no quotes).
+  if (input.attr && !ATTR_NAME.test(input.attr.name)) throw new InputError(`attribute name "${input.attr.name.slice(0, 40)}" is not valid`, 'attr');
+  const attrPath = input.attr ? `$."${input.attr.name}"` : null;
   const rows = ctx
     .stmt(
       `SELECT e.*, (SELECT 1 FROM voids v WHERE v.event_id = e.id) AS voided FROM events e
        WHERE e.account_id = ? AND e.at >= ? AND e.at <= ? AND NOT (e.at = ? AND e.seq >= ?) AND (? IS NULL OR e.action = ?)
+         AND (? IS NULL OR e.pool = ?) AND (? IS NULL OR e.member = ?) AND (? IS NULL OR json_extract(e.attrs, ?) = ?)
        ORDER BY e.at DESC, e.seq DESC LIMIT ?`,
     )
-    .all(acct.id, input.from ?? 0, upper, upper, beforeSeq, input.action ?? null, input.action ?? null, limit + 1) as {
+    .all(
+      acct.id,
+      input.from ?? 0,
+      upper,
+      upper,
+      beforeSeq,
+      input.action ?? null,
+      input.action ?? null,
+      input.pool ?? null,
+      input.pool ?? null,
+      input.member ?? null,
+      input.member ?? null,
+      attrPath ?? null,
+      attrPath ?? null,
+      input.attr?.value ?? null,
+      limit + 1,
+    ) as {
     seq: number;
     id: string;
     key: string;
