@@ -234,7 +234,7 @@ export async function run(argv: string[], rawIo: Io = defaultIo): Promise<number
     .argument('<member>')
     .option('--name <name>')
     .option('--monthly-limit <credits>', 'their monthly spending limit, or "none"')
-    .action((acc: string, m: string, o) => emit('members.add', { account: acc, member: m, name: o.name, monthlyLimit: noneOr(o.monthlyLimit) }, (r) => `${r.id} added`));
+    .action((acc: string, m: string, o) => emit('members.add', { account: acc, member: m, name: o.name, monthlyLimit: noneOr(o.monthlyLimit) }, (r) => `${r.id} (${r.name}) ${r.existed ? 'updated' : 'added'}${r.monthlyLimit === null ? '' : `, monthly limit ${r.monthlyLimit} credits`}`));
   member.command('list').argument('<account>').action((acc: string) => emit('members.list', { account: acc }, (l) => l.map((m) => `${m.id}  ${m.name}${m.monthlyLimit === null ? '' : `  limit ${m.monthlyLimit}`}`).join('\n') || 'No members.'));
 
   program

@@ -109,13 +109,16 @@ export interface MemberView {
   monthlyLimit: number | null;
 }
 
-export function addMember(ctx: Ctx, accountId: string, member: string, opts: { name?: string; monthlyLimit?: string | number | null } = {}): MemberView {
+export function addMember(ctx: Ctx, accountId: string, member: string, opts: { name?: string; monthlyLimit?: string | number | null } = {}): MemberView & { existed: boolean } {
   const acct = getAccount(ctx, accountId);
   if (typeof member !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/.test(member)) throw new InputError('member ids use letters, digits, ".", "_", "@" or "-" (max 64)', 'member');
-  const limit = opts.monthlyLimit === undefined || opts.monthlyLimit === null ? null : parseCredits(opts.monthlyLimit, '--monthly-limit', { allowZero: true });
-  const name = opts.name ?? member;
-  if (name.length > 80) throw new InputError('--name must be at most 80 characters', 'name');
-  ctx.write(() => {
+  const given = opts.monthlyLimit === undefined ? undefined : opts.monthlyLimit === null ? null : parseCredits(opts.monthlyLimit, '--monthly-limit', { allowZero: true });
+  if (opts.name !== undefined && opts.name.length > 80) throw new InputError('--name must be at most 80 characters', 'name');
+  return ctx.write(() => {
+    // Adding someone again changes only what is given: a name or a limit left out is kept, never wiped.
+    const existing = ctx.stmt('SELECT name, monthly_limit_mc FROM members WHERE account_id = ? AND id = ?').get(acct.id, member) as { name: string; monthly_limit_mc: number | null } | undefined;
+    const name = opts.name ?? existing?.name ?? member;
+    const limit = given === undefined ? (existing?.monthly_limit_mc ?? null) : given;
     ctx
       .stmt(
         `INSERT INTO members (account_id, id, name, monthly_limit_mc, created_at) VALUES (?, ?, ?, ?, ?)
@@ -123,8 +126,8 @@ export function addMember(ctx: Ctx, accountId: string, member: string, opts: { n
       )
       .run(acct.id, member, name, limit, ctx.clock.now());
     ctx.configChanged();
+    return { id: member, name, monthlyLimit: limit === null ? null : limit / 1000, existed: existing !== undefined };
   });
-  return { id: member, name, monthlyLimit: limit === null ? null : limit / 1000 };
 }
 
 export function listMembers(ctx: Ctx, accountId: string): MemberView[] {
