@@ -56,8 +56,8 @@ export function App() {
     <div className="app">
       <nav className="nav" aria-label="Main">
         <Brand />
-        {PAGES.filter((p) => visible(p.id)).map((p) => (
-          <a key={p.id} href={hrefOf(p.id)} aria-current={p.id === page ? 'page' : undefined}>
+        {PAGES.filter((p) => visible(p.id)).map((p, i) => (
+          <a key={p.id} href={hrefOf(p.id)} aria-current={p.id === page ? 'page' : undefined} {...(i < 6 ? { 'aria-keyshortcuts': `Control+${i + 1} Meta+${i + 1}`, title: `Ctrl/Cmd+${i + 1}` } : {})}>
             <Icon name={p.id} /> {p.label}
           </a>
         ))}

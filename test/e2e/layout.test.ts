@@ -64,6 +64,8 @@ describe('keyboard', () => {
     const { page, context } = await openApp(s.browser, s.host);
     await page.getByText('Video credits').first().waitFor();
     const names = ['Dashboard', 'Usage', 'Purchases', 'Plans', 'Calculator', 'Settings'];
+    // The navigation says so.
+    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Usage' }).getAttribute('aria-keyshortcuts')).toBe('Control+2 Meta+2');
     for (const [i, name] of [...names.entries()].reverse()) {
       await page.keyboard.press(`Control+${i + 1}`);
       await expect.poll(() => page.title()).toBe(`${name} · Creditdeck`);
