@@ -28,7 +28,7 @@ describe('usage', () => {
     expect(r.code, r.err).toBe(0);
     expect(r.out.split('\n')[0]).toBe('fluxnote-rise · Oct 31 00:00 UTC → Nov 30 00:00 UTC (UTC)');
     expect(r.out).toMatch(/^DAY {9}POOL {3}EVENTS {2}CREDITS/m);
-    expect(r.out).toMatch(/^2026-11-02  image {7}1 {8}1  /m);
+    expect(r.out).toMatch(/^2026-11-02 {2}image {7}1 {8}1 {2}/m);
     // 10 video credits and 301 image credits, never "311 credits".
     expect(r.out.trim().split('\n').at(-1)).toBe('Total: 3 events; 301 image credits, 10 video credits');
     expect(r.out).not.toMatch(/QUANTITY/);
