@@ -99,7 +99,8 @@ describe.each(['light', 'dark'] as const)('Usage charts (%s)', (scheme) => {
     const img = chart.getByRole('img', { name: /^Burn-down/ });
     // 10 videos used of Pro's 50 (21 until Nov 2 noon, then the upgrade's 29 on top).
     await expect.poll(() => img.getAttribute('aria-label')).toBe('Burn-down: 40 of 50 videos left');
-    expect(await chart.locator('.sr-only').textContent()).toContain('The allocation became 50 on Nov 2 12:00 UTC.');
+    // The steps come from the period's grants, a query of their own that may answer after the balance.
+    await expect.poll(() => chart.locator('.sr-only').textContent()).toContain('The allocation became 50 on Nov 2 12:00 UTC.');
     const box = await plotBox(chart);
     const period = { start: Date.parse('2026-10-31T00:00:00Z'), reset: Date.parse('2026-11-30T00:00:00Z') };
     const xOf = (iso: string) => box.x + ((Date.parse(iso) - period.start) / (period.reset - period.start)) * box.width;
