@@ -50,7 +50,7 @@ export function Audit() {
       <div className="card-head">
         <div>
           <h2 id="team-audit">Audit log</h2>
-          <p>Every change and every refused attempt, newest first. The rows are hash-chained: `creditdeck check` finds an edited one.</p>
+          <p>Every change and every refused attempt, newest first. The rows are hash-chained: the ledger’s own check finds a row edited or removed.</p>
         </div>
       </div>
       {error ? <ErrorNotice error={{ code: 'error', message: error }} /> : null}
