@@ -45,13 +45,8 @@ export function emit(result: Record<string, unknown>): void {
 
 export const sizeLabel = (n: number) => (n >= 1e6 && n % 1e6 === 0 ? `${n / 1e6}M` : n >= 1e3 && n % 1e3 === 0 ? `${n / 1e3}k` : String(n));
 
-/**
- * The baseline the write figures are measured against: raw better-sqlite3
- * single-row inserts, each its own transaction, with the ledger's pragmas (WAL,
- * synchronous=FULL, same page size) into a table with an integer primary key
- * and a unique text key, as the events table has. `run(n)` answers inserts/s.
- */
-export function rawInserts(file: string): { db: Database.Database; run: (n: number) => number } {
+/** The raw baselines' table, with the ledger's pragmas: an integer primary key and a unique text key, as the events table has. */
+export function rawTable(file: string): { db: Database.Database; ins: Database.Statement } {
   const db = new Database(file);
   if (process.env.CREDITDECK_PAGE_SIZE) db.pragma(`page_size = ${Number(process.env.CREDITDECK_PAGE_SIZE)}`);
   db.pragma('busy_timeout = 10000');
@@ -59,7 +54,17 @@ export function rawInserts(file: string): { db: Database.Database; run: (n: numb
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.exec('CREATE TABLE raw (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, account_id TEXT NOT NULL, key TEXT NOT NULL, at INTEGER NOT NULL, cost_mc INTEGER NOT NULL) STRICT');
-  const ins = db.prepare('INSERT INTO raw (id, account_id, key, at, cost_mc) VALUES (?, ?, ?, ?, ?)');
+  return { db, ins: db.prepare('INSERT INTO raw (id, account_id, key, at, cost_mc) VALUES (?, ?, ?, ?, ?)') };
+}
+
+/**
+ * The baseline the write figures are measured against: raw better-sqlite3
+ * single-row inserts, each its own transaction, with the ledger's pragmas (WAL,
+ * synchronous=FULL, same page size) into a table with an integer primary key
+ * and a unique text key, as the events table has. `run(n)` answers inserts/s.
+ */
+export function rawInserts(file: string): { db: Database.Database; run: (n: number) => number } {
+  const { db, ins } = rawTable(file);
   let i = 0;
   return {
     db,

@@ -14,7 +14,6 @@
  *
  *   BENCH_IMPORT   events in the file (default 1000000)
  */
-import Database from 'better-sqlite3';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +22,7 @@ import { openLedger } from '../../main/core/api/open.js';
 import { call } from '../../main/core/api/handlers.js';
 import { ManualClock } from '../../main/core/util/clock.js';
 import { seededIds } from '../../main/core/util/ids.js';
-import { CACHE, emit, log, num, round } from './common.js';
+import { CACHE, emit, log, num, rawTable, round } from './common.js';
 import { ACCOUNT, atOf, buildFast, eventOf, PERIOD_START } from './fill.js';
 
 const N = num('BENCH_IMPORT', 1_000_000);
@@ -48,14 +47,7 @@ async function importFile(n: number): Promise<string> {
 }
 
 function rawBatched(n: number): number {
-  const db = new Database(join(dir, 'raw.sqlite'));
-  if (process.env.CREDITDECK_PAGE_SIZE) db.pragma(`page_size = ${Number(process.env.CREDITDECK_PAGE_SIZE)}`);
-  db.pragma('busy_timeout = 10000');
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma('foreign_keys = ON');
-  db.exec('CREATE TABLE raw (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, account_id TEXT NOT NULL, key TEXT NOT NULL, at INTEGER NOT NULL, cost_mc INTEGER NOT NULL) STRICT');
-  const ins = db.prepare('INSERT INTO raw (id, account_id, key, at, cost_mc) VALUES (?, ?, ?, ?, ?)');
+  const { db, ins } = rawTable(join(dir, 'raw.sqlite'));
   const batch = db.transaction((from: number, to: number) => {
     for (let i = from; i < to; i++) ins.run(`ev_${i.toString(36)}`, ACCOUNT, `f${String(i).padStart(9, '0')}`, atOf(i, n), 5000);
   });

@@ -7,9 +7,9 @@
  * video, sees it by name, then stops hosting. Screenshots of the card, light
  * and dark, desktop and phone, go to test-results/screenshots/.
  */
+import { freePort } from '../util/free-port.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright';
@@ -26,13 +26,6 @@ let host: TestHost;
 let hosting: AppTeamHosting;
 const logs: string[] = [];
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((ok) => s.listen(0, '127.0.0.1', ok));
-  const { port } = s.address() as AddressInfo;
-  await new Promise<void>((ok) => s.close(() => ok()));
-  return port;
-}
 
 beforeAll(async () => {
   assertRendererBuilt();

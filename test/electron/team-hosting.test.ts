@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
+import { freePort } from '../util/free-port.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHANNEL } from '../../main/electron/channel.js';
@@ -23,14 +24,6 @@ afterEach(quitAll);
 const own = topFrame(`${OWN_PAGE}#/settings`);
 type Env = { ok: true; result: any } | { ok: false; error: { code: string; message: string; field?: string } }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** A port nothing listens on right now (the OS picks it; closed again before the test uses it). */
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((ok) => s.listen(0, '127.0.0.1', ok));
-  const { port } = s.address() as AddressInfo;
-  await new Promise<void>((ok) => s.close(() => ok()));
-  return port;
-}
 
 async function desktop(appData = mkdtempSync(join(tmpdir(), 'creditdeck-app-'))) {
   const l = await launch({ appData });

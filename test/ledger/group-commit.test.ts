@@ -10,18 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { call } from '../../main/core/api/handlers.js';
 import { GroupCommit, GroupCommitError } from '../../main/core/ledger/group-commit.js';
 import { fresh, snapshot } from './helpers.js';
-
-/** A small seeded PRNG (mulberry32), so a failure names its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng as prng } from '../stress/lib/rng.js';
 
 type Call = [name: string, input: Record<string, unknown>];
 

@@ -106,6 +106,22 @@ interface Tally {
 
 const tally = (): Tally => ({ kills: 0, inflightCommitted: 0, inflightLost: 0, between: 0, acked: 0 });
 
+/** One cycle: the child killed once and counted, then the file opened and found whole (integrity, invariants). The caller closes it. */
+async function killAndOpen(file: string, mode: string, cycle: number, r: () => number, seed: number, t: Tally, at?: number): Promise<{ c: Cycle; why: string; ctx: Ctx }> {
+  const c = await killOnce(file, mode, cycle, r, `seed ${seed}`);
+  const why = `cycle ${cycle} (killed ${c.how}), seed ${seed} (replay: STRESS_SEED=${seed})`;
+  t.kills++;
+  t.acked += c.acks.length;
+  const ctx = open(file, at);
+  try {
+    expect(ledgerProblems(ctx), why).toEqual([]);
+  } catch (e) {
+    ctx.db.close();
+    throw e;
+  }
+  return { c, why, ctx };
+}
+
 function report(name: string, t: Tally, extra: string, ms: number): void {
   process.stderr.write(
     `[stress] ${name}: ${t.kills} kills in ${ms} ms; ${t.acked} acknowledged operations; in flight at the kill: ${t.inflightLost} not committed, ${t.inflightCommitted} committed but not yet acknowledged; ${t.between} between operations or while starting; ${extra}\n`,
@@ -137,13 +153,8 @@ describe('crashes: SIGKILL at random moments, state accumulating in one file', (
     const t = tally();
     const started = performance.now();
     for (let cycle = 0; cycle < 60; cycle++) {
-      const c = await killOnce(file, 'events', cycle, r, `seed ${seed}`);
-      const why = `cycle ${cycle} (killed ${c.how}), seed ${seed} (replay: STRESS_SEED=${seed})`;
-      t.kills++;
-      t.acked += c.acks.length;
-      const ctx = open(file);
+      const { c, why, ctx } = await killAndOpen(file, 'events', cycle, r, seed, t);
       try {
-        expect(ledgerProblems(ctx), why).toEqual([]);
         const eventOf = (key: string) => ctx.db.prepare('SELECT id, cost_mc, account_id FROM events WHERE key = ?').get(key) as { id: string; cost_mc: number; account_id: string } | undefined;
         const present = (l: Line): boolean => {
           switch (l.op) {
@@ -233,13 +244,8 @@ describe('crashes: SIGKILL at random moments, state accumulating in one file', (
     let groups = 0;
     const started = performance.now();
     for (let cycle = 0; cycle < 40; cycle++) {
-      const c = await killOnce(file, 'group', cycle, r, `seed ${seed}`);
-      const why = `cycle ${cycle} (killed ${c.how}), seed ${seed} (replay: STRESS_SEED=${seed})`;
-      t.kills++;
-      t.acked += c.acks.length;
-      const ctx = open(file);
+      const { c, why, ctx } = await killAndOpen(file, 'group', cycle, r, seed, t);
       try {
-        expect(ledgerProblems(ctx), why).toEqual([]);
         const eventOf = (key: string) => ctx.db.prepare('SELECT id, cost_mc FROM events WHERE key = ?').get(key) as { id: string; cost_mc: number } | undefined;
         for (const a of c.acks) {
           groups++;
@@ -310,13 +316,8 @@ describe('crashes: SIGKILL at random moments, state accumulating in one file', (
     const started = performance.now();
     let periods = 0;
     for (let cycle = 0; cycle < 50; cycle++) {
-      const c = await killOnce(file, 'monthly', cycle, r, `seed ${seed}`);
-      const why = `cycle ${cycle} (killed ${c.how}), seed ${seed} (replay: STRESS_SEED=${seed})`;
-      t.kills++;
-      t.acked += c.acks.length;
-      const ctx = open(file, t0);
+      const { c, why, ctx } = await killAndOpen(file, 'monthly', cycle, r, seed, t, t0);
       try {
-        expect(ledgerProblems(ctx), why).toEqual([]);
         const eventOf = (key: string) => ctx.db.prepare('SELECT id FROM events WHERE key = ?').get(key) as { id: string } | undefined;
         const present = (l: Line) => (l.op === 'hold' ? ctx.db.prepare('SELECT 1 FROM holds WHERE key = ?').get(String(l.key)) !== undefined : eventOf(String(l.key)) !== undefined);
         for (const a of c.acks) {
@@ -412,13 +413,8 @@ describe('crashes: SIGKILL at random moments, state accumulating in one file', (
     const started = performance.now();
     for (let cycle = 0; cycle < 50; cycle++) {
       addPurchases(2);
-      const c = await killOnce(file, 'purchase', cycle, r, `seed ${seed}`);
-      const why = `cycle ${cycle} (killed ${c.how}), seed ${seed} (replay: STRESS_SEED=${seed})`;
-      t.kills++;
-      t.acked += c.acks.length;
-      const ctx = open(file);
+      const { c, why, ctx } = await killAndOpen(file, 'purchase', cycle, r, seed, t);
       try {
-        expect(ledgerProblems(ctx), why).toEqual([]);
         const paidOf = (purchase: string) => ctx.db.prepare(`SELECT grant_id FROM purchase_log WHERE purchase_id = ? AND status = 'paid'`).all(purchase) as { grant_id: string }[];
         for (const a of c.acks) {
           expect(a.invalid, `${JSON.stringify(a)}: ${why}`).toBeUndefined();

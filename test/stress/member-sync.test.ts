@@ -10,9 +10,9 @@
  * STRESS_SEED replays the same plan.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../util/free-port.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { call } from '../../main/core/api/handlers.js';
 import { openLedger } from '../../main/core/api/open.js';
@@ -38,13 +38,6 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((ok) => s.listen(0, '127.0.0.1', ok));
-  const { port } = s.address() as AddressInfo;
-  await new Promise<void>((ok) => s.close(() => ok()));
-  return port;
-}
 
 /** The host as `serve --team` runs it; resolves once it prints its {url, fingerprint} line. */
 async function startHost(db: string, port: number): Promise<{ child: Child; url: string; fingerprint: string }> {

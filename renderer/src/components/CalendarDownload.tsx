@@ -6,6 +6,7 @@
  */
 import { useState } from 'react';
 import { request } from '../api';
+import { saveFile } from '../lib/save-file';
 
 export function CalendarDownload({ account }: { account?: string }) {
   const [error, setError] = useState<string | null>(null);
@@ -16,13 +17,7 @@ export function CalendarDownload({ account }: { account?: string }) {
     const env = await request('calendar.ics', account === undefined ? {} : { account });
     setBusy(false);
     if (!env.ok) return setError(env.error.message);
-    const url = URL.createObjectURL(new Blob([env.result.text], { type: 'text/calendar' }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = env.result.filename;
-    a.click();
-    // The click has started the download; the object URL is not needed after this turn.
-    setTimeout(() => URL.revokeObjectURL(url), 0);
+    saveFile(env.result.filename, env.result.text, 'text/calendar');
   };
   return (
     <span className="row small" style={{ gap: 8 }}>

@@ -10,6 +10,7 @@ import { toCsv, type Point } from '../lib/series';
 import { useNow } from '../store/clock';
 import { useApi } from '../store/query';
 import { hrefOf, setParams, useRoute } from '../store/route';
+import { saveFile } from '../lib/save-file';
 
 type Range = 'period' | '7d' | '30d' | '90d';
 type Group = 'action' | 'member' | 'day' | 'attr';
@@ -246,15 +247,7 @@ function Breakdown({ account, poolId, unit, base, params, range }: { account: Ac
       [...r.by.map((k) => k.replace(/^attr:/, '')), 'events', 'quantity', 'credits'],
       r.rows.map((row) => [...r.by.map((k) => row.keys[k] ?? ''), row.events, row.quantity, row.credits]),
     );
-    const blob = new Blob([csv], { type: 'text/csv;charset=utf-8' });
-    const url = URL.createObjectURL(blob);
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = `creditdeck-${account.id}-${poolId}-by-${by.replace(':', '-')}-${range === 'period' ? 'this-period' : `last-${range}`}.csv`;
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 0);
+    saveFile(`creditdeck-${account.id}-${poolId}-by-${by.replace(':', '-')}-${range === 'period' ? 'this-period' : `last-${range}`}.csv`, csv, 'text/csv;charset=utf-8');
   };
 
   return (

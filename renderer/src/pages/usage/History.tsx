@@ -9,6 +9,7 @@ import { useApi } from '../../store/query';
 import { useCan } from '../../store/session';
 import { HistoryFilters, NO_FILTERS, attrOf, type Filters } from './HistoryFilters';
 import { VoidAction } from './VoidAction';
+import { saveFile } from '../../lib/save-file';
 import './usage.css';
 
 const PAGE = 15;
@@ -58,14 +59,7 @@ export function History({ account }: { account: AccountView }) {
       ['when', 'action', 'pool', 'quantity', 'credits', 'status', 'member', 'attributes', 'event'],
       events.map((e) => [e.at, actionName(e.action), poolName(e.pool), e.quantity, e.credits, e.voided ? 'voided' : e.status, memberName(e.member), attrText(e), e.eventId]),
     );
-    const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = `creditdeck-${account.id}-history.csv`;
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 0);
+    saveFile(`creditdeck-${account.id}-history.csv`, csv, 'text/csv;charset=utf-8');
   };
   return (
     <div className="card">
