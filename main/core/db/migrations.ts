@@ -578,6 +578,27 @@ ${PRESET_RULES_BACKFILL}`,
     rowsUnchanged: true,
     sql: VENDOR_METER_SQL,
   },
+  {
+    // Corrections a creator makes every day (docs/app.md): archiving an account, removing a member
+    // (their history keeps their name), and a member's cap per pool on a local account. The old
+    // monthly limit per member stays as it was: all pools together. New columns are NULL (not
+    // archived, not removed), so an export from before loads as it is.
+    id: '202612042100_archive_member_caps',
+    sql: `
+ALTER TABLE accounts ADD COLUMN archived_at INTEGER;
+ALTER TABLE members ADD COLUMN removed_at INTEGER;
+CREATE TABLE member_caps (
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  member TEXT NOT NULL,
+  pool TEXT NOT NULL,
+  cap_mc INTEGER NOT NULL CHECK (cap_mc >= 0),
+  PRIMARY KEY (account_id, member, pool),
+  FOREIGN KEY (account_id, member) REFERENCES members(account_id, id)
+) STRICT, WITHOUT ROWID;
+${['INSERT', 'UPDATE', 'DELETE'].map((op) => `CREATE TRIGGER member_caps_${op.toLowerCase()}_config AFTER ${op} ON member_caps BEGIN UPDATE meta SET value = value + 1 WHERE key = 'config_version'; END;`).join('\n')}
+`,
+    rowsUnchanged: true,
+  },
 ];
 
 const FORBIDDEN: RegExp[] = [/\bDROP\s+(TABLE|COLUMN|TRIGGER)\b/i, /\bDELETE\s+FROM\b/i, /\bRENAME\b/i, /\bUPDATE\s+(plan_changes|grants|events|entries|refusals|voids|holds|hold_moves|alerts|refunds|purchases|purchase_log|team_audit)\b/i];
