@@ -49,9 +49,12 @@ describe('phone width, 390 px', () => {
   it('the navigation reaches every page', async () => {
     const { page, context } = await openApp(s.browser, s.host, { width: 390, height: 844 });
     const nav = page.getByRole('navigation', { name: 'Main' });
+    // The links wrap: the navigation never scrolls sideways and every link is inside the screen as it stands.
+    expect(await nav.evaluate((el) => el.scrollWidth - el.clientWidth)).toBe(0);
     for (const name of ['Dashboard', 'Usage', 'Purchases', 'Plans', 'Calculator', 'Settings']) {
       const link = nav.getByRole('link', { name });
-      await link.scrollIntoViewIfNeeded();
+      const box = await link.boundingBox();
+      expect(box && box.x >= 0 && box.x + box.width <= 390 && box.y + box.height <= 844, `${name} on screen: ${JSON.stringify(box)}`).toBe(true);
       await link.click();
       await expect.poll(() => page.title()).toBe(`${name} · Creditdeck`);
     }
