@@ -9,19 +9,14 @@
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
-import { InputError, RefusedError, type RefusalReason } from '../core/util/errors.js';
-import { ForbiddenError, UnauthorizedError } from '../core/team/types.js';
+import { InputError } from '../core/util/errors.js';
 import { escapeDeep } from '../core/util/text.js';
 import { forgetTeam, listTeams, requireTeamCredentials, saveTeam, teamAlias, type TeamCredentials } from '../core/sync/credentials.js';
 import { parseJoinLink } from '../core/sync/join-link.js';
 import { Outbox, type OutboxEntry } from '../core/sync/outbox.js';
-import { pushOutbox, type PushEntry } from '../core/sync/push.js';
-import { Mirror, pendingEstimate, type PullAnswer } from '../core/sync/mirror.js';
-import type { Settlement } from '../core/sync/outbox.js';
-import { requestPinned } from '../web/pinned-client.js';
-
-/** How long a command waits for the host before it answers "pending". */
-export const ONLINE_TIMEOUT_MS = 3000;
+import { Mirror } from '../core/sync/mirror.js';
+import { pendingNote } from '../core/sync/offline.js';
+import { entryAnswer, hostCall, Offline, ONLINE_TIMEOUT_MS, pullMirror, pushTeam, recordEntry, redeemInvite } from '../web/member-link.js';
 
 export interface TeamClientDeps {
   dbPath: () => string;
@@ -34,97 +29,7 @@ export interface TeamClientDeps {
   timeoutMs?: number;
 }
 
-/** The host could not be reached: the entry stays in the outbox. */
-class Offline extends Error {}
-
-type Envelope = { ok: true; result: unknown } | { ok: false; error: { code: string; message: string; reason?: string; details?: Record<string, unknown> } };
-
-/** One API call on the team host as this member; a network failure is Offline, an error envelope is thrown as the CLI's own error. */
-async function hostCall(c: TeamCredentials, name: string, input: unknown, timeoutMs: number, token: string | null = c.token): Promise<unknown> {
-  let reply;
-  try {
-    reply = await requestPinned(
-      c.host,
-      c.fingerprint,
-      { method: 'POST', path: `/api/${name}`, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(input) },
-      timeoutMs,
-    );
-  } catch (e) {
-    const m = (e as Error).message;
-    // A certificate that is not the pinned one is never "offline": it is refused, every time, saying what to check.
-    if (/fingerprint/i.test(m)) throw new InputError(`${m}. The team host's certificate is not the one you joined with: ask its owner for the fingerprint it shows, and join again if it was replaced`, 'fingerprint');
-    throw new Offline(m);
-  }
-  let body: Envelope;
-  try {
-    body = JSON.parse(reply.text) as Envelope;
-  } catch {
-    throw new Offline(`the team host answered HTTP ${reply.status} without JSON`);
-  }
-  if (body.ok) return body.result;
-  const { error } = body;
-  if (error.code === 'unauthorized') throw new UnauthorizedError(`${error.message} (the team host no longer accepts this device: it may have been revoked; join again with a new invite)`);
-  if (error.code === 'forbidden') throw new ForbiddenError(error.message);
-  if (error.code === 'refused') throw new RefusedError(error.message, (error.reason ?? 'insufficient_credits') as RefusalReason, error.details ?? {});
-  if (error.code === 'invalid_input') throw new InputError(error.message, 'input');
-  throw new Offline(`the team host failed: ${error.message}`);
-}
-
-function sender(c: TeamCredentials, timeoutMs: number) {
-  return async (entries: PushEntry[]): Promise<Settlement[]> => {
-    try {
-      const r = (await hostCall(c, 'team.push', { entries }, timeoutMs)) as { results: Settlement[] };
-      return r.results;
-    } catch (e) {
-      if (e instanceof Offline) throw e;
-      // The whole push was refused (a revoked device, a viewer): not offline; the entries say why.
-      const reason = e instanceof UnauthorizedError ? 'unauthorized' : e instanceof ForbiddenError ? 'forbidden' : e instanceof InputError ? 'invalid_input' : 'error';
-      return entries.map((x) => ({ id: x.id, status: 'rejected' as const, reason, message: (e as Error).message }));
-    }
-  };
-}
-
 const outboxPath = (ledgerPath: string) => join(dirname(ledgerPath), 'outbox.sqlite');
-
-/** Bring the mirror up to the host: the accounts now, the events after the last one pulled (several pulls when far behind). */
-async function pullMirror(c: TeamCredentials, box: Outbox, timeoutMs: number): Promise<{ asOf: string; events: number }> {
-  const mirror = new Mirror(box.db);
-  let events = 0;
-  for (;;) {
-    const r = (await hostCall(c, 'team.pull', { after: mirror.after(c.team.id) }, timeoutMs)) as PullAnswer;
-    mirror.apply(c.team.id, r);
-    events += r.events.length;
-    if (!r.more) return { asOf: r.at, events };
-  }
-}
-
-/**
- * Offline, the allowance leased at the last pull caps what this device may
- * spend from a pool (main/core/sync/allowance.ts): the refusal when the
- * pending entries, this one included, would go past it; null when they fit.
- */
-function overAllowance(box: Outbox, c: TeamCredentials, account: string, action: unknown): RefusedError | null {
-  const a = new Mirror(box.db).account(c.team.id, account);
-  if (!a) return new RefusedError(`this device has no offline allowance for ${c.alias}/${account} yet: it records offline only after it has synced with the team host once; nothing was recorded`, 'offline_allowance');
-  const pool = a.actions.find((x) => x.id === action)?.pool;
-  // An action the mirror does not know is the host's to judge when it arrives.
-  if (pool === undefined) return null;
-  const allowance = a.allowance?.[pool];
-  if (allowance === null) return null;
-  const pending = pendingEstimate(a, box.pending(c.team.id)).byPool[pool] ?? 0;
-  if (allowance !== undefined && pending <= allowance) return null;
-  return new RefusedError(
-    `offline, this device may spend ${allowance ?? 0} ${pool} credits of ${c.alias}/${account} until it syncs, and its entries not yet sent would come to about ${Math.round(pending * 1000) / 1000}; nothing was recorded — record it once the team host is back`,
-    'offline_allowance',
-    { allowance: allowance ?? 0, pending: Math.round(pending * 1000) / 1000, pool },
-  );
-}
-
-/** Pools' remaining, less what this device's pending entries will cost by the mirrored rate card. */
-function pendingNote(box: Outbox, c: TeamCredentials, account: string): { entries: number; byPool: Record<string, number> } | null {
-  const a = new Mirror(box.db).account(c.team.id, account);
-  return a ? pendingEstimate(a, box.pending(c.team.id)) : null;
-}
 
 /** Split TEAM/ACCOUNT; null for a local account. */
 export function teamAccount(account: string): { alias: string; account: string } | null {
@@ -132,19 +37,8 @@ export function teamAccount(account: string): { alias: string; account: string }
   return i > 0 ? { alias: account.slice(0, i), account: account.slice(i + 1) } : null;
 }
 
-/** The answer for one entry, as the command gives it: the host's result, a pending note, or the rejection thrown. */
-function outcome(e: OutboxEntry, c: TeamCredentials): unknown {
-  if (e.status === 'pending') return { status: 'pending', entry: e.id, team: c.alias, message: 'the team host is not reachable: recorded here, sent at the next sync' };
-  if (e.status === 'rejected') {
-    const reason = e.reason ?? 'error';
-    const msg = `${e.message ?? 'rejected by the team host'} (entry ${e.id}, kept in the outbox: \`creditdeck team outbox\`)`;
-    if (reason === 'invalid_input') throw new InputError(msg, 'input');
-    if (reason === 'forbidden') throw new ForbiddenError(msg);
-    if (reason === 'unauthorized') throw new UnauthorizedError(msg);
-    throw new RefusedError(msg, reason as RefusalReason);
-  }
-  return e.result;
-}
+/** Where the command line keeps what the host rejected. */
+const WHERE = (id: string) => `entry ${id}, kept in the outbox: \`creditdeck team outbox\``;
 
 export interface TeamClient {
   use: (account: string, input: Record<string, unknown>, text: (r: never) => string) => Promise<void>;
@@ -185,14 +79,7 @@ export function registerTeamClient(team: Command, d: TeamClientDeps): TeamClient
     .option('--device <name>', 'what to call this device on the team', hostname().slice(0, 64) || 'command line')
     .action(async (link: string, o: { invite?: string; fingerprint?: string; device: string }) => {
       const j = parseJoinLink(link, { invite: o.invite, fingerprint: o.fingerprint });
-      const probe: TeamCredentials = { alias: '', team: { id: '', name: '' }, host: j.url, fingerprint: j.fingerprint, member: '', name: '', role: '', device: o.device, token: '', joinedAt: '' };
-      let r: { token: string; team: { id: string; name: string }; member: string; name: string; role: string };
-      try {
-        r = (await hostCall(probe, 'team.redeem', { invite: j.invite, device: o.device }, 10_000, null)) as typeof r;
-      } catch (e) {
-        if (e instanceof Offline) throw new InputError(`the team host at ${j.url} is not reachable (${e.message}); joining needs it once`, 'link');
-        throw e;
-      }
+      const r = await redeemInvite(j, o.device);
       const creds: TeamCredentials = { alias: teamAlias(r.team.name), team: r.team, host: j.url, fingerprint: j.fingerprint, member: r.member, name: r.name, role: r.role, device: o.device, token: r.token, joinedAt: new Date(d.now()).toISOString() };
       saveTeam(d.dbPath(), creds);
       // The first pull: this device's copy of the team, and its offline allowance.
@@ -226,7 +113,7 @@ export function registerTeamClient(team: Command, d: TeamClientDeps): TeamClient
     .argument('[team]', 'the team alias (default: the only one joined)')
     .action(async (alias?: string) => {
       const c = requireTeamCredentials(d.dbPath(), alias);
-      const r = await withOutbox((o) => pushOutbox(o, c.team.id, sender(c, timeout()), d.now));
+      const r = await withOutbox((o) => pushTeam(o, c, d.now, timeout()));
       if (r.offline !== null) {
         const left = await withOutbox(async (o) => o.counts(c.team.id).pending);
         throw new Error(`the team host is not reachable (${r.offline}); ${left} entr${left === 1 ? 'y stays' : 'ies stay'} pending`);
@@ -323,22 +210,7 @@ export function registerTeamClient(team: Command, d: TeamClientDeps): TeamClient
     use: async (account, input, text) => {
       const t = teamAccount(account)!;
       const c = requireTeamCredentials(d.dbPath(), t.alias);
-      // The time it happened is the member's, online or not: a late push books it when it was used.
-      const entry = { ...input, account: t.account, at: input.at ?? new Date(d.now()).toISOString() };
-      const result = await withOutbox(async (o) => {
-        const e = o.add(c.team.id, 'usage.record', entry, d.now());
-        const pushed = await pushOutbox(o, c.team.id, sender(c, timeout()), d.now);
-        // Online: the mirror follows, so the next offline read starts from here.
-        if (pushed.offline === null) await pullMirror(c, o, timeout()).catch(() => {});
-        else {
-          const refused = overAllowance(o, c, t.account, input.action);
-          if (refused) {
-            o.drop(e.id);
-            throw refused;
-          }
-        }
-        return outcome(o.get(e.id)!, c);
-      });
+      const result = await withOutbox(async (o) => entryAnswer((await recordEntry(o, c, t.account, input, d.now, timeout())).entry, c.alias, WHERE));
       const pending = (result as { status?: string }).status === 'pending';
       print(result, (r) => (pending ? `pending: ${(r as { message: string }).message} (entry ${(r as { entry: string }).entry})` : text(r as never)));
     },
