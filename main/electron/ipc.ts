@@ -6,7 +6,7 @@
  */
 import type { Ctx } from '../core/ledger/context.js';
 import type { Services } from '../core/api/handlers.js';
-import { dispatch, dispatchAs, dispatchAsync, dispatchDesktopOnly, DESKTOP_ONLY_CALLS, invalid, isDesktopOnlyCall, TEAM_HOST_CALLS, writesLedger, type Envelope, type RemoteCall } from '../web/dispatch.js';
+import { dispatch, dispatchAs, dispatchAsync, dispatchDesktopOnly, DESKTOP_ONLY_CALLS, invalid, isDesktopOnlyCall, isMembershipCall, TEAM_HOST_CALLS, writesLedger, type Envelope, type RemoteCall } from '../web/dispatch.js';
 import type { GroupCommit } from '../core/ledger/group-commit.js';
 import { isAsyncCall, type HandlerName } from '../core/api/handlers.js';
 import { callAs, callAsAsync } from '../core/team/call-as.js';
@@ -102,6 +102,8 @@ export function handleCall(
   const onError = (e: unknown, call: string) => log(`creditdeck: ${call} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   const team = isTeamLedger(ctx);
   const withKey = (): Services | undefined => (teamKey ? { ...services, teamKey: teamKey() } : services);
+  // This device as a member of a team hosted elsewhere: its own token and outbox, not the local ledger's owner acting (no callAs).
+  if (isMembershipCall(name)) return dispatchDesktopOnly(ctx, name, input, onError, services);
   if (team) return dispatchAs(name, input, asLocalOwner(ctx, withKey() ?? {}, writer), onError, TEAM_WINDOW_CALLS);
   // Saving the Stripe keys, making the team, hosting it: the app's own page only (checked above), never the web host.
   if (isDesktopOnlyCall(name)) return dispatchDesktopOnly(ctx, name, input, onError, name === 'team.init' ? withKey() : services);

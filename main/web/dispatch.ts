@@ -92,13 +92,31 @@ export const REMOTE_CALLS = [
  */
 export const LOCAL_ONLY_CALLS = ['import', 'purchases.poll', 'agents.estimate', 'agents.check', 'agents.resets'] as const satisfies readonly HandlerName[];
 
+/** This app as a member of a team hosted elsewhere (api/membership.ts): the device's own, never the ledger's. */
+export const MEMBERSHIP_CALLS = ['membership.join', 'membership.status', 'membership.sync', 'membership.leave', 'membership.record', 'membership.accounts', 'membership.dismiss'] as const satisfies readonly HandlerName[];
+
+export function isMembershipCall(name: unknown): boolean {
+  return typeof name === 'string' && (MEMBERSHIP_CALLS as readonly string[]).includes(name);
+}
+
 /**
  * Calls only the desktop window may make (main/electron/ipc.ts runs them
  * with dispatchDesktopOnly, after its sender check): saving the Stripe keys,
  * making the ledger a team ledger and hosting it (api/hosting.ts). Never over
  * HTTP: a remote browser must not set the host's keys or open its ports.
+ * The membership calls (this app as a member of a team hosted elsewhere:
+ * api/membership.ts) carry the device's own token: never over HTTP either.
  */
-export const DESKTOP_ONLY_CALLS = ['payments.setKeys', 'team.init', 'hosting.status', 'hosting.start', 'hosting.stop', 'reconcile.keyStatus', 'reconcile.setKey'] as const satisfies readonly HandlerName[];
+export const DESKTOP_ONLY_CALLS = [
+  'payments.setKeys',
+  'team.init',
+  'hosting.status',
+  'hosting.start',
+  'hosting.stop',
+  'reconcile.keyStatus',
+  'reconcile.setKey',
+  ...MEMBERSHIP_CALLS,
+] as const satisfies readonly HandlerName[];
 
 export type DesktopOnlyCall = (typeof DESKTOP_ONLY_CALLS)[number];
 

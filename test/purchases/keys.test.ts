@@ -9,7 +9,7 @@ import { call } from '../../main/core/api/handlers.js';
 import { Payments } from '../../main/core/purchases/service.js';
 import { keyMode } from '../../main/core/purchases/stripe.js';
 import type { StripeSecrets } from '../../main/core/purchases/secrets.js';
-import { dispatch, DESKTOP_ONLY_CALLS, dispatchDesktopOnly, REMOTE_CALLS } from '../../main/web/dispatch.js';
+import { dispatch, DESKTOP_ONLY_CALLS, dispatchDesktopOnly, MEMBERSHIP_CALLS, REMOTE_CALLS } from '../../main/web/dispatch.js';
 import { startWebHost, type WebHost } from '../../main/web/server.js';
 import { post } from '../web/helpers.js';
 import { gatewayFor, SECRET_KEY, snapshot, WEBHOOK_SECRET, world, type World } from './helpers.js';
@@ -86,7 +86,7 @@ describe('payments.setKeys', () => {
   });
 
   it('is not a remote call: the shared dispatch refuses it before it runs', async () => {
-    expect(DESKTOP_ONLY_CALLS).toEqual(['payments.setKeys', 'team.init', 'hosting.status', 'hosting.start', 'hosting.stop', 'reconcile.keyStatus', 'reconcile.setKey']);
+    expect(DESKTOP_ONLY_CALLS).toEqual(['payments.setKeys', 'team.init', 'hosting.status', 'hosting.start', 'hosting.stop', 'reconcile.keyStatus', 'reconcile.setKey', ...MEMBERSHIP_CALLS]);
     expect(REMOTE_CALLS as readonly string[]).not.toContain('payments.setKeys');
     expect(REMOTE_CALLS as readonly string[]).toContain('payments.status');
     let asked = 0;

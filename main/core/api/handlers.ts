@@ -39,6 +39,7 @@ import { teamCaps } from '../team/caps.js';
 import { teamHandlers } from './team.js';
 import { agentHandlers } from './agents.js';
 import { hostingHandlers, type TeamHosting } from './hosting.js';
+import { membershipHandlers, type TeamMembership } from './membership.js';
 import { syncHandlers } from './sync.js';
 import { calendarHandlers } from './calendar.js';
 import { vendorHandlers } from './vendors.js';
@@ -123,6 +124,8 @@ export interface Services {
   fluximageKey?: FluximageKeyService;
   /** The desktop app's team host, started and stopped from Settings → Team (api/hosting.ts). */
   hosting?: TeamHosting;
+  /** The desktop app as a member of a team hosted elsewhere: Join, sync, the outbox (api/membership.ts). */
+  membership?: TeamMembership;
 }
 
 let unconfigured: Payments | null = null;
@@ -397,6 +400,8 @@ export const handlers = {
   ...agentHandlers,
   // Hosting the team from the desktop app (main/core/api/hosting.ts).
   ...hostingHandlers,
+  // The desktop app as a member of a team hosted elsewhere (main/core/api/membership.ts).
+  ...membershipHandlers,
   // A member's outbox pushed to the team host (main/core/api/sync.ts).
   ...syncHandlers,
   // Every pool's resets as an iCalendar file (main/core/api/calendar.ts).
@@ -413,7 +418,7 @@ export type HandlerInput<N extends HandlerName> = z.input<Handlers[N]['input']>;
 /** What a call answers; for the purchase calls that talk to Stripe, what their promise resolves to. */
 export type HandlerOutput<N extends HandlerName> = Awaited<ReturnType<Handlers[N]['run']>>;
 /** The calls that answer asynchronously (they may talk to Stripe): transports await them. */
-export const ASYNC_CALLS = ['purchases.start', 'purchases.get', 'purchases.cancel', 'purchases.refund', 'purchases.poll', 'hosting.start', 'hosting.stop'] as const satisfies readonly HandlerName[];
+export const ASYNC_CALLS = ['purchases.start', 'purchases.get', 'purchases.cancel', 'purchases.refund', 'purchases.poll', 'hosting.start', 'hosting.stop', 'membership.join', 'membership.sync', 'membership.leave', 'membership.record'] as const satisfies readonly HandlerName[];
 export type AsyncCall = (typeof ASYNC_CALLS)[number];
 const asyncCalls: ReadonlySet<string> = new Set(ASYNC_CALLS);
 export function isAsyncCall(name: unknown): name is AsyncCall {

@@ -112,6 +112,14 @@ export const ACCESS: Readonly<Record<HandlerName, AccessRule>> = {
   'hosting.status': manage('owner', false),
   'hosting.start': manage('owner'),
   'hosting.stop': manage('owner'),
+  // This device as a member of another team (desktop-only, api/membership.ts): the person at this computer's own; never a team call.
+  'membership.join': manage('owner', false),
+  'membership.status': manage('owner', false),
+  'membership.sync': manage('owner', false),
+  'membership.leave': manage('owner', false),
+  'membership.record': manage('owner', false),
+  'membership.accounts': manage('owner', false),
+  'membership.dismiss': manage('owner', false),
   // A member's outbox: usage recorded as themself, many entries at once (api/sync.ts; each entry is decided again as usage.record).
   'team.push': { role: 'member', scope: 'record', write: true },
   // The mirror a member's client reads offline: what anyone on the team may read.
