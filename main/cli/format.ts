@@ -148,19 +148,32 @@ export function forecastText(f: HandlerOutput<'reports.forecast'>, now: number):
 export function calcText(c: HandlerOutput<'calc'>): string {
   const lines = [...c.arithmetic, ''];
   const pools = Object.keys(c.plans[0]?.allocations ?? {});
+  const withPacks = c.plans.some((p) => p.packs?.length);
+  const packText = (p: HandlerOutput<'calc'>['plans'][number]): string =>
+    p.packs === null ? (p.fits === null ? '' : 'no packs') : p.packs.length === 0 ? '' : p.packs.map((k) => (k.chosenAmount ? `${n(k.credits)} ${k.name}` : `${k.count} × ${k.name}`)).join(' + ');
   lines.push(
     table(
-      ['PLAN', 'PRICE', ...pools.map((p) => p.toUpperCase()), ...pools.map((p) => `$/${p === 'credits' ? 'credit' : p}`), 'FITS'],
+      ['PLAN', 'PRICE', ...pools.map((p) => p.toUpperCase()), ...pools.map((p) => `$/${p === 'credits' ? 'credit' : p}`), 'FITS', ...(withPacks ? ['PACKS A MONTH', 'PACKS $'] : []), 'A MONTH'],
       c.plans.map((p) => [
         p.plan === c.recommended ? `${p.name} ←` : p.name,
         dollars(p.priceCents),
         ...pools.map((k) => (p.allocations[k] === null ? 'you set' : String(p.allocations[k] === 'unlimited' ? 'unlimited' : n(p.allocations[k] as number)))),
         ...pools.map((k) => perUnit(p.costPerUnit[k])),
         p.fits === null ? 'if sized' : p.fits ? 'yes' : `no (short ${Object.entries(p.shortfall).map(([k, v]) => `${n(v)} ${k}`).join(', ')})`,
+        ...(withPacks ? [packText(p), p.packs?.length ? dollars(p.packsCents) : ''] : []),
+        p.packs === null ? '' : dollars(p.totalCents),
       ]),
     ),
   );
-  lines.push('', c.recommended ? `Recommended: ${c.plans.find((p) => p.plan === c.recommended)!.name}` : 'No plan covers this need; the largest plan is short as shown.');
+  const open = c.plans.some((p) => p.fits === null);
+  lines.push(
+    '',
+    c.advice
+      ? `Recommended: ${c.advice}`
+      : open
+        ? 'No plan of a stated size covers this need; a plan marked "if sized" fits once you give its monthly credits (account add --amount).'
+        : 'No plan covers this need, with or without packs; the largest plan is short as shown.',
+  );
   return lines.join('\n');
 }
 

@@ -8,7 +8,8 @@
  * + voice minutes × 5.
  */
 import { InputError } from './util/errors.js';
-import { formatMc, mcToCredits, parseCredits, parseMilli } from './util/credits.js';
+import { formatMc, formatMoney, mcToCredits, parseCredits, parseMilli } from './util/credits.js';
+import { coverShortfall, type PackBuy } from './pack-cover.js';
 import type { Provider } from './presets/schema.js';
 
 export interface CalcInput {
@@ -30,6 +31,16 @@ export interface CalcPlan {
   /** Dollars per unit of each pool (price ÷ allocation), null when unknown. */
   costPerUnit: Record<string, number | null>;
   shortfall: Record<string, number>;
+  /**
+   * The packs this plan would buy each month to cover what its allocation
+   * leaves short (the cheapest whole packs): [] when it fits alone, null when
+   * it cannot cover the need (no packs for a short pool, an allocation unknown).
+   */
+  packs: PackBuy[] | null;
+  /** What the packs cost a month (minor units); null when a pack's price is not stated. */
+  packsCents: number | null;
+  /** The plan's price plus its packs, a month; null when either is not stated or it cannot cover. */
+  totalCents: number | null;
 }
 
 export interface CalcResult {
@@ -37,7 +48,14 @@ export interface CalcResult {
   needs: Record<string, number>;
   buffer: number;
   arithmetic: string[];
+  /**
+   * The cheapest way to cover the need, alone or with packs: the least
+   * known monthly total; where totals are not stated, the smallest plan that
+   * fits alone, else the one whose packs buy the fewest credits.
+   */
   recommended: string | null;
+  /** The recommendation in words: the plan and packs, the monthly cost and what it covers. */
+  advice: string | null;
   plans: CalcPlan[];
 }
 
@@ -122,10 +140,12 @@ export function calc(provider: Provider, input: CalcInput): CalcResult {
     const allocations: CalcPlan['allocations'] = {};
     const cpu: CalcPlan['costPerUnit'] = {};
     const shortfall: Record<string, number> = {};
+    const allocMc: Record<string, number | 'unlimited' | null> = {};
     let fits: boolean | null = true;
     for (const pool of provider.pools) {
       const a = plan.allocations[pool.id] ?? null;
       const mc = a === null ? null : a === 'unlimited' ? 'unlimited' : parseCredits(a, 'allocation', { allowZero: true });
+      allocMc[pool.id] = mc;
       allocations[pool.id] = mc === null ? null : mc === 'unlimited' ? 'unlimited' : mcToCredits(mc);
       cpu[pool.id] = costPerUnit(plan.priceCents, mc);
       const need = needs[pool.id];
@@ -136,8 +156,58 @@ export function calc(provider: Provider, input: CalcInput): CalcResult {
         shortfall[pool.id] = need - mcToCredits(mc);
       }
     }
-    return { plan: plan.id, name: plan.name, priceCents: plan.priceCents, allocations, fits, costPerUnit: cpu, shortfall };
+    // Short pools topped up with packs, where the plan may buy them.
+    let packs: PackBuy[] | null = fits === null ? null : [];
+    for (const pool of Object.keys(shortfall)) {
+      if (packs === null) break;
+      const buy = coverShortfall(provider, plan, pool, needs[pool]! * 1000 - (allocMc[pool] as number));
+      packs = buy === null ? null : [...packs, ...buy];
+    }
+    const packsCents = packs === null ? null : packs.reduce<number | null>((sum, k) => (sum === null || k.priceCents === null ? null : sum + k.priceCents), 0);
+    const totalCents = packsCents === null || plan.priceCents === null ? null : plan.priceCents + packsCents;
+    return { plan: plan.id, name: plan.name, priceCents: plan.priceCents, allocations, fits, costPerUnit: cpu, shortfall, packs, packsCents, totalCents };
   });
-  const recommended = plans.find((p) => p.fits === true)?.plan ?? null;
-  return { provider: provider.id, needs, buffer: buffer / 1000, arithmetic, recommended, plans };
+  const recommended = recommend(plans);
+  const rec = plans.find((p) => p.plan === recommended);
+  return { provider: provider.id, needs, buffer: buffer / 1000, arithmetic, recommended, advice: rec ? advise(provider, rec, needs) : null, plans };
+}
+
+/** Least known total first; then the smallest plan fitting alone; then the plan with packs that buys the fewest credits. */
+function recommend(plans: CalcPlan[]): string | null {
+  const covering = plans.filter((p) => p.packs !== null);
+  const known = covering.filter((p) => p.totalCents !== null);
+  if (known.length > 0) return known.reduce((a, b) => (b.totalCents! < a.totalCents! ? b : a)).plan;
+  // Prices unknown: the plan that fits alone, else the one leaving the fewest credits to buy.
+  const bought = (p: CalcPlan) => p.packs!.reduce((s, k) => s + Math.round(k.credits * 1000), 0);
+  const alone = covering.find((p) => p.fits === true);
+  if (alone) return alone.plan;
+  return covering.length ? covering.reduce((a, b) => (bought(b) < bought(a) ? b : a)).plan : null;
+}
+
+/** "Edge + 1 Starter pack (500 credits) a month: $5.00 for the pack, plus Edge's price, which the docs do not state. Gives 700 credits a month for the 360 you need." */
+function advise(provider: Provider, p: CalcPlan, needs: Record<string, number>): string {
+  const money = (c: number) => formatMoney(c, provider.currency);
+  const unit = (pool: string, n: number) => {
+    const u = provider.pools.find((x) => x.id === pool)?.unit ?? 'credit';
+    return `${formatMc(Math.round(n * 1000), { group: true })} ${u}${n === 1 ? '' : 's'}`;
+  };
+  const packs = p.packs ?? [];
+  const packWords = packs.map((k) => (k.chosenAmount ? `${unit(k.pool, k.credits)} of ${k.name} (you choose the amount)` : `${k.count} ${k.name} pack${k.count === 1 ? '' : 's'} (${unit(k.pool, k.credits)})`));
+  const what = packs.length ? `${p.name} + ${packWords.join(' + ')} a month` : p.name;
+  const packsCost = p.packsCents === null ? `the pack${packs.length === 1 ? "'s price is" : "s' prices are"} not stated` : `${money(p.packsCents)} for the pack${packs.length === 1 ? '' : 's'}`;
+  const cost =
+    p.totalCents !== null
+      ? `${p.totalCents === 0 ? 'free' : `${money(p.totalCents)} a month`}${packs.length && p.priceCents ? ` (${money(p.priceCents)} plan + ${money(p.packsCents!)} packs)` : ''}`
+      : packs.length
+        ? `${packsCost}, plus ${p.priceCents === null ? `${p.name}'s price, which the docs do not state` : p.priceCents === 0 ? 'nothing for the plan' : `${money(p.priceCents)} for the plan`}`
+        : `${p.name}'s price is not stated in the docs`;
+  const covers = Object.entries(needs).map(([pool, need]) => {
+    const a = p.allocations[pool];
+    if (a === 'unlimited') return `unlimited ${provider.pools.find((x) => x.id === pool)?.label.toLowerCase() ?? pool} a month for the ${formatMc(need * 1000, { group: true })} you need`;
+    // Credits carry at most 3 decimals: sum them in millicredits.
+    const gotMc = Math.round((a as number) * 1000) + packs.filter((k) => k.pool === pool).reduce((s, k) => s + Math.round(k.credits * 1000), 0);
+    const got = gotMc / 1000;
+    return `${unit(pool, got)} a month for the ${formatMc(need * 1000, { group: true })} you need`;
+  });
+  return `${what}: ${cost}. Gives ${covers.join(' and ')}.`;
 }

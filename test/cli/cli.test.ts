@@ -179,6 +179,20 @@ describe('creditdeck CLI', () => {
     expect(rise.costPerUnit.image).toBe(0.008);
   });
 
+  it('calc counts packs where the provider sells them and says what the month costs', async () => {
+    const c = cli();
+    const j = (await c.exec('--json', 'calc', 'flux', '--need', 'credits=300')).json();
+    expect(j.recommended).toBe('edge');
+    expect(j.plans[1]).toMatchObject({ plan: 'edge', fits: false, packsCents: 500, totalCents: null, packs: [{ pack: 'starter', count: 1, credits: 500, priceCents: 500 }] });
+    const human = await c.exec('calc', 'flux', '--need', 'credits=300');
+    expect(human.code).toBe(0);
+    expect(human.out).toMatch(/^Edge ← +not stated +200 +— +no \(short 160 credits\) +1 × Starter +\$5\.00 +not stated$/m);
+    expect(human.out).toMatch(/^Pulse .* no packs$/m);
+    expect(human.out).toContain("Recommended: Edge + 1 Starter pack (500 credits) a month: $5.00 for the pack, plus Edge's price, which the docs do not state. Gives 700 credits a month for the 360 you need.");
+    // Flowly's plan size is the user's: nothing is called short.
+    expect((await c.exec('calc', 'flowly', '--need', 'credits=100')).out).toContain('fits once you give its monthly credits');
+  });
+
   it('exports, backs up and restores from the command line', async () => {
     const c = cli();
     await c.exec('account', 'add', '--preset', 'lux', '--plan', 'free');

@@ -48,9 +48,11 @@ describe('plans.fit', () => {
     expect(by.pro!.periodsFit).toBe(3);
     // Free's 1 video runs out with the second video, on Oct 12 at 09:00; its 100 images are exactly enough.
     expect(by.free!.replay.pools).toEqual([
-      { pool: 'video', used: 5, allocation: 1, left: 0, short: 4, runsOutAt: '2026-10-12T09:00:00.000Z', topUpCents: null },
-      { pool: 'image', used: 100, allocation: 100, left: 0, short: 0, runsOutAt: null, topUpCents: null },
+      { pool: 'video', used: 5, allocation: 1, left: 0, short: 4, runsOutAt: '2026-10-12T09:00:00.000Z', topUpCents: null, packs: null },
+      { pool: 'image', used: 100, allocation: 100, left: 0, short: 0, runsOutAt: null, topUpCents: null, packs: [] },
     ]);
+    // No packs to make up the difference: with packs it covers no more.
+    expect(by.free!.periodsFitWithPacks).toBe(0);
     // FluxNote sells no packs: a shortfall has no price, so neither has the period.
     expect(by.free!.replay).toMatchObject({ extraCents: null, totalCents: null });
     expect(by.rise!.replay).toMatchObject({ extraCents: 0, totalCents: 799 });
@@ -90,10 +92,14 @@ describe('plans.fit', () => {
     // 700 short: two Starter packs (1,000 credits, $10) beat one Pro pack (2,000, $15).
     expect(edge.replay.pools[0]).toMatchObject({ short: 700, runsOutAt: '2026-10-15T08:00:00.000Z', topUpCents: 1000 });
     expect(edge.replay).toMatchObject({ extraCents: 1000, totalCents: null });
+    expect(edge.replay.pools[0]!.packs).toEqual([{ pack: 'starter', name: 'Starter', pool: 'credits', count: 2, credits: 1000, priceCents: 1000, chosenAmount: false }]);
+    // Edge alone is short; with the packs it may buy it covers the period.
+    expect(edge).toMatchObject({ periodsFit: 0, periodsFitWithPacks: 1 });
     // Pulse may buy no packs: the shortfall cannot be priced.
     const pulse = r.plans.find((p) => p.plan === 'pulse')!;
     expect(pulse.replay.pools[0]).toMatchObject({ allocation: 0, short: 900, runsOutAt: '2026-10-05T08:00:00.000Z', topUpCents: null });
-    expect(pulse.periodsFit).toBe(0);
+    expect(pulse).toMatchObject({ periodsFit: 0, periodsFitWithPacks: 0 });
+    expect(pulse.replay.pools[0]!.packs).toBeNull();
   });
 
   it('leaves a plan whose allocation the docs do not give undecided, and refuses bad input', () => {

@@ -9,7 +9,8 @@
  * so this reads a few thousand rows whatever the history's size. Costs are the
  * account's rate card's: the presets price actions the same on every plan.
  */
-import { mcToCredits, mulDivCeil, parseCredits } from '../util/credits.js';
+import { mcToCredits, parseCredits } from '../util/credits.js';
+import { coverShortfall, packsFor, type PackBuy } from '../pack-cover.js';
 import { InputError } from '../util/errors.js';
 import { iso, periodAt, type Period } from '../util/period.js';
 import { getAccount, planAt, resolveAmounts, type Allocation } from './accounts.js';
@@ -35,8 +36,10 @@ export interface ReplayPool {
   short: number | null;
   /** When the allocation would have run out in the replayed period. */
   runsOutAt: string | null;
-  /** Packs for this pool on this plan: their cheapest price per credit covers the shortfall at this cost. */
+  /** What the cheapest whole packs covering the shortfall cost (null: a price not stated, or no packs sold for it). */
   topUpCents: number | null;
+  /** Those packs ([] when nothing is short; null when the plan may buy none for this pool). */
+  packs: PackBuy[] | null;
 }
 
 export interface PlanFit {
@@ -46,6 +49,8 @@ export interface PlanFit {
   current: boolean;
   /** Periods (of those given) whose usage this plan covers; null when an allocation is unknown. */
   periodsFit: number | null;
+  /** Periods covered by the plan with the packs it may buy for the pools it is short in; null when an allocation is unknown. */
+  periodsFitWithPacks: number | null;
   fitsAll: boolean | null;
   replay: { pools: ReplayPool[]; extraCents: number | null; totalCents: number | null };
 }
@@ -111,7 +116,6 @@ export function planFit(ctx: Ctx, accountId: string, opts: { periods?: number } 
   };
 
   const current = planAt(ctx, acct, ctx.clock.now());
-  const packs = acct.provider.packs;
   const plans = acct.provider.plans.map((plan): PlanFit => {
     let amounts: Record<string, Allocation | null>;
     if (plan.id === current.plan.id) amounts = current.amounts;
@@ -123,17 +127,18 @@ export function planFit(ctx: Ctx, accountId: string, opts: { periods?: number } 
         amounts = Object.fromEntries(pools.map((p) => [p, plan.allocations[p] === null ? null : resolveOne(plan.allocations[p])]));
       }
     }
-    const fits = (used: Record<string, number>): boolean | null => {
+    const fits = (used: Record<string, number>, withPacks = false): boolean | null => {
       let unknown = false;
       for (const p of pools) {
         const a = amounts[p];
         if (a === null || a === undefined) unknown = true;
-        else if (a !== 'unlimited' && used[p]! > a) return false;
+        else if (a !== 'unlimited' && used[p]! > a && !(withPacks && packsFor(acct.provider, plan, p).length > 0)) return false;
       }
       return unknown ? null : true;
     };
-    const verdicts = usage.map(fits);
-    const periodsFit = verdicts.includes(null) ? null : verdicts.filter((v) => v === true).length;
+    const covered = (verdicts: (boolean | null)[]) => (verdicts.includes(null) ? null : verdicts.filter((v) => v === true).length);
+    const periodsFit = covered(usage.map((u) => fits(u)));
+    const periodsFitWithPacks = covered(usage.map((u) => fits(u, true)));
 
     let extra: number | null = 0;
     const replay = pools.map((pool): ReplayPool => {
@@ -141,24 +146,19 @@ export function planFit(ctx: Ctx, accountId: string, opts: { periods?: number } 
       const used = lastUsed[pool]!;
       if (a === null) {
         extra = null;
-        return { pool, used: mcToCredits(used), allocation: null, left: null, short: null, runsOutAt: null, topUpCents: null };
+        return { pool, used: mcToCredits(used), allocation: null, left: null, short: null, runsOutAt: null, topUpCents: null, packs: null };
       }
-      if (a === 'unlimited') return { pool, used: mcToCredits(used), allocation: 'unlimited', left: null, short: 0, runsOutAt: null, topUpCents: null };
+      if (a === 'unlimited') return { pool, used: mcToCredits(used), allocation: 'unlimited', left: null, short: 0, runsOutAt: null, topUpCents: null, packs: [] };
       const short = Math.max(0, used - a);
-      let topUp: number | null = null;
+      // The cheapest whole packs this plan may buy for the pool (the same choice as calc's).
+      const packs = coverShortfall(acct.provider, plan, pool, short);
+      const topUp = packs === null || packs.length === 0 || packs.some((k) => k.priceCents === null) ? null : packs.reduce((s, k) => s + k.priceCents!, 0);
       if (short > 0) {
-        // The cheapest pack per credit this plan may buy for the pool, bought in whole packs.
-        const usable = plan.packPools.includes(pool) ? packs.filter((k) => k.pool === pool && k.credits !== null && k.priceCents !== null) : [];
-        for (const k of usable) {
-          const packMc = resolveOne(k.credits) as number;
-          const cost = mulDivCeil(short, 1, packMc) * k.priceCents!;
-          if (topUp === null || cost < topUp) topUp = cost;
-        }
         if (topUp === null) extra = null;
         else if (extra !== null) extra += topUp;
       }
       const out = short > 0 ? runsOut(pool, a) : null;
-      return { pool, used: mcToCredits(used), allocation: mcToCredits(a), left: mcToCredits(Math.max(0, a - used)), short: mcToCredits(short), runsOutAt: out === null ? null : iso(out), topUpCents: topUp };
+      return { pool, used: mcToCredits(used), allocation: mcToCredits(a), left: mcToCredits(Math.max(0, a - used)), short: mcToCredits(short), runsOutAt: out === null ? null : iso(out), topUpCents: topUp, packs };
     });
     const extraCents = extra as number | null;
     return {
@@ -167,6 +167,7 @@ export function planFit(ctx: Ctx, accountId: string, opts: { periods?: number } 
       priceCents: plan.priceCents,
       current: plan.id === current.plan.id,
       periodsFit,
+      periodsFitWithPacks,
       fitsAll: periodsFit === null ? null : periodsFit === periods.length,
       replay: { pools: replay, extraCents, totalCents: extraCents === null || plan.priceCents === null ? null : plan.priceCents + extraCents },
     };
