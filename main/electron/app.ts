@@ -32,6 +32,9 @@ import { loadAppFluximageKey, saveFluximageKey } from './fluximage-key.js';
 import { takeFluximageEnv } from '../core/connectors/keys.js';
 import type { Fetch } from '../core/connectors/fluximage.js';
 import { createTray, trayIconPath, type TrayController } from './tray.js';
+import { createMembership, type AppMembership } from './membership.js';
+import { membershipStore } from './membership-store.js';
+import { membershipTrayLines } from './membership-tray.js';
 import { loadWindowState, MIN_SIZE, saveWindowState, type WindowState } from './window-state.js';
 
 export const LEDGER_FILE = 'creditdeck.sqlite';
@@ -100,6 +103,8 @@ export interface RunningApp {
   linksSettled(): Promise<void>;
   /** Settings → Team: the app serving its ledger as the team host while it runs. */
   hosting: AppTeamHosting;
+  /** Settings → Team → Join: the app as a member of teams hosted elsewhere, synced in the background. */
+  membership: AppMembership;
 }
 
 /** The return page's link: the deep link that brings the window forward. */
@@ -220,6 +225,7 @@ export function startApp(electron: ElectronDeps, opts: AppOptions): StartedApp {
   let returnListener: ReturnListener | null = null;
   let hosting: AppTeamHosting | null = null;
   let vendorMeter: VendorMeter | null = null;
+  let membership: AppMembership | null = null;
   let quitting = false;
   // creditdeck:// links that came before the ledger was open; acted on once it is.
   const early: DeepLink[] = [];
@@ -280,6 +286,8 @@ export function startApp(electron: ElectronDeps, opts: AppOptions): StartedApp {
     void hosting?.close();
     vendorMeter?.stop();
     hosting = null;
+    membership?.close();
+    membership = null;
     tray?.stop();
     notifier?.stop();
     if (ctx?.db.open) ctx.db.close();
@@ -433,8 +441,28 @@ export function startApp(electron: ElectronDeps, opts: AppOptions): StartedApp {
         return fluximageKey.status();
       },
     };
+    // Teams joined as a member (Settings → Team → Join): the outbox sent in the background; rejections and overdrafts told in a notification.
+    const shownNotices: unknown[] = [];
+    const member = createMembership({
+      dir: userData,
+      store: membershipStore(userData, electron.safeStorage, platform),
+      timers,
+      now: () => opened.clock.now(),
+      log,
+      changed: () => tray?.refresh(),
+      notify: (n) => {
+        if (!electron.Notification.isSupported()) return;
+        const shown = new electron.Notification({ title: n.title, body: n.body });
+        shown.on('click', showWindow);
+        shown.show();
+        // Kept referenced so its click handler survives garbage collection (as notify.ts does).
+        shownNotices.push(shown);
+        if (shownNotices.length > 20) shownNotices.shift();
+      },
+    });
+    membership = member;
     // The window's writes are committed in groups when they come faster than one commit each (main/core/ledger/group-commit.ts).
-    registerIpc(electron.ipcMain, opened, { page: appPageUrl(opts.rendererFile), devServerUrl }, log, afterWrite, { payments, saveStripeKeys, hosting: teamHosting, meterStatus: meter.status, fluximageKey }, teamKey, new GroupCommit(opened));
+    registerIpc(electron.ipcMain, opened, { page: appPageUrl(opts.rendererFile), devServerUrl }, log, afterWrite, { payments, saveStripeKeys, hosting: teamHosting, meterStatus: meter.status, fluximageKey, membership: member }, teamKey, new GroupCommit(opened));
 
     electron.Menu.setApplicationMenu(
       electron.Menu.buildFromTemplate(appMenuTemplate({ platform, dev: !app.isPackaged, appName: app.name, shell: electron.shell, docsUrl: 'docsUrl' in opts ? opts.docsUrl : DOCS_URL })),
@@ -478,6 +506,7 @@ export function startApp(electron: ElectronDeps, opts: AppOptions): StartedApp {
         open: showWindow,
         quit: () => app.quit(),
         log,
+        extraLines: () => membershipTrayLines(member.status().teams, member.accounts(), opened.clock.now()),
       });
     } catch (e) {
       log(`creditdeck: no tray item: ${(e as Error).message}`);
@@ -486,6 +515,7 @@ export function startApp(electron: ElectronDeps, opts: AppOptions): StartedApp {
 
     await listening;
     await teamHosting.autoStart();
+    member.start();
     follow = async (link: DeepLink): Promise<void> => {
       showWindow();
       if (link.kind !== 'purchase-return') return;
@@ -498,7 +528,7 @@ export function startApp(electron: ElectronDeps, opts: AppOptions): StartedApp {
     };
     for (const link of early.splice(0)) take(link);
 
-    return { window: w, ctx: opened, dbPath, nativeBinding, tray, notifier, payments, returnBase: payments.returnBase, linksSettled: () => following, hosting: teamHosting };
+    return { window: w, ctx: opened, dbPath, nativeBinding, tray, notifier, payments, returnBase: payments.returnBase, linksSettled: () => following, hosting: teamHosting, membership: member };
   });
   return { primary: true, ready };
 }

@@ -79,6 +79,13 @@ export function trayView(balances: readonly AccountBalance[], now: number, platf
   return { tooltip: platform === 'win32' ? clip(tooltip, WIN_TOOLTIP_MAX) : tooltip, lines };
 }
 
+/** The view with more lines after the local accounts' (a team's pools and sync state). */
+export function withLines(view: TrayView, extra: readonly string[], platform: NodeJS.Platform): TrayView {
+  const lines = [...view.lines, ...extra];
+  const tooltip = `${APP_NAME}\n${lines.join('\n')}`;
+  return { tooltip: platform === 'win32' ? clip(tooltip, WIN_TOOLTIP_MAX) : tooltip, lines };
+}
+
 export const UNAVAILABLE: TrayView = { tooltip: `${APP_NAME}: balances unavailable`, lines: [], unavailable: true };
 
 /** Windows and Linux read "&" in a menu label as a mnemonic marker: double it to show it. */
@@ -118,6 +125,8 @@ export interface TrayOptions {
   clock?: Clock;
   intervalMs?: number;
   log?: (line: string) => void;
+  /** More lines after the local accounts': the teams joined as a member, their pools and sync state (membership-tray.ts). */
+  extraLines?: () => string[];
 }
 
 export interface TrayController {
@@ -137,7 +146,9 @@ export function createTray(deps: TrayDeps, opts: TrayOptions): TrayController {
 
   const read = (): TrayView => {
     try {
-      return trayView(call(opts.ctx, 'balance.all', {}), clock.now(), opts.platform);
+      const view = trayView(call(opts.ctx, 'balance.all', {}), clock.now(), opts.platform);
+      const extra = opts.extraLines?.() ?? [];
+      return extra.length === 0 ? view : withLines(view, extra, opts.platform);
     } catch (e) {
       log(`creditdeck: the tray could not read the balances: ${e instanceof Error ? e.message : String(e)}`);
       return UNAVAILABLE;

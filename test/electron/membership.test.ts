@@ -1,0 +1,176 @@
+/**
+ * Settings → Team → Join in the desktop app, driven through the shell's IPC
+ * handler with the fake Electron, against a real team host (HTTPS on
+ * 127.0.0.1, its own certificate): the invite redeemed with the fingerprint
+ * pinned, the device token kept with safeStorage (never in the window's
+ * answers), the team's accounts from the mirror, recording offline (pending,
+ * the tray says so), the host back and the background push (fake timers: the
+ * backoff, not a sleep), a rejection told in a notification, leaving only once
+ * the pending entries are dealt with.
+ */
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { CHANNEL } from '../../main/electron/channel.js';
+import { FORBIDDEN } from '../../main/electron/ipc.js';
+import { BACKOFF, MEMBER_OUTBOX_FILE } from '../../main/electron/membership.js';
+import { MEMBERSHIPS_DIR } from '../../main/electron/membership-store.js';
+import { createInvite } from '../../main/core/team/invites.js';
+import { localOwner } from '../../main/core/team/team.js';
+import { listTokens, revokeToken } from '../../main/core/team/tokens.js';
+import { dispatch } from '../../main/web/dispatch.js';
+import { inviteLink } from '../../main/web/team-host.js';
+import { memoryLedger } from '../web/helpers.js';
+import { startTeamHost, type TeamHost } from '../team-host/helpers.js';
+import { topFrame } from './fake-electron.js';
+import { launch, OWN_PAGE, quitAll } from './launch.js';
+
+afterEach(quitAll);
+const hosts: TeamHost[] = [];
+afterAll(async () => {
+  for (const h of hosts) if (h.ctx.db.open) await h.stop();
+});
+
+async function host(o: Parameters<typeof startTeamHost>[0] = {}): Promise<TeamHost> {
+  const h = await startTeamHost({ limits: { freeFailures: 1000 }, ...o });
+  // The member's machine records at its own (real) time: the host's (manual) clock is a minute ahead, so its balances count what arrives.
+  h.clock.set(Date.now() + 60_000);
+  hosts.push(h);
+  return h;
+}
+
+const own = topFrame(`${OWN_PAGE}#/settings`);
+type Env = { ok: true; result: any } | { ok: false; error: { code: string; message: string; field?: string; reason?: string } }; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+async function memberApp() {
+  const l = await launch();
+  const invoke = (name: string, input: unknown = {}) => l.fake.invoke(CHANNEL, own, name, input) as Promise<Env>;
+  const userData = join(l.appData, 'Creditdeck');
+  const tooltip = () => l.fake.trays[0]!.tooltip ?? '';
+  return { ...l, invoke, userData, tooltip };
+}
+
+const hostVideos = (h: TeamHost) => h.ctx.db.prepare(`SELECT member, action, quantity_milli FROM events WHERE action = 'video' ORDER BY seq`).all();
+
+describe('desktop app: a member of a team hosted elsewhere', () => {
+  it('joins from the link, records offline (pending), syncs when the host is back, tells a rejection, and leaves only when told to drop what waits', async () => {
+    const h = await host();
+    expect((await h.call('accounts.add', { preset: 'fluxnote', plan: 'rise' })).status).toBe(200);
+    // Enough videos that two recorded offline fit this member's offline allowance (a tenth of what is left, shared).
+    expect((await h.call('grants.add', { account: 'fluxnote-rise', pool: 'video', amount: 200 })).status).toBe(200);
+    const inv = createInvite(h.ctx, h.key, localOwner(h.ctx), { role: 'member', member: 'mo', name: 'Mo' });
+    const link = inviteLink(h.url, inv.invite, h.fingerprint);
+    const m = await memberApp();
+
+    // A certificate that is not the one the link names is refused before anything is sent, saying what to check.
+    const forged = link.replace(/fp=[^&]+/, `fp=${encodeURIComponent(`${'AB:'.repeat(31)}AB`)}`);
+    const refusedCert = await m.invoke('membership.join', { link: forged, device: 'mo-desktop' });
+    expect(refusedCert).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringMatching(/fingerprint.*ask its owner for the fingerprint/s) } });
+
+    const joined = await m.invoke('membership.join', { link, device: 'mo-desktop' });
+    expect(joined).toMatchObject({ ok: true, result: { alias: 'studio', team: { name: 'Studio' }, member: 'mo', role: 'member', host: h.url, state: 'synced', pending: 0, asOf: expect.any(String) } });
+    // The token: encrypted with safeStorage, apart from the rest; never in an answer to the window.
+    const dir = join(m.userData, MEMBERSHIPS_DIR);
+    expect(readdirSync(dir).sort()).toEqual(['studio.json', 'studio.token.bin']);
+    if (process.platform !== 'win32') for (const f of readdirSync(dir)) expect(statSync(join(dir, f)).mode & 0o777).toBe(0o600);
+    expect(m.fake.safeStorageCalls).toContain('encrypt');
+    const token = m.fake.deps.safeStorage!.decryptString(readFileSync(join(dir, 'studio.token.bin')));
+    expect(token).toMatch(/^cdk_/);
+    expect(readFileSync(join(dir, 'studio.json'), 'utf8')).not.toContain(token);
+    expect(readFileSync(join(dir, 'studio.token.bin')).toString('latin1')).not.toContain(token);
+    expect(JSON.stringify(joined)).not.toContain(token);
+    expect(JSON.stringify(await m.invoke('membership.status'))).not.toContain(token);
+
+    // The team's accounts beside the local ones, from the mirror, marked with their team.
+    const accounts = (await m.invoke('membership.accounts')) as { ok: true; result: { ref: string; team: { name: string }; balance: { pools: { pool: string; remaining: number }[] } }[] };
+    expect(accounts.result.map((a) => `${a.ref} ${a.team.name}`)).toEqual(['studio/fluxnote-rise Studio']);
+    const videosBefore = accounts.result[0]!.balance.pools.find((p) => p.pool === 'video')!.remaining;
+    m.app!.tray!.refresh();
+    expect(m.tooltip()).toMatch(/FluxNote Rise \(Studio\) — .*video/);
+    expect(m.tooltip()).toContain('Studio: synced');
+
+    // Online: the host's answer, as for a local account.
+    expect(await m.invoke('membership.record', { account: 'studio/fluxnote-rise', action: 'video' })).toMatchObject({ ok: true, result: { status: 'applied', account: 'fluxnote-rise' } });
+
+    // The host goes down: two videos wait in the outbox; the window and the tray say so.
+    const port = new URL(h.url).port;
+    await h.stop();
+    for (let i = 0; i < 2; i++) {
+      expect(await m.invoke('membership.record', { account: 'studio/fluxnote-rise', action: 'video' })).toMatchObject({ ok: true, result: { status: 'pending', team: 'studio', entry: expect.stringMatching(/^ob_/) } });
+    }
+    const down = (await m.invoke('membership.status')) as { ok: true; result: { teams: { state: string; pending: number; offlineSince: string; nextTry: string }[] } };
+    expect(down.result.teams[0]).toMatchObject({ state: 'offline', pending: 2, offlineSince: expect.any(String), nextTry: expect.any(String) });
+    expect(m.tooltip()).toMatch(/Studio: offline since \d\d:\d\d · 2 pending/);
+    // The mirror's numbers as of the last sync, with this device's pending entries on top.
+    const offlineAccounts = (await m.invoke('membership.accounts')) as { ok: true; result: { state: string; asOf: string; pendingEntries: number; pending: { pool: string; pendingCredits: number }[] }[] };
+    expect(offlineAccounts.result[0]).toMatchObject({ state: 'offline', asOf: expect.any(String), pendingEntries: 2, pending: [{ pool: 'video', pendingCredits: 2 }] });
+    expect(m.tooltip()).toMatch(new RegExp(`video ${videosBefore - 1 - 2} .*as of \\d\\d:\\d\\d`));
+
+    // The background tries again after 5 s, and finds it still away: the next try waits twice as long.
+    const status = async () => ((await m.invoke('membership.status')) as { ok: true; result: { teams: { state: string; nextTry: string | null; lastError: string | null }[] } }).result.teams[0]!;
+    const first = (await status()).nextTry;
+    m.timers.advance(BACKOFF.firstMs);
+    await expect.poll(async () => (await status()).nextTry !== first && (await status()).nextTry !== null, { timeout: 10_000 }).toBe(true);
+    expect(Date.parse((await status()).nextTry!) - Date.now()).toBeGreaterThan(BACKOFF.firstMs);
+    expect((await status()).state).toBe('offline');
+
+    // Back, on the same ledger, port and certificate: the next try sends them, each once, as the member.
+    const back = await host({ dir: h.dir, init: false, serve: { port } });
+    m.timers.advance(2 * BACKOFF.firstMs);
+    await expect.poll(async () => ((await m.invoke('membership.status')) as { ok: true; result: { teams: { state: string }[] } }).result.teams[0]!.state, { timeout: 10_000 }).toBe('synced');
+    expect(hostVideos(back)).toEqual([
+      { member: 'mo', action: 'video', quantity_milli: 1000 },
+      { member: 'mo', action: 'video', quantity_milli: 1000 },
+      { member: 'mo', action: 'video', quantity_milli: 1000 },
+    ]);
+    expect(m.tooltip()).toContain('Studio: synced');
+    expect(m.fake.notifications).toHaveLength(0);
+
+    // Offline again, one more; meanwhile the owner revokes this device: the entry is rejected when it arrives, and a notification says so.
+    const port2 = new URL(back.url).port;
+    await back.stop();
+    expect(await m.invoke('membership.record', { account: 'studio/fluxnote-rise', action: 'video' })).toMatchObject({ ok: true, result: { status: 'pending' } });
+    const again = await host({ dir: h.dir, init: false, serve: { port: port2 } });
+    revokeToken(again.ctx, listTokens(again.ctx, { member: 'mo' })[0]!.id);
+    expect(await m.invoke('membership.sync', { team: 'studio' })).toMatchObject({ ok: true });
+    const rejected = (await m.invoke('membership.status')) as { ok: true; result: { teams: { pending: number; rejected: { id: string; reason: string; message: string }[] }[] } };
+    expect(rejected.result.teams[0]).toMatchObject({ pending: 0, rejected: [{ reason: 'unauthorized', message: expect.stringContaining('no longer accepts this device') }] });
+    expect(m.fake.notifications.map((n) => n.options.title)).toEqual(['Studio rejected an entry']);
+    expect(m.fake.notifications[0]!.shown).toBe(true);
+    expect(m.fake.notifications[0]!.options.body).toContain('studio/fluxnote-rise: video');
+    // Dismissed, it leaves the list (and is never told again).
+    expect(await m.invoke('membership.dismiss', { team: 'studio', entry: rejected.result.teams[0]!.rejected[0]!.id })).toMatchObject({ ok: true, result: { teams: [{ rejected: [] }] } });
+    expect(await m.invoke('membership.sync', {})).toMatchObject({ ok: true });
+    expect(m.fake.notifications).toHaveLength(1);
+
+    // Leaving with an entry never sent: refused until the member agrees to drop it.
+    await again.stop();
+    expect(await m.invoke('membership.record', { account: 'studio/fluxnote-rise', action: 'video' })).toMatchObject({ ok: true, result: { status: 'pending' } });
+    expect(await m.invoke('membership.leave', { team: 'studio' })).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'dropPending', message: expect.stringContaining('1 entry was never sent to Studio') } });
+    expect(existsSync(join(dir, 'studio.json'))).toBe(true);
+    expect(await m.invoke('membership.leave', { team: 'studio', dropPending: true })).toMatchObject({ ok: true, result: { left: { name: 'Studio' }, dropped: expect.any(Number) } });
+    expect(readdirSync(dir)).toEqual([]);
+    expect(await m.invoke('membership.status')).toEqual({ ok: true, result: { teams: [] } });
+    expect(await m.invoke('membership.accounts')).toEqual({ ok: true, result: [] });
+    expect(existsSync(join(m.userData, MEMBER_OUTBOX_FILE))).toBe(true);
+    expect(m.tooltip()).not.toContain('Studio');
+  });
+
+  it('is the desktop window\'s own: refused from any other page and over HTTP; a system without a keyring joins nothing', async () => {
+    const m = await memberApp();
+    for (const name of ['membership.join', 'membership.status', 'membership.sync', 'membership.leave', 'membership.record', 'membership.accounts', 'membership.dismiss']) {
+      expect(await m.fake.invoke(CHANNEL, topFrame('https://evil.example/'), name, {}), name).toEqual(FORBIDDEN);
+      const ctx = memoryLedger();
+      expect(dispatch(ctx, name, {}), name).toMatchObject({ ok: false, error: { code: 'invalid_input', message: `"${name}" is only available in the Creditdeck desktop app` } });
+      ctx.db.close();
+    }
+    const h = await host();
+    const inv = createInvite(h.ctx, h.key, localOwner(h.ctx), { role: 'member', member: 'mo', name: 'Mo' });
+    const noKeyring = await launch({ storageBackend: 'basic_text' });
+    const r = (await noKeyring.fake.invoke(CHANNEL, own, 'membership.join', { link: inviteLink(h.url, inv.invite, h.fingerprint) })) as Env;
+    expect(r).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringContaining('cannot be kept safely here: no keyring') } });
+    expect(existsSync(join(noKeyring.appData, 'Creditdeck', MEMBERSHIPS_DIR, 'studio.json'))).toBe(false);
+    // A bad link says what is wrong before anything is sent.
+    expect(await m.invoke('membership.join', { link: 'https://studio.local:4317/join' })).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringContaining('no invite code') } });
+  });
+});
