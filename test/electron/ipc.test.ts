@@ -163,6 +163,8 @@ describe('IPC writes', () => {
       calc: { preset: 'fluxnote', videos: 3 },
       'purchases.packs': { account: 'fluxnote-rise' },
       'reconcile.status': { account: 'fluxnote-rise' },
+      // A plan change run and rolled back: the file is unchanged, byte for byte.
+      'accounts.planPreview': { account: 'fluxnote-rise', plan: 'pro' },
     };
     for (const name of READ_CALLS) {
       expect(handleCall(file, TRUSTED, { senderFrame: topFrame(OWN) }, [name, inputs[name] ?? {}]), name).toMatchObject({ ok: true });

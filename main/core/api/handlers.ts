@@ -23,6 +23,10 @@ import { captureHold, listHolds, placeHold, releaseHold } from '../ledger/holds.
 import { importEvents } from '../ledger/import.js';
 import { checkInvariants } from '../ledger/invariants.js';
 import { changePlan } from '../ledger/plans.js';
+import { previewPlanChange } from '../ledger/plan-preview.js';
+import { recordOpening } from '../ledger/opening.js';
+import { setArchived } from '../ledger/archive.js';
+import { removeMember, renameMember, setMemberCap } from '../ledger/member-edits.js';
 import { listRefusals } from '../ledger/refusals.js';
 import { refundGrant } from '../ledger/refunds.js';
 import { listEvents, usageReport } from '../ledger/reports.js';
@@ -87,6 +91,7 @@ function accountView(ctx: Ctx, a: Account) {
     anchor: a.anchor,
     reset: a.provider.reset.rule === 'calendar-month' ? `1st of each month, 00:00 ${a.provider.reset.zone}` : `day ${a.rule.day} of each month (clamped), 00:00 ${a.zone}`,
     createdAt: iso(a.createdAt),
+    archived: a.archivedAt !== null,
     monthlyLimit: a.monthlyLimitMc === null ? null : mcToCredits(a.monthlyLimitMc),
     lowBalance: a.lowBalanceMc === null ? null : mcToCredits(a.lowBalanceMc),
     lowBalancePercent: a.lowBalancePct,
@@ -162,6 +167,8 @@ export const handlers = {
       tz: plainText().max(64).optional(),
       amounts: amounts.optional(),
       at: when.optional(),
+      // What is already used this period, per pool: recorded as the opening entry (ledger/opening.ts), with the account or not at all.
+      used: amounts.optional(),
     }),
     (ctx, i) => {
       const sources = [i.preset, i.provider, i.providerFile].filter((x) => x !== undefined).length;
@@ -173,11 +180,18 @@ export const handlers = {
             ? parseProvider(readJson(i.providerFile), `provider file ${i.providerFile}`)
             : parseProvider(i.provider, 'provider');
       const zone = i.tz ?? 'UTC';
-      const a = createAccount(ctx, { provider, planId: i.plan, name: i.name, anchor: i.anchor, zone, amounts: i.amounts, at: at(i.at, zone) });
-      return accountView(ctx, a);
+      return ctx.write(() => {
+        const a = createAccount(ctx, { provider, planId: i.plan, name: i.name, anchor: i.anchor, zone, amounts: i.amounts, at: at(i.at, zone) });
+        return { ...accountView(ctx, a), opening: i.used && Object.keys(i.used).length ? recordOpening(ctx, a.id, i.used).entries : [] };
+      });
     },
   ),
-  'accounts.list': def(z.object({}), (ctx) => listAccounts(ctx).map((a) => accountView(ctx, a))),
+  // Archived accounts are left out unless asked for (Settings lists them to restore).
+  'accounts.list': def(z.object({ includeArchived: z.boolean().optional() }), (ctx, i) =>
+    listAccounts(ctx)
+      .filter((a) => i.includeArchived === true || a.archivedAt === null)
+      .map((a) => accountView(ctx, a)),
+  ),
   'accounts.show': def(z.object({ account: plainText() }), (ctx, i) => {
     const a = getAccount(ctx, i.account);
     return { ...accountView(ctx, a), actions: listActions(ctx, a.id), members: listMembers(ctx, a.id), dailyLimits: listDailyLimits(ctx, a.id) };
@@ -185,6 +199,14 @@ export const handlers = {
   'accounts.plan': def(z.object({ account: plainText(), plan: plainText(), at: when.optional(), amounts: amounts.optional() }), (ctx, i) =>
     changePlan(ctx, i.account, i.plan, { at: at(i.at, zoneOf(ctx, i.account)), amounts: i.amounts }),
   ),
+  // The same change run and rolled back: what it grants now and what applies from the reset (ledger/plan-preview.ts).
+  'accounts.planPreview': def(z.object({ account: plainText(), plan: plainText(), at: when.optional(), amounts: amounts.optional() }), (ctx, i) =>
+    previewPlanChange(ctx, i.account, i.plan, { at: at(i.at, zoneOf(ctx, i.account)), amounts: i.amounts }),
+  ),
+  'accounts.opening': def(z.object({ account: plainText(), used: amounts, at: when.optional() }), (ctx, i) =>
+    recordOpening(ctx, i.account, i.used, { at: at(i.at, zoneOf(ctx, i.account)) }),
+  ),
+  'accounts.archive': def(z.object({ account: plainText(), archived: z.boolean() }), (ctx, i) => accountView(ctx, setArchived(ctx, i.account, i.archived))),
   'accounts.set': def(
     z.object({
       account: plainText(),
@@ -216,7 +238,10 @@ export const handlers = {
   'members.add': def(z.object({ account: plainText(), member: plainText(), name: plainText().max(200).optional(), monthlyLimit: num.nullable().optional() }), (ctx, i) =>
     addMember(ctx, i.account, i.member, i),
   ),
-  'members.list': def(z.object({ account: plainText() }), (ctx, i) => listMembers(ctx, i.account)),
+  'members.list': def(z.object({ account: plainText(), includeRemoved: z.boolean().optional() }), (ctx, i) => listMembers(ctx, i.account, i)),
+  'members.rename': def(z.object({ account: plainText(), member: plainText(), name: plainText().max(200) }), (ctx, i) => renameMember(ctx, i.account, i.member, i.name)),
+  'members.cap': def(z.object({ account: plainText(), member: plainText(), pool: plainText(), cap: num.nullable() }), (ctx, i) => setMemberCap(ctx, i.account, i.member, i.pool, i.cap)),
+  'members.remove': def(z.object({ account: plainText(), member: plainText() }), (ctx, i) => removeMember(ctx, i.account, i.member)),
   'limits.daily': def(z.object({ account: plainText(), attr: plainText(), value: plainText(), limit: num.nullable() }), (ctx, i) =>
     setDailyLimit(ctx, i.account, i.attr, i.value, i.limit),
   ),
@@ -306,7 +331,11 @@ export const handlers = {
   ),
   // Each pool says where its number comes from: the ledger, the vendor's meter, or a reconciliation (connectors/provenance.ts).
   'balance.get': def(z.object({ account: plainText(), at: when.optional() }), (ctx, i, s) => withSources(ctx, getBalance(ctx, i.account, at(i.at, zoneOf(ctx, i.account))), s?.meterStatus)),
-  'balance.all': def(z.object({ at: when.optional() }), (ctx, i, s) => listAccounts(ctx).map((a) => withSources(ctx, getBalance(ctx, a.id, at(i.at, a.zone)), s?.meterStatus))),
+  'balance.all': def(z.object({ at: when.optional(), includeArchived: z.boolean().optional() }), (ctx, i, s) =>
+    listAccounts(ctx)
+      .filter((a) => i.includeArchived === true || a.archivedAt === null)
+      .map((a) => withSources(ctx, getBalance(ctx, a.id, at(i.at, a.zone)), s?.meterStatus)),
+  ),
   'reports.usage': def(
     z.object({
       account: plainText(),

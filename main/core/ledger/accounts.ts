@@ -25,6 +25,8 @@ export interface Account {
   thresholds: number[];
   /** What threshold alerts measure: the period's allocation, the monthly spending limit, or both. */
   alertBasis: AlertBasis;
+  /** When the account was archived (hidden, read-only), or null. */
+  archivedAt: number | null;
 }
 
 export const ALERT_BASES = ['allocation', 'limit', 'both'] as const;
@@ -53,6 +55,7 @@ interface AccountRow {
   low_balance_pct: number | null;
   thresholds: string;
   alert_basis: string;
+  archived_at: number | null;
 }
 
 const providerCache = new Map<string, Provider>();
@@ -87,6 +90,7 @@ function toAccount(r: AccountRow): Account {
     lowBalancePct: r.low_balance_pct,
     thresholds: JSON.parse(r.thresholds) as number[],
     alertBasis: (ALERT_BASES as readonly string[]).includes(r.alert_basis) ? (r.alert_basis as AlertBasis) : 'allocation',
+    archivedAt: r.archived_at ?? null,
   };
 }
 

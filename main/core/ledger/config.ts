@@ -1,8 +1,9 @@
 /** Editable settings: the rate card, members, limits and alert levels. */
 import { RECONCILIATION_ACTION } from './reconcile.js';
+import { OPENING_ACTION } from './opening.js';
 import { InputError } from '../util/errors.js';
 import { parseCredits, parseWhole } from '../util/credits.js';
-import { startOfLocal } from '../util/period.js';
+import { iso, startOfLocal } from '../util/period.js';
 import { ALERT_BASES, assertPool, getAccount, type Account } from './accounts.js';
 import type { Ctx } from './context.js';
 import { getAction, type ActionRow } from './usage.js';
@@ -64,6 +65,7 @@ export function setAction(ctx: Ctx, input: ActionInput): ActionView {
   if (typeof input.action !== 'string' || !ID.test(input.action)) throw new InputError('action ids use lowercase letters, digits, ".", "_", ":" or "-" (max 64)', 'action');
   // The ledger's own events of a reconciliation carry this action (ledger/reconcile.ts): no rate card may define it.
   if (input.action === RECONCILIATION_ACTION) throw new InputError(`"${RECONCILIATION_ACTION}" is the ledger's own action for reconciliations with a vendor's meter; choose another id`, 'action');
+  if (input.action === OPENING_ACTION) throw new InputError(`"${OPENING_ACTION}" is the ledger's own action for what was used before an account was added; choose another id`, 'action');
   const existing = ctx.stmt('SELECT * FROM actions WHERE account_id = ? AND id = ?').get(acct.id, input.action) as ActionRow | undefined;
   const pool = input.pool ?? existing?.pool;
   if (!pool) throw new InputError(`new action ${input.action} needs --pool (one of ${acct.provider.pools.map((p) => p.id).join(', ')})`, 'pool');
@@ -106,7 +108,12 @@ export function setAction(ctx: Ctx, input: ActionInput): ActionView {
 export interface MemberView {
   id: string;
   name: string;
+  /** All pools together, per billing period. */
   monthlyLimit: number | null;
+  /** Per pool, per billing period: {pool: credits}. */
+  caps: Record<string, number>;
+  /** When they were removed (their history keeps their name), or null. */
+  removedAt: string | null;
 }
 
 export function addMember(ctx: Ctx, accountId: string, member: string, opts: { name?: string; monthlyLimit?: string | number | null } = {}): MemberView & { existed: boolean } {
@@ -116,27 +123,54 @@ export function addMember(ctx: Ctx, accountId: string, member: string, opts: { n
   if (opts.name !== undefined && opts.name.length > 80) throw new InputError('--name must be at most 80 characters', 'name');
   return ctx.write(() => {
     // Adding someone again changes only what is given: a name or a limit left out is kept, never wiped.
-    const existing = ctx.stmt('SELECT name, monthly_limit_mc FROM members WHERE account_id = ? AND id = ?').get(acct.id, member) as { name: string; monthly_limit_mc: number | null } | undefined;
+    const existing = ctx.stmt('SELECT name, monthly_limit_mc, removed_at FROM members WHERE account_id = ? AND id = ?').get(acct.id, member) as
+      | { name: string; monthly_limit_mc: number | null; removed_at: number | null }
+      | undefined;
     const name = opts.name ?? existing?.name ?? member;
     const limit = given === undefined ? (existing?.monthly_limit_mc ?? null) : given;
     ctx
       .stmt(
         `INSERT INTO members (account_id, id, name, monthly_limit_mc, created_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (account_id, id) DO UPDATE SET name = excluded.name, monthly_limit_mc = excluded.monthly_limit_mc`,
+         ON CONFLICT (account_id, id) DO UPDATE SET name = excluded.name, monthly_limit_mc = excluded.monthly_limit_mc, removed_at = NULL`,
       )
       .run(acct.id, member, name, limit, ctx.clock.now());
     ctx.configChanged();
-    return { id: member, name, monthlyLimit: limit === null ? null : limit / 1000, existed: existing !== undefined };
+    // Adding a removed member again brings them back, with the caps they had.
+    return { ...memberView(ctx, acct.id, { id: member, name, monthly_limit_mc: limit, removed_at: null }), existed: existing !== undefined && existing.removed_at === null };
   });
 }
 
-export function listMembers(ctx: Ctx, accountId: string): MemberView[] {
-  const acct = getAccount(ctx, accountId);
-  return (ctx.stmt('SELECT id, name, monthly_limit_mc FROM members WHERE account_id = ? ORDER BY id').all(acct.id) as { id: string; name: string; monthly_limit_mc: number | null }[]).map((r) => ({
+interface MemberRow {
+  id: string;
+  name: string;
+  monthly_limit_mc: number | null;
+  removed_at: number | null;
+}
+
+function memberView(ctx: Ctx, accountId: string, r: MemberRow): MemberView {
+  const caps = ctx.stmt('SELECT pool, cap_mc FROM member_caps WHERE account_id = ? AND member = ? ORDER BY pool').all(accountId, r.id) as { pool: string; cap_mc: number }[];
+  return {
     id: r.id,
     name: r.name,
     monthlyLimit: r.monthly_limit_mc === null ? null : r.monthly_limit_mc / 1000,
-  }));
+    caps: Object.fromEntries(caps.map((c) => [c.pool, c.cap_mc / 1000])),
+    removedAt: r.removed_at === null ? null : iso(r.removed_at),
+  };
+}
+
+/** The account's members; removed ones too when asked (history shows their names). */
+export function listMembers(ctx: Ctx, accountId: string, opts: { includeRemoved?: boolean } = {}): MemberView[] {
+  const acct = getAccount(ctx, accountId);
+  const rows = ctx.stmt('SELECT id, name, monthly_limit_mc, removed_at FROM members WHERE account_id = ? ORDER BY id').all(acct.id) as MemberRow[];
+  return rows.filter((r) => opts.includeRemoved === true || r.removed_at === null).map((r) => memberView(ctx, acct.id, r));
+}
+
+/** One member, removed or not; unknown is bad input. */
+export function getMember(ctx: Ctx, accountId: string, member: string): MemberView {
+  const acct = getAccount(ctx, accountId);
+  const r = ctx.stmt('SELECT id, name, monthly_limit_mc, removed_at FROM members WHERE account_id = ? AND id = ?').get(acct.id, member) as MemberRow | undefined;
+  if (!r) throw new InputError(`unknown member "${String(member).slice(0, 40)}" on ${acct.name}; its members are ${listMembers(ctx, acct.id).map((m) => m.id).join(', ') || '(none yet)'}`, 'member');
+  return memberView(ctx, acct.id, r);
 }
 
 export interface AccountSettings {

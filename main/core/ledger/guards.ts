@@ -16,6 +16,10 @@ export const FUTURE_SKEW_MS = 5 * 60_000;
  * late usage for it must be recorded as a correction in the open period.
  */
 export function checkWriteTime(ctx: Ctx, acct: Account, t: number, field = '--at'): void {
+  // Every write passes here: an archived account is read-only until it is restored (docs/app.md).
+  if (acct.archivedAt !== null) {
+    throw new InputError(`${acct.name} is archived: it takes no new usage, credits, holds, voids or plan changes; restore it first (Settings, or \`creditdeck account unarchive ${acct.id}\`)`, 'account');
+  }
   const now = ctx.clock.now();
   if (t > now + FUTURE_SKEW_MS) throw new InputError(`${field} ${iso(t)} is in the future (now is ${iso(now)}); the ledger records what has happened`, field);
   if (t < acct.firstPeriodStart) {
@@ -84,7 +88,10 @@ export function checkKey(key: unknown, field = '--key'): string {
 export function checkMember(ctx: Ctx, acct: Account, member: unknown): string | null {
   if (member === undefined || member === null || member === '') return null;
   if (typeof member !== 'string') throw new InputError('--member must be a member id', 'member');
-  const row = ctx.stmt('SELECT 1 FROM members WHERE account_id = ? AND id = ?').get(acct.id, member);
+  const row = ctx.stmt('SELECT removed_at FROM members WHERE account_id = ? AND id = ?').get(acct.id, member) as { removed_at: number | null } | undefined;
+  if (row && row.removed_at !== null) {
+    throw new InputError(`${member.slice(0, 40)} was removed from ${acct.name}; add them again to record their usage (\`creditdeck member add ${acct.id} ${member.slice(0, 40)}\`)`, 'member');
+  }
   if (!row && joinTeamMember(ctx, acct, member)) return member;
   if (!row) throw new InputError(`unknown member "${member.slice(0, 40)}" on ${acct.name}; add it with \`creditdeck member add ${acct.id} ${member.slice(0, 40)}\``, 'member');
   return member;

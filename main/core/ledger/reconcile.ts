@@ -11,16 +11,15 @@
  */
 import { InputError } from '../util/errors.js';
 import { formatMc, mcToCredits, parseMilli } from '../util/credits.js';
-import { iso, periodAt } from '../util/period.js';
+import { iso } from '../util/period.js';
 import { plainText } from '../util/text.js';
 import { assertPool, getAccount, type Account } from './accounts.js';
 import { balanceMc } from './balance.js';
-import { bumpPeriodUsage, bumpRollup, liveGrants, postEntry } from './book.js';
-import { checkPeriodRoom } from './bounds.js';
+import { liveGrants } from './book.js';
 import type { Ctx } from './context.js';
 import { checkWriteTime } from './guards.js';
 import { materialize } from './materialize.js';
-import { eventIdOf } from './usage.js';
+import { bookUnratedUsage } from './unrated.js';
 
 export const RECONCILIATION_ACTION = 'reconciliation';
 
@@ -128,34 +127,15 @@ export function recordReconciliation(ctx: Ctx, input: ReconcileInput): Reconcili
         input.figure,
       );
     }
-    const period = periodAt(acct.rule, t);
     const grants = ledger.unlimited ? [] : liveGrants(ctx, acct.id, input.pool, t);
     const left = grants.reduce((s, g) => s + g.remaining_mc, 0);
     if (!ledger.unlimited && delta > left) {
       throw new InputError(`${says}: ${formatMc(delta)} unrecorded, but the ledger has only ${formatMc(left)} left in ${input.pool} to draw it from; add the credits ${vendor} granted first (creditdeck grant)`, input.figure);
     }
     const id = ctx.ids.next('rc');
-    const seq = (ctx.stmt('SELECT COALESCE(MAX(seq), 0) + 1 AS s FROM events').get() as { s: number }).s;
-    const eventId = eventIdOf(seq);
-    const moves: [string, number][] = [];
-    let rest = delta;
-    for (const g of grants) {
-      if (rest === 0) break;
-      const take = Math.min(rest, g.remaining_mc);
-      postEntry(ctx, { accountId: acct.id, pool: input.pool, grantId: g.id, kind: 'use', amountMc: take, at: t, eventId });
-      moves.push([g.id, take]);
-      rest -= take;
-    }
-    const now = ctx.clock.now();
     // One credit of unrecorded usage is one unit of the reconciliation action: quantity = credits.
-    ctx
-      .stmt(
-        `INSERT INTO events (seq, id, account_id, key, fingerprint, action, pool, quantity_milli, at, member, attrs, status, cost_mc, hold_id, covered_by, debits, recorded_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, 'applied', ?, NULL, NULL, ?, ?)`,
-      )
-      .run(seq, eventId, acct.id, `reconciliation:${id}`, `reconciliation:${id}`, RECONCILIATION_ACTION, input.pool, delta, t, delta, moves.length ? JSON.stringify(moves) : null, now);
-    bumpRollup(ctx, { accountId: acct.id, at: t, pool: input.pool, action: RECONCILIATION_ACTION, member: null, status: 'applied', quantityMilli: delta, costMc: delta }, 1);
-    checkPeriodRoom(ctx, acct, period.start, bumpPeriodUsage(ctx, acct.id, input.pool, period.start, delta, 1));
+    const eventId = bookUnratedUsage(ctx, acct, { pool: input.pool, action: RECONCILIATION_ACTION, amountMc: delta, t, key: `reconciliation:${id}`, grants });
+    const now = ctx.clock.now();
     ctx
       .stmt(
         `INSERT INTO reconciliations (id, account_id, pool, origin, vendor, figure, vendor_mc, ledger_mc, delta_mc, observed_at, at, auto, event_id, note, recorded_at)

@@ -124,6 +124,8 @@ export const providerSchema = z
       if (!pools.has(a.pool)) ctx.addIssue({ code: 'custom', path: ['actions', i, 'pool'], message: `unknown pool "${a.pool}"` });
       // The ledger's own action for reconciliations (ledger/reconcile.ts, RECONCILIATION_ACTION): no rate card may define it.
       if (a.id === 'reconciliation') ctx.addIssue({ code: 'custom', path: ['actions', i, 'id'], message: '"reconciliation" is the ledger\'s own action for reconciliations with a vendor\'s meter; choose another id' });
+      // And for opening entries (ledger/opening.ts, OPENING_ACTION).
+      if (a.id === 'opening') ctx.addIssue({ code: 'custom', path: ['actions', i, 'id'], message: '"opening" is the ledger\'s own action for what was used before an account was added; choose another id' });
     });
   });
 

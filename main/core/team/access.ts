@@ -30,6 +30,12 @@ export const ACCESS: Readonly<Record<HandlerName, AccessRule>> = {
   'accounts.list': read(),
   'accounts.show': read(),
   'accounts.plan': manage('owner'),
+  // What a plan change would do, rolled back: asked before the owner's change.
+  'accounts.planPreview': manage('owner', false),
+  // Hiding an account and making it read-only, or restoring it: the owner's, like adding it.
+  'accounts.archive': manage('owner'),
+  // What was used before the account was added: usage nobody recorded, like a reconciliation.
+  'accounts.opening': manage('admin'),
   // Names, spending limits and alert levels: admins set caps and limits.
   'accounts.set': manage('admin'),
   'actions.list': read(),
@@ -37,6 +43,9 @@ export const ACCESS: Readonly<Record<HandlerName, AccessRule>> = {
   'actions.set': manage('admin'),
   'members.add': manage('admin'),
   'members.list': read(),
+  'members.rename': manage('admin'),
+  'members.cap': manage('admin'),
+  'members.remove': manage('admin'),
   'limits.daily': manage('admin'),
   // Recorded as themself (call-as.ts); naming someone else needs admin.
   'usage.record': { role: 'member', scope: 'record', write: true },

@@ -1,7 +1,8 @@
 /**
  * The team's caps, checked by the ledger inside the usage transaction (a
  * CapsHook), after the pool's credits and the account's spending limits:
- *   member cap — a person's credits per pool per period (team.members.set);
+ *   member cap — a person's credits per pool per period (team.members.set on
+ *                a team; members.cap on any account, ledger/member-edits.ts);
  *   token cap  — a scoped token's credits per account per period.
  * The first that would be crossed refuses, naming the limit, its figure, what
  * is spent and when it resets. A void gives a member's cap its credits back;
@@ -19,9 +20,15 @@ import type { Caller } from './types.js';
 
 const tokenScope = (tokenId: string) => `team-token:${tokenId}`;
 
+/** The member's cap on the pool: the team's (team.members.set) or the account's own (members.cap), the smaller when both are set. */
 function capOf(ctx: Ctx, member: string, account: string, pool: string): number | null {
-  const r = ctx.stmt('SELECT cap_mc FROM team_caps WHERE member = ? AND account_id = ? AND pool = ?').get(member, account, pool) as { cap_mc: number } | undefined;
-  return r?.cap_mc ?? null;
+  const r = ctx
+    .stmt(
+      `SELECT MIN(cap_mc) AS cap FROM (SELECT cap_mc FROM team_caps WHERE member = ? AND account_id = ? AND pool = ?
+       UNION ALL SELECT cap_mc FROM member_caps WHERE member = ? AND account_id = ? AND pool = ?)`,
+    )
+    .get(member, account, pool, member, account, pool) as { cap: number | null };
+  return r.cap;
 }
 
 /**
