@@ -158,7 +158,7 @@ export interface MEvent {
   voided: boolean;
 }
 
-interface MAccount {
+export interface MAccount {
   def: AccountDef;
   first: number;
   bookedTo: number;
@@ -192,7 +192,16 @@ export interface UseArgs {
   byo: boolean;
   attrs: Record<string, string>;
   holdId: string | null;
+  /**
+   * When the ledger received a write dated `t` (a member's entry, stamped by
+   * the member's own clock, arrives later or from a clock that runs ahead);
+   * absent: the write is dated when it arrives.
+   */
+  arrived?: number;
 }
+
+/** A client's clock may run this far ahead of the ledger's (docs/ledger.md: later is "in the future"). */
+export const FUTURE_SKEW = 5 * 60_000;
 
 const SRC_RANK: Record<Source, number> = { monthly: 2, upgrade: 2, promo: 0, bonus: 0, manual: 1, purchase: 2 };
 
@@ -290,6 +299,8 @@ export class Model {
     const act = a.def.actions[u.action];
     if (!act) return { kind: 'invalid', why: 'unknown action' };
     if (act.whole && u.qtyMilli % 1000 !== 0) return { kind: 'invalid', why: 'whole units' };
+    const when = this.dated(a, t, u.arrived ?? t);
+    if (when) return when;
     const period = periodOf(a.def.rule, t);
     let hold: MHold | undefined;
     if (u.holdId !== null) {
@@ -320,7 +331,12 @@ export class Model {
     this.book(a, t);
     const unlimited = this.planAt(a, t).amounts[act.pool] === 'unlimited';
     // The pool's credits are checked before the spending limit (docs/team.md, one precedence rule).
-    if (cost > 0 && !unlimited && cost > this.live(u.acct, act.pool, t).reduce((s, g) => s + g.remaining, 0) - this.held(u.acct, act.pool, t, u.holdId)) return { kind: 'refused', reason: 'insufficient_credits' };
+    const grants = cost > 0 && !unlimited ? this.live(u.acct, act.pool, t) : [];
+    const available = grants.reduce((s, g) => s + g.remaining, 0) - this.held(u.acct, act.pool, t, u.holdId);
+    if (cost > 0 && !unlimited && cost > available) {
+      const short = this.cannotCover(a, u, t, cost, available);
+      if (short) return short;
+    }
     if (cost > 0 && a.def.monthlyLimitMc !== null) {
       let spent = 0;
       for (const pool of a.def.pools) spent += a.periodUsage.get(`${pool}@${period.start}`) ?? 0;
@@ -328,9 +344,6 @@ export class Model {
     }
     const debits: [MGrant, number][] = [];
     if (cost > 0 && !unlimited) {
-      const grants = this.live(u.acct, act.pool, t);
-      const remaining = grants.reduce((s, g) => s + g.remaining, 0);
-      if (cost > remaining - this.held(u.acct, act.pool, t, u.holdId)) return { kind: 'refused', reason: 'insufficient_credits' };
       let left = cost;
       for (const g of grants) {
         if (left === 0) break;
@@ -351,6 +364,32 @@ export class Model {
       if (hold) hold.outstanding -= Math.min(cost, hold.outstanding);
     }
     return { kind: 'ok', status, cost, eventId: id, debits: debits.map(([g, mc]) => ({ grant: g.id, monthly: MONTHLY_LIKE.has(g.source), mc })) };
+  }
+
+  /**
+   * The time rules for a dated write, all in one place (docs/ledger.md "When
+   * things happen"): not more than FUTURE_SKEW after it arrives, not before the
+   * account's first period, and not in a period already closed by a booked
+   * reset (a late entry). Null: the write may be dated t.
+   */
+  protected dated(a: MAccount, t: number, arrived: number): Outcome | null {
+    if (t > arrived + FUTURE_SKEW) return { kind: 'invalid', why: 'in the future' };
+    if (t < a.first) return { kind: 'invalid', why: 'before the first period' };
+    if (t < periodOf(a.def.rule, Math.max(a.bookedTo, a.first)).start) return this.late(a, t, arrived);
+    return null;
+  }
+
+  /** A write dated in a closed period: refused as input (record it in the open period instead). */
+  protected late(_a: MAccount, _t: number, _arrived: number): Outcome | null {
+    return { kind: 'invalid', why: 'closed period' };
+  }
+
+  /**
+   * Usage costing more than the pool has available at t: refused. The one
+   * place that decides it (null would let the usage through).
+   */
+  protected cannotCover(_a: MAccount, _u: UseArgs, _t: number, _cost: number, _available: number): Outcome | null {
+    return { kind: 'refused', reason: 'insufficient_credits' };
   }
 
   grant(acct: string, pool: string, amount: number, source: Source, t: number, expiresAt: number | null, price: number | null, id: () => string): Outcome {

@@ -34,11 +34,11 @@ export function prng(seed: number) {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
   return { next, int, pick, chance: (p: number) => next() < p };
 }
-type Rng = ReturnType<typeof prng>;
+export type Rng = ReturnType<typeof prng>;
 
 // ---------- accounts ----------
 
-const C = 1000; // millicredits per credit
+export const C = 1000; // millicredits per credit
 
 const FLUX: AccountDef = {
   id: 'flux-edge',
@@ -104,13 +104,13 @@ export interface Setup {
   scenario: number;
 }
 
-interface Acc {
+export interface Acc {
   def: AccountDef;
   actions: { id: string; qty: (r: Rng) => string }[];
   plans: string[];
 }
 
-function accountsFor(s: (typeof SCENARIOS)[number]): Acc[] {
+export function accountsFor(s: (typeof SCENARIOS)[number]): Acc[] {
   return [
     {
       def: FLUX,
@@ -195,10 +195,7 @@ export function generate(seed: number, steps: number): { setup: Setup; ops: Op[]
     else if (x < 0.76) ops.push({ t: 'release', h: ref });
     else if (x < 0.8) ops.push({ t: 'refund', g: ref });
     else if (x < 0.83) ops.push({ t: 'plan', a, p: r.int(0, acc.plans.length - 1), amount: r.int(1, 6) * 500 });
-    else {
-      const kind = r.pick(['minutes', 'minutes', 'minutes', 'hours', 'hours', 'hours', 'days', 'days', 'weeks', 'reset-1', 'reset', 'reset+1', 'expiry', 'same'] as const);
-      ops.push({ t: 'clock', kind, a, n: kind === 'minutes' ? r.int(1, 59) : kind === 'hours' ? r.int(1, 23) : kind === 'days' ? r.int(1, 9) : kind === 'weeks' ? r.int(1, 5) : 0 });
-    }
+    else ops.push(randomClock(r, a));
   }
   return { setup, ops };
 }
@@ -217,15 +214,30 @@ export interface RunResult {
   end: string;
 }
 
-class Mismatch extends Error {}
+/** The ledger and the model disagree (anything else thrown is a crash of the run itself). */
+export class Mismatch extends Error {}
 
-const mcOf = (credits: number | null): number => Math.round((credits ?? 0) * 1000);
-const isoOf = (t: number) => new Date(t).toISOString();
+export const mcOf = (credits: number | null): number => Math.round((credits ?? 0) * 1000);
+export const isoOf = (t: number) => new Date(t).toISOString();
 
-function kindOf(e: unknown): Outcome {
+export function kindOf(e: unknown): Outcome {
   if (e instanceof RefusedError) return { kind: 'refused', reason: e.reason };
   if (e instanceof InputError) return { kind: 'invalid', why: e.message };
   throw e;
+}
+
+/** The three accounts of a scenario, in the ledger and in the model, on one clock; their balances agree from the start. */
+export function addAccounts(ctx: Ctx, model: Model, accs: Acc[], scenario: (typeof SCENARIOS)[number], now: number): void {
+  call(ctx, 'accounts.add', { preset: 'flux', plan: 'edge', name: 'Flux Edge' });
+  call(ctx, 'actions.set', { account: 'flux-edge', action: 'mcp-tool', cost: 2, hourlyLimit: 6 });
+  call(ctx, 'actions.set', { account: 'flux-edge', action: 'api-request', cost: '0.25' });
+  call(ctx, 'accounts.add', { preset: 'lux', plan: 'free', name: 'Lux', tz: scenario.lux[0], anchor: scenario.lux[1] });
+  call(ctx, 'accounts.set', { account: 'lux', monthlyLimit: 6000 });
+  call(ctx, 'accounts.add', { preset: 'fluximage', plan: 'starter', name: 'Fluximage', tz: scenario.fluximage[0], anchor: scenario.fluximage[1] });
+  model.addAccount(accs[0]!.def, 'edge', now);
+  model.addAccount(accs[1]!.def, 'free', now);
+  model.addAccount(accs[2]!.def, 'starter', now);
+  compareBalances(ctx, model, accs, now);
 }
 
 export interface RunOptions {
@@ -244,17 +256,7 @@ export function runOps(setup: Setup, ops: readonly Op[], opts: RunOptions): RunR
   const counts: Record<string, number> = {};
   let step = -1;
   try {
-    // Setup: three accounts on one clock.
-    call(ctx, 'accounts.add', { preset: 'flux', plan: 'edge', name: 'Flux Edge' });
-    call(ctx, 'actions.set', { account: 'flux-edge', action: 'mcp-tool', cost: 2, hourlyLimit: 6 });
-    call(ctx, 'actions.set', { account: 'flux-edge', action: 'api-request', cost: '0.25' });
-    call(ctx, 'accounts.add', { preset: 'lux', plan: 'free', name: 'Lux', tz: scenario.lux[0], anchor: scenario.lux[1] });
-    call(ctx, 'accounts.set', { account: 'lux', monthlyLimit: 6000 });
-    call(ctx, 'accounts.add', { preset: 'fluximage', plan: 'starter', name: 'Fluximage', tz: scenario.fluximage[0], anchor: scenario.fluximage[1] });
-    model.addAccount(accs[0]!.def, 'edge', clock.now());
-    model.addAccount(accs[1]!.def, 'free', clock.now());
-    model.addAccount(accs[2]!.def, 'starter', clock.now());
-    compareBalances(ctx, model, accs, clock.now());
+    addAccounts(ctx, model, accs, scenario, clock.now());
 
     const usages: { name: 'usage.record' | 'holds.capture'; input: Record<string, unknown>; acct: string; action: string; q: string; eventId: string }[] = [];
     const limit = ops.length;
@@ -446,20 +448,7 @@ export function runOps(setup: Setup, ops: readonly Op[], opts: RunOptions): RunR
         if (want.kind === 'ok' && JSON.stringify(granted) !== JSON.stringify(want.upgrades)) throw new Mismatch(`plan change granted ${JSON.stringify(granted)}, model ${JSON.stringify(want.upgrades)}`);
         label = `plan:${want.kind}`;
       } else {
-        const acct = accs[op.a]!.def.id;
-        const next = model.nextReset(acct, now);
-        const expiry = model.nextExpiry(now);
-        const to =
-          op.kind === 'minutes' ? now + op.n * 60_000
-          : op.kind === 'hours' ? now + op.n * HOUR
-          : op.kind === 'days' ? now + op.n * DAY
-          : op.kind === 'weeks' ? now + op.n * 7 * DAY
-          : op.kind === 'reset-1' ? Math.max(now, next - 1)
-          : op.kind === 'reset' ? next
-          : op.kind === 'reset+1' ? next + 1
-          : op.kind === 'expiry' ? (expiry ?? now + HOUR)
-          : now;
-        clock.set(to);
+        clock.set(clockTarget(model, accs, op, now));
         label = `clock:${op.kind}`;
       }
       counts[label] = (counts[label] ?? 0) + 1;
@@ -480,13 +469,36 @@ export function runOps(setup: Setup, ops: readonly Op[], opts: RunOptions): RunR
   }
 }
 
+export type ClockOp = Extract<Op, { t: 'clock' }>;
+
+/** Where a clock jump lands: so far ahead, or just before, at or after the account's next reset, or at the next expiry. */
+export function clockTarget(model: Model, accs: readonly Acc[], op: ClockOp, now: number): number {
+  const next = model.nextReset(accs[op.a % accs.length]!.def.id, now);
+  const expiry = model.nextExpiry(now);
+  return op.kind === 'minutes' ? now + op.n * 60_000
+    : op.kind === 'hours' ? now + op.n * HOUR
+    : op.kind === 'days' ? now + op.n * DAY
+    : op.kind === 'weeks' ? now + op.n * 7 * DAY
+    : op.kind === 'reset-1' ? Math.max(now, next - 1)
+    : op.kind === 'reset' ? next
+    : op.kind === 'reset+1' ? next + 1
+    : op.kind === 'expiry' ? (expiry ?? now + HOUR)
+    : now;
+}
+
+/** A random clock jump, weighted towards short ones (the generator's mix). */
+export function randomClock(r: Rng, a: number): ClockOp {
+  const kind = r.pick(['minutes', 'minutes', 'minutes', 'hours', 'hours', 'hours', 'days', 'days', 'weeks', 'reset-1', 'reset', 'reset+1', 'expiry', 'same'] as const);
+  return { t: 'clock', kind, a, n: kind === 'minutes' ? r.int(1, 59) : kind === 'hours' ? r.int(1, 23) : kind === 'days' ? r.int(1, 9) : kind === 'weeks' ? r.int(1, 5) : 0 };
+}
+
 /** Mostly one of the last few (a capture, release or refund soon after its hold or purchase), sometimes any. */
-function recent<T>(xs: readonly T[], ref: number): T {
+export function recent<T>(xs: readonly T[], ref: number): T {
   if (ref % 4 === 0) return xs[(ref >> 2) % xs.length]!;
   return xs[xs.length - 1 - ((ref >> 2) % Math.min(xs.length, 4))]!;
 }
 
-function qtyMilli(q: string): number {
+export function qtyMilli(q: string): number {
   const [w, f = ''] = q.split('.');
   return Number(w) * 1000 + Number((f + '000').slice(0, 3));
 }
@@ -499,9 +511,10 @@ function sameOutcome(got: Outcome, want: Outcome): void {
   }
 }
 
-function compareBalances(ctx: Ctx, model: Model, accs: Acc[], now: number): void {
+/** Every pool of every account, ledger against model, as of `now` (the ledger's clock, or an instant read with `at`). */
+export function compareBalances(ctx: Ctx, model: Model, accs: Acc[], now: number): void {
   for (const acc of accs) {
-    const b = call(ctx, 'balance.get', { account: acc.def.id });
+    const b = call(ctx, 'balance.get', { account: acc.def.id, ...(now !== ctx.clock.now() ? { at: isoOf(now) } : {}) });
     const m = model.balance(acc.def.id, now);
     for (const p of b.pools) {
       const x = m[p.pool]!;
@@ -540,23 +553,25 @@ function compareBalances(ctx: Ctx, model: Model, accs: Acc[], now: number): void
 
 /**
  * Delta debugging: cut the list after the failing step, then delete ever
- * smaller chunks while the list still fails. Returns the shortest failing
- * list found within `budget` replays.
+ * smaller chunks while the list still fails. A generator, so that one
+ * algorithm serves a synchronous replay (`shrink`) and an asynchronous one
+ * (the team simulation, test/sim/team.ts): it yields each candidate list and
+ * is sent back that list's failure, or null when it passes.
  */
-export function shrink(setup: Setup, ops: readonly Op[], opts: RunOptions, failure: Failure, budget = 2000): { ops: Op[]; failure: Failure; replays: number } {
+export function* shrinkSteps<T>(ops: readonly T[], failure: Failure, budget = 2000): Generator<T[], { ops: T[]; failure: Failure; replays: number }, Failure | null> {
   let best = ops.slice(0, failure.step + 1);
   let bestFailure = failure;
   let replays = 0;
-  const fails = (list: Op[]): Failure | null => {
-    replays++;
-    return runOps(setup, list, { ...opts, invariantsEvery: 1 }).failure;
-  };
   let chunk = Math.max(1, Math.floor(best.length / 2));
   while (chunk >= 1 && replays < budget) {
     let removed = false;
     for (let i = 0; i + chunk <= best.length && replays < budget; ) {
       const candidate = [...best.slice(0, i), ...best.slice(i + chunk)];
-      const f = candidate.length ? fails(candidate) : null;
+      let f: Failure | null = null;
+      if (candidate.length) {
+        replays++;
+        f = yield candidate;
+      }
       if (f) {
         best = candidate.slice(0, f.step + 1);
         bestFailure = f;
@@ -569,7 +584,16 @@ export function shrink(setup: Setup, ops: readonly Op[], opts: RunOptions, failu
   return { ops: best, failure: bestFailure, replays };
 }
 
-export function formatFailure(seed: number, setup: Setup, original: number, shrunk: { ops: Op[]; failure: Failure; replays: number }): string {
+/** The shortest failing list `shrinkSteps` finds, each candidate replayed with invariants checked at every step. */
+export function shrink(setup: Setup, ops: readonly Op[], opts: RunOptions, failure: Failure, budget = 2000): { ops: Op[]; failure: Failure; replays: number } {
+  const steps = shrinkSteps(ops, failure, budget);
+  for (let n = steps.next(); ; ) {
+    if (n.done) return n.value;
+    n = steps.next(runOps(setup, n.value, { ...opts, invariantsEvery: 1 }).failure);
+  }
+}
+
+export function formatFailure<S extends Setup, O>(seed: number, setup: S, original: number, shrunk: { ops: O[]; failure: Failure; replays: number }): string {
   return [
     `simulation failed: seed ${seed} (scenario ${setup.scenario}: ${JSON.stringify(SCENARIOS[setup.scenario])})`,
     `shortest reproducing list: ${shrunk.ops.length} of ${original} operations (${shrunk.replays} replays)`,
