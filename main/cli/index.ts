@@ -19,6 +19,7 @@ import { registerTeam } from './team.js';
 import { registerTeamClient, teamAccount } from './team-client.js';
 import { requireTeamCredentials } from '../core/sync/credentials.js';
 import { registerReconcile } from './reconcile.js';
+import { memberText, planPreviewText, registerCorrections } from './corrections.js';
 import { restoreBackup, restoreExport } from '../core/ledger/backup.js';
 import { importEvents, type ImportResult } from '../core/ledger/import.js';
 import { DEFAULT_PORT, serve } from '../web/serve.js';
@@ -153,10 +154,19 @@ export async function run(argv: string[], rawIo: Io = defaultIo): Promise<number
     .option('--tz <zone>', 'IANA time zone', 'UTC')
     .option('--amount <pool=n>', 'monthly credits where the plan leaves it open (repeatable)', collect, [])
     .option('--at <time>', 'when the account starts (default: now)')
+    .option('--used <pool=n>', "already used this period, recorded as the opening entry (repeatable; see account opening)", collect, [])
     .action((o) =>
-      emit('accounts.add', { preset: o.preset, providerFile: o.providerFile, plan: o.plan, name: o.name, anchor: o.anchor, tz: o.tz, amounts: pairs(o.amount, '--amount'), at: o.at }, (a) => a.id),
+      emit(
+        'accounts.add',
+        { preset: o.preset, providerFile: o.providerFile, plan: o.plan, name: o.name, anchor: o.anchor, tz: o.tz, amounts: pairs(o.amount, '--amount'), at: o.at, used: pairs(o.used, '--used') },
+        (a) => a.id,
+      ),
     );
-  account.command('list').description('list accounts').action(() => emit('accounts.list', {}, fmt.accountsText));
+  account
+    .command('list')
+    .option('--all', 'archived accounts too')
+    .description('list accounts (archived ones with --all)')
+    .action((o: { all?: boolean }) => emit('accounts.list', { includeArchived: o.all === true }, (l) => fmt.accountsText(l.map((a) => (a.archived ? { ...a, name: `${a.name} (archived)` } : a)))));
   account
     .command('show')
     .argument('<account>')
@@ -168,9 +178,12 @@ export async function run(argv: string[], rawIo: Io = defaultIo): Promise<number
     .argument('<plan>')
     .option('--at <time>', 'when the change takes effect (default: now)')
     .option('--amount <pool=n>', 'monthly credits where the plan leaves it open', collect, [])
+    .option('--preview', 'say what the change would grant now and what applies at the reset; change nothing')
     .description('change plan (see docs/ledger.md for the rule in the current period)')
     .action((acc: string, plan: string, o) =>
-      emit('accounts.plan', { account: acc, plan, at: o.at, amounts: pairs(o.amount, '--amount') }, (r) =>
+      o.preview
+        ? emit('accounts.planPreview', { account: acc, plan, at: o.at, amounts: pairs(o.amount, '--amount') }, planPreviewText)
+        : emit('accounts.plan', { account: acc, plan, at: o.at, amounts: pairs(o.amount, '--amount') }, (r) =>
         [
           `${r.account}: ${r.from} → ${r.to} at ${r.effectiveAt}`,
           ...r.granted.map((g) => `  granted ${fmt.creditsOf(g.credits, g.pool)} now, for the rest of this period`),
@@ -235,7 +248,12 @@ export async function run(argv: string[], rawIo: Io = defaultIo): Promise<number
     .option('--name <name>')
     .option('--monthly-limit <credits>', 'their monthly spending limit, or "none"')
     .action((acc: string, m: string, o) => emit('members.add', { account: acc, member: m, name: o.name, monthlyLimit: noneOr(o.monthlyLimit) }, (r) => `${r.id} (${r.name}) ${r.existed ? 'updated' : 'added'}${r.monthlyLimit === null ? '' : `, monthly limit ${r.monthlyLimit} credits`}`));
-  member.command('list').argument('<account>').action((acc: string) => emit('members.list', { account: acc }, (l) => l.map((m) => `${m.id}  ${m.name}${m.monthlyLimit === null ? '' : `  limit ${m.monthlyLimit}`}`).join('\n') || 'No members.'));
+  member
+    .command('list')
+    .argument('<account>')
+    .option('--all', 'removed members too')
+    .action((acc: string, o: { all?: boolean }) => emit('members.list', { account: acc, includeRemoved: o.all === true }, (l) => l.map(memberText).join('\n') || 'No members.'));
+  registerCorrections(account, member, emit);
 
   program
     .command('limit')
