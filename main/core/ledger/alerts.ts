@@ -53,6 +53,27 @@ export function checkSpendAlerts(ctx: Ctx, acct: Account, periodStart: number, b
   return out;
 }
 
+/** What a pool's move crosses: allocation thresholds (levels) and the low-balance level, or null. Pure, so the import can ask before it writes. */
+export function poolAlertsCrossed(
+  acct: Account,
+  allocationMc: number,
+  before: number,
+  after: number,
+  remainingBefore: number,
+  remainingAfter: number,
+): { levels: number[]; low: number | null } {
+  const levels: number[] = [];
+  if (allocationMc > 0 && acct.alertBasis !== 'limit') {
+    for (const level of acct.thresholds) {
+      const mark = allocationMc * level; // compare used*100 against alloc*level: integers only
+      if (before * 100 < mark && after * 100 >= mark) levels.push(level);
+    }
+  }
+  // A level in credits, or a share of this period's allocation (Flowly's low-credit emails).
+  const low = acct.lowBalanceMc ?? (acct.lowBalancePct !== null && allocationMc > 0 ? Math.floor((allocationMc * acct.lowBalancePct) / 100) : null);
+  return { levels, low: low !== null && remainingBefore > low && remainingAfter <= low ? low : null };
+}
+
 /** Alerts for a pool after its period usage moved from `before` to `after` (millicredits). */
 export function checkPoolAlerts(
   ctx: Ctx,
@@ -67,21 +88,15 @@ export function checkPoolAlerts(
   at: number,
 ): Alert[] {
   const out: Alert[] = [];
-  if (allocationMc > 0 && acct.alertBasis !== 'limit') {
-    for (const level of acct.thresholds) {
-      const mark = allocationMc * level; // compare used*100 against alloc*level: integers only
-      if (before * 100 < mark && after * 100 >= mark) {
-        const what = pool === 'credits' ? 'allocation' : `${pool} allocation`;
-        const a = recordAlert(ctx, acct, pool, periodStart, 'threshold', level, at, `${acct.name}: ${level} % of this period's ${what} used (${formatMc(after)} used, ${formatMc(allocationMc)} granted)`);
-        if (a) out.push(a);
-      }
-    }
+  const crossed = poolAlertsCrossed(acct, allocationMc, before, after, remainingBefore, remainingAfter);
+  for (const level of crossed.levels) {
+    const what = pool === 'credits' ? 'allocation' : `${pool} allocation`;
+    const a = recordAlert(ctx, acct, pool, periodStart, 'threshold', level, at, `${acct.name}: ${level} % of this period's ${what} used (${formatMc(after)} used, ${formatMc(allocationMc)} granted)`);
+    if (a) out.push(a);
   }
-  // A level in credits, or a share of this period's allocation (Flowly's low-credit emails).
-  const low = acct.lowBalanceMc ?? (acct.lowBalancePct !== null && allocationMc > 0 ? Math.floor((allocationMc * acct.lowBalancePct) / 100) : null);
-  if (low !== null && remainingBefore > low && remainingAfter <= low) {
+  if (crossed.low !== null) {
     const level = acct.lowBalanceMc === null ? ` (${acct.lowBalancePct} % of the allocation)` : '';
-    const a = recordAlert(ctx, acct, pool, periodStart, 'low-balance', 0, at, `${acct.name}: ${pool === 'credits' ? 'credit' : pool} balance is low (${formatMc(remainingAfter)} left, alert level ${formatMc(low)}${level})`);
+    const a = recordAlert(ctx, acct, pool, periodStart, 'low-balance', 0, at, `${acct.name}: ${pool === 'credits' ? 'credit' : pool} balance is low (${formatMc(remainingAfter)} left, alert level ${formatMc(crossed.low)}${level})`);
     if (a) out.push(a);
   }
   return out;

@@ -74,11 +74,16 @@ export function postEntry(
   ctx
     .stmt('INSERT INTO entries (account_id, pool, grant_id, kind, amount_mc, at, event_id) VALUES (?, ?, ?, ?, ?, ?, ?)')
     .run(e.accountId, e.pool, e.grantId, e.kind, e.amountMc, e.at, e.eventId ?? null);
-  const sign = e.kind === 'void' ? 1 : -1;
+  moveGrant(ctx, e.grantId, e.kind, e.amountMc);
+}
+
+/** Move a grant's summary row by the entries posted against it (one, or a batch's sum). */
+export function moveGrant(ctx: Ctx, grantId: string, kind: Exclude<EntryKind, 'grant'>, amountMc: number): void {
+  const sign = kind === 'void' ? 1 : -1;
   // The CHECK (remaining_mc >= 0) makes overdrawing a grant impossible, not just unlikely.
   ctx
-    .stmt(`UPDATE grant_balances SET remaining_mc = remaining_mc + ?, ${COLUMN[e.kind]} = ${COLUMN[e.kind]} + ? WHERE grant_id = ?`)
-    .run(sign * e.amountMc, e.amountMc, e.grantId);
+    .stmt(`UPDATE grant_balances SET remaining_mc = remaining_mc + ?, ${COLUMN[kind]} = ${COLUMN[kind]} + ? WHERE grant_id = ?`)
+    .run(sign * amountMc, amountMc, grantId);
 }
 
 /** Move a period's usage summary; returns the new total. */
@@ -101,13 +106,30 @@ export function bumpRollup(
   e: { accountId: string; at: number; pool: string; action: string; member: string | null; status: string; quantityMilli: number; costMc: number },
   sign: 1 | -1,
 ): void {
+  addRollup(ctx, { accountId: e.accountId, bucket: e.at - (e.at % ROLLUP_MS), pool: e.pool, action: e.action, member: e.member ?? '', status: e.status, events: sign, quantityMilli: sign * e.quantityMilli, costMc: sign * e.costMc });
+}
+
+export interface RollupDelta {
+  accountId: string;
+  bucket: number;
+  pool: string;
+  action: string;
+  member: string;
+  status: string;
+  events: number;
+  quantityMilli: number;
+  costMc: number;
+}
+
+/** Add to one rollup row: one event's move, or a batch's sum (the import). */
+export function addRollup(ctx: Ctx, r: RollupDelta): void {
   ctx
     .stmt(
       `INSERT INTO usage_rollup (account_id, bucket, pool, action, member, status, events, quantity_milli, cost_mc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (account_id, bucket, pool, action, member, status) DO UPDATE SET
          events = events + excluded.events, quantity_milli = quantity_milli + excluded.quantity_milli, cost_mc = cost_mc + excluded.cost_mc`,
     )
-    .run(e.accountId, e.at - (e.at % ROLLUP_MS), e.pool, e.action, e.member ?? '', e.status, sign, sign * e.quantityMilli, sign * e.costMc);
+    .run(r.accountId, r.bucket, r.pool, r.action, r.member, r.status, r.events, r.quantityMilli, r.costMc);
 }
 
 /** Something new will expire at `at`: make sure the next write looks at it then. */
@@ -139,6 +161,12 @@ export interface LiveGrant {
   remaining_mc: number;
 }
 
+/** The draw-down order (below); it reads no time, so one ordered list serves every instant. */
+const DRAW_ORDER = `ORDER BY CASE g.source WHEN 'monthly' THEN 0 WHEN 'upgrade' THEN 0 ELSE 1 END,
+                g.expires_at IS NULL, g.expires_at,
+                CASE g.source WHEN 'promo' THEN 0 WHEN 'bonus' THEN 0 WHEN 'manual' THEN 1 ELSE 2 END,
+                g.granted_at, g.id`;
+
 /**
  * Grants that can pay at instant t, in draw-down order: the current period's
  * monthly grant first, then the soonest-expiring grant, then promo/bonus before
@@ -151,12 +179,26 @@ export function liveGrants(ctx: Ctx, accountId: string, pool: string, t: number)
       `SELECT g.id, g.source, g.expires_at, g.granted_at, b.remaining_mc
        FROM grant_balances b JOIN grants g ON g.id = b.grant_id
        WHERE b.account_id = ? AND b.pool = ? AND b.remaining_mc > 0 AND g.granted_at <= ? AND (g.expires_at IS NULL OR g.expires_at > ?)
-       ORDER BY CASE g.source WHEN 'monthly' THEN 0 WHEN 'upgrade' THEN 0 ELSE 1 END,
-                g.expires_at IS NULL, g.expires_at,
-                CASE g.source WHEN 'promo' THEN 0 WHEN 'bonus' THEN 0 WHEN 'manual' THEN 1 ELSE 2 END,
-                g.granted_at, g.id`,
+       ${DRAW_ORDER}`,
     )
     .all(accountId, pool, t, t) as LiveGrant[];
+}
+
+/** Every grant of a pool with credits left, live or not, in draw-down order: liveGrants at t is this list filtered by isLiveAt. */
+export function grantsInDrawOrder(ctx: Ctx, accountId: string, pool: string): LiveGrant[] {
+  return ctx
+    .stmt(
+      `SELECT g.id, g.source, g.expires_at, g.granted_at, b.remaining_mc
+       FROM grant_balances b JOIN grants g ON g.id = b.grant_id
+       WHERE b.account_id = ? AND b.pool = ? AND b.remaining_mc > 0
+       ${DRAW_ORDER}`,
+    )
+    .all(accountId, pool) as LiveGrant[];
+}
+
+/** liveGrants' own test of one grant at t. */
+export function isLiveAt(g: LiveGrant, t: number): boolean {
+  return g.remaining_mc > 0 && g.granted_at <= t && (g.expires_at === null || g.expires_at > t);
 }
 
 /** Credits reserved by open holds on a pool at instant t. */

@@ -12,9 +12,9 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { InputError, RefusedError } from '../util/errors.js';
 import { parseInstant } from '../util/period.js';
 import { checkPlainText, escapeText } from '../util/text.js';
-import { getAccount } from './accounts.js';
 import type { Ctx } from './context.js';
-import { useInTx, type UseInput } from './usage.js';
+import { ImportBatch } from './import-batch.js';
+import type { UseInput } from './usage.js';
 
 export interface ImportResult {
   lines: number;
@@ -30,20 +30,16 @@ export const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
 
 type Row = Record<string, unknown>;
 
-function rowsOf(text: string, format: 'jsonl' | 'csv'): { line: number; row: Row }[] {
+/** The file's lines with content, numbered; JSONL lines are parsed one at a time as the import reaches them. */
+function linesOf(text: string, format: 'jsonl' | 'csv'): { line: number; raw: string | Row }[] {
   if (format === 'jsonl') {
-    const out: { line: number; row: Row }[] = [];
-    text.split(/\r?\n/).forEach((raw, i) => {
-      if (!raw.trim()) return;
-      let row: unknown;
-      try {
-        row = JSON.parse(raw);
-      } catch (e) {
-        throw new InputError(`line ${i + 1}: not valid JSON (${(e as Error).message}); nothing was imported`, 'file');
-      }
-      if (typeof row !== 'object' || row === null || Array.isArray(row)) throw new InputError(`line ${i + 1}: each line must be a JSON object; nothing was imported`, 'file');
-      out.push({ line: i + 1, row: row as Row });
-    });
+    const out: { line: number; raw: string }[] = [];
+    // split('\n') and a trimmed '\r' rather than a pattern: a thirtieth of the time on a large file.
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      const raw = lines[i]!;
+      if (raw.trim()) out.push({ line: i + 1, raw: raw.endsWith('\r') ? raw.slice(0, -1) : raw });
+    }
     return out;
   }
   let records: Row[];
@@ -52,12 +48,24 @@ function rowsOf(text: string, format: 'jsonl' | 'csv'): { line: number; row: Row
   } catch (e) {
     throw new InputError(`CSV could not be read: ${(e as Error).message}; nothing was imported`, 'file');
   }
-  return records.map((row, i) => ({ line: i + 2, row }));
+  return records.map((row, i) => ({ line: i + 2, raw: row }));
+}
+
+function rowOf(raw: string | Row, line: number): Row {
+  if (typeof raw !== 'string') return raw;
+  let row: unknown;
+  try {
+    row = JSON.parse(raw);
+  } catch (e) {
+    throw new InputError(`line ${line}: not valid JSON (${(e as Error).message}); nothing was imported`, 'file');
+  }
+  if (typeof row !== 'object' || row === null || Array.isArray(row)) throw new InputError(`line ${line}: each line must be a JSON object; nothing was imported`, 'file');
+  return row as Row;
 }
 
 const KNOWN = new Set(['account', 'action', 'quantity', 'at', 'key', 'member', 'attrs', 'byo_key', 'byoKey']);
 
-function toInput(ctx: Ctx, row: Row, fallbackAccount: string | undefined, line: number): UseInput {
+function toInput(batch: ImportBatch, row: Row, fallbackAccount: string | undefined, line: number): UseInput {
   const str = (k: string): string | undefined => {
     const v = row[k];
     if (v === undefined || v === null || v === '') return undefined;
@@ -80,7 +88,7 @@ function toInput(ctx: Ctx, row: Row, fallbackAccount: string | undefined, line: 
   }
   const at = str('at');
   const byo = row.byo_key ?? row.byoKey;
-  const zone = getAccount(ctx, account).zone;
+  const zone = batch.accountOf(account).zone;
   return {
     account,
     action,
@@ -96,33 +104,49 @@ function toInput(ctx: Ctx, row: Row, fallbackAccount: string | undefined, line: 
 /** How often a long import reports how far it is. */
 export const PROGRESS_EVERY = 2_000;
 
+/** Lines per batch: the summary rows the fast path keeps in memory are written this often. */
+export const IMPORT_BATCH = 10_000;
+
 export function importEvents(
   ctx: Ctx,
   text: string,
-  opts: { format: 'jsonl' | 'csv'; account?: string; onProgress?: (done: number, total: number) => void },
+  opts: {
+    format: 'jsonl' | 'csv';
+    account?: string;
+    onProgress?: (done: number, total: number) => void;
+    /** Filled in: lines recorded by the in-memory fast path and by the general one (tests, bench). */
+    stats?: { fast: number; general: number };
+  },
 ): ImportResult {
   if (text.length > MAX_IMPORT_BYTES) throw new InputError('import files are limited to 512 MB', 'file');
-  const rows = rowsOf(text, opts.format);
+  const rows = linesOf(text, opts.format);
   if (rows.length === 0) throw new InputError('the file has no events; nothing was imported', 'file');
   const result: ImportResult = { lines: rows.length, applied: 0, free: 0, bypassed: 0, covered: 0, duplicate: 0, credits: 0 };
   let mc = 0;
   ctx.write(() => {
+    const batch = new ImportBatch(ctx);
     let seen = 0;
-    for (const { line, row } of rows) {
+    for (const { line, raw } of rows) {
       let outcome;
       try {
-        outcome = useInTx(ctx, toInput(ctx, row, opts.account, line));
+        outcome = batch.use(toInput(batch, rowOf(raw, line), opts.account, line));
       } catch (e) {
-        if (e instanceof InputError) throw new InputError(`line ${line}: ${e.message.replace(/^line \d+: /, '')}; nothing was imported`, e.field);
+        if (e instanceof InputError) throw new InputError(`line ${line}: ${e.message.replace(/^line \d+: /, '').replace(/; nothing was imported$/, '')}; nothing was imported`, e.field);
         throw e;
       }
       if ('refused' in outcome) {
         throw new RefusedError(`line ${line} was refused: ${outcome.refused.message}; nothing was imported`, outcome.refused.reason, { line, ...outcome.refused.details });
       }
       result[outcome.ok.status] += 1;
-      if (outcome.ok.status !== 'duplicate') mc += Math.round(outcome.ok.credits * 1000);
+      mc += outcome.ok.costMc;
       seen += 1;
+      if (seen % IMPORT_BATCH === 0) batch.flush();
       if (opts.onProgress && (seen % PROGRESS_EVERY === 0 || seen === rows.length)) opts.onProgress(seen, rows.length);
+    }
+    batch.flush();
+    if (opts.stats) {
+      opts.stats.general = batch.general;
+      opts.stats.fast = rows.length - batch.general;
     }
   });
   result.credits = mc / 1000;

@@ -13,7 +13,7 @@ import { planAt } from './accounts.js';
 import { insertGrant, postEntry } from './book.js';
 import type { Ctx } from './context.js';
 
-interface State {
+export interface State {
   horizon: number;
   nextDue: number;
 }
@@ -23,7 +23,7 @@ interface State {
  * entry is dated after it. Usage events do not move the stored mark (that
  * would cost a page write per event); the latest event time covers them.
  */
-function state(ctx: Ctx, accountId: string): State {
+export function horizonState(ctx: Ctx, accountId: string): State {
   const r = ctx
     .stmt('SELECT s.materialized_to AS m, s.next_due AS due, (SELECT MAX(at) FROM events WHERE account_id = s.account_id) AS last FROM account_state s WHERE s.account_id = ?')
     .get(accountId) as { m: number; due: number; last: number | null };
@@ -31,7 +31,7 @@ function state(ctx: Ctx, accountId: string): State {
 }
 
 export function materializedTo(ctx: Ctx, accountId: string): number {
-  return state(ctx, accountId).horizon;
+  return horizonState(ctx, accountId).horizon;
 }
 
 /**
@@ -39,7 +39,7 @@ export function materializedTo(ctx: Ctx, accountId: string): number {
  * then marks the horizon. Every other write dated t stores the mark.
  */
 export function materialize(ctx: Ctx, acct: Account, t: number, usage = false): void {
-  const s = state(ctx, acct.id);
+  const s = horizonState(ctx, acct.id);
   const m = s.horizon;
   if (t <= m) return;
   if (t < s.nextDue) {

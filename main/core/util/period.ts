@@ -147,6 +147,11 @@ const UTC_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,
  * 24:00, a leap second…), so the general path above decides and explains.
  */
 export function parseUtcInstant(s: string): number | null {
+  // The form toISOString writes (an export, most imports): if it comes back unchanged it is real; no pattern needed.
+  if (s.length === 24 && s.charCodeAt(23) === 90 /* Z */) {
+    const t = Date.parse(s);
+    if (t === t && new Date(t).toISOString() === s) return t < Date.UTC(2000, 0, 1) || t > Date.UTC(2200, 0, 1) ? null : t;
+  }
   const m = UTC_INSTANT.exec(s);
   if (!m) return null;
   const ms = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!, +(m[7] ?? '0').padEnd(3, '0'));

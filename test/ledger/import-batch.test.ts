@@ -1,0 +1,230 @@
+/**
+ * The import's in-memory fast path (main/core/ledger/import-batch.ts): a file
+ * that mixes every kind of line — plain usage drawing on a monthly grant, a
+ * purchase and past a hold, keyless and keyed lines, keys repeated in the
+ * file and keys recorded before it, free and bring-your-own-key lines,
+ * members with and without a limit, dedupe, a rate limit,
+ * a daily limit, an account spending limit, threshold and low-balance
+ * alerts, usage crossing a reset and a purchase's expiry, lines dated back
+ * within the open period — imported, leaves the same ledger, row for row in
+ * every table, as recording each line alone (recordUsage, one transaction
+ * each), and the same counts. A refused or invalid line anywhere fails the
+ * import naming that line, as recording alone would refuse it, and leaves
+ * nothing.
+ */
+import { describe, expect, it } from 'vitest';
+import { call } from '../../main/core/api/handlers.js';
+import { importEvents } from '../../main/core/ledger/import.js';
+import { recordUsage, type UseInput } from '../../main/core/ledger/usage.js';
+import { InputError, RefusedError } from '../../main/core/util/errors.js';
+import { rng } from '../stress/lib/rng.js';
+import { fresh, iso, ms, snapshot } from './helpers.js';
+
+const START = '2026-11-10T09:00:00Z';
+const NOW = '2026-12-20T12:00:00Z';
+
+/** The same ledger before the import, both sides. */
+function setup(seed: number) {
+  const h = fresh(START, seed);
+  const { ctx } = h;
+  call(ctx, 'accounts.add', { preset: 'lux', plan: 'pro', anchor: '2026-11-01' });
+  call(ctx, 'accounts.add', { preset: 'lux', plan: 'free', anchor: '2026-11-01' });
+  call(ctx, 'accounts.add', { preset: 'fluxnote', plan: 'rise', anchor: '2026-11-01' });
+  call(ctx, 'accounts.add', { preset: 'fluximage', plan: 'starter', anchor: '2026-11-01' });
+  // A purchase that expires mid-way, and a hold that lapses: draw-down order, expiry and held credits.
+  call(ctx, 'grants.add', { account: 'lux-pro', pool: 'credits', amount: 40, source: 'purchase', expires: '2026-11-25T00:00:00Z' });
+  call(ctx, 'holds.place', { account: 'lux-pro', pool: 'credits', amount: 3, expires: '2026-11-20T00:00:00Z' });
+  call(ctx, 'members.add', { account: 'fluxnote-rise', member: 'ana', name: 'Ana' });
+  call(ctx, 'members.add', { account: 'fluxnote-rise', member: 'bo', name: 'Bo', monthlyLimit: 500 });
+  call(ctx, 'actions.set', { account: 'fluxnote-rise', action: 'image', hourlyLimit: 10_000 });
+  call(ctx, 'limits.daily', { account: 'lux-pro', attr: 'flow', value: 'flow-1', limit: 100_000 });
+  call(ctx, 'accounts.set', { account: 'lux-free', monthlyLimit: 100_000 });
+  // Alerts the file's lines cross: thresholds of a small pool, a low balance.
+  call(ctx, 'accounts.set', { account: 'fluxnote-rise', thresholds: [10, 20, 50] });
+  call(ctx, 'accounts.set', { account: 'fluximage-starter', lowBalance: 198 });
+  // Recorded before the import: the file repeats it.
+  recordUsage(ctx, { account: 'lux-pro', action: 'email', quantity: 1, key: 'before-1', at: ms('2026-11-10T08:00:00Z') });
+  h.at(NOW);
+  return h;
+}
+
+interface Line {
+  input: UseInput;
+  json: Record<string, unknown>;
+}
+
+function line(input: UseInput): Line {
+  const json: Record<string, unknown> = { account: input.account, action: input.action };
+  if (input.quantity !== undefined) json.quantity = input.quantity;
+  if (input.at !== undefined) json.at = iso(input.at);
+  if (input.key !== undefined) json.key = input.key;
+  if (input.member !== undefined) json.member = input.member;
+  if (input.attrs !== undefined) json.attrs = input.attrs;
+  if (input.byoKey) json.byo_key = true;
+  return { input, json };
+}
+
+/** n lines of every kind, dated from START to NOW in order, some stepped back within their period. */
+function mixedFile(seed: number, n: number): Line[] {
+  const r = rng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+  const from = ms(START);
+  const span = ms(NOW) - from;
+  const out: Line[] = [];
+  for (let i = 0; i < n; i++) {
+    let at = from + Math.floor((span * (i + 1)) / (n + 1));
+    // Dated back a little (never across a reset: that is a closed period, tested apart).
+    if (r() < 0.15 && new Date(at - 3_600_000).getUTCMonth() === new Date(at).getUTCMonth()) at -= Math.floor(r() * 3_600_000);
+    const x = r();
+    const flow = { flow: `flow-${Math.floor(r() * 4)}` };
+    let input: UseInput;
+    if (x < 0.3) input = { account: 'lux-pro', action: pick(['ai:claude-haiku', 'ai:claude-sonnet']), quantity: pick(['1', '250', '1500', '4000']), at, attrs: flow };
+    else if (x < 0.4) input = { account: 'lux-pro', action: pick(['email', 'sms']), quantity: pick([1, 2, 3]), at, ...(r() < 0.5 ? { attrs: flow } : {}) };
+    else if (x < 0.47) input = { account: 'lux-pro', action: 'email', quantity: 1, at, key: `k${i}` };
+    else if (x < 0.52 && out.length > 0) {
+      // An earlier line again: a keyed one is a duplicate; a keyless one is new work (dated now: its own may be in a closed period).
+      const again = pick(out).input;
+      input = again.key === undefined ? { ...again, at } : again;
+    }
+    else if (x < 0.55) input = { account: 'lux-pro', action: 'email', quantity: 1, key: 'before-1', at: ms('2026-11-10T08:00:00Z') };
+    else if (x < 0.6) input = { account: 'lux-pro', action: 'ai:claude-opus', quantity: '900', at, byoKey: true };
+    else if (x < 0.66) input = { account: 'fluxnote-rise', action: pick(['edit', 'caption']), at, member: pick(['ana', 'bo']) };
+    else if (x < 0.7) input = { account: 'fluxnote-rise', action: 'video', quantity: 1, at, member: pick(['ana', 'ana', 'bo']) };
+    else if (x < 0.78) input = { account: 'fluxnote-rise', action: 'image', quantity: 1, at };
+    else if (x < 0.84) input = { account: 'fluximage-starter', action: pick(['alt-text', 'seo-rename', 'compress']), at, attrs: { image: `img-${Math.floor(r() * 5)}` } };
+    else if (x < 0.92) input = { account: 'lux-free', action: 'ai:claude-haiku', quantity: '10', at };
+    else input = { account: 'lux-pro', action: 'voice-call', quantity: '0.5', at, key: `v${i}`, attrs: { flow: 'flow-1' } };
+    out.push(line(input));
+  }
+  return out;
+}
+
+const jsonl = (lines: Line[]) => lines.map((l) => JSON.stringify(l.json)).join('\n') + '\n';
+
+/** Each line alone, in order: its outcome. */
+function oneByOne(h: ReturnType<typeof setup>, lines: Line[]): { status?: string; error?: unknown }[] {
+  return lines.map(({ input }) => {
+    try {
+      return { status: recordUsage(h.ctx, input).status };
+    } catch (error) {
+      return { error };
+    }
+  });
+}
+
+describe('import: the in-memory fast path', () => {
+  it('a file of every kind of line leaves the one-by-one ledger, row for row (12 seeds × 300 lines)', () => {
+    let fast = 0;
+    let general = 0;
+    for (let seed = 1; seed <= 12; seed++) {
+      const lines = mixedFile(seed, 300);
+      const alone = setup(seed);
+      const statuses = oneByOne(alone, lines);
+      expect(statuses.filter((s) => s.error !== undefined).map((s) => String(s.error)), `seed ${seed}`).toEqual([]);
+      const imported = setup(seed);
+      const stats = { fast: 0, general: 0 };
+      const r = importEvents(imported.ctx, jsonl(lines), { format: 'jsonl', stats });
+      expect(snapshot(imported.ctx), `seed ${seed}`).toBe(snapshot(alone.ctx));
+      const count = (s: string) => statuses.filter((x) => x.status === s).length;
+      expect(r, `seed ${seed}`).toMatchObject({ lines: lines.length, applied: count('applied'), free: count('free'), bypassed: count('bypassed'), covered: count('covered'), duplicate: count('duplicate') });
+      expect(call(imported.ctx, 'check', {}).ok).toBe(true);
+      fast += stats.fast;
+      general += stats.general;
+    }
+    // Both paths ran, and most lines took the fast one.
+    expect(general).toBeGreaterThan(0);
+    expect(fast).toBeGreaterThan(general);
+  });
+
+  it('every outcome and rule is in the mix: alerts, a reset and an expiry booked, dedupe, duplicates', () => {
+    const lines = mixedFile(5, 300);
+    const h = setup(5);
+    const stats = { fast: 0, general: 0 };
+    const r = importEvents(h.ctx, jsonl(lines), { format: 'jsonl', stats });
+    expect(r.applied).toBeGreaterThan(0);
+    expect(r.free).toBeGreaterThan(0);
+    expect(r.bypassed).toBeGreaterThan(0);
+    expect(r.covered).toBeGreaterThan(0);
+    expect(r.duplicate).toBeGreaterThan(0);
+    const kinds = (h.ctx.db.prepare('SELECT DISTINCT kind FROM alerts').all() as { kind: string }[]).map((a) => a.kind).sort();
+    expect(kinds).toEqual(expect.arrayContaining(['threshold', 'low-balance']));
+    const grants = h.ctx.db.prepare(`SELECT source, period_start FROM grants WHERE account_id = 'lux-pro' ORDER BY granted_at`).all() as { source: string; period_start: number | null }[];
+    expect(grants.filter((g) => g.source === 'monthly').length).toBe(2); // November's, and December's booked by a line past the reset
+    expect((h.ctx.db.prepare(`SELECT COUNT(*) AS c FROM entries WHERE kind = 'expire'`).get() as { c: number }).c).toBeGreaterThan(0);
+    expect((h.ctx.db.prepare(`SELECT COUNT(*) AS c FROM spend_counters WHERE scope = 'member:ana'`).get() as { c: number }).c).toBe(2);
+    expect(stats.fast + stats.general).toBe(300);
+  });
+
+  it('a big plain file goes through the fast path but for the line that books the reset, summary rows written per batch', () => {
+    const from = ms('2026-12-01T00:00:00Z');
+    const lines = Array.from({ length: 12_000 }, (_, i) => line({ account: 'lux-pro', action: i % 2 ? 'email' : 'ai:claude-haiku', quantity: i % 2 ? 1 : '7', at: from + i * 60_000 + (i % 7), attrs: { flow: `f${i % 3}` } }));
+    const alone = setup(9);
+    for (const l of lines) recordUsage(alone.ctx, l.input);
+    const imported = setup(9);
+    const stats = { fast: 0, general: 0 };
+    importEvents(imported.ctx, jsonl(lines), { format: 'jsonl', stats });
+    expect(snapshot(imported.ctx)).toBe(snapshot(alone.ctx));
+    expect(stats).toEqual({ fast: 11_999, general: 1 });
+  });
+
+  it('a refused line fails the import as recording alone refuses it, and nothing is left (fast lines before it included)', () => {
+    const lines = mixedFile(3, 120);
+    const refused = [
+      line({ account: 'fluxnote-rise', action: 'video', quantity: 400, at: ms('2026-12-19T00:00:00Z'), member: 'ana' }), // more than the pool holds
+      line({ account: 'fluxnote-rise', action: 'image', quantity: 20_000, at: ms('2026-12-19T00:00:00Z') }), // more than the hourly limit at once
+      line({ account: 'lux-pro', action: 'email', quantity: 150_000, at: ms('2026-12-19T00:00:00Z') }), // plain, but more than the pool holds
+    ];
+    for (const bad of refused) {
+      const file = [...lines, bad, ...lines.slice(0, 5)];
+      const alone = setup(3);
+      let expected: unknown = null;
+      for (const l of file) {
+        try {
+          recordUsage(alone.ctx, l.input);
+        } catch (e) {
+          expected = e;
+          break;
+        }
+      }
+      expect(expected, String(expected)).toBeInstanceOf(RefusedError);
+      const h = setup(3);
+      const before = snapshot(h.ctx);
+      let got: unknown = null;
+      try {
+        importEvents(h.ctx, jsonl(file), { format: 'jsonl' });
+      } catch (e) {
+        got = e;
+      }
+      expect(got).toBeInstanceOf(RefusedError);
+      expect((got as RefusedError).message).toBe(`line ${lines.length + 1} was refused: ${(expected as RefusedError).message}; nothing was imported`);
+      expect((got as RefusedError).reason).toBe((expected as RefusedError).reason);
+      expect(snapshot(h.ctx)).toBe(before);
+    }
+  });
+
+  it('invalid lines (a closed period, an unknown action, bad JSON, a key reused with other content) fail it naming the line; nothing is left', () => {
+    const lines = mixedFile(4, 80).map((l) => JSON.stringify(l.json));
+    const cases: [string, RegExp][] = [
+      [JSON.stringify({ account: 'lux-pro', action: 'email', at: '2026-11-15T00:00:00Z' }), /falls in a closed period/],
+      [JSON.stringify({ account: 'lux-pro', action: 'fax', at: '2026-12-19T00:00:00Z' }), /unknown action "fax"/],
+      ['{"account": "lux-pro", "action": ', /not valid JSON/],
+      [JSON.stringify({ account: 'fluxnote-rise', action: 'edit', member: 'cy', at: '2026-12-19T00:00:00Z' }), /unknown member "cy"/],
+      [JSON.stringify({ account: 'lux-pro', action: 'sms', quantity: 1, key: 'before-1', at: '2026-11-10T08:00:00Z' }), /idempotency key "before-1" was already used/],
+    ];
+    for (const [bad, message] of cases) {
+      const h = setup(4);
+      const before = snapshot(h.ctx);
+      let got: unknown = null;
+      try {
+        importEvents(h.ctx, [...lines, bad, ...lines.slice(0, 3)].join('\n'), { format: 'jsonl' });
+      } catch (e) {
+        got = e;
+      }
+      expect(got, bad).toBeInstanceOf(InputError);
+      expect((got as Error).message).toMatch(new RegExp(`^line ${lines.length + 1}: `));
+      expect((got as Error).message).toMatch(message);
+      expect((got as Error).message).toMatch(/; nothing was imported$/);
+      expect(snapshot(h.ctx)).toBe(before);
+    }
+  });
+});
