@@ -91,9 +91,9 @@ export function pushSender(c: TeamCredentials, timeoutMs: number) {
   };
 }
 
-/** Send everything pending for the team, oldest first. */
-export function pushTeam(box: Outbox, c: TeamCredentials, now: () => number, timeoutMs: number): Promise<PushResult> {
-  return pushOutbox(box, c.team.id, pushSender(c, timeoutMs), now);
+/** Send everything pending for the team, oldest first; `live` is the entry a command just recorded (push.ts: the host may refuse it, the rest are facts). */
+export function pushTeam(box: Outbox, c: TeamCredentials, now: () => number, timeoutMs: number, live?: string): Promise<PushResult> {
+  return pushOutbox(box, c.team.id, pushSender(c, timeoutMs), now, live);
 }
 
 /** Bring the mirror up to the host: the accounts now, the events after the last one pulled (several pulls when far behind). */
@@ -118,7 +118,7 @@ export async function recordEntry(box: Outbox, c: TeamCredentials, account: stri
   // The time it happened is the member's, online or not: a late push books it when it was used.
   const body = { ...input, account, at: input.at ?? new Date(now()).toISOString() };
   const e = box.add(c.team.id, 'usage.record', body, now());
-  const push = await pushTeam(box, c, now, timeoutMs);
+  const push = await pushTeam(box, c, now, timeoutMs, e.id);
   if (push.offline === null) await pullMirror(c, box, timeoutMs).catch(() => {});
   else {
     const refused = overAllowance(box, c, account, input.action);

@@ -61,13 +61,13 @@ describe('team.push', () => {
     expect(list.filter((r) => r.call === 'team.push').map((r) => r.args)).toEqual([{ entries: 3 }, { entries: 3 }]);
   });
 
-  it('rejects an entry with the reason and keeps the rest: no credits, someone else named, a key of its own, an id twice, bad input', async () => {
+  it('rejects an entry with the reason and keeps the rest: someone else named, a key of its own, an id twice, bad input; one past the credits overdraws', async () => {
     // Rise has 21 videos a month; 3 are spent above.
     const entries = [
-      video('ob_too_many_videos', { quantity: 40 }),
+      { ...video('ob_too_many_videos', { quantity: 40 }), offline: true },
       video('ob_for_someone_else', { member: 'ana' }),
       video('ob_with_its_own_key', { key: 'mine' }),
-      video('ob_fine_one_video'),
+      { ...video('ob_fine_one_video'), offline: true },
       video('ob_fine_one_video'),
       video('ob_bad_quantity_x', { quantity: 'x' }),
     ];
@@ -75,17 +75,26 @@ describe('team.push', () => {
     expect(r.status, r.text).toBe(200);
     const answers = r.json().result.results as { id: string; status: string; reason?: string; message?: string }[];
     expect(answers.map((a) => [a.status, a.reason ?? null])).toEqual([
-      ['rejected', 'insufficient_credits'],
+      ['accepted', null],
       ['rejected', 'forbidden'],
       ['rejected', 'invalid_input'],
       ['accepted', null],
       ['rejected', 'invalid_input'],
       ['rejected', 'invalid_input'],
     ]);
+    // Recorded offline (it waited in the outbox), usage is a fact: 40 videos with 18 left overdraw the pool by 22, then one more by 1.
+    expect((answers[0] as { result?: { overdrawn?: number } }).result?.overdrawn).toBe(22);
+    expect((answers[3] as { result?: { overdrawn?: number } }).result?.overdrawn).toBe(1);
     expect(answers[1]!.message).toMatch(/needs role admin/);
     expect(answers[4]!.message).toMatch(/in this push twice/);
-    // The refusal is on the ledger's record, as any refused use is.
-    expect((host.ctx.db.prepare(`SELECT COUNT(*) AS n FROM refusals WHERE reason = 'insufficient_credits'`).get() as { n: number }).n).toBe(1);
+    // An entry pushed as it is recorded (online) is refused at zero, as any online use.
+    const online = await host.call('team.push', { entries: [video('ob_online_at_zero')] }, tokens.member);
+    expect(online.json().result.results).toEqual([expect.objectContaining({ status: 'rejected', reason: 'insufficient_credits' })]);
+    // The debts are on the ledger's record, the member's.
+    expect(host.ctx.db.prepare(`SELECT member, amount_mc FROM overdrafts ORDER BY at, event_id`).all()).toEqual([
+      { member: 'mo', amount_mc: 22_000 },
+      { member: 'mo', amount_mc: 1000 },
+    ]);
   });
 
   it('is refused whole for a viewer (403) and checked at the boundary (400)', async () => {

@@ -15,6 +15,7 @@ import { calc } from '../calc.js';
 import type { Ctx } from '../ledger/context.js';
 import { createAccount, getAccount, listAccounts, planAt, type Account } from '../ledger/accounts.js';
 import { getBalance } from '../ledger/balance.js';
+import { checkGraceHours, graceHours, setGraceHours } from '../ledger/late.js';
 import { addMember, listActions, listDailyLimits, listMembers, setAction, setDailyLimit, updateAccount } from '../ledger/config.js';
 import { forecast } from '../ledger/forecast.js';
 import { planFit } from '../ledger/whatif.js';
@@ -97,6 +98,7 @@ function accountView(ctx: Ctx, a: Account) {
     lowBalancePercent: a.lowBalancePct,
     thresholds: a.thresholds,
     alertBasis: a.alertBasis,
+    graceHours: graceHours(ctx, a.id),
     packs: a.provider.packs,
     packPools: plan.plan.packPools,
     refundWindowDays: a.provider.refundWindowDays,
@@ -131,6 +133,8 @@ export interface Services {
   hosting?: TeamHosting;
   /** The desktop app as a member of a team hosted elsewhere: Join, sync, the outbox (api/membership.ts). */
   membership?: TeamMembership;
+  /** Set by team.push only: the call replays an entry recorded on a member's machine (usage.ts, `offline`). */
+  pushed?: boolean;
 }
 
 let unconfigured: Payments | null = null;
@@ -215,8 +219,16 @@ export const handlers = {
       lowBalance: num.nullable().optional(),
       thresholds: z.array(z.number()).optional(),
       alertBasis: plainText().max(20).optional(),
+      /** Hours after a reset during which entries from members' machines dated before it are still booked (ledger/late.ts). */
+      graceHours: num.optional(),
     }),
-    (ctx, i) => accountView(ctx, updateAccount(ctx, i.account, i)),
+    (ctx, i) => {
+      // Checked before anything is written: a bad --grace-hours changes nothing else either.
+      if (i.graceHours !== undefined) checkGraceHours(i.graceHours);
+      const a = updateAccount(ctx, i.account, i);
+      if (i.graceHours !== undefined) setGraceHours(ctx, a.id, i.graceHours);
+      return accountView(ctx, a);
+    },
   ),
   'actions.list': def(z.object({ account: plainText() }), (ctx, i) => listActions(ctx, i.account)),
   'actions.set': def(
@@ -257,7 +269,7 @@ export const handlers = {
       byoKey: z.boolean().optional(),
       holdId: plainText().max(64).optional(),
     }),
-    (ctx, i, s) => recordUsage(ctx, { ...i, at: at(i.at, zoneOf(ctx, i.account)), caps: teamCaps(ctx, s?.caller) }),
+    (ctx, i, s) => recordUsage(ctx, { ...i, at: at(i.at, zoneOf(ctx, i.account)), caps: teamCaps(ctx, s?.caller), offline: s?.pushed === true }),
   ),
   'grants.add': def(
     z.object({

@@ -42,6 +42,8 @@ const entry = z.object({
   id: plainText().regex(ENTRY_ID, 'must be 8–64 letters, digits, _ or -'),
   call: z.enum(PUSHABLE),
   input: z.record(z.string(), z.unknown()),
+  /** It waited in the member's outbox (recorded while the host could not answer): a fact, see usage.ts `offline`. */
+  offline: z.boolean().optional(),
 });
 
 /** The key an entry is recorded under on the host. */
@@ -73,7 +75,8 @@ export const syncHandlers = {
       seen.add(e.id);
       if (Object.hasOwn(e.input, 'key')) return { id: e.id, status: 'rejected', reason: 'invalid_input', message: 'an entry is keyed by its id: leave "key" out of its input' };
       try {
-        const r = callAs(ctx, caller, e.call, { ...e.input, key: pushKey(e.id) }, s) as { status?: string };
+        // Recorded offline, so a fact: the ledger may overdraw a pool or book it late for it (usage.ts, `offline`).
+        const r = callAs(ctx, caller, e.call, { ...e.input, key: pushKey(e.id) }, { ...s, pushed: e.offline === true }) as { status?: string };
         return { id: e.id, status: r.status === 'duplicate' ? 'duplicate' : 'accepted', result: r };
       } catch (err) {
         if (err instanceof RefusedError) return { id: e.id, status: 'rejected', reason: err.reason, message: err.message };

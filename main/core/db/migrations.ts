@@ -38,6 +38,57 @@ BEGIN SELECT RAISE(ABORT, 'ledger rows are append-only: ${table} cannot be delet
 }
 
 /**
+ * Offline entries that arrive when their pool can no longer cover them: the
+ * debt is a fact of its own (overdrafts, one per event, never edited), repaid
+ * by the next grants (overdraft_moves 'repay', each with a 'use' entry on the
+ * repaying grant) or cancelled by a void ('void'). overdraft_balances is the
+ * summary that moves with them. late_draws: what a late entry took from the
+ * credits that expired at the reset closing its period.
+ */
+const OVERDRAFT_SQL = `
+ALTER TABLE accounts ADD COLUMN grace_hours INTEGER NOT NULL DEFAULT 72;
+ALTER TABLE team ADD COLUMN allowance_percent INTEGER;
+ALTER TABLE team ADD COLUMN allowance_fixed_mc INTEGER;
+
+CREATE TABLE overdrafts (
+  event_id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  pool TEXT NOT NULL,
+  member TEXT,
+  amount_mc INTEGER NOT NULL CHECK (amount_mc > 0),
+  at INTEGER NOT NULL,
+  recorded_at INTEGER NOT NULL
+) STRICT;
+CREATE TABLE overdraft_moves (
+  id INTEGER PRIMARY KEY,
+  event_id TEXT NOT NULL REFERENCES overdrafts(event_id),
+  kind TEXT NOT NULL CHECK (kind IN ('repay','void')),
+  grant_id TEXT REFERENCES grants(id),
+  amount_mc INTEGER NOT NULL CHECK (amount_mc > 0),
+  at INTEGER NOT NULL,
+  CHECK ((kind = 'repay') = (grant_id IS NOT NULL))
+) STRICT;
+CREATE INDEX overdraft_moves_by_event ON overdraft_moves(event_id);
+CREATE TABLE overdraft_balances (
+  event_id TEXT PRIMARY KEY REFERENCES overdrafts(event_id),
+  account_id TEXT NOT NULL,
+  pool TEXT NOT NULL,
+  outstanding_mc INTEGER NOT NULL CHECK (outstanding_mc >= 0)
+) STRICT;
+CREATE INDEX overdraft_balances_by_pool ON overdraft_balances(account_id, pool);
+CREATE TABLE late_draws (
+  id INTEGER PRIMARY KEY,
+  event_id TEXT NOT NULL,
+  grant_id TEXT NOT NULL REFERENCES grants(id),
+  amount_mc INTEGER NOT NULL CHECK (amount_mc > 0),
+  at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX late_draws_by_grant ON late_draws(grant_id);
+CREATE INDEX late_draws_by_event ON late_draws(event_id);
+${['overdrafts', 'overdraft_moves', 'late_draws'].map(appendOnlyTriggers).join('\n')}
+`;
+
+/**
  * Accounts made from a preset before its actions carried the whole-units flag
  * (and Flowly's low-credit level) get them from the preset's own rule.
  */
@@ -598,6 +649,15 @@ CREATE TABLE member_caps (
 ${['INSERT', 'UPDATE', 'DELETE'].map((op) => `CREATE TRIGGER member_caps_${op.toLowerCase()}_config AFTER ${op} ON member_caps BEGIN UPDATE meta SET value = value + 1 WHERE key = 'config_version'; END;`).join('\n')}
 `,
     rowsUnchanged: true,
+  },
+  {
+    // Offline entries that collide (issue 13, docs/team.md): overdrafts and their
+    // repayments, late entries' draws on what expired at a reset, the grace
+    // window per account and the offline allowance per team. New tables, and
+    // columns with defaults: an export from before loads as it is.
+    id: '202612042130_overdrafts_late_entries',
+    backfill: '',
+    sql: OVERDRAFT_SQL,
   },
 ];
 

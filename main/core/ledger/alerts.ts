@@ -10,9 +10,10 @@ import type { Ctx } from './context.js';
 /**
  * threshold: a share of the period's allocation used; spend: a share of the
  * monthly spending limit used (alert basis "limit" or "both"); limit: work
- * refused by the account's or a member's spending limit.
+ * refused by the account's or a member's spending limit; overdrawn: an entry
+ * recorded offline arrived when its pool could not cover it (overdrafts.ts).
  */
-export type AlertKind = 'threshold' | 'low-balance' | 'exhausted' | 'limit' | 'spend';
+export type AlertKind = 'threshold' | 'low-balance' | 'exhausted' | 'limit' | 'spend' | 'overdrawn';
 
 /** Alerts about the whole account (spending limits span every pool) carry this pool. */
 export const ACCOUNT_WIDE = '*';

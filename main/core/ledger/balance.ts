@@ -9,6 +9,7 @@ import { getAccount, planAt, type Account } from './accounts.js';
 import { MONTHLY_LIKE } from './book.js';
 import type { Ctx } from './context.js';
 import { materializedTo } from './materialize.js';
+import { debtAt } from './overdrafts.js';
 
 export interface PoolBalance {
   pool: string;
@@ -25,6 +26,10 @@ export interface PoolBalance {
   usedThisPeriod: number;
   periodStart: string;
   nextReset: string;
+  /** Credits the pool owes for offline entries it could not cover (repaid first by the next grant); 0 almost always. */
+  overdrawn: number;
+  /** Who overdrew it, most first (member null: an entry without one). */
+  overdrawnBy: { member: string | null; credits: number }[];
 }
 
 export interface Balance {
@@ -183,8 +188,19 @@ export function getBalance(ctx: Ctx, accountId: string, at?: number): Balance {
   const acct = getAccount(ctx, accountId);
   const t = at ?? ctx.clock.now();
   const plan = planAt(ctx, acct, t);
+  // A reset this read projects (not booked yet) repays the debt first, as booking it will.
+  const projectsReset = periodAt(acct.rule, t).start > periodAt(acct.rule, Math.max(materializedTo(ctx, acct.id), acct.firstPeriodStart)).start;
+  const debts = debtAt(ctx, acct.id, t);
   const pools = balanceMc(ctx, acct, t).map((b): PoolBalance => {
     const def = acct.provider.pools.find((p) => p.id === b.pool)!;
+    const debt = debts.get(b.pool) ?? { outstandingMc: 0, byMember: [] };
+    const repaid = projectsReset ? Math.min(debt.outstandingMc, b.monthlyMc) : 0;
+    if (repaid > 0) {
+      b.monthlyMc -= repaid;
+      debt.outstandingMc -= repaid;
+      // Oldest debts are repaid first; by member the split is not worth projecting: shown in proportion.
+      debt.byMember = debt.outstandingMc === 0 ? [] : debt.byMember;
+    }
     const remaining = b.monthlyMc + b.topupMc;
     return {
       pool: b.pool,
@@ -200,6 +216,8 @@ export function getBalance(ctx: Ctx, accountId: string, at?: number): Balance {
       usedThisPeriod: mcToCredits(b.usedMc),
       periodStart: iso(b.periodStart),
       nextReset: iso(b.nextReset),
+      overdrawn: mcToCredits(debt.outstandingMc),
+      overdrawnBy: debt.byMember.map((m) => ({ member: m.member, credits: mcToCredits(m.mc) })),
     };
   });
   return { account: acct.id, name: acct.name, provider: acct.provider.id, plan: plan.plan.id, planName: plan.plan.name, zone: acct.zone, at: iso(t), pools };

@@ -55,7 +55,28 @@ export function insertGrant(ctx: Ctx, g: GrantInsert): string {
     .stmt('INSERT INTO grant_balances (grant_id, account_id, pool, remaining_mc, used_mc, expired_mc, refunded_mc, voided_mc) VALUES (?, ?, ?, ?, 0, 0, 0, 0)')
     .run(id, g.accountId, g.pool, g.amountMc);
   if (g.expiresAt !== null) noteDue(ctx, g.accountId, g.expiresAt);
+  repayDebts(ctx, g.accountId, g.pool, id, g.amountMc, g.grantedAt);
   return id;
+}
+
+/**
+ * A new grant repays the pool's overdrafts first, oldest first (docs/team.md,
+ * "Overdrafts"): each repayment is a 'use' entry of the overdrawn event on this
+ * grant and an overdraft_moves row, so after the grant the pool holds grant − debt.
+ */
+function repayDebts(ctx: Ctx, accountId: string, pool: string, grantId: string, amountMc: number, at: number): void {
+  const owed = ctx
+    .stmt('SELECT b.event_id, b.outstanding_mc FROM overdraft_balances b JOIN overdrafts o ON o.event_id = b.event_id WHERE b.account_id = ? AND b.pool = ? AND b.outstanding_mc > 0 ORDER BY o.at, o.event_id')
+    .all(accountId, pool) as { event_id: string; outstanding_mc: number }[];
+  let left = amountMc;
+  for (const d of owed) {
+    if (left === 0) break;
+    const take = Math.min(left, d.outstanding_mc);
+    postEntry(ctx, { accountId, pool, grantId, kind: 'use', amountMc: take, at, eventId: d.event_id });
+    ctx.stmt(`INSERT INTO overdraft_moves (event_id, kind, grant_id, amount_mc, at) VALUES (?, 'repay', ?, ?, ?)`).run(d.event_id, grantId, take, at);
+    ctx.stmt('UPDATE overdraft_balances SET outstanding_mc = outstanding_mc - ? WHERE event_id = ?').run(take, d.event_id);
+    left -= take;
+  }
 }
 
 const COLUMN: Record<Exclude<EntryKind, 'grant'>, string> = {

@@ -3,7 +3,9 @@
  * with the summary rows. Tests run this after every operation; `creditdeck
  * check` runs it on a user's file.
  *  - per grant: remaining = granted − used − expired − refunded + voided, never below zero
- *  - per event: its use entries add up to its cost (limited pools)
+ *  - per event: its use entries add up to its cost (limited pools), counting
+ *    what it overdrew (repaid later by use entries on other grants) and what
+ *    it drew, late, from credits that had expired
  *  - per pool and period: the usage summary equals the events, net of voids
  *  - per hold: outstanding = amount − captured − released − expired
  */
@@ -14,6 +16,8 @@ import { attrRollupProblems, rollupDiff } from './attr-rollup.js';
 import type { Ctx } from './context.js';
 import { verifyAudit } from '../team/audit.js';
 import { reconciliationProblems } from './reconcile-check.js';
+import { overdraftProblems } from './overdrafts.js';
+import { lateDrawProblems } from './late.js';
 
 export function checkInvariants(ctx: Ctx): string[] {
   // Fix: read everything from one snapshot. Run statement by statement, another
@@ -65,16 +69,30 @@ function check(ctx: Ctx): string[] {
   const accounts = (ctx.stmt('SELECT id FROM accounts').all() as { id: string }[]).map(({ id }) => getAccount(ctx, id));
   const rules = new Map(accounts.map((a) => [a.id, a.rule]));
   const expected = new Map<string, Map<string, { used: number; events: number }>>(accounts.map((a) => [a.id, new Map()]));
+  // Overdrafts and late draws, by event: few, so read whole.
+  const overdrawn = new Map((ctx.stmt('SELECT event_id, amount_mc FROM overdrafts').raw().all() as [string, number][]).map(([e, mc]) => [e, mc]));
+  const repaid = new Map<string, Debits>();
+  for (const [e, g, mc] of ctx.stmt(`SELECT event_id, grant_id, amount_mc FROM overdraft_moves WHERE kind = 'repay'`).raw().all() as [string, string, number][]) {
+    const list = repaid.get(e) ?? [];
+    addDebit(list, g, mc);
+    repaid.set(e, list);
+  }
+  const lateDrawn = new Map((ctx.stmt('SELECT event_id, SUM(amount_mc) FROM late_draws GROUP BY event_id').raw().all() as [string, number][]).map(([e, mc]) => [e, mc]));
   const events = ctx.stmt(`SELECT id, account_id, pool, at, cost_mc, debits, (SELECT 1 FROM voids v WHERE v.event_id = e.id) FROM events e`).raw().iterate() as IterableIterator<
     [string, string, string, number, number, string | null, number | null]
   >;
   for (const [id, accountId, pool, at, cost, debits, voided] of events) {
     const carried: Debits = [];
     for (const [g, mc] of debits ? (JSON.parse(debits) as Debits) : []) addDebit(carried, g, mc);
+    // Repayments are use entries of this event on later grants: carried by the overdraft's rows, not the event's.
+    const repayments = repaid.get(id) ?? [];
+    for (const [g, mc] of repayments) addDebit(carried, g, mc);
     const mine = posted.get(id) ?? [];
     posted.delete(id);
-    const sum = mine.reduce((t, d) => t + d[1], 0);
-    if (mine.length > 0 && sum !== cost) problems.push(`event ${id}: debits ${sum} ≠ cost ${cost}`);
+    // At the event: what its entries drew, less later repayments, plus what it overdrew and drew late from expired credits.
+    const sum = mine.reduce((t, d) => t + d[1], 0) - repayments.reduce((t, d) => t + d[1], 0);
+    const owedOrLate = (overdrawn.get(id) ?? 0) + (lateDrawn.get(id) ?? 0);
+    if ((mine.length > 0 || owedOrLate > 0) && sum + owedOrLate !== cost) problems.push(`event ${id}: debits ${sum}${owedOrLate ? ` (and ${owedOrLate} overdrawn or drawn late)` : ''} ≠ cost ${cost}`);
     if (!sameDebits(carried, mine)) problems.push(`event ${id}: carried debits differ from its entries`);
 
     const rule = rules.get(accountId);
@@ -132,6 +150,8 @@ function check(ctx: Ctx): string[] {
   }
   // Each reconciliation is carried by its own usage event: same account and pool, its difference as the cost, dated with it.
   problems.push(...reconciliationProblems(ctx));
+  // Overdrafts: outstanding = overdrawn − repaid − cancelled, never below zero; late draws within what expired.
+  problems.push(...overdraftProblems(ctx), ...lateDrawProblems(ctx));
   // The team's audit log: an edited, deleted or reordered row breaks its hash chain.
   problems.push(...verifyAudit(ctx));
   return problems;

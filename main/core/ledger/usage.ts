@@ -16,6 +16,8 @@ import { materialize } from './materialize.js';
 import { checkPeriodRoom } from './bounds.js';
 import { recordRefusal } from './refusals.js';
 import type { CapsHook } from './caps-hook.js';
+import { overdrawnAt, recordOverdraft } from './overdrafts.js';
+import { expiredAt, lateness, recordLateDraw } from './late.js';
 
 export interface UseInput {
   account: string;
@@ -29,6 +31,13 @@ export interface UseInput {
   holdId?: string;
   /** Caps checked for someone else (a team's member and token caps), in this transaction. */
   caps?: CapsHook;
+  /**
+   * Recorded on a member's machine and pushed (team.push only, never from a
+   * caller's input): a fact, so a pool that cannot cover it is overdrawn
+   * rather than refused, and an entry dated in a period that has since reset
+   * is booked there within the grace window (docs/team.md).
+   */
+  offline?: boolean;
 }
 
 export type UseStatus = 'applied' | 'free' | 'bypassed' | 'covered' | 'duplicate';
@@ -53,6 +62,10 @@ export interface UseResult {
   credits: number;
   debits: Debit[];
   coveredBy?: string;
+  /** Credits the pool lacked: a debt on it, repaid by the next grant (offline entries only). */
+  overdrawn?: number;
+  /** A late entry: the reset that closed its period, and what it drew from the credits that expired there. */
+  late?: { reset: string; fromExpired: number };
   alerts: Alert[];
 }
 
@@ -221,13 +234,18 @@ export function useInTx(ctx: Ctx, input: UseInput): Outcome {
   const action = getAction(ctx, acct, input.action);
   checkWholeUnits(action, quantityMilli);
   const t = input.at ?? ctx.clock.now();
-  checkWriteTime(ctx, acct, t);
+  // Pushed from a member's machine and dated before the last reset: judged against its grace window below.
+  const late = input.offline === true ? lateness(ctx, acct, t) : null;
+  checkWriteTime(ctx, acct, late === null ? t : late.open);
+  if (late !== null && holdId !== null) throw new InputError(`a late entry cannot capture a hold: ${iso(t)} is before the reset at ${iso(late.reset)}`, 'hold');
   if (holdId !== null) {
     const placed = ctx.stmt('SELECT created_at FROM holds WHERE id = ? AND account_id = ?').get(holdId, acct.id) as { created_at: number } | undefined;
     if (placed) checkNotBefore(t, placed.created_at, `its hold ${holdId} was placed`);
   }
   // Book resets up to the event's own time only: backfilled usage still lands in its open period.
-  materialize(ctx, acct, t, true);
+  // A late entry draws on today's grants too: those are booked up to now.
+  if (late !== null) materialize(ctx, acct, ctx.clock.now());
+  else materialize(ctx, acct, t, true);
 
   const pool = action.pool;
   const period = periodAt(acct.rule, t);
@@ -252,6 +270,13 @@ export function useInTx(ctx: Ctx, input: UseInput): Outcome {
     }
     return { refused: { reason, message, details, refusalId } };
   };
+  if (late !== null && now > late.until) {
+    return refuse(
+      'late_entry',
+      `${action.id} dated ${iso(t)} arrived at ${iso(now)}, after ${acct.name}'s grace window for that period: it reset at ${iso(late.reset)} and late entries are taken for ${late.graceHours} hours after a reset (until ${iso(late.until)})`,
+      { reset: iso(late.reset), until: iso(late.until), graceHours: late.graceHours },
+    );
+  }
 
   // A bad hold is bad input, found before any ledger rule is applied.
   let hold: { outstanding_mc: number } | undefined;
@@ -294,12 +319,20 @@ export function useInTx(ctx: Ctx, input: UseInput): Outcome {
   // spending limits, then the caps checked for the team — the first crossed refuses.
   let remainingBefore = 0;
   let grants: ReturnType<typeof liveGrants> = [];
+  // A late entry draws first on what expired at the reset closing its period, then on the grants live now.
+  let expired: ReturnType<typeof expiredAt> = [];
+  let debt = 0;
+  const drawAt = late === null ? t : now;
   if (cost > 0 && !unlimited) {
-    grants = liveGrants(ctx, acct.id, pool, t);
+    grants = liveGrants(ctx, acct.id, pool, drawAt);
     for (const g of grants) remainingBefore += g.remaining_mc;
-    const held = heldAt(ctx, acct.id, pool, t, holdId);
-    const available = remainingBefore - held;
-    if (cost > available) {
+    if (late !== null) expired = expiredAt(ctx, acct.id, pool, late.reset);
+    const fromExpired = expired.reduce((s, e) => s + e.mc, 0);
+    const held = heldAt(ctx, acct.id, pool, drawAt, holdId);
+    const available = fromExpired + remainingBefore - held;
+    // Usage recorded on a member's machine happened: what the pool lacks becomes its debt (overdrafts.ts).
+    if (cost > available && input.offline === true) debt = cost - Math.max(0, available);
+    else if (cost > available) {
       return refuse(
         'insufficient_credits',
         `not enough ${pool === 'credits' ? '' : pool + ' '}credits on ${acct.name}: ${action.id} costs ${formatMc(cost)}, ${formatMc(Math.max(0, available))} available${held ? ` (${formatMc(held)} held)` : ''} — ${acct.provider.onEmpty}. Next reset ${iso(period.end)}`,
@@ -366,12 +399,20 @@ export function useInTx(ctx: Ctx, input: UseInput): Outcome {
   const eventId = eventIdOf(seq);
   const debits: Debit[] = [];
   const moves: [string, number][] = [];
+  let drewExpired = 0;
   if (cost > 0 && !unlimited) {
-    let left = cost;
+    let left = cost - debt;
+    for (const x of expired) {
+      if (left === 0) break;
+      const take = Math.min(left, x.mc);
+      recordLateDraw(ctx, eventId, x.grantId, take, t);
+      drewExpired += take;
+      left -= take;
+    }
     for (const g of grants) {
       if (left === 0) break;
       const take = Math.min(left, g.remaining_mc);
-      postEntry(ctx, { accountId: acct.id, pool, grantId: g.id, kind: 'use', amountMc: take, at: t, eventId });
+      postEntry(ctx, { accountId: acct.id, pool, grantId: g.id, kind: 'use', amountMc: take, at: drawAt, eventId });
       debits.push({ pool, grantId: g.id, source: g.source, credits: mcToCredits(take) });
       moves.push([g.id, take]);
       left -= take;
@@ -407,6 +448,11 @@ export function useInTx(ctx: Ctx, input: UseInput): Outcome {
 
   bumpRollup(ctx, { accountId: acct.id, at: t, pool, action: action.id, member, status, quantityMilli, costMc: cost }, 1);
   const alerts: Alert[] = [];
+  if (debt > 0) {
+    recordOverdraft(ctx, { accountId: acct.id, pool, eventId, member, amountMc: debt, at: t });
+    const alert = overdraftAlert(ctx, acct, pool, member, debt, action.id, t);
+    if (alert) alerts.push(alert);
+  }
   if (cost > 0) {
     const usedBefore = bumpPeriodUsage(ctx, acct.id, pool, period.start, cost, 1) - cost;
     checkPeriodRoom(ctx, acct, period.start, usedBefore + cost);
@@ -425,8 +471,9 @@ export function useInTx(ctx: Ctx, input: UseInput): Outcome {
       ctx.stmt('INSERT INTO hold_moves (hold_id, kind, amount_mc, at, event_id) VALUES (?, ?, ?, ?, ?)').run(holdId, 'capture', captured, t, eventId);
       ctx.stmt('UPDATE hold_balances SET outstanding_mc = outstanding_mc - ? WHERE hold_id = ?').run(captured, holdId);
     }
-    alerts.push(...checkSpendAlerts(ctx, acct, period.start, accountSpent, accountSpent + cost, t));
-    if (!unlimited) {
+    // A late entry's period is closed: its thresholds were crossed, or not, back then.
+    if (late === null) alerts.push(...checkSpendAlerts(ctx, acct, period.start, accountSpent, accountSpent + cost, t));
+    if (!unlimited && late === null) {
       // Fixed once the period is booked, except by a plan change (which bumps the config version).
       const allocation = periodAllocation(ctx, acct.id, pool, period.start);
       alerts.push(...checkPoolAlerts(ctx, acct, pool, period.start, allocation, usedBefore, usedBefore + cost, remainingBefore, remainingBefore - cost, t));
@@ -445,9 +492,28 @@ export function useInTx(ctx: Ctx, input: UseInput): Outcome {
       credits: mcToCredits(cost),
       debits,
       ...(coveredBy ? { coveredBy } : {}),
+      ...(debt > 0 ? { overdrawn: mcToCredits(debt) } : {}),
+      ...(late !== null ? { late: { reset: iso(late.reset), fromExpired: mcToCredits(drewExpired) } } : {}),
       alerts,
     },
   };
+}
+
+/** Owners and admins hear of an overdraft (once per member, pool and period; the dashboard shows every one). */
+function overdraftAlert(ctx: Ctx, acct: Account, pool: string, member: string | null, debtMc: number, action: string, t: number): Alert | null {
+  const credits = pool === 'credits' ? 'credits' : `${pool} credits`;
+  const who = member ?? 'an offline entry';
+  return recordAlert(
+    ctx,
+    acct,
+    pool,
+    periodAt(acct.rule, t).start,
+    'overdrawn',
+    100,
+    t,
+    `${acct.name}: ${who}'s ${action} used offline overdrew the ${credits} by ${formatMc(debtMc)}; the next grant or reset repays it first`,
+    member,
+  );
 }
 
 /** monthlyGrantedFor, read once: fixed once the period is booked, except by a plan change (which bumps the config version). */
@@ -504,6 +570,7 @@ function duplicateResult(ctx: Ctx, acct: Account, e: EventRow): UseResult {
     credits: mcToCredits(e.cost_mc),
     debits,
     ...(e.covered_by ? { coveredBy: e.covered_by } : {}),
+    ...(overdrawnAt(ctx, e.id) > 0 ? { overdrawn: mcToCredits(overdrawnAt(ctx, e.id)) } : {}),
     alerts: [],
   };
 }

@@ -14,6 +14,7 @@ import type { Ctx } from './context.js';
 import { checkNotBefore, checkWriteTime } from './guards.js';
 import { materialize } from './materialize.js';
 import { seqOfEventId } from './usage.js';
+import { cancelDebt, repaymentsOf } from './overdrafts.js';
 
 export interface VoidResult {
   status: 'voided' | 'duplicate';
@@ -42,7 +43,10 @@ export function voidEvent(ctx: Ctx, eventId: string, opts: { at?: number; reason
     checkNotBefore(t, e.at, `its event ${e.id}`);
     checkWriteTime(ctx, acct, t);
     materialize(ctx, acct, t);
-    const uses = (e.debits ? (JSON.parse(e.debits) as [string, number][]) : []).map(([grantId, mc]) => ({
+    // An overdrawn event's repayments return to the grants that made them; what it still owes is cancelled.
+    const drawn = [...(e.debits ? (JSON.parse(e.debits) as [string, number][]) : []), ...repaymentsOf(ctx, eventId)];
+    cancelDebt(ctx, eventId, t);
+    const uses = drawn.map(([grantId, mc]) => ({
       grant_id: grantId,
       amount_mc: mc,
       expires_at: (ctx.stmt('SELECT expires_at FROM grants WHERE id = ?').get(grantId) as { expires_at: number | null }).expires_at,

@@ -14,6 +14,12 @@ export interface PushEntry {
   id: string;
   call: string;
   input: Record<string, unknown>;
+  /**
+   * Recorded while the host could not answer (it waited in the outbox): a fact
+   * the host books even past the pool or late (docs/team.md, "Overdrafts").
+   * Absent for the entry a command pushes at once: the host may still refuse that one.
+   */
+  offline?: boolean;
 }
 
 export type Send = (entries: PushEntry[]) => Promise<Settlement[]>;
@@ -27,14 +33,15 @@ export interface PushResult {
   offline: string | null;
 }
 
-export async function pushOutbox(outbox: Outbox, team: string, send: Send, now: () => number): Promise<PushResult> {
+/** `live`: the entry the running command just recorded, sent as a request the host may refuse; every other one waited, so it is a fact. */
+export async function pushOutbox(outbox: Outbox, team: string, send: Send, now: () => number, live?: string): Promise<PushResult> {
   const out: PushResult = { pushed: 0, accepted: 0, duplicate: 0, rejected: 0, offline: null };
   for (;;) {
     const batch = outbox.pending(team, PUSH_BATCH);
     if (batch.length === 0) break;
     let answers: Settlement[];
     try {
-      answers = await send(batch.map((e) => ({ id: e.id, call: e.call, input: e.input })));
+      answers = await send(batch.map((e) => ({ id: e.id, call: e.call, input: e.input, ...(e.id === live ? {} : { offline: true }) })));
     } catch (e) {
       out.offline = e instanceof Error ? e.message : String(e);
       outbox.noteSync(team, now(), out.offline);

@@ -36,7 +36,9 @@ export type RefusalReason =
   | 'member_cap'
   | 'token_cap'
   // A member's client offline, past the allowance leased at its last sync (main/core/sync/allowance.ts): refused on the member's machine.
-  | 'offline_allowance';
+  | 'offline_allowance'
+  // An entry dated in a period that reset longer ago than the account's grace window (main/core/ledger/late.ts).
+  | 'late_entry';
 
 export class NotFoundError extends InputError {
   constructor(what: string, id: string, hint?: string) {

@@ -198,6 +198,7 @@ const REASONS: Record<RefusalReason, string> = {
   member_cap: 'Your cap on this pool',
   token_cap: "This token's cap",
   offline_allowance: 'Offline allowance used up',
+  late_entry: 'Too late for its period',
 };
 
 /** A refusal reason code as a heading. */
