@@ -197,7 +197,7 @@ function advise(provider: Provider, p: CalcPlan, needs: Record<string, number>):
   const packsCost = p.packsCents === null ? `the pack${packs.length === 1 ? "'s price is" : "s' prices are"} not stated` : `${money(p.packsCents)} for the pack${packs.length === 1 ? '' : 's'}`;
   const cost =
     p.totalCents !== null
-      ? `${p.totalCents === 0 ? 'free' : `${money(p.totalCents)} a month`}${packs.length && p.priceCents ? ` (${money(p.priceCents)} plan + ${money(p.packsCents!)} packs)` : ''}`
+      ? `${p.totalCents === 0 ? 'nothing a month' : `${money(p.totalCents)} a month`}${packs.length && p.priceCents ? ` (${money(p.priceCents)} plan + ${money(p.packsCents!)} packs)` : ''}`
       : packs.length
         ? `${packsCost}, plus ${p.priceCents === null ? `${p.name}'s price, which the docs do not state` : p.priceCents === 0 ? 'nothing for the plan' : `${money(p.priceCents)} for the plan`}`
         : `${p.name}'s price is not stated in the docs`;

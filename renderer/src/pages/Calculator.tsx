@@ -1,8 +1,10 @@
 import { useMemo, useState } from 'react';
-import type { CalcResult, HandlerInput, Provider } from '../api';
-import { ErrorNotice, Field, Skeleton } from '../components/ui';
-import { credits, creditsOf, money, percentToFraction } from '../lib/format';
+import type { HandlerInput } from '../api';
+import { Field, Skeleton } from '../components/ui';
+import { credits, percentToFraction } from '../lib/format';
 import { useApi } from '../store/query';
+import { CalcError, CalcView } from './calculator/CalcView';
+import { NeedSizer } from './calculator/NeedSizer';
 import { WhatIf } from './PlanFit';
 
 export function Calculator() {
@@ -12,12 +14,14 @@ export function Calculator() {
       <div className="page-head">
         <div>
           <h1>Calculator</h1>
-          <p>Size a plan from what you make each month, with the arithmetic shown.</p>
+          <p>Size a plan from what you make or use each month — every provider, packs included where they are sold — with the arithmetic shown.</p>
         </div>
       </div>
-      <div className="grid" style={{ gridTemplateColumns: 'repeat(auto-fit, minmax(min(460px, 100%), 1fr))', alignItems: 'start' }}>
+      {/* One card a row: each answer's table (plans, $ per asset, packs, a month's total) needs the width. */}
+      <div className="grid" style={{ gridTemplateColumns: 'minmax(0, 1fr)', alignItems: 'start' }}>
         <FluxNoteSizer />
         <LuxEstimate />
+        <NeedSizer />
       </div>
       {accounts.data?.length ? (
         <div style={{ marginTop: 18 }}>
@@ -77,7 +81,7 @@ function FluxNoteSizer() {
       {input === null ? (
         <p className="empty-inline">Enter the videos or images you make a month to see the plan that fits.</p>
       ) : result.error ? (
-        <ErrorNotice error={result.error} />
+        <CalcError error={result.error} />
       ) : result.data && provider.data ? (
         <CalcView result={result.data} provider={provider.data} />
       ) : (
@@ -101,7 +105,7 @@ function LuxEstimate() {
   const otherActions = (p?.actions ?? []).filter((a) => !a.free && a.unit !== 'token');
   const [rows, setRows] = useState<ModelRow[]>([{ id: 1, action: 'ai:claude-sonnet', calls: '', tokens: '' }]);
   const [others, setOthers] = useState<Record<string, string>>({});
-  const [buffer, setBuffer] = useState('0');
+  const [buffer, setBuffer] = useState('20');
   const fraction = percentToFraction(buffer);
   const use = useMemo(() => {
     const out: Record<string, string> = {};
@@ -169,7 +173,7 @@ function LuxEstimate() {
                 <input inputMode="decimal" value={others[a.id] ?? ''} onChange={(e) => setOthers({ ...others, [a.id]: e.target.value })} />
               </Field>
             ))}
-            <Field label="Buffer (%)" hint="Headroom on top of the estimate">
+            <Field label="Buffer (%)" hint="Headroom on top of the estimate; 20 % unless you change it">
               <input inputMode="decimal" value={buffer} onChange={(e) => setBuffer(e.target.value)} aria-invalid={fraction === null} />
             </Field>
           </div>
@@ -178,96 +182,12 @@ function LuxEstimate() {
       {input === null ? (
         <p className="empty-inline">Enter your monthly AI calls, emails, SMS or voice minutes to see the credits you need.</p>
       ) : result.error ? (
-        <ErrorNotice error={result.error} />
+        <CalcError error={result.error} />
       ) : result.data && p ? (
         <CalcView result={result.data} provider={p} />
       ) : (
         <Skeleton height={200} />
       )}
     </section>
-  );
-}
-
-function CalcView({ result, provider }: { result: CalcResult; provider: Provider }) {
-  const rec = result.plans.find((x) => x.plan === result.recommended);
-  const needPools = Object.keys(result.needs);
-  const poolUnit = (id: string) => provider.pools.find((x) => x.id === id)?.unit ?? 'credit';
-  return (
-    <div className="stack" data-testid="calc-result" aria-live="polite">
-      <div className={`notice ${rec ? 'ok' : 'warn'}`}>
-        {rec ? (
-          <div className="result-head">
-            <span className="muted">Recommended</span>
-            <span className="result-plan" data-testid="recommended">
-              {rec.name}
-            </span>
-            <span className="muted">
-              {rec.priceCents === null ? 'price not stated' : rec.priceCents === 0 ? 'free' : `${money(rec.priceCents, provider.currency)}/mo`} ·{' '}
-              {needPools.map((pool) => `${credits(Number(rec.allocations[pool] === 'unlimited' ? Infinity : rec.allocations[pool]))} ${poolUnit(pool)}s`).join(', ')} a month
-            </span>
-          </div>
-        ) : (
-          <span>
-            <strong>No plan covers this.</strong> Even the largest plan falls short{provider.plans.some((x) => Object.values(x.allocations).includes(null)) ? ' — ask for a custom allocation' : ''}.
-          </span>
-        )}
-        <span className="small">
-          You need {needPools.map((pool) => `${credits(result.needs[pool]!)} ${creditsOf(poolUnit(pool))}`).join(' and ')} a month.
-        </span>
-      </div>
-      <ol className="arith" aria-label="Arithmetic">
-        {result.arithmetic.map((line) => (
-          <li key={line}>{line}</li>
-        ))}
-      </ol>
-      <div className="table-wrap">
-        <table aria-label="Plans compared">
-          <thead>
-            <tr>
-              <th>Plan</th>
-              <th className="num">Price</th>
-              {needPools.map((pool) => (
-                <th key={pool} className="num" style={{ textTransform: 'capitalize' }}>
-                  {poolUnit(pool)}s
-                </th>
-              ))}
-              <th>Fits?</th>
-            </tr>
-          </thead>
-          <tbody>
-            {result.plans.map((x) => (
-              <tr key={x.plan}>
-                <td style={{ whiteSpace: 'nowrap' }}>
-                  {x.name} {x.plan === result.recommended ? <span className="badge ok">best fit</span> : null}
-                </td>
-                <td className="num">{x.priceCents === null ? <span className="faint">—</span> : x.priceCents === 0 ? 'Free' : money(x.priceCents, provider.currency)}</td>
-                {needPools.map((pool) => {
-                  const a = x.allocations[pool];
-                  return (
-                    <td key={pool} className="num">
-                      {a === null || a === undefined ? <span className="faint">custom</span> : a === 'unlimited' ? 'unlimited' : credits(a)}
-                    </td>
-                  );
-                })}
-                <td>
-                  {x.fits === true ? (
-                    <span className="state-ok">✓ fits</span>
-                  ) : x.fits === false ? (
-                    <span className="state-warn">
-                      short by{' '}
-                      {Object.entries(x.shortfall)
-                        .map(([pool, n]) => `${credits(n)} ${poolUnit(pool)}s`)
-                        .join(', ')}
-                    </span>
-                  ) : (
-                    <span className="faint">set the allocation</span>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-    </div>
   );
 }

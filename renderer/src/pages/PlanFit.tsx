@@ -15,8 +15,16 @@ export type PlanFit = FitReport['plans'][number];
 const periodLabel = (p: { start: string; end: string; partial: boolean }, zone: string) =>
   p.partial ? `${day(p.start, zone)} – now` : `${day(p.start, zone)} – ${day(Date.parse(p.end) - 1, zone)}`;
 
-/** "✓ Covers your last 3 periods" on a plan card. */
-export function FitLine({ fit, periods, partial }: { fit: PlanFit | undefined; periods: number; partial: boolean }) {
+/** "1 × Starter ($5.00)": the packs a replayed period would have needed. */
+export function packsNeeded(fit: PlanFit, currency: string): string {
+  return fit.replay.pools
+    .flatMap((p) => p.packs ?? [])
+    .map((k) => (k.chosenAmount ? `${credits(k.credits)} of ${k.name}` : `${k.count} × ${k.name}`) + (k.priceCents === null ? ' (price not stated)' : ` (${money(k.priceCents, currency)})`))
+    .join(' + ');
+}
+
+/** "✓ Covers your last 3 periods" on a plan card — with packs, where the plan may buy them. */
+export function FitLine({ fit, periods, partial, currency = 'USD' }: { fit: PlanFit | undefined; periods: number; partial: boolean; currency?: string }) {
   if (!fit) return null;
   if (fit.periodsFit === null)
     return (
@@ -25,8 +33,16 @@ export function FitLine({ fit, periods, partial }: { fit: PlanFit | undefined; p
       </p>
     );
   const last = partial ? 'this period so far' : periods === 1 ? 'your last period' : `your last ${periods} periods`;
+  const withPacks = fit.periodsFitWithPacks ?? fit.periodsFit;
+  const packs = packsNeeded(fit, currency);
   const [cls, text] =
-    fit.periodsFit === periods ? ['state-ok', `✓ Covers ${last}`] : fit.periodsFit === 0 ? ['state-danger', `✗ Too small for ${last}`] : ['state-warn', `Covers ${fit.periodsFit} of ${last}`];
+    fit.periodsFit === periods
+      ? ['state-ok', `✓ Covers ${last}`]
+      : withPacks > fit.periodsFit
+        ? [withPacks === periods ? 'state-ok' : 'state-warn', `${withPacks === periods ? '✓ Covers' : `Covers ${withPacks} of`} ${last} with packs${packs ? `: ${packs}${partial || periods === 1 ? '' : ' in the latest'}` : ''}`]
+        : fit.periodsFit === 0
+          ? ['state-danger', `✗ Too small for ${last}`]
+          : ['state-warn', `Covers ${fit.periodsFit} of ${last}`];
   return (
     <p className={`small ${cls}`} data-testid="fit">
       {text}
@@ -115,7 +131,7 @@ export function WhatIf({ accounts }: { accounts: AccountView[] }) {
               {r.plans[0]?.replay.pools.map((p) => (
                 <th key={p.pool}>{p.pool.charAt(0).toUpperCase() + p.pool.slice(1)}</th>
               ))}
-              <th className="num">Packs needed</th>
+              <th>Packs needed</th>
               <th className="num">Total</th>
             </tr>
           </thead>
@@ -144,7 +160,9 @@ export function WhatIf({ accounts }: { accounts: AccountView[] }) {
                     </div>
                   </td>
                 ))}
-                <td className="num">{p.replay.extraCents === null ? <span className="faint">{p.replay.pools.some((x) => x.short) ? 'no packs' : '—'}</span> : p.replay.extraCents === 0 ? '—' : money(p.replay.extraCents, r.currency)}</td>
+                <td data-testid="whatif-packs">
+                  {p.replay.pools.some((x) => x.short && x.packs === null) ? <span className="faint">none sold</span> : packsNeeded(p, r.currency) || <span className="faint">—</span>}
+                </td>
                 <td className="num">{p.replay.totalCents === null ? '—' : money(p.replay.totalCents, r.currency)}</td>
               </tr>
             ))}

@@ -142,7 +142,7 @@ function PlanCards({ provider: p, costs, mine, fit }: { provider: Provider; cost
               })}
             </div>
             {plan.note ? <p className="faint small">{plan.note}</p> : null}
-            {fit ? <FitLine fit={fit.plans.find((f) => f.plan === plan.id)} periods={fit.periods.length} partial={fit.replayed.partial} /> : null}
+            {fit ? <FitLine fit={fit.plans.find((f) => f.plan === plan.id)} periods={fit.periods.length} partial={fit.replayed.partial} currency={fit.currency} /> : null}
           </article>
         );
       })}
