@@ -15,6 +15,8 @@ import { refreshAll, useQueryStore } from './store/query';
 import { PAGES, hrefOf, useRoute, type Page } from './store/route';
 import { dateTime } from './lib/format';
 import { useShortcuts } from './shortcuts';
+import { SyncIndicator } from './components/SyncIndicator';
+import { useMembershipPolling } from './store/membership';
 
 /** Other writers (the CLI, another window) share the ledger: look again now and then, and on return to the window. */
 function useBackgroundRefresh(): void {
@@ -46,6 +48,7 @@ export function App() {
   };
   const refreshedAt = useQueryStore((s) => s.refreshedAt);
   useBackgroundRefresh();
+  useMembershipPolling();
   useShortcuts(PAGES.map((p) => p.id).filter(visible));
   useEffect(() => {
     const label = PAGES.find((p) => p.id === page)?.label ?? '';
@@ -67,6 +70,7 @@ export function App() {
             Sign out
           </button>
         ) : null}
+        <SyncIndicator />
         <div className="nav-foot">
           {team ? <TeamBadge /> : null}
           <span>{team ? 'Team ledger' : 'Local ledger'} · read {dateTime(refreshedAt)}</span>

@@ -16,6 +16,7 @@ import { currentAlerts } from './dashboard/alerts';
 import { LastRefusal } from './dashboard/LastRefusal';
 import { UndoAction } from './dashboard/UndoAction';
 import { PoolSource } from './dashboard/PoolSource';
+import { TeamAccounts } from './dashboard/TeamAccounts';
 import { offerUndo } from '../store/undo';
 
 export function Dashboard() {
@@ -50,17 +51,21 @@ export function Dashboard() {
     return (
       <div className="page">
         <Head />
-        <Empty
-          title="No accounts yet — add one"
-          action={
-            <a className="btn primary" href={hrefOf('settings', { add: '1' })}>
-              <Icon name="plus" size={16} /> Add an account
-            </a>
+        <TeamAccounts
+          whenNone={
+            <Empty
+              title="No accounts yet — add one"
+              action={
+                <a className="btn primary" href={hrefOf('settings', { add: '1' })}>
+                  <Icon name="plus" size={16} /> Add an account
+                </a>
+              }
+            >
+              Creditdeck tracks the credits of each service you subscribe to. Add your first account from a preset (Flux, Lux, Flowly, FluxNote or Fluximage), then record usage here and
+              watch what is left, how fast it goes and when it resets.
+            </Empty>
           }
-        >
-          Creditdeck tracks the credits of each service you subscribe to. Add your first account from a preset (Flux, Lux, Flowly, FluxNote or Fluximage), then record usage here and
-          watch what is left, how fast it goes and when it resets.
-        </Empty>
+        />
       </div>
     );
   }
@@ -71,6 +76,7 @@ export function Dashboard() {
       {accounts.data.map((a) => (
         <AccountSection key={a.id} account={a} balance={byAccount.get(a.id)} alerts={(alerts.data ?? []).filter((x) => x.account === a.id)} />
       ))}
+      <TeamAccounts />
     </div>
   );
 }

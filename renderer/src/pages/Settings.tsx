@@ -7,6 +7,7 @@ import { hrefOf, setParams, useRoute } from '../store/route';
 import { useCan } from '../store/session';
 import { TeamHosting } from './settings/TeamHosting';
 import { FluximageKey } from './settings/FluximageKey';
+import { TeamJoin } from './settings/TeamJoin';
 import { CalendarDownload } from '../components/CalendarDownload';
 
 /** One write from a form: busy while it runs, then its error or a short confirmation. */
@@ -98,6 +99,7 @@ export function Settings() {
             </>
           ) : null}
           {owner && isDesktopApp() ? <TeamHosting /> : null}
+          {owner && isDesktopApp() ? <TeamJoin /> : null}
           {owner ? <PaymentsSection /> : null}
           {owner && isDesktopApp() ? <FluximageKey /> : null}
           {owner ? <DataSection /> : null}

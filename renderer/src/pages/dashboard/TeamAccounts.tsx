@@ -1,0 +1,175 @@
+/**
+ * The accounts of the teams this desktop app joined as a member, on the
+ * dashboard beside the local ones: each marked with its team, its pools from
+ * the mirror (the team host's numbers as of the last sync, "as of" when the
+ * host is out of reach) with this device's pending entries taken off, and
+ * quick buttons that record through the outbox — at once online, kept here and
+ * sent later offline.
+ */
+import { useState, type ReactNode } from 'react';
+import { isDesktopApp, type ApiError, type HandlerOutput, type UseResult } from '../../api';
+import { Ring } from '../../components/charts';
+import { Icon } from '../../components/icons';
+import { ErrorNotice, Skeleton } from '../../components/ui';
+import { countdown, credits, instant, plural } from '../../lib/format';
+import { useNow } from '../../store/clock';
+import { readMembership } from '../../store/membership';
+import { mutate, useApi } from '../../store/query';
+import { hrefOf } from '../../store/route';
+import './team-accounts.css';
+
+type TeamAccount = HandlerOutput<'membership.accounts'>[number];
+type Pool = TeamAccount['balance']['pools'][number];
+type Pending = { status: 'pending'; entry: string; team: string };
+type Outcome = { ok: true; result: UseResult | Pending; action: string } | { ok: false; error: ApiError };
+
+/** The team accounts, or `whenNone` when this app has joined no team (a browser never has). */
+export function TeamAccounts({ whenNone = null }: { whenNone?: ReactNode }) {
+  const desktop = isDesktopApp();
+  const list = useApi('membership.accounts', desktop ? {} : null);
+  if (!desktop) return <>{whenNone}</>;
+  // A shell without the membership service (an embedding, a test) has no teams joined: nothing to say.
+  const unsupported = list.error?.code === 'invalid_input' && list.error.field === 'membership';
+  if (!list.data && unsupported) return <>{whenNone}</>;
+  if (!list.data) return list.error ? <ErrorNotice error={list.error} title="The teams you joined could not be read" /> : whenNone ? <Skeleton height={120} /> : null;
+  if (list.data.length === 0) return <>{whenNone}</>;
+  return (
+    <>
+      {list.data.map((a) => (
+        <TeamAccountSection key={a.ref} a={a} />
+      ))}
+    </>
+  );
+}
+
+/** A pool as it stands here: the host's numbers less what this device has not sent yet. */
+function afterPending(p: Pool, a: TeamAccount): Pool & { pendingCredits: number } {
+  const less = a.pending.find((x) => x.pool === p.pool)?.pendingCredits ?? 0;
+  if (p.unlimited || less === 0) return { ...p, pendingCredits: less };
+  const monthly = Math.max(0, (p.monthlyRemaining ?? 0) - less);
+  const topup = Math.max(0, p.topupRemaining - Math.max(0, less - (p.monthlyRemaining ?? 0)));
+  return { ...p, remaining: Math.max(0, (p.remaining ?? 0) - less), monthlyRemaining: monthly, topupRemaining: topup, pendingCredits: less };
+}
+
+function TeamAccountSection({ a }: { a: TeamAccount }) {
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [busy, setBusy] = useState(false);
+  const quick = a.actions.filter((x) => !x.free && x.cost !== null && x.per === 1).slice(0, 6);
+  const record = async (action: string) => {
+    setBusy(true);
+    const env = await mutate('membership.record', { account: a.ref, action });
+    setBusy(false);
+    setOutcome(env.ok ? { ok: true, result: env.result as UseResult | Pending, action } : { ok: false, error: env.error });
+    void readMembership();
+  };
+  const id = `team-acct-${a.ref.replace(/[^a-z0-9-]/gi, '-')}`;
+  return (
+    <section className="account team-account" aria-labelledby={id} data-account={a.ref}>
+      <div className="account-head">
+        <div className="account-title">
+          <h2 id={id}>{a.name}</h2>
+          <span className="badge accent" title={`An account of the team ${a.team.name}, kept on its host`}>
+            <Icon name="team" size={13} /> {a.team.name} team
+          </span>
+          <span className="faint small mono">{a.ref}</span>
+        </div>
+        <a className="btn ghost small" href={hrefOf('settings')}>
+          Team settings
+        </a>
+      </div>
+      <SourceLine a={a} />
+      {quick.length ? (
+        <div className="row" role="group" aria-label={`Record usage on ${a.team.name}'s ${a.name}`}>
+          <span className="faint small">Record</span>
+          {quick.map((x) => (
+            <button key={x.id} className="btn quick" disabled={busy} title={`${x.label}: ${plural(x.cost ?? 0, 'credit')} per ${x.unit}`} onClick={() => void record(x.id)}>
+              {x.id === x.unit ? `+1 ${x.unit}` : `+1 ${x.label}`}
+            </button>
+          ))}
+        </div>
+      ) : null}
+      {outcome ? <TeamOutcome outcome={outcome} a={a} onClose={() => setOutcome(null)} /> : null}
+      <div className="pools">
+        {a.balance.pools.map((p) => (
+          <TeamPoolCard key={p.pool} p={afterPending(p, a)} zone={a.zone} />
+        ))}
+      </div>
+    </section>
+  );
+}
+
+/** Where the numbers come from: the host now, or this device's copy as of the last sync; and what waits here. */
+function SourceLine({ a }: { a: TeamAccount }) {
+  const asOf = a.asOf ? instant(a.asOf, a.zone) : null;
+  const waiting = a.pendingEntries > 0 ? `${plural(a.pendingEntries, 'entry', 'entries')} from this device not sent yet, taken off below` : null;
+  return (
+    <p className="small team-source" data-testid="team-source" data-state={a.state}>
+      {a.state === 'offline' ? (
+        <>
+          <span className="badge">Offline</span> The team host is out of reach: these are its numbers as of {asOf ?? 'the last sync'}.
+        </>
+      ) : (
+        <>From the team host{asOf ? `, as of ${asOf}` : ''}.</>
+      )}
+      {waiting ? <> {waiting}.</> : null}
+    </p>
+  );
+}
+
+function TeamOutcome({ outcome, a, onClose }: { outcome: Outcome; a: TeamAccount; onClose: () => void }) {
+  return (
+    <div className="row" style={{ alignItems: 'stretch' }} data-testid="use-outcome">
+      <div style={{ flex: 1 }}>
+        {!outcome.ok ? (
+          <ErrorNotice error={outcome.error} zone={a.zone} />
+        ) : 'eventId' in outcome.result ? (
+          <div className="notice ok" role="status">
+            <span>
+              <strong>Recorded {outcome.action}</strong> on {a.team.name}'s {a.name} · {plural(outcome.result.credits, 'credit')}
+            </span>
+          </div>
+        ) : (
+          <div className="notice" role="status">
+            <span>
+              <strong>Saved on this device</strong> · {outcome.action} for {a.team.name}: the team host is out of reach, so it is sent as soon as it answers.
+            </span>
+          </div>
+        )}
+      </div>
+      <button className="btn ghost small" onClick={onClose} aria-label="Dismiss">
+        ✕
+      </button>
+    </div>
+  );
+}
+
+function TeamPoolCard({ p, zone }: { p: Pool & { pendingCredits: number }; zone: string }) {
+  const now = useNow();
+  const low = !p.unlimited && p.allocation ? (p.remaining ?? 0) / p.allocation : 1;
+  return (
+    <article className="card pool-card" aria-label={p.label} data-pool={p.pool}>
+      <span className="pool-label">{p.label}</span>
+      <div className="pool-top">
+        <Ring monthly={p.monthlyRemaining ?? 0} topup={p.topupRemaining} allocation={p.allocation ?? 0} unlimited={p.unlimited} state={low < 0.1 ? 'danger' : low < 0.25 ? 'warn' : 'ok'} />
+        <div className="stack" style={{ gap: 8 }}>
+          <div className="big" data-testid="remaining">
+            {p.unlimited ? 'Unlimited' : p.topupRemaining > 0 ? <>{credits(p.remaining)} <small>left</small></> : <>{credits(p.remaining)} <small>of {credits(p.allocation)} left</small></>}
+          </div>
+          {p.pendingCredits > 0 ? (
+            <span className="small muted" data-testid="pending-here">
+              {plural(p.pendingCredits, p.unit)} waiting on this device
+            </span>
+          ) : null}
+        </div>
+      </div>
+      <div className="facts">
+        <div className="fact">
+          <Icon name="clock" size={15} />
+          <span>
+            Resets in <span className="countdown">{countdown(Date.parse(p.nextReset) - now)}</span> <span className="faint nowrap">· {instant(p.nextReset, zone, now)}</span>
+          </span>
+        </div>
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,198 @@
+/**
+ * A member's desktop app, in Chromium: the page gets the desktop bridge (a
+ * binding into the shell's own IPC handler, handleCall, with the real
+ * membership service over HTTPS pinned to the host's certificate), as in
+ * Electron. The owner's app hosts the team on 127.0.0.1; the member joins from
+ * the invite link in Settings → Team → Join, sees the team's account on the
+ * dashboard marked with its team, then — the host stopped — records two
+ * videos: saved on the member's machine, "2 pending" and "Offline since" in
+ * the window's sync indicator, the pool less what waits, "as of" the last
+ * sync. The host comes back, the background's next try (fake timers: no
+ * sleeping) sends them, the indicator says synced, and the owner's dashboard
+ * shows them by member. Screenshots, light and dark, desktop and phone, go to
+ * test-results/screenshots/.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright';
+import { handleCall } from '../../main/electron/ipc.js';
+import { createTeamHosting, type AppTeamHosting } from '../../main/electron/team-hosting.js';
+import { BACKOFF, createMembership, type AppMembership, type MembershipNotice } from '../../main/electron/membership.js';
+import { membershipStore } from '../../main/electron/membership-store.js';
+import type { SafeStorageLike } from '../../main/electron/electron-api.js';
+import { initTeam, localOwner } from '../../main/core/team/team.js';
+import { createInvite } from '../../main/core/team/invites.js';
+import { inviteLink } from '../../main/web/team-host.js';
+import { teamServe } from '../../main/web/team-core.js';
+import { STATUS_EVERY_MS } from '../../renderer/src/store/membership.js';
+import { FakeTimers } from '../electron/fake-timers.js';
+import { freePort } from '../util/free-port.js';
+import { assertRendererBuilt, launch, openApp, screenshot, type AppPage } from './browser.js';
+import { RENDERER_DIR, startTestHost, type TestHost } from './server.js';
+
+const OWN = 'app://creditdeck/index.html';
+/** Both ledgers' "now": the member's entries are dated by its clock, the owner's balances read by its own. */
+const NOW = new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString();
+
+/** A stand-in for the OS keychain: reversible, never the plain text. */
+const keychain: SafeStorageLike = {
+  isEncryptionAvailable: () => true,
+  encryptString: (s) => Buffer.concat([Buffer.from('KEYCHAIN:'), Buffer.from(Buffer.from(s).map((b) => b ^ 0x5a))]),
+  decryptString: (b) => Buffer.from(b.subarray(9).map((x) => x ^ 0x5a)).toString(),
+  getSelectedStorageBackend: () => 'gnome_libsecret',
+};
+
+let browser: Browser;
+let owner: TestHost;
+let member: TestHost;
+let hosting: AppTeamHosting;
+let membership: AppMembership;
+const timers = new FakeTimers();
+const notices: MembershipNotice[] = [];
+const logs: string[] = [];
+let port = 0;
+let key: Buffer | null = null;
+const teamKey = () => (key ??= teamServe.hostKey(owner.ctx.db.name));
+
+beforeAll(async () => {
+  assertRendererBuilt();
+  browser = await launch();
+  const ownerDir = mkdtempSync(join(tmpdir(), 'creditdeck-owner-'));
+  owner = await startTestHost({ dbPath: join(ownerDir, 'creditdeck.sqlite'), now: NOW });
+  owner.api('accounts.add', { preset: 'fluxnote', plan: 'rise' });
+  // A top-up, so two videos recorded offline fit the member's offline allowance (a tenth of what is left, shared).
+  owner.api('grants.add', { account: 'fluxnote-rise', pool: 'video', amount: 100 });
+  initTeam(owner.ctx, teamKey(), { name: 'Studio', owner: 'olga', ownerName: 'Olga' });
+  hosting = createTeamHosting({ ctx: owner.ctx, dir: ownerDir, teamServe, staticDir: RENDERER_DIR, log: (l) => logs.push(l), now: () => owner.ctx.clock.now(), addresses: () => ['192.0.2.10'] });
+  port = await freePort();
+  await hosting.start({ bind: 'this-computer', port, address: null, autoStart: false });
+
+  const memberDir = mkdtempSync(join(tmpdir(), 'creditdeck-member-'));
+  member = await startTestHost({ dbPath: join(memberDir, 'creditdeck.sqlite'), now: NOW, seed: 2 });
+  membership = createMembership({
+    dir: memberDir,
+    store: membershipStore(memberDir, keychain, 'linux'),
+    timers,
+    now: () => member.ctx.clock.now(),
+    log: (l) => logs.push(l),
+    notify: (n) => notices.push(n),
+    changed: () => {},
+    timeoutMs: 2000,
+  });
+});
+
+afterAll(async () => {
+  membership?.close();
+  await hosting?.close();
+  await browser?.close();
+  await owner?.close();
+  await member?.close();
+});
+
+/** A desktop window: the preload's window.creditdeck, answered by the shell's IPC handler as the app's own page. */
+function desktopWindow(host: TestHost, services: Parameters<typeof handleCall>[5], o: { colorScheme?: 'light' | 'dark'; width?: number; height?: number; path?: string } = {}): Promise<AppPage> {
+  return openApp(browser, host, {
+    ...o,
+    init: 'window.creditdeck = { call: (name, input) => window.__ipc(name, input) };',
+    bindings: { __ipc: (name, input) => handleCall(host.ctx, { page: OWN }, { senderFrame: { url: OWN, parent: null } }, [name, input], (l) => logs.push(l), services, host === owner ? teamKey : undefined) },
+  });
+}
+const memberWindow = (o: Parameters<typeof desktopWindow>[2] = {}) => desktopWindow(member, { membership }, o);
+
+const nav = (page: Page) => page.getByRole('navigation', { name: 'Main' });
+
+/** The page's clock is paused (exact countdowns): move it on a status poll at a time until the indicator says what is expected. */
+async function untilIndicator(page: Page, text: RegExp): Promise<string> {
+  for (let i = 0; i < 30; i++) {
+    const now = (await page.getByTestId('sync-indicator').textContent().catch(() => null)) ?? '';
+    if (text.test(now)) return now;
+    await page.clock.runFor(STATUS_EVERY_MS);
+  }
+  throw new Error(`the sync indicator never said ${text}: ${await page.getByTestId('sync-indicator').textContent()}`);
+}
+
+describe("desktop app: a member's window with the host away", () => {
+  let mo: AppPage;
+
+  it('joins from the invite link in Settings → Team → Join; the team account appears on the dashboard, marked with its team', async () => {
+    const inv = createInvite(owner.ctx, teamKey(), localOwner(owner.ctx), { role: 'member', member: 'mo', name: 'Mo' });
+    const status = hosting.status();
+    const link = inviteLink(status.url!, inv.invite, status.fingerprint);
+    mo = await memberWindow({ path: '#/settings' });
+    const { page } = mo;
+    const card = page.getByRole('region', { name: 'Join a team' });
+    await card.getByLabel('Invite link').fill(link);
+    await card.getByLabel("This computer's name on the team").fill('mo-desktop');
+    await card.getByRole('button', { name: 'Join', exact: true }).click();
+    await card.getByRole('status').getByText('Joined Studio.').waitFor();
+    const team = card.getByRole('group', { name: 'Team Studio' });
+    await team.getByTestId('team-sync-state').getByText('Synced').waitFor();
+    await untilIndicator(page, /Studio\s*Synced/);
+
+    await nav(page).getByRole('link', { name: 'Dashboard' }).click();
+    const section = page.locator('section[data-account="studio/fluxnote-rise"]');
+    await section.getByText('Studio team').waitFor();
+    expect(await section.getByRole('heading', { name: 'FluxNote Rise' }).count()).toBe(1);
+    // 21 videos a month and the 100 topped up.
+    await section.locator('[data-pool="video"]').getByTestId('remaining').getByText('121').waitFor();
+    expect(mo.errors).toEqual([]);
+  });
+
+  it('records two videos while the host is stopped: saved here, 2 pending, the pool less what waits, as of the last sync', async () => {
+    const { page } = mo;
+    await hosting.stop();
+    const section = page.locator('section[data-account="studio/fluxnote-rise"]');
+    for (let i = 0; i < 2; i++) {
+      await section.getByRole('button', { name: '+1 video' }).click();
+      await section.getByTestId('use-outcome').getByText('Saved on this device').waitFor();
+      await section.getByRole('button', { name: 'Dismiss' }).click();
+    }
+    expect(await untilIndicator(page, /2 pending/)).toMatch(/Studio\s*Offline since \d\d:\d\d · 2 pending/);
+    await section.getByTestId('team-source').getByText(/out of reach: these are its numbers as of/).waitFor();
+    await section.getByTestId('team-source').getByText('2 entries from this device not sent yet', { exact: false }).waitFor();
+    await section.locator('[data-pool="video"]').getByTestId('remaining').getByText('119').waitFor();
+    await section.locator('[data-pool="video"]').getByTestId('pending-here').getByText('2 videos waiting on this device').waitFor();
+    expect(membership.status().teams[0]).toMatchObject({ state: 'offline', pending: 2 });
+    for (const colorScheme of ['light', 'dark'] as const) {
+      for (const [width, height, size] of [[1280, 800, 'desktop'], [390, 844, 'phone']] as const) {
+        const shot = await memberWindow({ colorScheme, width, height });
+        await shot.page.locator('section[data-account="studio/fluxnote-rise"] [data-testid="pending-here"]').waitFor();
+        await untilIndicator(shot.page, /2 pending/);
+        await screenshot(shot.page, `desktop-member-offline-${colorScheme}-${size}`);
+        expect(await shot.page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+        const settings = await memberWindow({ colorScheme, width, height, path: '#/settings' });
+        await settings.page.getByRole('group', { name: 'Team Studio' }).waitFor();
+        await screenshot(settings.page, `desktop-member-settings-${colorScheme}-${size}`);
+        expect(await settings.page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+        expect([...shot.errors, ...settings.errors]).toEqual([]);
+        await shot.context.close();
+        await settings.context.close();
+      }
+    }
+    expect(mo.errors).toEqual([]);
+  });
+
+  it("the host comes back: the next try sends both, the indicator says synced, and the owner's dashboard shows them by member", async () => {
+    const { page } = mo;
+    await hosting.start({ bind: 'this-computer', port, address: null, autoStart: false });
+    // The background's next try, after its backoff (fake timers: nothing sleeps).
+    timers.advance(BACKOFF.maxMs);
+    await untilIndicator(page, /Studio\s*Synced/);
+    expect(membership.status().teams[0]).toMatchObject({ state: 'synced', pending: 0, rejected: [] });
+    const section = page.locator('section[data-account="studio/fluxnote-rise"]');
+    await section.locator('[data-pool="video"]').getByTestId('remaining').getByText('119').waitFor();
+    expect(await section.getByTestId('pending-here').count()).toBe(0);
+    expect(notices).toEqual([]);
+
+    const olga = await desktopWindow(owner, { hosting, membership: undefined }, {});
+    await olga.page.getByTestId('member-use').locator('li[data-member="mo"]').getByText('Mo').waitFor();
+    expect(await olga.page.getByTestId('member-use').locator('[data-pool="video"] li[data-member="mo"] .mono').textContent()).toBe('2');
+    await screenshot(olga.page, 'desktop-member-owner-dashboard');
+    expect(olga.errors).toEqual([]);
+    expect(mo.errors).toEqual([]);
+    await olga.context.close();
+    await mo.context.close();
+  });
+});
