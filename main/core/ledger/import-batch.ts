@@ -22,7 +22,7 @@ import { getAccount, planAt, type Account } from './accounts.js';
 import { poolAlertsCrossed } from './alerts.js';
 import { addRollup, bumpCounter, bumpPeriodUsage, grantsInDrawOrder, isLiveAt, moveGrant, ROLLUP_MS, type LiveGrant, type RollupDelta } from './book.js';
 import type { Ctx } from './context.js';
-import { checkAttrs, checkKey, checkMember, checkWriteTime } from './guards.js';
+import { checkAttrs, checkKey, checkMember, checkWriteTime, FUTURE_SKEW_MS } from './guards.js';
 import { horizonState } from './materialize.js';
 import { checkWholeUnits, costOf, dailyLimitsFor, eventIdOf, fingerprint, getAction, periodAllocation, useInTx, type ActionRow, type UseInput, type UseStatus } from './usage.js';
 
@@ -38,6 +38,8 @@ interface AccountState {
   /** What materialize() reads: no reset, expiry or hold lapse is due before nextDue. */
   horizon: number;
   nextDue: number;
+  /** checkWriteTime has passed once for this account since the memory was last dropped. */
+  timeChecked: boolean;
   pools: Map<string, PoolState>;
   /** Member → whether they have a monthly limit (absent: not read yet). */
   limited: Map<string, boolean>;
@@ -135,11 +137,15 @@ export class ImportBatch {
     const t = input.at ?? ctx.clock.now();
     // materialize() would book something (a reset, an expiry, a hold lapse) before t.
     if (t > state.horizon && t >= state.nextDue) return GENERAL;
-    try {
-      checkWriteTime(ctx, acct, t);
-    } catch {
-      return GENERAL;
-    }
+    // checkWriteTime itself on an account's first line, then its time rules on the horizon kept here (it reads the horizon from the tables).
+    if (!state.timeChecked) {
+      try {
+        checkWriteTime(ctx, acct, t);
+      } catch {
+        return GENERAL;
+      }
+      state.timeChecked = true;
+    } else if (t > ctx.clock.now() + FUTURE_SKEW_MS || t < acct.firstPeriodStart || t < periodAt(acct.rule, Math.max(state.horizon, acct.firstPeriodStart)).start) return GENERAL;
 
     const pool = action.pool;
     const unlimited = planAt(ctx, acct, t).amounts[pool] === 'unlimited';
@@ -271,7 +277,7 @@ export class ImportBatch {
     let s = this.accounts.get(acct.id);
     if (!s) {
       const h = horizonState(this.ctx, acct.id);
-      s = { horizon: h.horizon, nextDue: h.nextDue, pools: new Map(), limited: new Map() };
+      s = { horizon: h.horizon, nextDue: h.nextDue, timeChecked: false, pools: new Map(), limited: new Map() };
       this.accounts.set(acct.id, s);
     }
     return s;
