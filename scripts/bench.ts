@@ -202,7 +202,9 @@ for (const r of runs) {
       break;
     }
     case 'import':
-      rows.push({ figure: `batched import of ${size(x.events)} events`, value: `${n(x.ledgerPerSec)}/s`, baseline: `raw ${n(x.rawBatch)}-row tx ${n(x.rawPerSec)}/s`, ratio: x.ratio.toFixed(3), target: '≥ 0.5', verdict: verdict(x.ratio >= 0.5), rss: rssOf(r) });
+      // The target is against the same rows written in bulk with no checks (issue 16); raw inserts are shown for scale.
+      rows.push({ figure: `batched import of ${size(x.events)} events`, value: `${n(x.ledgerPerSec)}/s`, baseline: `same rows in bulk ${n(x.sameRowsBulkPerSec)}/s`, ratio: x.ratio.toFixed(2), target: '≥ 0.5× bulk', verdict: verdict(x.ratio >= 0.5), rss: rssOf(r) });
+      rows.push({ figure: '  against raw single-table inserts', value: `${n(x.ledgerPerSec)}/s`, baseline: `raw ${n(x.rawBatch)}-row tx ${n(x.rawPerSec)}/s`, ratio: x.rawRatio.toFixed(3), target: '', verdict: '', rss: '' });
       rows.push({ figure: '  same rows written in bulk (no checks)', value: `${n(x.sameRowsBulkPerSec)}/s`, baseline: `raw ${n(x.rawPerSec)}/s`, ratio: x.sameRowsBulkRatio.toFixed(3), target: '', verdict: '', rss: '' });
       break;
     case 'balance': {
