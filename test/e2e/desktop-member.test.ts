@@ -26,13 +26,14 @@ import { initTeam, localOwner } from '../../main/core/team/team.js';
 import { createInvite } from '../../main/core/team/invites.js';
 import { inviteLink } from '../../main/web/team-host.js';
 import { teamServe } from '../../main/web/team-core.js';
-import { STATUS_EVERY_MS } from '../../renderer/src/store/membership.js';
 import { FakeTimers } from '../electron/fake-timers.js';
 import { freePort } from '../util/free-port.js';
 import { assertRendererBuilt, launch, openApp, screenshot, type AppPage } from './browser.js';
 import { RENDERER_DIR, startTestHost, type TestHost } from './server.js';
 
 const OWN = 'app://creditdeck/index.html';
+/** How often the window asks the shell for the sync state (renderer/src/store/membership.ts). */
+const STATUS_EVERY_MS = 3000;
 /** Both ledgers' "now": the member's entries are dated by its clock, the owner's balances read by its own. */
 const NOW = new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString();
 

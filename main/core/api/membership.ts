@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type { Ctx } from '../ledger/context.js';
 import type { Balance } from '../ledger/balance.js';
 import type { ActionView } from '../ledger/config.js';
+import type { TeamCredentials } from '../sync/credentials.js';
 import { InputError } from '../util/errors.js';
 import { plainText } from '../util/text.js';
 import type { Services } from './handlers.js';
@@ -28,17 +29,8 @@ export interface RejectedEntry {
   message: string;
 }
 
-export interface MembershipView {
-  /** How the team's accounts are named here: studio/fluxnote-rise. */
-  alias: string;
-  team: { id: string; name: string };
-  host: string;
-  fingerprint: string;
-  member: string;
-  name: string;
-  role: string;
-  device: string;
-  joinedAt: string;
+/** A team joined here: who this device is there (the credentials, never the token), and how its sync stands. */
+export interface MembershipView extends Omit<TeamCredentials, 'token'> {
   state: SyncState;
   pending: number;
   rejected: RejectedEntry[];
