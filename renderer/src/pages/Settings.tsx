@@ -1,44 +1,19 @@
-import { useEffect, useMemo, useState, type FormEvent, type ReactNode } from 'react';
-import { isDesktopApp, type AccountDetail, type ActionView, type ApiError, type Envelope, type HandlerInput, type HandlerName, type HandlerOutput, type PresetSummary } from '../api';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { isDesktopApp, type AccountDetail, type ActionView, type PresetSummary } from '../api';
 import { ErrorNotice, Field, Skeleton } from '../components/ui';
 import { credits, dateTime, localDate, money } from '../lib/format';
-import { mutate, useApi } from '../store/query';
+import { useApi } from '../store/query';
 import { hrefOf, setParams, useRoute } from '../store/route';
 import { useCan } from '../store/session';
 import { TeamHosting } from './settings/TeamHosting';
 import { FluximageKey } from './settings/FluximageKey';
 import { TeamJoin } from './settings/TeamJoin';
 import { CalendarDownload } from '../components/CalendarDownload';
-
-/** One write from a form: busy while it runs, then its error or a short confirmation. */
-function useWrite<N extends HandlerName>(name: N) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [done, setDone] = useState<string | null>(null);
-  const run = async (input: HandlerInput<N>, message: (r: HandlerOutput<N>) => string): Promise<Envelope<HandlerOutput<N>>> => {
-    setBusy(true);
-    setError(null);
-    setDone(null);
-    const env = await mutate(name, input);
-    setBusy(false);
-    if (env.ok) setDone(message(env.result));
-    else setError(env.error);
-    return env;
-  };
-  const status = (zone?: string): ReactNode =>
-    error ? (
-      <ErrorNotice error={error} zone={zone} />
-    ) : done ? (
-      <div className="notice ok" role="status">
-        <span>{done}</span>
-      </div>
-    ) : null;
-  return { run, busy, status, clear: () => (setError(null), setDone(null)) };
-}
-
-const monthlyLabel = (pool: string) => (pool === 'credits' ? 'Monthly credits' : `Monthly ${pool} credits`);
-
-const blankToNull = (s: string): string | null => (s.trim() === '' ? null : s.trim());
+import { blankToNull, monthlyLabel, Section, useWrite } from './settings/form';
+import { PlanChange } from './settings/PlanChange';
+import { AccountAdmin, ArchivedAccounts } from './settings/AccountAdmin';
+import { AccountMembers } from './settings/AccountMembers';
+import { OpeningFields, openingInput } from './settings/OpeningFields';
 
 export function Settings() {
   const accounts = useApi('accounts.list', {});
@@ -98,6 +73,7 @@ export function Settings() {
               {selected ? <ManageAccount key={selected.id} id={selected.id} /> : null}
             </>
           ) : null}
+          {owner ? <ArchivedAccounts /> : null}
           {owner && isDesktopApp() ? <TeamHosting /> : null}
           {owner && isDesktopApp() ? <TeamJoin /> : null}
           {owner ? <PaymentsSection /> : null}
@@ -365,6 +341,7 @@ function AddAccount({ first, onAdded, onClose }: { first: boolean; onAdded: (id:
   const [tz, setTz] = useState('UTC');
   const [anchor, setAnchor] = useState(() => localDate(Date.now(), 'UTC'));
   const [amounts, setAmounts] = useState<Record<string, string>>({});
+  const [used, setUsed] = useState<Record<string, string>>({});
   const write = useWrite('accounts.add');
   const allZones = useMemo(zones, []);
   const localZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -396,6 +373,7 @@ function AddAccount({ first, onAdded, onClose }: { first: boolean; onAdded: (id:
         anchor,
         tz,
         ...(missing.length ? { amounts: Object.fromEntries(missing.map((k) => [k, amounts[k]?.trim() ?? ''])) } : {}),
+        ...(openingInput(used) ? { used: openingInput(used) } : {}),
       },
       (a) => `Added ${a.name}.`,
     );
@@ -482,6 +460,11 @@ function AddAccount({ first, onAdded, onClose }: { first: boolean; onAdded: (id:
             </Field>
           ))}
         </div>
+        {p && !isCustom ? (
+          <div style={{ marginTop: 16 }}>
+            <OpeningFields pools={p.pools} used={used} onChange={setUsed} />
+          </div>
+        ) : null}
         {pl ? (
           <p className="muted small" style={{ marginTop: 12 }}>
             {Object.entries(pl.allocations)
@@ -501,20 +484,6 @@ function AddAccount({ first, onAdded, onClose }: { first: boolean; onAdded: (id:
   );
 }
 
-function Section({ title, subtitle, children }: { title: string; subtitle?: string; children: ReactNode }) {
-  return (
-    <section className="card" aria-label={title}>
-      <div className="card-head">
-        <div>
-          <h2>{title}</h2>
-          {subtitle ? <p style={{ marginTop: 4 }}>{subtitle}</p> : null}
-        </div>
-      </div>
-      {children}
-    </section>
-  );
-}
-
 function ManageAccount({ id }: { id: string }) {
   const owner = useCan('owner');
   const detail = useApi('accounts.show', { account: id });
@@ -525,11 +494,12 @@ function ManageAccount({ id }: { id: string }) {
     <div className="grid grid-2" style={{ alignItems: 'start' }}>
       {owner ? <PlanSection a={a} /> : null}
       <LimitsSection a={a} />
+      <AccountAdmin a={a} />
       <div style={{ gridColumn: '1 / -1' }}>
         <RateCardSection a={a} />
       </div>
       {owner ? <CreditsSection a={a} /> : null}
-      <MembersSection a={a} />
+      <AccountMembers a={a} />
       <DailyLimitsSection a={a} />
     </div>
   );
@@ -538,11 +508,6 @@ function ManageAccount({ id }: { id: string }) {
 function PlanSection({ a }: { a: AccountDetail }) {
   const presets = useApi('presets.list', {});
   const plans = presets.data?.find((p) => p.id === a.provider)?.plans ?? [];
-  const [plan, setPlan] = useState(a.plan);
-  const [amounts, setAmounts] = useState<Record<string, string>>({});
-  const write = useWrite('accounts.plan');
-  const target = plans.find((p) => p.id === plan);
-  const missing = target ? Object.entries(target.allocations).filter(([, v]) => v === null).map(([k]) => k) : [];
   return (
     <Section title="Plan and billing" subtitle="The zone and anchor define the billing cycle and are fixed once the account exists.">
       <dl className="kv">
@@ -573,33 +538,7 @@ function PlanSection({ a }: { a: AccountDetail }) {
         <dd className="mono">{a.id}</dd>
       </dl>
       <hr className="sep" />
-      <form
-        className="inline-form"
-        aria-label="Change plan"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void write.run({ account: a.id, plan, ...(missing.length ? { amounts: Object.fromEntries(missing.map((k) => [k, amounts[k] ?? ''])) } : {}) }, () => `Plan changed to ${target?.name ?? plan}.`);
-        }}
-      >
-        <Field label="Change plan" hint="An upgrade grants the difference now; a downgrade applies from the next reset.">
-          <select value={plan} onChange={(e) => setPlan(e.target.value)}>
-            {plans.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-        </Field>
-        {missing.map((pool) => (
-          <Field key={pool} label={monthlyLabel(pool)}>
-            <input inputMode="decimal" value={amounts[pool] ?? ''} onChange={(e) => setAmounts({ ...amounts, [pool]: e.target.value })} />
-          </Field>
-        ))}
-        <button className="btn" type="submit" disabled={write.busy || plan === a.plan}>
-          Change
-        </button>
-      </form>
-      <div style={{ marginTop: 10 }}>{write.status(a.zone)}</div>
+      <PlanChange a={a} plans={plans} />
     </Section>
   );
 }
@@ -897,67 +836,6 @@ function CreditsSection({ a }: { a: AccountDetail }) {
         </div>
       </form>
       <div style={{ marginTop: 10 }}>{write.status(a.zone)}</div>
-    </Section>
-  );
-}
-
-function MembersSection({ a }: { a: AccountDetail }) {
-  const [member, setMember] = useState('');
-  const [name, setName] = useState('');
-  const [limit, setLimit] = useState('');
-  const write = useWrite('members.add');
-  return (
-    <Section title="Members" subtitle="People sharing this account's credits, each with an optional monthly limit.">
-      {a.members.length === 0 ? (
-        <p className="faint small">No members yet. Add one to attribute usage to people and limit each.</p>
-      ) : (
-        <table aria-label="Members">
-          <thead>
-            <tr>
-              <th>Member</th>
-              <th>Name</th>
-              <th className="num">Monthly limit</th>
-            </tr>
-          </thead>
-          <tbody>
-            {a.members.map((m) => (
-              <tr key={m.id}>
-                <td className="mono">{m.id}</td>
-                <td>{m.name}</td>
-                <td className="num">{m.monthlyLimit === null ? <span className="faint">none</span> : credits(m.monthlyLimit)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <form
-        className="inline-form"
-        style={{ marginTop: 12 }}
-        aria-label="Add a member"
-        onSubmit={async (e) => {
-          e.preventDefault();
-          const env = await write.run({ account: a.id, member: member.trim(), ...(name.trim() ? { name: name.trim() } : {}), monthlyLimit: blankToNull(limit) }, (m) => `Saved ${m.name}.`);
-          if (env.ok) {
-            setMember('');
-            setName('');
-            setLimit('');
-          }
-        }}
-      >
-        <Field label="Member id">
-          <input value={member} placeholder="e.g. ana" onChange={(e) => setMember(e.target.value)} required />
-        </Field>
-        <Field label="Name">
-          <input value={name} placeholder="Ana" onChange={(e) => setName(e.target.value)} />
-        </Field>
-        <Field label="Monthly limit">
-          <input inputMode="decimal" placeholder="none" value={limit} onChange={(e) => setLimit(e.target.value)} />
-        </Field>
-        <button className="btn" type="submit" disabled={write.busy}>
-          Add member
-        </button>
-      </form>
-      <div style={{ marginTop: 10 }}>{write.status()}</div>
     </Section>
   );
 }

@@ -11,6 +11,7 @@ import { HistoryFilters, NO_FILTERS, attrOf, type Filters } from './HistoryFilte
 import { VoidAction } from './VoidAction';
 import { saveFile } from '../../lib/save-file';
 import './usage.css';
+import { actionLabel } from '../../lib/ledger-actions';
 
 const PAGE = 15;
 const DAY = 86_400_000;
@@ -21,7 +22,8 @@ export function History({ account }: { account: AccountView }) {
   const before = cursors[cursors.length - 1];
   const balance = useApi('balance.get', { account: account.id });
   const actions = useApi('actions.list', { account: account.id });
-  const members = useApi('members.list', { account: account.id });
+  // Removed members too: their entries keep their name.
+  const members = useApi('members.list', { account: account.id, includeRemoved: true });
   const pools = balance.data?.pools ?? [];
   // Floored to the hour so the query (and its cache key) holds still between renders.
   const hour = Math.floor(Date.now() / 3_600_000) * 3_600_000;
@@ -37,7 +39,7 @@ export function History({ account }: { account: AccountView }) {
     ...(attr ? { attr } : {}),
     ...(from ? { from } : {}),
   });
-  const actionName = (id: string) => actions.data?.find((a) => a.id === id)?.label ?? id;
+  const actionName = (id: string) => actionLabel(id, actions.data);
   const poolName = (id: string) => pools.find((p) => p.pool === id)?.label ?? id;
   const memberName = (id: string | null) => (id === null ? '' : (members.data?.find((m) => m.id === id)?.name ?? id));
   const attrText = (e: EventView) =>
