@@ -7,11 +7,15 @@
  * targets' baseline, and the same action recorded in-process through `call`,
  * one by one, for as many events.
  *
- * The host runs in a second child process (scripts/bench/team-host.ts), the
- * clients here: that is how the host is used — its own process, its own event
- * loop and its own SQLite connection — so TLS and JSON on the client side do
- * not eat the host's CPU time on its event loop (they still share the
- * machine's cores), and the host's peak RSS is measured apart. Every client has
+ * The host runs in a child process of its own (scripts/bench/team-host.ts),
+ * and the clients in BENCH_CLIENT_PROCS further processes
+ * (scripts/bench/team-clients.ts), each with its share of the clients: that
+ * is how the host is used — its own process, event loop and SQLite
+ * connection, its members on machines of their own — so TLS and JSON on the
+ * client side run on other event loops than the host's (they still share the
+ * machine's two cores), and the host's peak RSS is measured apart.
+ * BENCH_CLIENT_PROCS=0 runs every client in this process, as before
+ * 4 December 2026 (one event loop for 64 TLS clients). Every client has
  * its own member and device token (64 people, role member, each invited and
  * redeemed) and its own keep-alive https.Agent (one connection), sending one
  * `usage.record` (Lux "email", 1 credit) per request and waiting for the
@@ -19,35 +23,27 @@
  * and checkServerIdentity compares the SHA-256 fingerprint the host printed.
  *
  *   BENCH_TEAM_EVENTS   events per client count, spread over the clients (default 5000)
+ *   BENCH_CLIENT_PROCS  client processes (default 4; 0: the clients in this process)
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { Agent as HttpAgent, request as httpRequest } from 'node:http';
-import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { PeerCertificate } from 'node:tls';
 import { openLedger } from '../../main/core/api/open.js';
 import { call } from '../../main/core/api/handlers.js';
 import { normalizeFingerprint } from '../../main/web/tls.js';
 import { ROOT, emit, log, num, percentile, rawInserts, round } from './common.js';
+import { ACTION, client, sendShares, type HostInfo } from './team-client.js';
 
 const WEB = process.env.BENCH_HOST_KIND === 'web';
 const N = num('BENCH_TEAM_EVENTS', 5000);
 const CLIENTS = WEB ? [1, 4, 16, 64] : [1, 8, 32, 64];
 const PEOPLE = Math.max(...CLIENTS);
-const ACTION = { account: 'lux-pro', action: 'email', quantity: 1 };
+const PROCS = num('BENCH_CLIENT_PROCS', 4);
 // Every event costs 1 credit; twice what is recorded, so nothing runs out.
 const CREDITS = 2 * N * CLIENTS.length + 1000;
 const dir = mkdtempSync(join(tmpdir(), 'creditdeck-bench-team-'));
-
-interface HostInfo {
-  url: string;
-  fingerprint: string;
-  certPem: string;
-  tokens: string[];
-}
 
 // ---------------------------------------------------------------------------
 // The host, in a process of its own.
@@ -73,63 +69,65 @@ const pin = WEB ? '' : normalizeFingerprint(info.fingerprint);
 log(WEB ? `  web host at ${info.url}` : `  host at ${info.url}, ${info.tokens.length} device tokens, certificate ${pin.slice(0, 23)}…`);
 
 // ---------------------------------------------------------------------------
-// One client: its own agent (one keep-alive connection, the certificate pinned) and token.
+// The clients: each its own agent (one keep-alive connection, the certificate pinned) and token (team-client.ts).
 
-function client(token: string | null) {
-  const agent = WEB
-    ? new HttpAgent({ keepAlive: true, maxSockets: 1 })
-    : new Agent({
-        keepAlive: true,
-        maxSockets: 1,
-        ca: info.certPem,
-        // The pin is the trust: the fingerprint the host printed, whatever the name.
-        checkServerIdentity: (_host: string, cert: PeerCertificate) =>
-          normalizeFingerprint(cert.fingerprint256 ?? '') === pin ? undefined : new Error(`certificate fingerprint ${cert.fingerprint256} is not the pinned ${pin}`),
-      });
-  const u = new URL(info.url);
-  const send = (body: string, path = '/api/usage.record'): Promise<void> =>
-    once(body, path).catch((e: NodeJS.ErrnoException & { reused?: boolean }) => {
-      // A kept-alive connection the host closed while this client waited (its keep-alive timeout, during a baseline run) fails at once: send again on a new one, as Node's docs advise.
-      if (e.reused && e.code === 'ECONNRESET') return once(body, path);
-      throw e;
-    });
-  const once = (body: string, path: string) =>
-    new Promise<void>((ok, fail) => {
-      const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...(token ? { authorization: `Bearer ${token}` } : {}) };
-      const done = (res: import('node:http').IncomingMessage) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => (res.statusCode === 200 ? ok() : fail(new Error(`${path} answered ${res.statusCode}: ${Buffer.concat(chunks).toString('utf8').slice(0, 300)}`))));
-        res.on('error', fail);
-      };
-      const o = { host: u.hostname, port: u.port, method: 'POST', path, headers };
-      const req = WEB ? httpRequest({ ...o, agent: agent as HttpAgent }, done) : request({ ...o, agent: agent as Agent }, done);
-      req.on('error', (e) => fail(Object.assign(e, { reused: req.reusedSocket })));
-      req.end(body);
-    });
-  return { agent, send };
-}
-
-const clients = WEB ? Array.from({ length: PEOPLE }, () => client(null)) : info.tokens.map(client);
+const clients = WEB ? Array.from({ length: PEOPLE }, () => client(info, null)) : info.tokens.map((t) => client(info, t));
 // One request each before timing: the TLS handshakes are not part of the rate.
 await Promise.all(clients.map((c, k) => c.send(JSON.stringify({ ...ACTION, key: `warm-${k}` }))));
 
+/** A client process (team-clients.ts) for some of the clients, connected and warmed: `go` starts it, and answers its latencies. */
+async function clientProcess(job: { tokens: (string | null)[]; shares: number[]; run: number; first: number }): Promise<{ go: () => Promise<number[]> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'bench', 'team-clients.ts')], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+  const out: string[] = [];
+  let arrived = () => {};
+  createInterface({ input: child.stdout }).on('line', (l) => {
+    out.push(l);
+    arrived();
+  });
+  const exited = new Promise<number | null>((ok) => child.on('close', ok));
+  const line = (k: number) =>
+    new Promise<string>((ok, fail) => {
+      const check = () => (out.length > k ? ok(out[k]!) : undefined);
+      arrived = check;
+      check();
+      void exited.then((code) => fail(new Error(`a client process exited (${code}) early`)));
+    });
+  child.stdin.write(JSON.stringify({ info, ...job }) + '\n');
+  if ((await line(0)) !== 'ready') throw new Error('a client process did not say ready');
+  return {
+    go: async () => {
+      child.stdin.end('go\n');
+      const res = JSON.parse(await line(1)) as { lat: number[] };
+      await exited;
+      return res.lat;
+    },
+  };
+}
+
 async function overHost(n: number, run: number): Promise<{ perSec: number; p50Ms: number; p99Ms: number; events: number }> {
   // N events in all, spread as evenly as they go.
-  const share = (k: number) => Math.floor(N / n) + (k < N % n ? 1 : 0);
-  const lat: number[] = [];
-  const t0 = performance.now();
-  await Promise.all(
-    clients.slice(0, n).map(async (c, k) => {
-      for (let i = 0; i < share(k); i++) {
-        const body = JSON.stringify({ ...ACTION, key: `host-${run}-${k}-${i}` });
-        const s = performance.now();
-        await c.send(body);
-        lat.push(performance.now() - s);
-      }
-    }),
-  );
-  const sec = (performance.now() - t0) / 1000;
+  const shares = Array.from({ length: n }, (_, k) => Math.floor(N / n) + (k < N % n ? 1 : 0));
+  let lat: number[];
+  let sec: number;
+  if (PROCS === 0) {
+    const t0 = performance.now();
+    lat = await sendShares(clients.slice(0, n), shares, (k, i) => `host-${run}-${k}-${i}`);
+    sec = (performance.now() - t0) / 1000;
+  } else {
+    // Clients dealt to the processes in turn; every process connected and warmed before the clock starts.
+    const procs = Math.min(n, PROCS);
+    const tokens: (string | null)[] = WEB ? Array.from({ length: n }, () => null) : info.tokens.slice(0, n);
+    const ready = await Promise.all(
+      Array.from({ length: procs }, (_, p) => {
+        const mine = Array.from({ length: n }, (_, k) => k).filter((k) => k % procs === p);
+        // `first` keeps the idempotency keys of different processes apart.
+        return clientProcess({ tokens: mine.map((k) => tokens[k]!), shares: mine.map((k) => shares[k]!), run, first: p * 1_000_000 });
+      }),
+    );
+    const t0 = performance.now();
+    lat = (await Promise.all(ready.map((r) => r.go()))).flat();
+    sec = (performance.now() - t0) / 1000;
+  }
   lat.sort((a, b) => a - b);
   return { perSec: lat.length / sec, p50Ms: percentile(lat, 50), p99Ms: percentile(lat, 99), events: lat.length };
 }
@@ -230,7 +228,8 @@ emit({
   section: WEB ? 'web' : 'team',
   eventsPerClientCount: N,
   action: `${ACTION.account} ${ACTION.action} ×${ACTION.quantity}`,
-  hostProcess: 'separate child process; clients in the bench process',
+  hostProcess: PROCS === 0 ? 'separate child process; clients in the bench process' : `separate child process; clients in ${PROCS} processes of their own`,
+  clientProcesses: PROCS,
   hostEvents: hostStats.events ?? null,
   hostPeakRssMiB: hostStats.peakRssMiB ?? null,
   runs: rows,
