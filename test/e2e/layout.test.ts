@@ -50,7 +50,7 @@ describe('phone width, 390 px', () => {
     const { page, context } = await openApp(s.browser, s.host, { width: 390, height: 844 });
     const nav = page.getByRole('navigation', { name: 'Main' });
     // The links wrap: the navigation never scrolls sideways and every link is inside the screen as it stands.
-    expect(await nav.evaluate((el) => el.scrollWidth - el.clientWidth)).toBe(0);
+    expect(await page.evaluate<number>(`(() => { const n = document.querySelector('nav[aria-label="Main"]'); return n.scrollWidth - n.clientWidth; })()`)).toBe(0);
     for (const name of ['Dashboard', 'Usage', 'Purchases', 'Plans', 'Calculator', 'Settings']) {
       const link = nav.getByRole('link', { name });
       const box = await link.boundingBox();

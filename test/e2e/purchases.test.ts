@@ -244,6 +244,24 @@ describe('buying a pack', () => {
     expect(host.api('balance.get', { account: 'lux-link' }).pools[0]!.topupRemaining).toBe(750);
     expect(app.errors).toEqual([]);
   });
+
+  it('a pack recorded by hand (grant --price) joins the history beside the Stripe purchases, marked so', async () => {
+    // As `creditdeck grant flux-edge credits 500 --price 500 --note "invoice 77"` records it.
+    const g = host.api('grants.add', { account: 'flux-edge', pool: 'credits', amount: 500, priceCents: 500, note: 'invoice 77' });
+    await goto('#/purchases?account=flux-edge');
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    const row = page.locator(`tr[data-purchase="${g.grantId}"]`);
+    await row.waitFor();
+    expect(await row.locator('td').nth(1).textContent()).toBe('StarterCredits · recorded by hand · invoice 77');
+    expect(await row.getByTestId('paid-per-credit').textContent()).toBe('$0.01');
+    expect(await row.locator('.badge').textContent()).toBe('paid');
+    // The Stripe purchases are still there, once each.
+    const vias = await page.getByTestId('purchase-via').allTextContents();
+    expect(vias.filter((v) => v === 'recorded by hand')).toHaveLength(1);
+    expect(vias.filter((v) => v === 'Stripe').length).toBeGreaterThan(0);
+    await screenshot(page, 'purchases-recorded-by-hand');
+    expect(app.errors).toEqual([]);
+  });
 });
 
 describe('Settings: Payments (Stripe), in a browser', () => {

@@ -38,7 +38,7 @@ describe('packs', () => {
       ['comp-500', false],
     ]);
     const unconfigured = new Payments({ gateway: null, missing: 'Stripe is not set up here' });
-    expect(unconfigured.packs(w.ctx, 'flux-edge')[0]).toMatchObject({ buyable: false, reason: 'Stripe is not set up here' });
+    expect(unconfigured.packs(w.ctx, 'flux-edge')[0]).toMatchObject({ buyable: false, reason: 'Stripe is not set up here', blocker: 'stripe' });
     expect(perCredit(1, 3_000_000, 'USD')).toBe('0.000003');
     expect(perCredit(100, 3_000_000, 'JPY')).toBe('0.033333');
   });
@@ -189,6 +189,9 @@ describe('plan rules come before Stripe', () => {
     expect(w.fake.requests).toEqual([]);
     expect(w.opened).toEqual([]);
     expect(call(w.ctx, 'refusals.list', { account: 'flux-pulse' })[0]).toMatchObject({ reason: 'plan', action: 'purchase:starter' });
+    // A window is told what stands in the way, to say it in its own words.
+    expect(w.payments.packs(w.ctx, 'flux-pulse')[0]).toMatchObject({ buyable: false, blocker: 'plan' });
+    expect(w.payments.packs(w.ctx, 'flux-edge')[0]).toMatchObject({ buyable: true, blocker: null });
     expect(w.ctx.db.prepare('SELECT COUNT(*) AS n FROM purchases').get()).toEqual({ n: 0 });
     // The AI top-up is allowed.
     const ok = await w.payments.start(w.ctx, 'fluximage-pool-pro', 'ai-500');

@@ -11,6 +11,7 @@ import { getAccount } from '../ledger/accounts.js';
 import type { Ctx } from '../ledger/context.js';
 import { quoteRefund, refundGrant } from '../ledger/refunds.js';
 import { PaymentError, type CheckoutSession, type StripeGateway } from './stripe.js';
+import { recordedPurchases } from './recorded.js';
 import {
   appendLog,
   assertPackAllowed,
@@ -149,7 +150,7 @@ export class Payments {
   }
 
   /**
-   * Newest first. Purchases made in the same millisecond (the ledger's clock)
+   * Newest first, with the packs recorded by hand (`grant --price`). Purchases made in the same millisecond (the ledger's clock)
    * come out newest-inserted first: ids are random, so the tie-breaker is the
    * table's rowid, which only grows (purchases is append-only: no row is
    * deleted, so no rowid is reused).
@@ -159,7 +160,9 @@ export class Payments {
       account === undefined
         ? (ctx.stmt('SELECT * FROM purchases ORDER BY created_at DESC, rowid DESC LIMIT ?').all(limit) as PurchaseRow[])
         : (ctx.stmt('SELECT * FROM purchases WHERE account_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?').all(getAccount(ctx, account).id, limit) as PurchaseRow[]);
-    return rows.map((r) => this.view(ctx, r));
+    // Packs recorded by hand (priced grants no purchase made) come from the ledger's own rows, merged by date.
+    const recorded = recordedPurchases(ctx, account === undefined ? undefined : getAccount(ctx, account).id, limit);
+    return [...rows.map((r) => this.view(ctx, r)), ...recorded].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt)).slice(0, limit);
   }
 
   /**

@@ -12,7 +12,8 @@ import { grantCredits, purchaseRefusal } from '../ledger/grants.js';
 import { refuseNow } from '../ledger/refusals.js';
 import { refundOutlook } from '../ledger/refunds.js';
 
-export type Via = 'stripe' | 'link';
+/** How a purchase was made; 'recorded': a pack recorded by hand as a priced grant (recorded.ts), listed in the history only. */
+export type Via = 'stripe' | 'link' | 'recorded';
 export type PurchaseStatus = 'pending' | 'paid' | 'failed' | 'expired' | 'refunded';
 export type LogStatus = 'pending' | 'open' | 'paid' | 'failed' | 'expired' | 'refunded';
 
@@ -34,6 +35,12 @@ export interface PackView {
   url: string | null;
   buyable: boolean;
   reason: string | null;
+  /**
+   * What stands in the way, for a window to say what to do in its own words:
+   * the plan's pack rules, a pack without a price or link (buy it from the
+   * provider and record it), or Stripe not set up. null when buyable.
+   */
+  blocker: 'plan' | 'unpriced' | 'stripe' | null;
   note: string | null;
 }
 
@@ -73,8 +80,15 @@ export function packView(ctx: Ctx, acct: Account, pack: Pack, stripeMissing: str
   const mc = pack.credits === null ? null : parseCredits(pack.credits, 'credits');
   const via = packVia(pack);
   let reason = purchaseRefusal(ctx, acct, pack.pool, ctx.clock.now());
-  if (!reason && via === null) reason = `${pack.name} has no price or link in the ${acct.provider.name} provider document; buy it from ${acct.provider.name} and record it with \`creditdeck grant --source purchase\`, or give the pack a price or url in a custom provider`;
-  if (!reason && via === 'stripe' && stripeMissing) reason = stripeMissing;
+  let blocker: PackView['blocker'] = reason ? 'plan' : null;
+  if (!reason && via === null) {
+    reason = `${pack.name} has no price or link in the ${acct.provider.name} provider document; buy it from ${acct.provider.name} and record it with \`creditdeck grant --source purchase\`, or give the pack a price or url in a custom provider`;
+    blocker = 'unpriced';
+  }
+  if (!reason && via === 'stripe' && stripeMissing) {
+    reason = stripeMissing;
+    blocker = 'stripe';
+  }
   return {
     id: pack.id,
     name: pack.name,
@@ -86,6 +100,7 @@ export function packView(ctx: Ctx, acct: Account, pack: Pack, stripeMissing: str
     url: via === 'link' ? (pack.url ?? null) : null,
     buyable: reason === null,
     reason,
+    blocker,
     note: pack.note ?? null,
   };
 }
@@ -227,7 +242,7 @@ export function purchaseView(ctx: Ctx, p: PurchaseRow): PurchaseView {
     : undefined;
   let refundReason: string | null = null;
   if (status !== 'paid') refundReason = status === 'refunded' ? 'already refunded' : `the purchase is ${status}, not paid`;
-  else if (p.via === 'link') refundReason = `bought through ${getAccount(ctx, p.account_id).provider.name}'s own link: ask them for a refund, then record it with \`creditdeck refund ${paid?.grant_id ?? 'GRANT'}\``;
+  else if (p.via === 'link') refundReason = `bought through ${getAccount(ctx, p.account_id).provider.name}'s own link: ask them for a refund, then record the refund of grant ${paid?.grant_id ?? '(none)'} in the ledger`;
   else if (!paid?.payment_intent) refundReason = 'Stripe gave no payment to refund';
   else if (paid.grant_id) {
     const o = refundOutlook(ctx, paid.grant_id, ctx.clock.now());

@@ -240,6 +240,7 @@ function AccountPurchases({ account, accounts }: { account: AccountView; account
                 key={p.id}
                 pack={p}
                 poolLabel={poolLabel(p.pool)}
+                account={account}
                 busy={busy === p.id}
                 disabled={busy !== null}
                 error={startError?.pack === p.id ? startError.error : undefined}
@@ -262,7 +263,28 @@ function viaText(p: PackView): string {
   return 'Not sold through Creditdeck';
 }
 
-function PackCard({ pack: p, poolLabel, busy, disabled, error, zone, onBuy }: { pack: PackView; poolLabel: string; busy: boolean; disabled: boolean; error?: ApiError; zone: string; onBuy: () => void }) {
+/**
+ * Why a pack cannot be bought, in the app's words: what to do here, never a
+ * command or an environment variable (the developer's setup for Stripe is on
+ * Settings → Payments and in docs/purchases.md).
+ */
+function WhyNot({ pack: p, account }: { pack: PackView; account: AccountView }) {
+  if (p.blocker === 'stripe')
+    return (
+      <>
+        Buying here needs Stripe, which is not set up yet: <a href={hrefOf('settings', { account: account.id })}>Settings → Payments</a>.
+      </>
+    );
+  if (p.blocker === 'unpriced')
+    return (
+      <>
+        Buy it from {account.providerName}, then record what arrived and what you paid in <a href={hrefOf('settings', { account: account.id })}>Settings → Add credits</a>: it is listed in the history below.
+      </>
+    );
+  return <Text>{p.reason ?? ''}</Text>;
+}
+
+function PackCard({ pack: p, poolLabel, account, busy, disabled, error, zone, onBuy }: { pack: PackView; poolLabel: string; account: AccountView; busy: boolean; disabled: boolean; error?: ApiError; zone: string; onBuy: () => void }) {
   const currency = p.price?.currency ?? 'USD';
   return (
     <article className={`card pack${p.buyable ? '' : ' unavailable'}`} aria-label={`${p.name} pack`} data-pack={p.id}>
@@ -296,7 +318,7 @@ function PackCard({ pack: p, poolLabel, busy, disabled, error, zone, onBuy }: { 
         </button>
         {p.reason ? (
           <p className="small muted" id={`why-${p.id}`} data-testid="pack-reason">
-            <Text>{p.reason}</Text>
+            <WhyNot pack={p} account={account} />
           </p>
         ) : null}
       </div>
@@ -623,8 +645,8 @@ function History({ account, purchases, error, poolLabel }: { account: AccountVie
                   <td>
                     {p.packName}
                     <div className="faint small">
-                      {poolLabel(p.pool)} · {p.via === 'stripe' ? 'Stripe' : 'provider link'}
-                      {p.note && p.via === 'link' ? ` · ${p.note}` : ''}
+                      {poolLabel(p.pool)} · <span data-testid="purchase-via">{p.via === 'stripe' ? 'Stripe' : p.via === 'link' ? 'provider link' : 'recorded by hand'}</span>
+                      {p.note && p.via !== 'stripe' ? ` · ${p.note}` : ''}
                     </div>
                   </td>
                   <td className="num">
