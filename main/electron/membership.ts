@@ -9,7 +9,8 @@
  * and the mirror are the app's own file (member-outbox.sqlite in its data
  * folder), the token is kept with safeStorage (membership-store.ts).
  * `changed` tells the tray to look again; `notify` shows what the member must
- * know while the window may be shut: a rejected entry, an overdraft.
+ * know while the window may be shut: a rejected entry, an entry that overdrew
+ * its pool (the host's `overdrawn`).
  */
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -82,13 +83,10 @@ const rejectedView = (e: OutboxEntry): RejectedEntry => ({
   message: e.message ?? 'rejected by the team host',
 });
 
-/** An overdraft the host reports for an entry (optional: older hosts say nothing), on the answer or its result. */
-function overdraftOf(a: Settlement): Record<string, unknown> | null {
-  const top = (a as unknown as { overdraft?: unknown }).overdraft;
-  const inner = (a.result as { overdraft?: unknown } | null | undefined)?.overdraft;
-  const o = top ?? inner;
-  if (!o) return null;
-  return typeof o === 'object' ? (o as Record<string, unknown>) : {};
+/** The credits an entry overdrew its pool by, when the host says so (an offline entry is a fact: past its pool it is booked and the shortfall owed). */
+function overdrawnBy(a: Settlement): number | null {
+  const r = a.result as { overdrawn?: unknown } | null | undefined;
+  return typeof r?.overdrawn === 'number' && r.overdrawn > 0 ? r.overdrawn : null;
 }
 
 export function createMembership(deps: MembershipDeps): AppMembership {
@@ -182,13 +180,12 @@ export function createMembership(deps: MembershipDeps): AppMembership {
       deps.notify({ title: `${t.team.name} rejected an entry`, body: `${t.alias}/${r.account}: ${r.action} × ${r.quantity} — ${r.message}. It is kept in Settings → Team until you dismiss it.` });
     }
     for (const a of answers) {
-      const o = overdraftOf(a);
-      if (!o || told.has(`overdraft ${a.id}`)) continue;
-      told.add(`overdraft ${a.id}`);
+      const by = overdrawnBy(a);
+      if (by === null || told.has(`overdrawn ${a.id}`)) continue;
+      told.add(`overdrawn ${a.id}`);
       const e = outbox().get(a.id);
       const what = e ? `${t.alias}/${String(e.input.account)}: ${String(e.input.action)}` : t.team.name;
-      const credits = typeof o.credits === 'number' ? ` by ${o.credits} credits` : '';
-      deps.notify({ title: `${t.team.name}: a pool is overdrawn`, body: `${what} arrived after the pool ran out and overdrew it${credits}. The team's owner sees it on the dashboard.` });
+      deps.notify({ title: `${t.team.name}: a pool is overdrawn`, body: `${what} was used while this computer was offline, after the pool ran out: ${by} credits are owed, taken from the next grant, top-up or reset.` });
     }
   };
 

@@ -19,8 +19,15 @@ import { requestPinned } from './pinned-client.js';
 /** How long a write waits for the host before it answers "pending". */
 export const ONLINE_TIMEOUT_MS = 3000;
 
-/** The host could not be reached: the entry stays in the outbox. */
-export class Offline extends Error {}
+/** The host could not be reached, or its answer never came: the entry stays in the outbox. `sent: false` when the request never left this machine. */
+export class Offline extends Error {
+  constructor(
+    message: string,
+    readonly sent: boolean = true,
+  ) {
+    super(message);
+  }
+}
 
 /** Where a member finds what the host rejected: the command line's words or the app's. */
 export type Where = (entry: string) => string;
@@ -50,7 +57,7 @@ export async function hostCall(c: Pick<TeamCredentials, 'host' | 'fingerprint' |
     const m = (e as Error).message;
     // A certificate that is not the pinned one is never "offline": it is refused, every time, saying what to check.
     if (/fingerprint/i.test(m)) throw new InputError(`${m}. The team host's certificate is not the one you joined with: ask its owner for the fingerprint it shows, and join again if it was replaced`, 'fingerprint');
-    throw new Offline(m);
+    throw new Offline(m, (e as { sent?: unknown }).sent !== false);
   }
   let body: Envelope;
   try {
@@ -111,8 +118,8 @@ export async function pullMirror(c: TeamCredentials, box: Outbox, timeoutMs: num
 /**
  * One write to a team account: into the outbox (durable), then everything
  * pending to the host. Online the mirror follows; offline the entry waits,
- * unless it would pass the offline allowance (then it is dropped and the
- * refusal thrown: nothing kept). The entry as it stands after the push.
+ * unless it would pass the offline allowance and never left this machine
+ * (then it is dropped and the refusal thrown: nothing kept). The entry as it stands after the push.
  */
 export async function recordEntry(box: Outbox, c: TeamCredentials, account: string, input: Record<string, unknown>, now: () => number, timeoutMs: number): Promise<{ entry: OutboxEntry; push: PushResult }> {
   // The time it happened is the member's, online or not: a late push books it when it was used.
@@ -122,7 +129,8 @@ export async function recordEntry(box: Outbox, c: TeamCredentials, account: stri
   if (push.offline === null) await pullMirror(c, box, timeoutMs).catch(() => {});
   else {
     const refused = overAllowance(box, c, account, input.action);
-    if (refused) {
+    // Only an entry that never left can be taken back: one whose answer was lost may be on the host already, so it waits like any other (the host decides).
+    if (refused && !push.unanswered.includes(e.id)) {
       box.drop(e.id);
       throw refused;
     }

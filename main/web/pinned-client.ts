@@ -21,7 +21,10 @@ export interface PinnedReply {
 }
 
 export async function requestPinned(base: string, fingerprint: string, o: PinnedRequest = {}, timeoutMs = 10_000): Promise<PinnedReply> {
-  const socket = await connectPinned(base, fingerprint, timeoutMs);
+  // A connection never made carries nothing to the host: said so (sent: false), unlike an answer lost after the request left.
+  const socket = await connectPinned(base, fingerprint, timeoutMs).catch((e: unknown) => {
+    throw Object.assign(e instanceof Error ? e : new Error(String(e)), { sent: false });
+  });
   const u = new URL(base);
   return new Promise((ok, fail) => {
     const timer = setTimeout(() => {

@@ -5,8 +5,8 @@
  * pinned, the device token kept with safeStorage (never in the window's
  * answers), the team's accounts from the mirror, recording offline (pending,
  * the tray says so), the host back and the background push (fake timers: the
- * backoff, not a sleep), a rejection told in a notification, leaving only once
- * the pending entries are dealt with.
+ * backoff, not a sleep), an overdraft and a rejection told in a notification,
+ * leaving only once the pending entries are dealt with.
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -53,7 +53,7 @@ async function memberApp() {
 const hostVideos = (h: TeamHost) => h.ctx.db.prepare(`SELECT member, action, quantity_milli FROM events WHERE action = 'video' ORDER BY seq`).all();
 
 describe('desktop app: a member of a team hosted elsewhere', () => {
-  it('joins from the link, records offline (pending), syncs when the host is back, tells a rejection, and leaves only when told to drop what waits', async () => {
+  it('joins from the link, records offline (pending), syncs when the host is back, tells an overdraft and a rejection, and leaves only when told to drop what waits', async () => {
     const h = await host();
     expect((await h.call('accounts.add', { preset: 'fluxnote', plan: 'rise' })).status).toBe(200);
     // Enough videos that two recorded offline fit this member's offline allowance (a tenth of what is left, shared).
@@ -126,22 +126,37 @@ describe('desktop app: a member of a team hosted elsewhere', () => {
     expect(m.tooltip()).toContain('Studio: synced');
     expect(m.fake.notifications).toHaveLength(0);
 
-    // Offline again, one more; meanwhile the owner revokes this device: the entry is rejected when it arrives, and a notification says so.
+    // Offline again, one more video; meanwhile the team uses every video left: the entry is a fact, booked as an overdraft, and a notification says so.
     const port2 = new URL(back.url).port;
     await back.stop();
     expect(await m.invoke('membership.record', { account: 'studio/fluxnote-rise', action: 'video' })).toMatchObject({ ok: true, result: { status: 'pending' } });
-    const again = await host({ dir: h.dir, init: false, serve: { port: port2 } });
+    const drained = await host({ dir: h.dir, init: false, serve: { port: port2 } });
+    // The host started again on the same ledger: the owner's token from the first start still signs in.
+    const left = (await drained.call('balance.get', { account: 'fluxnote-rise' }, h.ownerToken)).json().result.pools.find((p: { pool: string }) => p.pool === 'video').remaining as number;
+    expect((await drained.call('usage.record', { account: 'fluxnote-rise', action: 'video', quantity: String(left) }, h.ownerToken)).status).toBe(200);
+    expect(await m.invoke('membership.sync', { team: 'studio' })).toMatchObject({ ok: true, result: { teams: [{ state: 'synced', pending: 0, rejected: [] }] } });
+    expect(m.fake.notifications.map((n) => n.options.title)).toEqual(['Studio: a pool is overdrawn']);
+    expect(m.fake.notifications[0]!.options.body).toMatch(/studio\/fluxnote-rise: video was used while this computer was offline, after the pool ran out: 1 credits are owed/);
+    // Topped up again (the debt repaid first), and synced, so the next offline entry has an allowance.
+    expect((await drained.call('grants.add', { account: 'fluxnote-rise', pool: 'video', amount: 100 }, h.ownerToken)).status).toBe(200);
+    expect(await m.invoke('membership.sync', {})).toMatchObject({ ok: true });
+
+    // Offline once more; meanwhile the owner revokes this device: the entry is rejected when it arrives, and a notification says so.
+    const port3 = new URL(drained.url).port;
+    await drained.stop();
+    expect(await m.invoke('membership.record', { account: 'studio/fluxnote-rise', action: 'video' })).toMatchObject({ ok: true, result: { status: 'pending' } });
+    const again = await host({ dir: h.dir, init: false, serve: { port: port3 } });
     revokeToken(again.ctx, listTokens(again.ctx, { member: 'mo' })[0]!.id);
     expect(await m.invoke('membership.sync', { team: 'studio' })).toMatchObject({ ok: true });
     const rejected = (await m.invoke('membership.status')) as { ok: true; result: { teams: { pending: number; rejected: { id: string; reason: string; message: string }[] }[] } };
     expect(rejected.result.teams[0]).toMatchObject({ pending: 0, rejected: [{ reason: 'unauthorized', message: expect.stringContaining('no longer accepts this device') }] });
-    expect(m.fake.notifications.map((n) => n.options.title)).toEqual(['Studio rejected an entry']);
-    expect(m.fake.notifications[0]!.shown).toBe(true);
-    expect(m.fake.notifications[0]!.options.body).toContain('studio/fluxnote-rise: video');
+    expect(m.fake.notifications.map((n) => n.options.title)).toEqual(['Studio: a pool is overdrawn', 'Studio rejected an entry']);
+    expect(m.fake.notifications[1]!.shown).toBe(true);
+    expect(m.fake.notifications[1]!.options.body).toContain('studio/fluxnote-rise: video');
     // Dismissed, it leaves the list (and is never told again).
     expect(await m.invoke('membership.dismiss', { team: 'studio', entry: rejected.result.teams[0]!.rejected[0]!.id })).toMatchObject({ ok: true, result: { teams: [{ rejected: [] }] } });
     expect(await m.invoke('membership.sync', {})).toMatchObject({ ok: true });
-    expect(m.fake.notifications).toHaveLength(1);
+    expect(m.fake.notifications).toHaveLength(2);
 
     // Leaving with an entry never sent: refused until the member agrees to drop it.
     await again.stop();

@@ -41,7 +41,7 @@ describe('outbox', () => {
     // The host commits the first batch but its answer is lost on the way back.
     await host.send(box.pending('team_1', PUSH_BATCH).map((e) => ({ id: e.id, call: e.call, input: e.input })));
     const r = await pushOutbox(box, 'team_1', host.send, now);
-    expect(r).toEqual({ pushed: PUSH_BATCH + 5, accepted: 5, duplicate: PUSH_BATCH - 1, rejected: 1, offline: null });
+    expect(r).toEqual({ pushed: PUSH_BATCH + 5, accepted: 5, duplicate: PUSH_BATCH - 1, rejected: 1, offline: null, unanswered: [] });
     expect(host.seen.size).toBe(PUSH_BATCH + 4);
     expect(box.counts('team_1')).toEqual({ pending: 0, rejected: 1 });
     expect(box.get(ids[3]!)).toMatchObject({ status: 'rejected', reason: 'invalid_input', message: 'quantity must be a number' });
@@ -58,8 +58,9 @@ describe('outbox', () => {
     const box = new Outbox(':memory:');
     box.add('team_1', 'usage.record', { action: 'email' }, now());
     box.add('team_2', 'usage.record', { action: 'sms' }, now());
-    const r = await pushOutbox(box, 'team_1', async () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:4317')), now);
-    expect(r).toEqual({ pushed: 0, accepted: 0, duplicate: 0, rejected: 0, offline: 'connect ECONNREFUSED 127.0.0.1:4317' });
+    // The connection was never made (sent: false, as requestPinned says it): nothing can have reached the host.
+    const r = await pushOutbox(box, 'team_1', async () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4317'), { sent: false })), now);
+    expect(r).toEqual({ pushed: 0, accepted: 0, duplicate: 0, rejected: 0, offline: 'connect ECONNREFUSED 127.0.0.1:4317', unanswered: [] });
     expect(box.counts('team_1')).toEqual({ pending: 1, rejected: 0 });
     expect(box.lastSync('team_1')).toEqual({ at: null, error: 'connect ECONNREFUSED 127.0.0.1:4317' });
     // A host that answers for none of what was sent cannot make the push loop.

@@ -31,11 +31,17 @@ export interface PushResult {
   rejected: number;
   /** Set when the host could not be reached: the entries stay pending. */
   offline: string | null;
+  /**
+   * The entries of the send that failed when it may have reached the host
+   * (the answer was lost, not the connection refused: an error without
+   * `sent: false`): the host may hold them already, so none may be taken back.
+   */
+  unanswered: string[];
 }
 
 /** `live`: the entry the running command just recorded, sent as a request the host may refuse; every other one waited, so it is a fact. */
 export async function pushOutbox(outbox: Outbox, team: string, send: Send, now: () => number, live?: string): Promise<PushResult> {
-  const out: PushResult = { pushed: 0, accepted: 0, duplicate: 0, rejected: 0, offline: null };
+  const out: PushResult = { pushed: 0, accepted: 0, duplicate: 0, rejected: 0, offline: null, unanswered: [] };
   for (;;) {
     const batch = outbox.pending(team, PUSH_BATCH);
     if (batch.length === 0) break;
@@ -44,6 +50,7 @@ export async function pushOutbox(outbox: Outbox, team: string, send: Send, now: 
       answers = await send(batch.map((e) => ({ id: e.id, call: e.call, input: e.input, ...(e.id === live ? {} : { offline: true }) })));
     } catch (e) {
       out.offline = e instanceof Error ? e.message : String(e);
+      if ((e as { sent?: unknown } | null)?.sent !== false) out.unanswered = batch.map((x) => x.id);
       outbox.noteSync(team, now(), out.offline);
       return out;
     }
