@@ -34,7 +34,11 @@ export function balanceText(b: HandlerOutput<'balance.get'>, now: number): strin
       when(p.nextReset, now),
     ];
   });
-  return `${head}\n${table(['POOL', 'REMAINING', '', 'MONTHLY LEFT', 'TOP-UP', 'USED', 'NEXT RESET'], rows)}`;
+  // A pool in debt (offline entries it could not cover) says so, and who: the next grant repays it first.
+  const owed = b.pools
+    .filter((p) => (p.overdrawn ?? 0) > 0)
+    .map((p) => `overdrawn: ${p.pool} owes ${creditsOf(p.overdrawn, p.pool)} (${p.overdrawnBy.map((m) => `${m.member ?? 'no member'} ${n(m.credits)}`).join(', ')}), repaid first by the next grant or reset`);
+  return [`${head}\n${table(['POOL', 'REMAINING', '', 'MONTHLY LEFT', 'TOP-UP', 'USED', 'NEXT RESET'], rows)}`, ...owed].join('\n');
 }
 
 /** A team account's balance (team-client.ts): the host's now, or this device's copy with what waits to be sent. */
@@ -58,6 +62,8 @@ export function useText(r: HandlerOutput<'usage.record'>): string {
   };
   const lines = [`${r.eventId}  ${r.action}: ${what[r.status]}`];
   if (r.debits.length > 1) lines.push(...r.debits.map((d) => `  from ${d.grantId} (${d.source}): ${n(d.credits)}`));
+  if (r.late) lines.push(`  late: booked in the period that reset at ${r.late.reset}${r.late.fromExpired ? `, ${n(r.late.fromExpired)} of it out of credits that expired then` : ''}`);
+  if (r.overdrawn) lines.push(`  overdrawn: the pool could not cover ${creditsOf(r.overdrawn, r.pool)}; the next grant or reset repays it first`);
   for (const a of r.alerts) lines.push(`  alert: ${a.message}`);
   return lines.join('\n');
 }

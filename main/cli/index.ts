@@ -199,7 +199,8 @@ export async function run(argv: string[], rawIo: Io = defaultIo): Promise<number
     .option('--low-balance <credits>', 'low-balance alert level in credits, a share of the allocation ("10%"), or "none"')
     .option('--thresholds <list>', 'alert thresholds in %, e.g. 50,80,100')
     .option('--alert-basis <basis>', 'what the thresholds measure: allocation, limit (the monthly spending limit) or both')
-    .description('name, spending limit and alert levels')
+    .option('--grace-hours <hours>', "on a team ledger: how long after a reset entries recorded offline and dated before it are still booked in their period (default 72)")
+    .description('name, spending limit, alert levels and the grace window for late entries')
     .action((acc: string, o) =>
       emit(
         'accounts.set',
@@ -210,6 +211,7 @@ export async function run(argv: string[], rawIo: Io = defaultIo): Promise<number
           lowBalance: noneOr(o.lowBalance),
           thresholds: o.thresholds === undefined ? undefined : String(o.thresholds).split(',').map((x) => (/^\d+$/.test(x.trim()) ? Number(x) : NaN)),
           alertBasis: o.alertBasis,
+          graceHours: o.graceHours,
         },
         (a) => `${a.id} updated`,
       ),

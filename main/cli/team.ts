@@ -54,6 +54,15 @@ export function registerTeam(program: Command, d: TeamCliDeps): Command {
     .description('who this command acts as (here: the local owner)')
     .action(() => run('team.whoami', {}, (r) => `${r.member} (${r.name}), ${r.role} of ${r.team.name}, ${r.via === 'local' ? 'on the host itself' : `device ${r.device ?? '?'}`}`));
   team
+    .command('settings')
+    .description("the team's settings for its members' clients: what each may spend offline until it syncs")
+    .option('--allowance <share|credits>', 'a share of each pool\'s remaining credits split between the members who record ("10%", the default), or credits per member per pool ("5")')
+    .action((o: { allowance?: string }) => {
+      const text = (r: { team: { name: string }; allowance: { description: string } }) => `${r.team.name}: offline, each member may spend ${r.allowance.description} until their next sync`;
+      if (o.allowance === undefined) run('team.settings', {}, text);
+      else run('team.settings.set', { allowance: o.allowance }, text);
+    });
+  team
     .command('invite')
     .description('an invite code for someone to join (single use; admins invite members and viewers, owners anyone)')
     .requiredOption('--role <role>', 'owner, admin, member or viewer')

@@ -22,13 +22,14 @@ import { initTeam, localOwner } from '../../main/core/team/team.js';
 import { Outbox } from '../../main/core/sync/outbox.js';
 import { inviteLink } from '../../main/web/team-host.js';
 import { bundle } from './lib/bundle.js';
-import { killStarted, run, start, type Child } from './lib/proc.js';
+import { killStarted, run, start } from './lib/proc.js';
+import { startHost as startHostOn, stopHost } from './lib/team-host.js';
 import { between, rng, seedFor } from './lib/rng.js';
 import { ledgerProblems } from './lib/verify.js';
 
 let cli: string;
+const startHost = (db: string, port: number) => startHostOn(cli, db, port);
 const dirs: string[] = [];
-
 beforeAll(async () => {
   cli = (await bundle('member-sync', { cli: 'test/stress/children/cli.ts' })).cli!;
 });
@@ -37,22 +38,6 @@ afterAll(() => {
   killStarted();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
-
-
-/** The host as `serve --team` runs it; resolves once it prints its {url, fingerprint} line. */
-async function startHost(db: string, port: number): Promise<{ child: Child; url: string; fingerprint: string }> {
-  const child = start(cli, ['--db', db, 'serve', '--team', '--host', '127.0.0.1', '--port', String(port), '--json']);
-  const line = await new Promise<string>((ok, fail) => {
-    child.onLine((l) => (l.startsWith('{') ? ok(l) : undefined));
-    void child.done.then((f) => fail(new Error(`the host exited before listening: ${f.err}`)));
-  });
-  return { child, ...(JSON.parse(line) as { url: string; fingerprint: string }) };
-}
-
-async function stopHost(h: { child: Child }): Promise<void> {
-  h.child.proc.kill('SIGKILL');
-  await h.child.done;
-}
 
 function hostEvents(db: string): { key: string; member: string }[] {
   const ctx = openLedger(db);

@@ -12,10 +12,12 @@ import type { Ctx } from '../ledger/context.js';
 import { InputError, RefusedError } from '../util/errors.js';
 import { plainText } from '../util/text.js';
 import { callAs } from '../team/call-as.js';
+import { UsageBatch } from '../ledger/usage-batch.js';
 import { listAccounts } from '../ledger/accounts.js';
 import { getBalance } from '../ledger/balance.js';
 import { listActions } from '../ledger/config.js';
-import { offlineAllowance } from '../sync/allowance.js';
+import { allowanceSetting, describeAllowance, offlineAllowance, setAllowance } from '../sync/allowance.js';
+import { requireTeam } from '../team/team.js';
 import { mcToCredits } from '../util/credits.js';
 import { iso } from '../util/period.js';
 import { ForbiddenError } from '../team/types.js';
@@ -63,20 +65,37 @@ export interface MirrorEvent {
   quantity: number;
   credits: number;
   status: string;
+  /** Credits its pool could not cover when it arrived (an overdraft, repaid by the next grant); 0 for almost every event. */
+  overdrawn: number;
+}
+
+/** The team's settings for its members' clients, as team.settings answers them. */
+function settingsView(ctx: Ctx) {
+  const allowance = allowanceSetting(ctx);
+  return { team: requireTeam(ctx), allowance: { ...allowance, description: describeAllowance(allowance) } };
 }
 
 export const syncHandlers = {
+  /** What the members' clients are leased at each pull (sync/allowance.ts). */
+  'team.settings': def(z.object({}), (ctx) => settingsView(ctx)),
+  'team.settings.set': def(z.object({ allowance: z.union([plainText().max(40), z.number()]).optional() }), (ctx, i) => {
+    requireTeam(ctx);
+    if (i.allowance !== undefined) setAllowance(ctx, i.allowance);
+    return settingsView(ctx);
+  }),
   'team.push': def(z.object({ entries: z.array(entry).min(1).max(500) }), (ctx, i, s): { results: PushAnswer[] } => {
     if (!s?.caller) throw new InputError('team.push is made as a team member: the team host authenticates the caller', 'caller');
     const caller = s.caller;
     const seen = new Set<string>();
+    // The entries' plain usage keeps its summaries in memory, written once below (usage-batch.ts): the same rows and answers.
+    const usageBatch = new UsageBatch(ctx);
     const results = i.entries.map((e): PushAnswer => {
       if (seen.has(e.id)) return { id: e.id, status: 'rejected', reason: 'invalid_input', message: `entry ${e.id} is in this push twice` };
       seen.add(e.id);
       if (Object.hasOwn(e.input, 'key')) return { id: e.id, status: 'rejected', reason: 'invalid_input', message: 'an entry is keyed by its id: leave "key" out of its input' };
       try {
         // Recorded offline, so a fact: the ledger may overdraw a pool or book it late for it (usage.ts, `offline`).
-        const r = callAs(ctx, caller, e.call, { ...e.input, key: pushKey(e.id) }, { ...s, pushed: e.offline === true }) as { status?: string };
+        const r = callAs(ctx, caller, e.call, { ...e.input, key: pushKey(e.id) }, { ...s, pushed: e.offline === true, usageBatch }) as { status?: string };
         return { id: e.id, status: r.status === 'duplicate' ? 'duplicate' : 'accepted', result: r };
       } catch (err) {
         if (err instanceof RefusedError) return { id: e.id, status: 'rejected', reason: err.reason, message: err.message };
@@ -85,6 +104,7 @@ export const syncHandlers = {
         throw err;
       }
     });
+    usageBatch.flush();
     return { results };
   }),
   /**
@@ -97,9 +117,24 @@ export const syncHandlers = {
     // Each account with its offline allowance for the caller until the next pull (sync/allowance.ts).
     const accounts = listAccounts(ctx).map((a) => ({ id: a.id, name: a.name, zone: a.zone, actions: listActions(ctx, a.id), balance: getBalance(ctx, a.id), allowance: offlineAllowance(ctx, a.id) }));
     const rows = ctx
-      .stmt('SELECT seq, id, account_id, action, pool, member, at, quantity_milli, cost_mc, status FROM events WHERE seq > ? ORDER BY seq LIMIT ?')
-      .all(after, PULL_EVENTS) as { seq: number; id: string; account_id: string; action: string; pool: string; member: string | null; at: number; quantity_milli: number; cost_mc: number; status: string }[];
-    const events: MirrorEvent[] = rows.map((r) => ({ seq: r.seq, id: r.id, account: r.account_id, action: r.action, pool: r.pool, member: r.member, at: iso(r.at), quantity: r.quantity_milli / 1000, credits: mcToCredits(r.cost_mc), status: r.status }));
+      .stmt(
+        `SELECT e.seq, e.id, e.account_id, e.action, e.pool, e.member, e.at, e.quantity_milli, e.cost_mc, e.status, COALESCE(o.amount_mc, 0) AS overdrawn_mc
+         FROM events e LEFT JOIN overdrafts o ON o.event_id = e.id WHERE e.seq > ? ORDER BY e.seq LIMIT ?`,
+      )
+      .all(after, PULL_EVENTS) as { seq: number; id: string; account_id: string; action: string; pool: string; member: string | null; at: number; quantity_milli: number; cost_mc: number; status: string; overdrawn_mc: number }[];
+    const events: MirrorEvent[] = rows.map((r) => ({
+      seq: r.seq,
+      id: r.id,
+      account: r.account_id,
+      action: r.action,
+      pool: r.pool,
+      member: r.member,
+      at: iso(r.at),
+      quantity: r.quantity_milli / 1000,
+      credits: mcToCredits(r.cost_mc),
+      status: r.status,
+      overdrawn: mcToCredits(r.overdrawn_mc),
+    }));
     const last = events.at(-1)?.seq ?? after;
     return { at: iso(ctx.clock.now()), accounts, events, after: last, more: rows.length === PULL_EVENTS };
   }),

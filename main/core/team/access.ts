@@ -133,6 +133,9 @@ export const ACCESS: Readonly<Record<HandlerName, AccessRule>> = {
   'team.push': { role: 'member', scope: 'record', write: true },
   // The mirror a member's client reads offline: what anyone on the team may read.
   'team.pull': read(),
+  // What the members' clients may spend offline: anyone may read it, admins set it (like caps and limits).
+  'team.settings': read(),
+  'team.settings.set': manage('admin'),
   // An agent's questions before it spends (api/agents.ts): reads; agents.check runs the usage rules and rolls back.
   'agents.estimate': read(),
   'agents.check': read(),

@@ -32,11 +32,17 @@ export function structuralProblems(ctx: Ctx): string[] {
     const returned = sumBy(`SELECT event_id AS k, SUM(amount_mc) AS n FROM entries WHERE kind = 'void' GROUP BY event_id`);
     const captured = sumBy(`SELECT event_id AS k, COUNT(*) AS n FROM hold_moves WHERE kind = 'capture' GROUP BY event_id`);
     const voided = new Set((db.prepare('SELECT event_id FROM voids').all() as { event_id: string }[]).map((v) => v.event_id));
+    // What an event did not draw from a grant at once: drawn late from expired credits, or overdrawn and not yet repaid (docs/team.md).
+    const elsewhere = sumBy(`SELECT k, SUM(n) AS n FROM (
+      SELECT event_id AS k, amount_mc AS n FROM late_draws
+      UNION ALL SELECT event_id, amount_mc FROM overdrafts
+      UNION ALL SELECT event_id, -amount_mc FROM overdraft_moves WHERE kind = 'repay') GROUP BY k`);
     for (const e of events) {
       if (e.id !== `ev_${e.seq.toString(36)}`) problems.push(`event id ${e.id} is not its sequence number ${e.seq}`);
       // Every pool in these tests is limited, so a charged event carries its debits and their entries.
-      if (e.cost_mc > 0 && e.debits === null) problems.push(`charged event without debits: ${e.id}`);
-      if (e.cost_mc > 0 && (used.get(e.id) ?? 0) !== e.cost_mc) problems.push(`event ${e.id}: use entries ${used.get(e.id) ?? 0} ≠ cost ${e.cost_mc}`);
+      const owed = elsewhere.get(e.id) ?? 0;
+      if (e.cost_mc > 0 && e.debits === null && !elsewhere.has(e.id)) problems.push(`charged event without debits: ${e.id}`);
+      if (e.cost_mc > 0 && (used.get(e.id) ?? 0) + owed !== e.cost_mc) problems.push(`event ${e.id}: use entries ${used.get(e.id) ?? 0} (and ${owed} late or owed) ≠ cost ${e.cost_mc}`);
       if (e.hold_id !== null && e.cost_mc > 0 && captured.get(e.id) !== 1) problems.push(`event ${e.id} against hold ${e.hold_id}: ${captured.get(e.id) ?? 0} capture moves`);
       if (voided.has(e.id) && e.debits !== null && (returned.get(e.id) ?? 0) !== e.cost_mc) problems.push(`void of ${e.id}: entries return ${returned.get(e.id) ?? 0} ≠ cost ${e.cost_mc}`);
       if (!voided.has(e.id) && returned.has(e.id)) problems.push(`void entries for ${e.id}, which has no void`);
