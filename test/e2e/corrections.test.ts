@@ -5,10 +5,19 @@
  * account, and a member's new name, cap per pool and removal.
  */
 import { describe, expect, it } from 'vitest';
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Page } from 'playwright';
 import { perTest } from './per-test.js';
 import { seedFluxNote } from './seed.js';
+import { SIZES } from './every-page.js';
 
 const t = perTest();
+
+/** Serious or critical axe violations on the page as it is now (a11y.test.ts checks the pages at rest; these are their new states). */
+async function axeProblems(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);
+}
 
 describe('corrections', () => {
   it('adding an account mid-period asks what is already used and records it as the opening entry, so pace is right from day one', async () => {
@@ -19,8 +28,8 @@ describe('corrections', () => {
     // Subscribed on Oct 31; it is Nov 3: three days of the period are gone.
     await form.getByLabel('Billing anchor').fill('2026-10-31');
     const opening = form.getByRole('group', { name: 'Already used this period?' });
-    await opening.getByLabel('Video credits used so far').fill('6');
-    await opening.getByLabel('Image credits used so far').fill('0');
+    await opening.getByLabel('Video credits used').fill('6');
+    await opening.getByLabel('Image credits used').fill('0');
     await form.getByRole('button', { name: 'Add account' }).click();
     await page.getByRole('status').filter({ hasText: 'Added FluxNote Rise.' }).waitFor();
 
@@ -121,4 +130,28 @@ describe('corrections', () => {
     await history.getByRole('row').filter({ hasText: 'Ben' }).first().waitFor();
     await expect(history.getByRole('row').filter({ hasText: 'Ben' }).count()).resolves.toBe(3);
   });
+
+  for (const size of SIZES) {
+    for (const scheme of ['light', 'dark'] as const) {
+      it(`the new states pass axe: opening fields, plan preview, member editor, archiving (${scheme}, ${size.name})`, async () => {
+        const { page } = await t.open({ path: '#/settings?account=fluxnote-rise&add=1', seed: seedFluxNote, colorScheme: scheme, width: size.width, height: size.height });
+        await page.getByRole('form', { name: 'Add an account' }).getByLabel('Service', { exact: true }).selectOption('fluxnote');
+        await page.getByRole('group', { name: 'Already used this period?' }).waitFor();
+        await page.clock.resume();
+        expect(await axeProblems(page)).toEqual([]);
+        await page.getByRole('button', { name: 'Cancel' }).click();
+        await page.getByRole('form', { name: 'Change plan' }).getByLabel('Change plan').selectOption('pro');
+        await page.getByRole('button', { name: 'Review change…' }).click();
+        await page.getByRole('dialog').waitFor();
+        expect(await axeProblems(page)).toEqual([]);
+        await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+        await page.getByRole('button', { name: 'Change Ana' }).click();
+        await page.getByRole('form', { name: 'Change Ana' }).getByRole('button', { name: 'Remove member…' }).click();
+        await page.getByRole('button', { name: 'Archive account…' }).click();
+        expect(await axeProblems(page)).toEqual([]);
+        // Nothing sideways on a phone, with the editor and the confirmations open.
+        expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0);
+      });
+    }
+  }
 });

@@ -40,25 +40,18 @@ export function AccountMembers({ a }: { a: AccountDetail }) {
               </tr>
             </thead>
             <tbody>
-              {a.members.map((m) =>
-                editing === m.id ? (
-                  <tr key={m.id} className="editing">
-                    <td colSpan={5}>
-                      <MemberEditor account={a.id} member={m} pools={pools} onDone={() => setEditing(null)} />
-                    </td>
-                  </tr>
-                ) : (
-                  <tr key={m.id} data-member={m.id}>
-                    <td className="mono">{m.id}</td>
-                    <td>{m.name}</td>
-                    <td className="num">{m.monthlyLimit === null ? <span className="faint">none</span> : credits(m.monthlyLimit)}</td>
-                    <td>
-                      {Object.keys(m.caps).length ? (
-                        <span className="caps-list">
-                          {Object.entries(m.caps).map(([pool, cap]) => (
-                            <span key={pool}>
-                              {poolName(pool)}: {credits(cap)}
-                            </span>
+              {a.members.map((m) => (
+                <tr key={m.id} data-member={m.id} className={editing === m.id ? 'editing' : undefined}>
+                  <td className="mono">{m.id}</td>
+                  <td>{m.name}</td>
+                  <td className="num">{m.monthlyLimit === null ? <span className="faint">none</span> : credits(m.monthlyLimit)}</td>
+                  <td>
+                    {Object.keys(m.caps).length ? (
+                      <span className="caps-list">
+                        {Object.entries(m.caps).map(([pool, cap]) => (
+                          <span key={pool}>
+                            {poolName(pool)}: {credits(cap)}
+                          </span>
                           ))}
                         </span>
                       ) : (
@@ -66,17 +59,22 @@ export function AccountMembers({ a }: { a: AccountDetail }) {
                       )}
                     </td>
                     <td style={{ textAlign: 'right' }}>
-                      <button className="btn small" type="button" onClick={() => setEditing(m.id)} aria-label={`Change ${m.name}`}>
+                      <button className="btn small" type="button" onClick={() => setEditing(m.id)} aria-label={`Change ${m.name}`} aria-expanded={editing === m.id}>
                         Change
                       </button>
                     </td>
                   </tr>
-                ),
-              )}
+              ))}
             </tbody>
           </table>
         </div>
       )}
+      {/* Below the table, not in a row: on a phone the table scrolls sideways, the editor must not. */}
+      {a.members
+        .filter((m) => m.id === editing)
+        .map((m) => (
+          <MemberEditor key={m.id} account={a.id} member={m} pools={pools} onDone={() => setEditing(null)} />
+        ))}
       <form
         className="inline-form"
         style={{ marginTop: 12 }}
@@ -133,6 +131,7 @@ function MemberEditor({ account, member: m, pools, onDone }: { account: string; 
   };
   return (
     <form
+      className="member-editor"
       aria-label={`Change ${m.name}`}
       onSubmit={(e) => {
         e.preventDefault();

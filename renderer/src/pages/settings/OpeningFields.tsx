@@ -5,7 +5,7 @@
  */
 import { Field } from '../../components/ui';
 
-const usedLabel = (pool: string) => (pool === 'credits' ? 'Credits used so far' : `${pool[0]!.toUpperCase()}${pool.slice(1)} credits used so far`);
+const usedLabel = (pool: string) => (pool === 'credits' ? 'Credits used' : `${pool[0]!.toUpperCase()}${pool.slice(1)} credits used`);
 
 export function OpeningFields({ pools, used, onChange }: { pools: string[]; used: Record<string, string>; onChange: (used: Record<string, string>) => void }) {
   return (

@@ -122,7 +122,9 @@ function PreviewDialog({ preview: p, zone, busy, status, onConfirm, onCancel }: 
                   {left(x.availableAfter)}
                 </td>
                 <td className="num" data-label={`Each period from ${reset}`}>
-                  {perPeriod(x.allocationAtReset)} <span className="faint">(now {perPeriod(x.allocationNow)})</span>
+                  <span>
+                    {perPeriod(x.allocationAtReset)} <span className="faint">(now {perPeriod(x.allocationNow)})</span>
+                  </span>
                 </td>
               </tr>
             ))}
