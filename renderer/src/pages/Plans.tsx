@@ -1,9 +1,13 @@
 import type { AccountView, CalcResult, PresetSummary, Provider } from '../api';
 import { Empty, ErrorNotice, Skeleton } from '../components/ui';
+import { appWords } from '../lib/app-words';
 import { credits, money, unitPrice } from '../lib/format';
 import { useApi } from '../store/query';
 import { setParams, useRoute } from '../store/route';
 import { FitLine, UsageByPeriod, type FitReport } from './PlanFit';
+
+/** A pool's label inside a sentence: "credits", "video credits", but "AI credits". */
+const poolWords = (label: string) => (/^[A-Z][a-z]/.test(label) ? label.charAt(0).toLowerCase() + label.slice(1) : label);
 
 export function Plans() {
   const presets = useApi('presets.list', {});
@@ -72,8 +76,8 @@ function ProviderPlans({ id, summary, accounts }: { id: string; summary: PresetS
                   <li key={k.id}>
                     <span className="badge accent">{k.name}</span>
                     <span>
-                      {k.credits !== null ? `${credits(Number(k.credits))} ${k.pool} credits` : 'Any amount'}
-                      {k.priceCents !== null ? ` · ${money(k.priceCents, p.currency)}` : ''} <span className="faint">{k.note ?? ''}</span>
+                      {k.credits !== null ? `${credits(Number(k.credits))} ${poolWords(p.pools.find((x) => x.id === k.pool)?.label ?? 'Credits')}` : 'Any amount'}
+                      {k.priceCents !== null ? ` · ${money(k.priceCents, p.currency)}` : ''} <span className="faint">{appWords(k.note ?? '')}</span>
                     </span>
                   </li>
                 ))}
@@ -85,7 +89,7 @@ function ProviderPlans({ id, summary, accounts }: { id: string; summary: PresetS
           {p.notes.length ? (
             <ul className="list faint">
               {p.notes.map((n) => (
-                <li key={n}>• {n}</li>
+                <li key={n}>• {appWords(n)}</li>
               ))}
             </ul>
           ) : null}
@@ -141,7 +145,7 @@ function PlanCards({ provider: p, costs, mine, fit }: { provider: Provider; cost
                 );
               })}
             </div>
-            {plan.note ? <p className="faint small">{plan.note}</p> : null}
+            {plan.note ? <p className="faint small">{appWords(plan.note)}</p> : null}
             {fit ? <FitLine fit={fit.plans.find((f) => f.plan === plan.id)} periods={fit.periods.length} partial={fit.replayed.partial} currency={fit.currency} /> : null}
           </article>
         );
@@ -173,7 +177,7 @@ function RateCard({ provider: p }: { provider: Provider }) {
               <tr key={a.id}>
                 <td>
                   {a.label}
-                  {a.note ? <div className="faint small">{a.note}</div> : null}
+                  {a.note ? <div className="faint small">{appWords(a.note)}</div> : null}
                 </td>
                 <td>{a.pool}</td>
                 <td className="num" style={{ whiteSpace: 'nowrap' }}>

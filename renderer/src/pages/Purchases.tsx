@@ -15,6 +15,7 @@ import { countdown, credits, dateTime, exactPrice, humanizeInstants, instant, mi
 import { useNow } from '../store/clock';
 import { mutate, refreshAll, useApi } from '../store/query';
 import { hrefOf, setParams, useRoute } from '../store/route';
+import { appWords } from '../lib/app-words';
 
 /** Checkout started in this window: what was opened, so the panel can offer the URL when the browser did not open. */
 interface Watched {
@@ -311,7 +312,7 @@ function PackCard({ pack: p, poolLabel, account, busy, disabled, error, zone, on
         <Icon name={p.via === 'stripe' ? 'wallet' : 'purchases'} size={15} />
         <span data-testid="pack-via">{viaText(p)}</span>
       </div>
-      {p.note ? <p className="faint small">{p.note}</p> : null}
+      {p.note ? <p className="faint small">{appWords(p.note)}</p> : null}
       <div className="pack-foot">
         <button className="btn primary" disabled={!p.buyable || disabled} onClick={onBuy} aria-describedby={p.reason ? `why-${p.id}` : undefined}>
           {busy ? 'Starting…' : p.via === 'link' ? `Buy on ${p.url ? hostOf(p.url) : 'the provider’s site'}` : `Buy${p.price ? ` for ${money(p.price.minor, currency)}` : ''}`}

@@ -802,7 +802,7 @@ function CreditsSection({ a }: { a: AccountDetail }) {
           e.preventDefault();
           void write.run(
             { account: a.id, pool, amount: amount.trim(), source, ...(priceCents !== undefined && Number.isFinite(priceCents) ? { priceCents } : {}) },
-            (g) => `Added ${credits(g.credits)} ${g.pool} credits (${g.source}).`,
+            (g) => `Added ${credits(g.credits)} ${g.pool === 'credits' ? 'credits' : `${g.pool} credits`} (${g.source}).`,
           );
         }}
       >
