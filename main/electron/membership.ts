@@ -321,7 +321,11 @@ export function createMembership(deps: MembershipDeps): AppMembership {
       return status();
     },
     start() {
-      for (const t of deps.store.list()) schedule(t.alias, 0);
+      for (const t of deps.store.list()) {
+        // Rejections from an earlier run were told then (they stay listed in Settings): a restart does not tell them again.
+        for (const e of outbox().rejected(t.team.id)) told.add(e.id);
+        schedule(t.alias, 0);
+      }
     },
     close() {
       closed = true;

@@ -42,8 +42,8 @@ async function host(o: Parameters<typeof startTeamHost>[0] = {}): Promise<TeamHo
 const own = topFrame(`${OWN_PAGE}#/settings`);
 type Env = { ok: true; result: any } | { ok: false; error: { code: string; message: string; field?: string; reason?: string } }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-async function memberApp() {
-  const l = await launch();
+async function memberApp(appData?: string) {
+  const l = await launch(appData ? { appData } : {});
   const invoke = (name: string, input: unknown = {}) => l.fake.invoke(CHANNEL, own, name, input) as Promise<Env>;
   const userData = join(l.appData, 'Creditdeck');
   const tooltip = () => l.fake.trays[0]!.tooltip ?? '';
@@ -153,22 +153,29 @@ describe('desktop app: a member of a team hosted elsewhere', () => {
     expect(m.fake.notifications.map((n) => n.options.title)).toEqual(['Studio: a pool is overdrawn', 'Studio rejected an entry']);
     expect(m.fake.notifications[1]!.shown).toBe(true);
     expect(m.fake.notifications[1]!.options.body).toContain('studio/fluxnote-rise: video');
-    // Dismissed, it leaves the list (and is never told again).
-    expect(await m.invoke('membership.dismiss', { team: 'studio', entry: rejected.result.teams[0]!.rejected[0]!.id })).toMatchObject({ ok: true, result: { teams: [{ rejected: [] }] } });
     expect(await m.invoke('membership.sync', {})).toMatchObject({ ok: true });
     expect(m.fake.notifications).toHaveLength(2);
 
+    // The app quits and starts again: the rejection is still listed, and not told a second time.
+    m.fake.app.emit('will-quit');
+    const m2 = await memberApp(m.appData);
+    m2.timers.advance(0);
+    expect(await m2.invoke('membership.sync', {})).toMatchObject({ ok: true, result: { teams: [{ rejected: [{ reason: 'unauthorized' }] }] } });
+    expect(m2.fake.notifications).toHaveLength(0);
+    // Dismissed, it leaves the list.
+    expect(await m2.invoke('membership.dismiss', { team: 'studio', entry: rejected.result.teams[0]!.rejected[0]!.id })).toMatchObject({ ok: true, result: { teams: [{ rejected: [] }] } });
+
     // Leaving with an entry never sent: refused until the member agrees to drop it.
     await again.stop();
-    expect(await m.invoke('membership.record', { account: 'studio/fluxnote-rise', action: 'video' })).toMatchObject({ ok: true, result: { status: 'pending' } });
-    expect(await m.invoke('membership.leave', { team: 'studio' })).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'dropPending', message: expect.stringContaining('1 entry was never sent to Studio') } });
+    expect(await m2.invoke('membership.record', { account: 'studio/fluxnote-rise', action: 'video' })).toMatchObject({ ok: true, result: { status: 'pending' } });
+    expect(await m2.invoke('membership.leave', { team: 'studio' })).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'dropPending', message: expect.stringContaining('1 entry was never sent to Studio') } });
     expect(existsSync(join(dir, 'studio.json'))).toBe(true);
-    expect(await m.invoke('membership.leave', { team: 'studio', dropPending: true })).toMatchObject({ ok: true, result: { left: { name: 'Studio' }, dropped: expect.any(Number) } });
+    expect(await m2.invoke('membership.leave', { team: 'studio', dropPending: true })).toMatchObject({ ok: true, result: { left: { name: 'Studio' }, dropped: expect.any(Number) } });
     expect(readdirSync(dir)).toEqual([]);
-    expect(await m.invoke('membership.status')).toEqual({ ok: true, result: { teams: [] } });
-    expect(await m.invoke('membership.accounts')).toEqual({ ok: true, result: [] });
-    expect(existsSync(join(m.userData, MEMBER_OUTBOX_FILE))).toBe(true);
-    expect(m.tooltip()).not.toContain('Studio');
+    expect(await m2.invoke('membership.status')).toEqual({ ok: true, result: { teams: [] } });
+    expect(await m2.invoke('membership.accounts')).toEqual({ ok: true, result: [] });
+    expect(existsSync(join(m2.userData, MEMBER_OUTBOX_FILE))).toBe(true);
+    expect(m2.tooltip()).not.toContain('Studio');
   });
 
   it('is the desktop window\'s own: refused from any other page and over HTTP; a system without a keyring joins nothing', async () => {
