@@ -54,7 +54,8 @@ export function createVendorMeter(o: VendorMeterOptions): VendorMeter {
   const pass = async (): Promise<void> => {
     const k = o.key();
     if (!k.key) return;
-    for (const acct of listAccounts(o.ctx).filter(isFluximage)) {
+    // An archived account takes no entries, a reconciliation included: its meter is not read.
+    for (const acct of listAccounts(o.ctx).filter((a) => isFluximage(a) && a.archivedAt === null)) {
       if (stopped) return;
       try {
         const r = await readMeter(o.ctx, acct.id, { fetch: o.fetch, key: k.key, apiOverride: o.apiOverride, sleep });

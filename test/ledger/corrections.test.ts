@@ -100,6 +100,7 @@ describe('archiving an account', () => {
     expect(h.op('accounts.archive', { account: ACCOUNT, archived: true })).toMatchObject({ id: ACCOUNT, archived: true });
     expect(h.op('accounts.list', {}).map((a) => a.id)).toEqual(['images']);
     expect(h.op('balance.all', {}).map((b) => b.account)).toEqual(['images']);
+    expect(h.op('agents.resets', {}).accounts.map((a) => a.account)).toEqual(['images']);
     expect(h.op('accounts.list', { includeArchived: true }).map((a) => [a.id, a.archived])).toEqual([
       [ACCOUNT, true],
       ['images', false],

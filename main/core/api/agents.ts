@@ -129,7 +129,8 @@ export const agentHandlers = {
   ),
   'agents.resets': def(z.object({ account: plainText().optional() }), (ctx, i) => {
     const t = ctx.clock.now();
-    const accounts = i.account === undefined ? listAccounts(ctx) : [getAccount(ctx, i.account)];
+    // Archived accounts are put away (ledger/archive.ts): only named, never listed.
+    const accounts = i.account === undefined ? listAccounts(ctx).filter((a) => a.archivedAt === null) : [getAccount(ctx, i.account)];
     return { at: iso(t), accounts: accounts.map((a) => resetsOf(ctx, a, t)) };
   }),
 };
