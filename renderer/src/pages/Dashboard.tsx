@@ -16,6 +16,7 @@ import { currentAlerts } from './dashboard/alerts';
 import { LastRefusal } from './dashboard/LastRefusal';
 import { UndoAction } from './dashboard/UndoAction';
 import { PoolSource } from './dashboard/PoolSource';
+import { Overdrawn } from './dashboard/Overdrawn';
 import { TeamAccounts } from './dashboard/TeamAccounts';
 import { offerUndo } from '../store/undo';
 
@@ -402,6 +403,7 @@ function PoolCard({
         </div>
       </div>
       <div className="facts">
+        <Overdrawn pool={p} />
         <div className="fact">
           <Icon name="clock" size={15} />
           <Countdown to={p.nextReset} zone={zone} />

@@ -28,6 +28,9 @@ function isResolved(a: Alert, p: PoolBalance | undefined, account: AccountView):
       return p.usedThisPeriod * 100 < allocation * a.level || (a.level >= 100 && available > 0);
     case 'exhausted':
       return available > 0;
+    case 'overdrawn':
+      // Repaid by a grant or the reset: nothing owed any more.
+      return (p.overdrawn ?? 0) === 0;
     case 'low-balance': {
       const low = account.lowBalance ?? (account.lowBalancePercent !== null ? (allocation * account.lowBalancePercent) / 100 : null);
       return low !== null && available > low;
