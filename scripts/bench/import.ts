@@ -1,7 +1,7 @@
 /**
  * Batched import: `creditdeck import FILE` (the 'import' handler: read the
  * file, parse, validate and record every line with every rule of one-by-one
- * recording — plain lines through the in-memory fast path, import-batch.ts —
+ * recording — plain lines through the in-memory fast path, usage-batch.ts —
  * all or nothing in one transaction) of BENCH_IMPORT events, beside raw
  * better-sqlite3 inserts of as many rows, same pragmas, in 10,000-row
  * transactions, into a table with an integer primary key and a unique text

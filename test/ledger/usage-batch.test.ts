@@ -1,5 +1,5 @@
 /**
- * The import's in-memory fast path (main/core/ledger/import-batch.ts): a file
+ * The import's in-memory fast path (main/core/ledger/usage-batch.ts): a file
  * that mixes every kind of line — plain usage drawing on a monthly grant, a
  * purchase and past a hold, keyless and keyed lines, keys repeated in the
  * file and keys recorded before it, free and bring-your-own-key lines,
@@ -15,6 +15,10 @@
 import { describe, expect, it } from 'vitest';
 import { call } from '../../main/core/api/handlers.js';
 import { importEvents } from '../../main/core/ledger/import.js';
+import { bumpCounter, counter } from '../../main/core/ledger/book.js';
+import type { CapsHook } from '../../main/core/ledger/caps-hook.js';
+import type { Ctx } from '../../main/core/ledger/context.js';
+import { UsageBatch } from '../../main/core/ledger/usage-batch.js';
 import { recordUsage, type UseInput } from '../../main/core/ledger/usage.js';
 import { InputError, RefusedError } from '../../main/core/util/errors.js';
 import { rng } from '../stress/lib/rng.js';
@@ -110,6 +114,22 @@ function oneByOne(h: ReturnType<typeof setup>, lines: Line[]): { status?: string
       return { error };
     }
   });
+}
+
+/** Caps checked for someone else, as a team's are: ana's video is capped (the hook reads and moves a counter), nothing else (quiet). */
+function capsHook(ctx: Ctx): CapsHook {
+  const scope = 'test-cap:ana';
+  return {
+    check(c) {
+      if (c.member !== 'ana' || c.pool !== 'video') return null;
+      const spent = counter(ctx, c.account.id, scope, c.periodStart);
+      return spent + c.cost > 2000 ? { reason: 'member_cap', message: `ana's cap: ${spent} spent`, details: { spent } } : null;
+    },
+    booked(c) {
+      if (c.member === 'ana' && c.pool === 'video') bumpCounter(ctx, c.account.id, scope, c.periodStart, c.cost);
+    },
+    quiet: (c) => c.member !== 'ana' || c.pool !== 'video',
+  };
 }
 
 describe('import: the in-memory fast path', () => {
@@ -226,5 +246,50 @@ describe('import: the in-memory fast path', () => {
       expect((got as Error).message).toMatch(/; nothing was imported$/);
       expect(snapshot(h.ctx)).toBe(before);
     }
+  });
+  it('a push (team.push: entries in one transaction, each answered): the same answers and rows as recording each alone — caps, refusals, offline entries included', () => {
+    let fast = 0;
+    let general = 0;
+    let said = '';
+    for (let seed = 21; seed <= 26; seed++) {
+      const r = rng(seed);
+      const lines = mixedFile(seed, 200).map(({ input }) => {
+        const x = r();
+        // Some refused (more than the pool holds), some recorded offline (overdrawn rather than refused), every one with the caps hook.
+        const video = { account: 'fluxnote-rise', action: 'video', member: 'ana', at: input.at };
+        if (x < 0.03) return { ...video, quantity: 400 };
+        if (x < 0.05) return { ...input, offline: true };
+        if (x < 0.06) return { account: 'fluxnote-rise', action: 'image', quantity: 1500, at: input.at, offline: true }; // overdrawn, not refused
+        return input;
+      });
+      const answer = (run: () => unknown) => {
+        try {
+          return { ok: run() };
+        } catch (e) {
+          return { error: (e as Error).name, message: (e as Error).message };
+        }
+      };
+      const alone = setup(seed);
+      const hookAlone = capsHook(alone.ctx);
+      const answersAlone = lines.map((input) => answer(() => recordUsage(alone.ctx, { ...input, caps: hookAlone })));
+      const pushed = setup(seed);
+      const hookPushed = capsHook(pushed.ctx);
+      const batch = new UsageBatch(pushed.ctx);
+      const answersPushed = pushed.ctx.write(() => {
+        const out = lines.map((input) => answer(() => recordUsage(pushed.ctx, { ...input, caps: hookPushed }, batch)));
+        batch.flush();
+        return out;
+      });
+      expect(answersPushed, `seed ${seed}`).toEqual(answersAlone);
+      expect(snapshot(pushed.ctx), `seed ${seed}`).toBe(snapshot(alone.ctx));
+      said += JSON.stringify(answersAlone);
+      general += batch.general;
+      fast += lines.length - batch.general;
+    }
+    // Every kind of answer came up: refused for credits and by the cap, overdrawn offline.
+    for (const what of ['not enough video credits', "ana's cap", '"overdrawn"']) expect(said, what).toContain(what);
+    // Both paths ran (refusals and every kind of rule send many of these entries the general way).
+    expect(general).toBeGreaterThan(0);
+    expect(fast).toBeGreaterThan(300);
   });
 });

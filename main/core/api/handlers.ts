@@ -32,6 +32,7 @@ import { listRefusals } from '../ledger/refusals.js';
 import { refundGrant } from '../ledger/refunds.js';
 import { listEvents, usageReport } from '../ledger/reports.js';
 import { recordUsage, seqOfEventId } from '../ledger/usage.js';
+import type { UsageBatch } from '../ledger/usage-batch.js';
 import { voidEvent } from '../ledger/voids.js';
 import { listAlerts } from '../ledger/alerts.js';
 import { mcToCredits } from '../util/credits.js';
@@ -123,6 +124,8 @@ export interface Services {
   saveStripeKeys?: (keys: StripeSecrets) => PaymentsStatus;
   /** Who is calling, on a team ledger (main/core/team/call-as.ts sets it): attribution, caps and the team calls use it. */
   caller?: Caller;
+  /** A team push's batch (api/sync.ts): its usage.record entries keep their state in memory until the push flushes it. */
+  usageBatch?: UsageBatch;
   /** The team host's key (main/core/team/host-key.ts): the team calls that issue or check secrets need it. */
   teamKey?: Buffer;
   /** The last status of a vendor's meter per account, kept by the transport that reads it (core/connectors/meter.ts). */
@@ -269,7 +272,7 @@ export const handlers = {
       byoKey: z.boolean().optional(),
       holdId: plainText().max(64).optional(),
     }),
-    (ctx, i, s) => recordUsage(ctx, { ...i, at: at(i.at, zoneOf(ctx, i.account)), caps: teamCaps(ctx, s?.caller), offline: s?.pushed === true }),
+    (ctx, i, s) => recordUsage(ctx, { ...i, at: at(i.at, zoneOf(ctx, i.account)), caps: teamCaps(ctx, s?.caller), offline: s?.pushed === true }, s?.usageBatch),
   ),
   'grants.add': def(
     z.object({

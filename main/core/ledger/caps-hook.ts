@@ -23,6 +23,8 @@ export interface CapsHook {
   check(c: CapCheck): { reason: RefusalReason; message: string; details: Record<string, unknown> } | null;
   /** The event is booked (same transaction): count it. */
   booked(c: CapCheck & { eventId: string }): void;
+  /** True when no cap applies to this event: check answers null and booked writes nothing (the batched path may then keep its spend in memory). */
+  quiet?(c: CapCheck): boolean;
 }
 
 /** The spend counter of a member's cap on one pool (spend_counters.scope), per period. */

@@ -13,7 +13,7 @@ import { InputError, RefusedError } from '../util/errors.js';
 import { parseInstant } from '../util/period.js';
 import { checkPlainText, escapeText } from '../util/text.js';
 import type { Ctx } from './context.js';
-import { ImportBatch } from './import-batch.js';
+import { UsageBatch } from './usage-batch.js';
 import type { UseInput } from './usage.js';
 
 export interface ImportResult {
@@ -65,7 +65,7 @@ function rowOf(raw: string | Row, line: number): Row {
 
 const KNOWN = new Set(['account', 'action', 'quantity', 'at', 'key', 'member', 'attrs', 'byo_key', 'byoKey']);
 
-function toInput(batch: ImportBatch, row: Row, fallbackAccount: string | undefined, line: number): UseInput {
+function toInput(batch: UsageBatch, row: Row, fallbackAccount: string | undefined, line: number): UseInput {
   const str = (k: string): string | undefined => {
     const v = row[k];
     if (v === undefined || v === null || v === '') return undefined;
@@ -124,7 +124,7 @@ export function importEvents(
   const result: ImportResult = { lines: rows.length, applied: 0, free: 0, bypassed: 0, covered: 0, duplicate: 0, credits: 0 };
   let mc = 0;
   ctx.write(() => {
-    const batch = new ImportBatch(ctx);
+    const batch = new UsageBatch(ctx);
     let seen = 0;
     for (const { line, raw } of rows) {
       let outcome;

@@ -1,30 +1,32 @@
 /**
- * The import's fast path (issue 16): plain usage lines recorded with the
+ * Usage in batches (issue 16): the import's lines and a team push's entries, recorded with the
  * per-event state kept in memory — the next sequence number, each pool's
  * grants and open holds, the period's usage, member counters and the
  * 15-minute rollup — instead of read and written back for every event. Each
  * line still writes its own event row and 'use' entries; the summary rows
  * (grant balances, period usage, counters, rollup) are written once per batch
- * by flush().
+ * by flush(), which the batch's owner calls before anything else reads them
+ * (the import every 10,000 lines and at its end, team.push at its end).
  *
  * A line that needs a rule the fast path does not keep — a spending or
  * daily limit, a member's limit or a member not yet on the account, a rate
- * limit, dedupe, a hold, a reset or expiry to book, an alert to record, a
- * refusal, a keyed replay, a time the ledger would reject — goes through the
+ * limit, dedupe, a hold, a team cap that applies, an entry recorded offline
+ * (an overdraft, a late entry), a reset or expiry to book, an alert to
+ * record, a refusal, a keyed replay, a time the ledger would reject — goes through the
  * general path (useInTx) after a flush, and the memory is dropped, since that
  * path may change anything. Either way the ledger comes out row for row as if
- * each line had been recorded alone (test/ledger/import-batch.test.ts).
+ * each line had been recorded alone, with the same answers (test/ledger/usage-batch.test.ts).
  */
 import type { Statement } from 'better-sqlite3';
-import { MAX_TOTAL_MC, parseMilli } from '../util/credits.js';
-import { periodAt } from '../util/period.js';
+import { MAX_TOTAL_MC, mcToCredits, parseMilli } from '../util/credits.js';
+import { iso, periodAt } from '../util/period.js';
 import { getAccount, planAt, type Account } from './accounts.js';
 import { poolAlertsCrossed } from './alerts.js';
 import { addRollup, bumpCounter, bumpPeriodUsage, grantsInDrawOrder, isLiveAt, moveGrant, ROLLUP_MS, type LiveGrant, type RollupDelta } from './book.js';
 import type { Ctx } from './context.js';
 import { checkAttrs, checkKey, checkMember, checkWriteTime, FUTURE_SKEW_MS } from './guards.js';
 import { horizonState } from './materialize.js';
-import { checkWholeUnits, costOf, dailyLimitsFor, eventIdOf, fingerprint, getAction, periodAllocation, useInTx, type ActionRow, type UseInput, type UseStatus } from './usage.js';
+import { checkWholeUnits, costOf, dailyLimitsFor, eventIdOf, fingerprint, getAction, periodAllocation, useInTx, type ActionRow, type Debit, type UseInput, type UseStatus } from './usage.js';
 
 interface PoolState {
   /** Grants with credits left, in draw-down order; remaining_mc kept current. */
@@ -48,9 +50,23 @@ interface AccountState {
 type General = ReturnType<typeof useInTx>;
 export type BatchOutcome = { ok: { status: UseStatus; costMc: number } } | Extract<General, { refused: unknown }>;
 
+/** An event the fast path booked: what its answer is made of. */
+interface Booked {
+  status: Exclude<UseStatus, 'duplicate'>;
+  cost: number;
+  eventId: string;
+  key: string;
+  account: string;
+  action: string;
+  pool: string;
+  t: number;
+  moves: [grant: LiveGrant, take: number][];
+  unlimited: boolean;
+}
+
 const GENERAL = null;
 
-export class ImportBatch {
+export class UsageBatch {
   private accounts = new Map<string, AccountState>();
   /** Configuration read once per stretch of fast lines (the general path may change it: aside() forgets it). */
   private known = new Map<string, Account>();
@@ -73,12 +89,24 @@ export class ImportBatch {
     this.insEntry = ctx.stmt(`INSERT INTO entries (account_id, pool, grant_id, kind, amount_mc, at, event_id) VALUES (?, ?, ?, 'use', ?, ?, ?)`);
   }
 
-  /** Record one line: in memory where it is plain, else through the general path. */
+  /** Record one line (the import): in memory where it is plain, else through the general path; its status and cost. */
   use(input: UseInput): BatchOutcome {
+    const fast = this.fast(input);
+    if (fast === GENERAL) return this.counted(this.aside(input));
+    if ('retryKey' in fast) return this.counted(this.aside({ ...input, key: fast.retryKey }));
+    return { ok: { status: fast.status, costMc: fast.cost } };
+  }
+
+  /** Record one event (a push's usage.record): useInTx's own outcome, the same answer whichever path took it. */
+  outcome(input: UseInput): General {
     const fast = this.fast(input);
     if (fast === GENERAL) return this.aside(input);
     if ('retryKey' in fast) return this.aside({ ...input, key: fast.retryKey });
-    return fast;
+    const debits: Debit[] = fast.moves.map(([g, take]) => ({ pool: fast.pool, grantId: g.id, source: g.source, credits: mcToCredits(take) }));
+    if (fast.unlimited && fast.cost > 0) debits.push({ pool: fast.pool, grantId: '', source: 'unlimited', credits: mcToCredits(fast.cost) });
+    return {
+      ok: { status: fast.status, eventId: fast.eventId, key: fast.key, account: fast.account, action: fast.action, pool: fast.pool, at: iso(fast.t), credits: mcToCredits(fast.cost), debits, alerts: [] },
+    };
   }
 
   /** Write the batch's summary rows. */
@@ -93,26 +121,29 @@ export class ImportBatch {
     this.rollup.clear();
   }
 
-  private aside(input: UseInput): BatchOutcome {
+  private aside(input: UseInput): General {
     this.general += 1;
     this.flush();
     this.accounts.clear();
     this.known.clear();
     this.actions.clear();
     this.seq = null;
-    const out = useInTx(this.ctx, input);
+    return useInTx(this.ctx, input);
+  }
+
+  private counted(out: General): BatchOutcome {
     if ('refused' in out) return out;
     return { ok: { status: out.ok.status, costMc: out.ok.status === 'duplicate' ? 0 : Math.round(out.ok.credits * 1000) } };
   }
 
   /** The line recorded in memory, GENERAL, or the key it generated when that key turned out taken. */
-  private fast(input: UseInput): BatchOutcome | { retryKey: string } | null {
+  private fast(input: UseInput): Booked | { retryKey: string } | null {
     const ctx = this.ctx;
     // Checked in useInTx's order up to its replay lookup: what throws here throws there, before anything is written.
     const acct = this.accountOf(input.account);
     const quantityMilli = input.quantity === undefined ? 1000 : parseMilli(input.quantity, 'quantity');
     const attrs = checkAttrs(input.attrs);
-    if (input.holdId !== undefined || input.caps !== undefined) return GENERAL;
+    if (input.holdId !== undefined || input.offline === true) return GENERAL;
     const state = this.account(acct);
     let limited = false;
     if (input.member !== undefined && input.member !== null && input.member !== '') {
@@ -186,6 +217,8 @@ export class ImportBatch {
         const crossed = poolAlertsCrossed(acct, periodAllocation(ctx, acct.id, pool, period.start), usedBefore, usedBefore + cost, remainingBefore, remainingBefore - cost);
         if (crossed.levels.length > 0 || crossed.low !== null) return GENERAL;
       }
+      // A cap that applies reads and moves spend the batch keeps in memory: only caps with nothing to check stay here.
+      if (input.caps && input.caps.quiet?.({ account: acct, pool, member, cost, periodStart: period.start, periodEnd: period.end, t }) !== true) return GENERAL;
     }
 
     // Plain: write the event and its entries; the summaries move in memory.
@@ -193,17 +226,17 @@ export class ImportBatch {
     const fp = fingerprint([input.action, quantityMilli, member, attrs, byo, input.at ?? null, null]);
     const seq = this.nextSeq();
     const eventId = eventIdOf(seq);
-    const moves: [string, number][] = [];
+    const moves: [LiveGrant, number][] = [];
     let left = cost > 0 && !unlimited ? cost : 0;
     for (const g of live) {
       if (left === 0) break;
       const take = Math.min(left, g.remaining_mc);
-      moves.push([g.id, take]);
+      moves.push([g, take]);
       left -= take;
     }
     const attrsJson = Object.keys(attrs).length ? JSON.stringify(attrs) : null;
     try {
-      this.insEvent.run(seq, eventId, acct.id, key, fp, action.id, pool, quantityMilli, t, member, attrsJson, status, cost, moves.length ? JSON.stringify(moves) : null, ctx.clock.now());
+      this.insEvent.run(seq, eventId, acct.id, key, fp, action.id, pool, quantityMilli, t, member, attrsJson, status, cost, moves.length ? JSON.stringify(moves.map(([g, take]) => [g.id, take])) : null, ctx.clock.now());
     } catch (e) {
       // The key is taken (recorded before, or earlier in this file): the general path answers the replay.
       if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && /events\.key/.test((e as Error).message)) return { retryKey: key };
@@ -211,11 +244,10 @@ export class ImportBatch {
     }
     this.seq = seq + 1;
     if (t > state.horizon) state.horizon = t;
-    for (let i = 0; i < moves.length; i++) {
-      const [grantId, take] = moves[i]!;
-      this.insEntry.run(acct.id, pool, grantId, take, t, eventId);
-      live[i]!.remaining_mc -= take;
-      this.grantUse.set(grantId, (this.grantUse.get(grantId) ?? 0) + take);
+    for (const [g, take] of moves) {
+      this.insEntry.run(acct.id, pool, g.id, take, t, eventId);
+      g.remaining_mc -= take;
+      this.grantUse.set(g.id, (this.grantUse.get(g.id) ?? 0) + take);
     }
     this.addRollup(acct.id, t, pool, action.id, member ?? '', status, quantityMilli, cost);
     if (cost > 0) {
@@ -234,7 +266,7 @@ export class ImportBatch {
         else this.counters.set(ck, { accountId: acct.id, scope, bucket: period.start, mc: cost });
       }
     }
-    return { ok: { status, costMc: cost } };
+    return { status, cost, eventId, key, account: acct.id, action: action.id, pool, t, moves, unlimited };
   }
 
   private addRollup(accountId: string, t: number, pool: string, action: string, member: string, status: string, quantityMilli: number, costMc: number): void {

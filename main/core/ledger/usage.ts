@@ -16,6 +16,7 @@ import { materialize } from './materialize.js';
 import { checkPeriodRoom } from './bounds.js';
 import { recordRefusal } from './refusals.js';
 import type { CapsHook } from './caps-hook.js';
+import type { UsageBatch } from './usage-batch.js';
 import { overdrawnAt, recordOverdraft } from './overdrafts.js';
 import { expiredAt, lateness, recordLateDraw } from './late.js';
 
@@ -194,8 +195,9 @@ interface Refusal {
 
 type Outcome = { ok: UseResult } | { refused: Refusal & { refusalId: number } };
 
-export function recordUsage(ctx: Ctx, input: UseInput): UseResult {
-  const outcome = ctx.write((): Outcome => useInTx(ctx, input));
+/** `batch`: a team push's entries, recorded with their state in memory where they are plain (usage-batch.ts); the same answers and rows. */
+export function recordUsage(ctx: Ctx, input: UseInput, batch?: UsageBatch): UseResult {
+  const outcome = ctx.write((): Outcome => (batch ? batch.outcome(input) : useInTx(ctx, input)));
   if ('refused' in outcome) {
     const r = outcome.refused;
     throw new RefusedError(r.message, r.reason, { ...r.details, refusalId: r.refusalId });

@@ -83,6 +83,9 @@ export function teamCaps(ctx: Ctx, caller: Caller | undefined): CapsHook {
       if (c.member !== null && capOf(ctx, c.member, c.account.id, c.pool) !== null) bumpCounter(ctx, c.account.id, memberPoolScope(c.member, c.pool), c.periodStart, c.cost);
       if (tokenCap) bumpCounter(ctx, c.account.id, tokenScope(tokenCap.id), c.periodStart, c.cost);
     },
+    quiet(c) {
+      return tokenCap === null && (c.member === null || capOf(ctx, c.member, c.account.id, c.pool) === null);
+    },
   };
 }
 
