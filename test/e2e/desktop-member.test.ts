@@ -200,9 +200,18 @@ describe("desktop app: a member's window with the host away", () => {
     await section.locator('[data-pool="video"]').getByTestId('remaining').getByText('119').waitFor();
     expect(await section.getByTestId('pending-here').count()).toBe(0);
     expect(notices).toEqual([]);
+    // Online again, any quantity goes straight to the host and answers with its result.
+    await section.getByRole('button', { name: 'Record other usage…' }).click();
+    const form = section.getByRole('form', { name: "Record usage form for Studio's FluxNote Rise" });
+    await form.getByLabel('Action').selectOption('image');
+    await form.getByLabel(/Quantity/).fill('3');
+    await form.getByRole('button', { name: 'Record' }).click();
+    await section.getByTestId('use-outcome').getByText('Recorded image').waitFor();
+    await screenshot(page, 'desktop-member-synced');
+    expect(owner.ctx.db.prepare(`SELECT member, quantity_milli FROM events WHERE action = 'image'`).all()).toEqual([{ member: 'mo', quantity_milli: 3000 }]);
 
     const olga = await desktopWindow(owner, { hosting, membership: undefined }, {});
-    await olga.page.getByTestId('member-use').locator('li[data-member="mo"]').getByText('Mo').waitFor();
+    await olga.page.getByTestId('member-use').locator('[data-pool="video"] li[data-member="mo"]').getByText('Mo').waitFor();
     expect(await olga.page.getByTestId('member-use').locator('[data-pool="video"] li[data-member="mo"] .mono').textContent()).toBe('2');
     await screenshot(olga.page, 'desktop-member-owner-dashboard');
     expect(olga.errors).toEqual([]);

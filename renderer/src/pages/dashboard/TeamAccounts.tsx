@@ -6,11 +6,11 @@
  * quick buttons that record through the outbox — at once online, kept here and
  * sent later offline.
  */
-import { useState, type ReactNode } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { isDesktopApp, type ApiError, type HandlerOutput, type UseResult } from '../../api';
 import { Ring } from '../../components/charts';
 import { Icon } from '../../components/icons';
-import { ErrorNotice, Skeleton } from '../../components/ui';
+import { ErrorNotice, Field, Skeleton } from '../../components/ui';
 import { countdown, credits, instant, plural } from '../../lib/format';
 import { useNow } from '../../store/clock';
 import { readMembership } from '../../store/membership';
@@ -55,9 +55,10 @@ function TeamAccountSection({ a }: { a: TeamAccount }) {
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [busy, setBusy] = useState(false);
   const quick = a.actions.filter((x) => !x.free && x.cost !== null && x.per === 1).slice(0, 6);
-  const record = async (action: string) => {
+  const [open, setOpen] = useState(false);
+  const record = async (action: string, quantity?: string) => {
     setBusy(true);
-    const env = await mutate('membership.record', { account: a.ref, action });
+    const env = await mutate('membership.record', { account: a.ref, action, ...(quantity ? { quantity } : {}) });
     setBusy(false);
     setOutcome(env.ok ? { ok: true, result: env.result as UseResult | Pending, action } : { ok: false, error: env.error });
     void readMembership();
@@ -86,8 +87,12 @@ function TeamAccountSection({ a }: { a: TeamAccount }) {
               {x.id === x.unit ? `+1 ${x.unit}` : `+1 ${x.label}`}
             </button>
           ))}
+          <button className="btn ghost small" aria-expanded={open} onClick={() => setOpen(!open)}>
+            {open ? 'Hide form' : 'Record other usage…'}
+          </button>
         </div>
       ) : null}
+      {open ? <OtherUsage a={a} busy={busy} onRecord={(action, quantity) => void record(action, quantity)} /> : null}
       {outcome ? <TeamOutcome outcome={outcome} a={a} onClose={() => setOutcome(null)} /> : null}
       <div className="pools">
         {a.balance.pools.map((p) => (
@@ -95,6 +100,38 @@ function TeamAccountSection({ a }: { a: TeamAccount }) {
         ))}
       </div>
     </section>
+  );
+}
+
+/** Any priced action of the account, in any quantity (tokens, minutes…). */
+function OtherUsage({ a, busy, onRecord }: { a: TeamAccount; busy: boolean; onRecord: (action: string, quantity: string | undefined) => void }) {
+  const priced = a.actions.filter((x) => !x.free);
+  const [action, setAction] = useState(priced[0]?.id ?? '');
+  const [quantity, setQuantity] = useState('');
+  const chosen = priced.find((x) => x.id === action);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (chosen) onRecord(chosen.id, quantity.trim() || undefined);
+  };
+  return (
+    <form className="card inline-form" onSubmit={submit} aria-label={`Record usage form for ${a.team.name}'s ${a.name}`} style={{ padding: 14 }}>
+      <Field label="Action">
+        <select value={action} onChange={(e) => setAction(e.target.value)}>
+          {priced.map((x) => (
+            <option key={x.id} value={x.id}>
+              {x.label}
+              {x.cost === null ? ' (no cost set)' : ` — ${credits(x.cost)} per ${x.per === 1 ? x.unit : `${credits(x.per)} ${x.unit}s`}`}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field label={`Quantity${chosen ? ` (${chosen.unit}s)` : ''}`}>
+        <input inputMode="decimal" placeholder="1" value={quantity} onChange={(e) => setQuantity(e.target.value)} />
+      </Field>
+      <button className="btn primary" type="submit" disabled={busy || !chosen}>
+        Record
+      </button>
+    </form>
   );
 }
 
