@@ -623,7 +623,7 @@ function History({ account, purchases, error, poolLabel }: { account: AccountVie
       ) : purchases.length === 0 ? (
         <p className="empty-inline">No purchases yet. Each pack you buy is listed here with its receipt, and a refund where the provider allows one.</p>
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="Purchase history (scrolls sideways)">
           <table aria-label="Purchase history">
             <thead>
               <tr>
