@@ -23,7 +23,7 @@ import { Mirror, pendingEstimate } from '../core/sync/mirror.js';
 import { Outbox, type OutboxEntry, type Settlement } from '../core/sync/outbox.js';
 import { pushOutbox } from '../core/sync/push.js';
 import { InputError } from '../core/util/errors.js';
-import { entryAnswer, Offline, ONLINE_TIMEOUT_MS, pullMirror, pushSender, recordEntry, redeemInvite } from '../web/member-link.js';
+import { CERT_MISMATCH, entryAnswer, Offline, ONLINE_TIMEOUT_MS, pullMirror, pushSender, recordEntry, redeemInvite } from '../web/member-link.js';
 import type { MembershipStore, StoredTeam } from './membership-store.js';
 import type { Timers } from './timers.js';
 
@@ -203,7 +203,11 @@ export function createMembership(deps: MembershipDeps): AppMembership {
         answers.push(...a);
         return a;
       }, deps.now);
-      if (pushed.offline !== null) {
+      if (pushed.offline?.includes(CERT_MISMATCH)) {
+        // Not offline: something else answers at the host's address. The entries wait; Settings says what to check.
+        reached(alias);
+        liveOf(alias).lastError = pushed.offline;
+      } else if (pushed.offline !== null) {
         missed(alias, pushed.offline);
       } else {
         try {

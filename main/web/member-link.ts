@@ -16,6 +16,9 @@ import type { Outbox, OutboxEntry, Settlement } from '../core/sync/outbox.js';
 import { pushOutbox, type PushEntry, type PushResult } from '../core/sync/push.js';
 import { requestPinned } from './pinned-client.js';
 
+/** Says a certificate was not the pinned one: never "offline", the entries wait and the member is told what to check. */
+export const CERT_MISMATCH = "The team host's certificate is not the one you joined with";
+
 /** How long a write waits for the host before it answers "pending". */
 export const ONLINE_TIMEOUT_MS = 3000;
 
@@ -56,7 +59,7 @@ export async function hostCall(c: Pick<TeamCredentials, 'host' | 'fingerprint' |
   } catch (e) {
     const m = (e as Error).message;
     // A certificate that is not the pinned one is never "offline": it is refused, every time, saying what to check.
-    if (/fingerprint/i.test(m)) throw new InputError(`${m}. The team host's certificate is not the one you joined with: ask its owner for the fingerprint it shows, and join again if it was replaced`, 'fingerprint');
+    if (/fingerprint/i.test(m)) throw Object.assign(new InputError(`${m}. ${CERT_MISMATCH}: ask its owner for the fingerprint it shows, and join again if it was replaced`, 'fingerprint'), { sent: false });
     throw new Offline(m, (e as { sent?: unknown }).sent !== false);
   }
   let body: Envelope;
@@ -91,7 +94,8 @@ export function pushSender(c: TeamCredentials, timeoutMs: number) {
       const r = (await hostCall(c, 'team.push', { entries }, timeoutMs)) as { results: Settlement[] };
       return r.results;
     } catch (e) {
-      if (e instanceof Offline) throw e;
+      // Not reached, or not the host it should be: the entries were not judged, so they wait.
+      if (e instanceof Offline || (e instanceof InputError && e.field === 'fingerprint')) throw e;
       const reason = e instanceof UnauthorizedError ? 'unauthorized' : e instanceof ForbiddenError ? 'forbidden' : e instanceof InputError ? 'invalid_input' : 'error';
       return entries.map((x) => ({ id: x.id, status: 'rejected' as const, reason, message: (e as Error).message }));
     }
@@ -126,6 +130,8 @@ export async function recordEntry(box: Outbox, c: TeamCredentials, account: stri
   const body = { ...input, account, at: input.at ?? new Date(now()).toISOString() };
   const e = box.add(c.team.id, 'usage.record', body, now());
   const push = await pushTeam(box, c, now, timeoutMs, e.id);
+  // Another certificate: refused, every time, saying what to check; the entry waits in the outbox.
+  if (push.offline?.includes(CERT_MISMATCH)) throw new InputError(push.offline, 'fingerprint');
   if (push.offline === null) await pullMirror(c, box, timeoutMs).catch(() => {});
   else {
     const refused = overAllowance(box, c, account, input.action);

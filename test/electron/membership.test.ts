@@ -9,7 +9,7 @@
  * leaving only once the pending entries are dealt with.
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CHANNEL } from '../../main/electron/channel.js';
 import { FORBIDDEN } from '../../main/electron/ipc.js';
@@ -92,6 +92,15 @@ describe('desktop app: a member of a team hosted elsewhere', () => {
     // Online: the host's answer, as for a local account.
     expect(await m.invoke('membership.record', { account: 'studio/fluxnote-rise', action: 'video' })).toMatchObject({ ok: true, result: { status: 'applied', account: 'fluxnote-rise' } });
 
+    // Another certificate at the host's address: refused, saying what to check, and not "offline"; the entry waits until the right host answers.
+    const info = join(dir, 'studio.json');
+    const saved = readFileSync(info, 'utf8');
+    writeFileSync(info, saved.replace(/"fingerprint": "[^"]+"/, `"fingerprint": "${'AB:'.repeat(31)}AB"`));
+    expect(await m.invoke('membership.record', { account: 'studio/fluxnote-rise', action: 'video' })).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'fingerprint', message: expect.stringContaining("certificate is not the one you joined with: ask its owner for the fingerprint") } });
+    expect(await m.invoke('membership.sync', {})).toMatchObject({ ok: true, result: { teams: [{ state: 'pending', pending: 1, offlineSince: null, lastError: expect.stringContaining('certificate is not the one you joined with') }] } });
+    writeFileSync(info, saved);
+    expect(await m.invoke('membership.sync', {})).toMatchObject({ ok: true, result: { teams: [{ state: 'synced', pending: 0, lastError: null }] } });
+
     // The host goes down: two videos wait in the outbox; the window and the tray say so.
     const port = new URL(h.url).port;
     await h.stop();
@@ -104,7 +113,7 @@ describe('desktop app: a member of a team hosted elsewhere', () => {
     // The mirror's numbers as of the last sync, with this device's pending entries on top.
     const offlineAccounts = (await m.invoke('membership.accounts')) as { ok: true; result: { state: string; asOf: string; pendingEntries: number; pending: { pool: string; pendingCredits: number }[] }[] };
     expect(offlineAccounts.result[0]).toMatchObject({ state: 'offline', asOf: expect.any(String), pendingEntries: 2, pending: [{ pool: 'video', pendingCredits: 2 }] });
-    expect(m.tooltip()).toMatch(new RegExp(`video ${videosBefore - 1 - 2} .*as of \\d\\d:\\d\\d`));
+    expect(m.tooltip()).toMatch(new RegExp(`video ${videosBefore - 2 - 2} .*as of \\d\\d:\\d\\d`));
 
     // The background tries again after 5 s, and finds it still away: the next try waits twice as long.
     const status = async () => ((await m.invoke('membership.status')) as { ok: true; result: { teams: { state: string; nextTry: string | null; lastError: string | null }[] } }).result.teams[0]!;
@@ -119,6 +128,7 @@ describe('desktop app: a member of a team hosted elsewhere', () => {
     m.timers.advance(2 * BACKOFF.firstMs);
     await expect.poll(async () => ((await m.invoke('membership.status')) as { ok: true; result: { teams: { state: string }[] } }).result.teams[0]!.state, { timeout: 10_000 }).toBe('synced');
     expect(hostVideos(back)).toEqual([
+      { member: 'mo', action: 'video', quantity_milli: 1000 },
       { member: 'mo', action: 'video', quantity_milli: 1000 },
       { member: 'mo', action: 'video', quantity_milli: 1000 },
       { member: 'mo', action: 'video', quantity_milli: 1000 },
