@@ -152,6 +152,9 @@ export const TEAM_HOST_CALLS = [
   // A member's outbox (main/core/api/sync.ts).
   'team.push',
   'team.pull',
+  // What the members' clients may spend offline (main/core/sync/allowance.ts).
+  'team.settings',
+  'team.settings.set',
 ] as const satisfies readonly HandlerName[];
 
 export function isDesktopOnlyCall(name: unknown): name is DesktopOnlyCall {

@@ -108,3 +108,19 @@ describe('team.push', () => {
     expect(events()).toBe(before);
   });
 });
+
+describe('team.settings', () => {
+  it('anyone reads the offline allowance, an admin sets it (a share or credits per member), a member may not, and team.pull leases by it', async () => {
+    expect((await host.call('team.settings', {}, tokens.viewer)).json().result).toMatchObject({ allowance: { share: 10 } });
+    const denied = await host.call('team.settings.set', { allowance: '1' }, tokens.member);
+    expect(denied.status).toBe(403);
+    const fixed = await host.call('team.settings.set', { allowance: '1.5' }, tokens.owner);
+    expect(fixed.status, fixed.text).toBe(200);
+    expect(fixed.json().result.allowance).toEqual({ fixed: 1.5, description: '1.5 credits per member per pool (at most what the pool has left)' });
+    // Images have plenty left: 1.5 each. Videos owe credits: nothing left to lease.
+    const lease = (await host.call('team.pull', {}, tokens.member)).json().result.accounts[0].allowance as Record<string, number>;
+    expect(lease).toEqual({ video: 0, image: 1.5 });
+    expect((await host.call('team.settings.set', { allowance: '101%' }, tokens.owner)).status).toBe(400);
+    expect((await host.call('team.settings.set', { allowance: '25%' }, tokens.owner)).json().result.allowance).toMatchObject({ share: 25 });
+  });
+});
