@@ -16,8 +16,6 @@ import { materialize } from './materialize.js';
 import { checkPeriodRoom } from './bounds.js';
 import { recordRefusal } from './refusals.js';
 import type { CapsHook } from './caps-hook.js';
-import { overdrawnAt, recordOverdraft } from './overdrafts.js';
-import { expiredAt, lateness, recordLateDraw } from './late.js';
 import type { UsageBatch } from './usage-batch.js';
 import { overdrawnAt, recordOverdraft } from './overdrafts.js';
 import { expiredAt, lateness, recordLateDraw } from './late.js';
