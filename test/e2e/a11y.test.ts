@@ -4,7 +4,7 @@
  * phone (390×844), on a lived-in ledger.
  */
 import { describe, expect, it } from 'vitest';
-import { AxeBuilder } from '@axe-core/playwright';
+import { seriousViolations } from './axe.js';
 import { openApp } from './browser.js';
 import { PAGES, SIZES, livedIn } from './every-page.js';
 
@@ -17,12 +17,7 @@ describe('axe: no serious or critical violations', () => {
         it(`${p.name}, ${scheme}, ${size.name}`, async () => {
           const { page, context, errors } = await openApp(s.browser, s.host, { path: p.path, colorScheme: scheme, width: size.width, height: size.height });
           await page.getByText(p.ready).first().waitFor({ timeout: 30_000 });
-          // axe waits on timers of its own: let the page's clock run (it is paused at the ledger's time).
-          await page.clock.resume();
-          const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-          const bad = result.violations
-            .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-            .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 4).map((n) => `${n.target.join(' ')} ${n.failureSummary?.split('\n').slice(1, 2).join('') ?? ''}`).join(' | ')}`);
+          const bad = await seriousViolations(page);
           await context.close();
           expect(bad).toEqual([]);
           expect(errors).toEqual([]);

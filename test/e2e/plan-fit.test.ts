@@ -5,7 +5,8 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright';
-import { LEDGER_NOW, assertRendererBuilt, launch, openApp, type AppPage } from './browser.js';
+import { seriousViolations } from './axe.js';
+import { LEDGER_NOW, assertRendererBuilt, launch, openApp, screenshot, type AppPage } from './browser.js';
 import { startTestHost, type TestHost } from './server.js';
 import { seedFluxNote, seedOthers } from './seed.js';
 
@@ -135,4 +136,26 @@ describe('the calculator, every preset', () => {
     await expect.poll(() => lux.getByTestId('advice').textContent()).toBe('Free: nothing a month. Gives 1,000 credits a month for the 960 you need.');
     expect(await per(lux, 'free', 'credits')).toBe('$0');
   });
+
+  for (const [width, height, scheme] of [
+    [1280, 800, 'dark'],
+    [390, 844, 'light'],
+    [390, 844, 'dark'],
+  ] as const) {
+    it(`every answer on screen: no serious a11y violation, nothing sideways (${width} px, ${scheme})`, async () => {
+      app = await openApp(browser, host, { path: '#/calculator', width, height, colorScheme: scheme });
+      const { page } = app;
+      await page.getByRole('region', { name: 'FluxNote plan sizing' }).getByLabel('Finished videos a month').fill('5');
+      const lux = page.getByRole('region', { name: 'Lux monthly estimate' });
+      await lux.getByLabel('Calls a month').fill('200');
+      await lux.getByLabel('Tokens per call').fill('1500');
+      const sizer = page.getByRole('region', { name: 'Flux, Fluximage and Flowly sizing' });
+      await sizer.getByLabel('Credits a month').fill('300');
+      await sizer.getByTestId('advice').waitFor();
+      expect(await page.getByTestId('advice').count()).toBe(3);
+      expect(await page.evaluate<number>(`document.documentElement.scrollWidth - document.documentElement.clientWidth + document.querySelector('.main').scrollWidth - document.querySelector('.main').clientWidth`)).toBe(0);
+      await screenshot(page, `calculator-answers-${width}-${scheme}`);
+      expect(await seriousViolations(page)).toEqual([]);
+    });
+  }
 });
