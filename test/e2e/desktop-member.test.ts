@@ -7,9 +7,9 @@
  * dashboard marked with its team, then — the host stopped — records two
  * videos: saved on the member's machine, "2 pending" and "Offline since" in
  * the window's sync indicator, the pool less what waits, "as of" the last
- * sync. The host comes back, the background's next try (fake timers: no
- * sleeping) sends them, the indicator says synced, and the owner's dashboard
- * shows them by member. Screenshots, light and dark, desktop and phone, go to
+ * sync. The host comes back and the window's online event sends them at once
+ * (the background's backoff is the shell test's), the indicator says synced,
+ * and the owner's dashboard shows them by member. Screenshots, light and dark, desktop and phone, go to
  * test-results/screenshots/; axe finds nothing serious on either page.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +20,7 @@ import type { Browser, Page } from 'playwright';
 import { AxeBuilder } from '@axe-core/playwright';
 import { handleCall } from '../../main/electron/ipc.js';
 import { createTeamHosting, type AppTeamHosting } from '../../main/electron/team-hosting.js';
-import { BACKOFF, createMembership, type AppMembership, type MembershipNotice } from '../../main/electron/membership.js';
+import { createMembership, type AppMembership, type MembershipNotice } from '../../main/electron/membership.js';
 import { membershipStore } from '../../main/electron/membership-store.js';
 import type { SafeStorageLike } from '../../main/electron/electron-api.js';
 import { initTeam, localOwner } from '../../main/core/team/team.js';
@@ -189,12 +189,15 @@ describe("desktop app: a member's window with the host away", () => {
     }
   }
 
-  it("the host comes back: the next try sends both, the indicator says synced, and the owner's dashboard shows them by member", async () => {
+  it("the host comes back and the network returns: both are sent at once, the indicator says synced, and the owner's dashboard shows them by member", async () => {
     const { page } = mo;
     await hosting.start({ bind: 'this-computer', port, address: null, autoStart: false });
-    // The background's next try, after its backoff (fake timers: nothing sleeps).
-    timers.advance(BACKOFF.maxMs);
+    // The computer is back on a network (the window's online event): sent at once, without waiting for the background's next try (its fake timers are not moved).
+    const waiting = timers.pending;
+    await mo.context.setOffline(true);
+    await mo.context.setOffline(false);
     await untilIndicator(page, /Studio\s*Synced/);
+    expect(timers.pending).toBe(waiting);
     expect(membership.status().teams[0]).toMatchObject({ state: 'synced', pending: 0, rejected: [] });
     const section = page.locator('section[data-account="studio/fluxnote-rise"]');
     await section.locator('[data-pool="video"]').getByTestId('remaining').getByText('119').waitFor();
