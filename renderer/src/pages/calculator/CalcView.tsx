@@ -78,7 +78,7 @@ export function CalcView({ result, provider }: { result: CalcResult; provider: P
         ))}
       </ol>
       <div className="table-wrap" tabIndex={0} role="region" aria-label="Plans compared (scrolls sideways)">
-        <table aria-label="Plans compared">
+        <table aria-label="Plans compared" className="calc-table">
           <thead>
             <tr>
               <th>Plan</th>
