@@ -12,6 +12,7 @@ import { call } from '../../main/core/api/handlers.js';
 import { checkInvariants } from '../../main/core/ledger/invariants.js';
 import type { UseResult } from '../../main/core/ledger/usage.js';
 import { RefusedError } from '../../main/core/util/errors.js';
+import { useText } from '../../main/cli/format.js';
 import { fresh, thrown, type Harness } from './helpers.js';
 
 /** usage.record as team.push runs it: an entry recorded on a member's machine. */
@@ -152,5 +153,7 @@ describe('late entries', () => {
     const r = pushed(h, { quantity: 8, member: 'li', at: '2026-12-14T22:00:00Z' });
     expect(r).toMatchObject({ late: { fromExpired: 6 }, overdrawn: 2 });
     expect(h.pool('fluxnote-rise', 'video')).toMatchObject({ remaining: 0, overdrawn: 2 });
+    // The command line says both.
+    expect(useText(r as never)).toMatch(/late: booked in the period that reset at 2026-12-15T00:00:00.000Z, 6 of it out of credits that expired then\n {2}overdrawn: the pool could not cover 2 video credits; the next grant or reset repays it first/);
   });
 });
