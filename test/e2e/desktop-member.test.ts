@@ -220,6 +220,29 @@ describe("desktop app: a member's window with the host away", () => {
     expect(olga.errors).toEqual([]);
     expect(mo.errors).toEqual([]);
     await olga.context.close();
+  });
+
+  it('leaves the team from Settings only after asking, when an entry was never sent', async () => {
+    const { page } = mo;
+    await hosting.stop();
+    const section = page.locator('section[data-account="studio/fluxnote-rise"]');
+    await section.getByRole('button', { name: '+1 video' }).click();
+    await section.getByTestId('use-outcome').getByText('Saved on this device').waitFor();
+    await nav(page).getByRole('link', { name: 'Settings' }).click();
+    const team = page.getByRole('group', { name: 'Team Studio' });
+    await team.getByRole('button', { name: 'Leave the team' }).click();
+    await team.getByRole('alert').getByText('1 entry was never sent to Studio: leaving drops it').waitFor();
+    await team.getByRole('button', { name: 'Stay in the team' }).click();
+    expect(membership.status().teams).toHaveLength(1);
+    await team.getByRole('button', { name: 'Leave the team' }).click();
+    await team.getByRole('button', { name: 'Leave and drop it' }).click();
+    await team.waitFor({ state: 'detached' });
+    expect(membership.status().teams).toEqual([]);
+    // No team left: no sync indicator either.
+    await page.getByTestId('sync-indicator').waitFor({ state: 'detached' });
+    await nav(page).getByRole('link', { name: 'Dashboard' }).click();
+    await page.getByText('No accounts yet — add one').waitFor();
+    expect(mo.errors).toEqual([]);
     await mo.context.close();
   });
 });
