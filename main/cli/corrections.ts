@@ -24,6 +24,7 @@ const per = (a: number | 'unlimited', pool: string) => (a === 'unlimited' ? `unl
 export function planPreviewText(p: HandlerOutput<'accounts.planPreview'>): string {
   return [
     `${p.account}: ${p.fromName} → ${p.toName} at ${p.effectiveAt} (preview: nothing changed)`,
+    ...(p.nameAfter !== p.name ? [`  the account's name follows: ${p.name} → ${p.nameAfter}`] : []),
     ...p.pools.map((x) => {
       const now = x.grantedNow > 0 ? `granted ${creditsOf(x.grantedNow, x.pool)} now` : x.forfeitedNow > 0 ? `${creditsOf(x.forfeitedNow, x.pool)} of the old allowance expire now` : 'nothing changes now';
       const left = x.availableAfter === null ? 'unlimited' : `${creditsOf(x.availableAfter, x.pool)} available after`;

@@ -58,6 +58,7 @@ describe('corrections', () => {
     const videoRow = await dialog.locator('tr[data-pool="video"]').innerText();
     expect(videoRow.replace(/\s+/g, ' ')).toBe('Video credits 11 +29 granted 40 50 (now 21)');
     await expect(dialog.getByRole('columnheader', { name: 'Each period from Nov 30' }).count()).resolves.toBe(1);
+    await dialog.getByText('The account will be named FluxNote Pro.').waitFor();
     // Nothing has changed yet; Cancel leaves it so.
     expect(t.host.api('accounts.show', { account: 'fluxnote-rise' }).plan).toBe('rise');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
@@ -71,8 +72,11 @@ describe('corrections', () => {
     expect(t.host.api('balance.get', { account: 'fluxnote-rise' }).pools.find((p) => p.pool === 'video')!.available).toBe(40);
     // The page shows the new plan at once, and so does the dashboard.
     await page.getByRole('region', { name: 'Plan and billing' }).locator('dd').filter({ hasText: /^Pro \(50 video credits/ }).waitFor();
+    // The default name named the plan: the tab follows too (the id stays).
+    await page.getByRole('tab', { name: 'FluxNote Pro' }).waitFor();
     await page.goto(`${t.host.url}/#/`);
     await page.locator('[data-account="fluxnote-rise"]').getByText('FluxNote · Pro').waitFor();
+    await page.getByRole('heading', { name: 'FluxNote Pro' }).waitFor();
   });
 
   it('an account can be renamed, archived (hidden, read-only, history kept) and restored', async () => {
@@ -150,7 +154,7 @@ describe('corrections', () => {
         await page.getByRole('button', { name: 'Archive account…' }).click();
         expect(await axeProblems(page)).toEqual([]);
         // Nothing sideways on a phone, with the editor and the confirmations open.
-        expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0);
+        expect(await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBe(0);
       });
     }
   }

@@ -82,10 +82,16 @@ describe('plan-change preview', () => {
       { pool: 'image', credits: 1100 },
     ]);
     expect(h.pool(ACCOUNT, 'video').available).toBe(44);
-    expect(h.op('accounts.list', {})[0]).toMatchObject({ plan: 'pro', planName: 'Pro' });
+    // The default name named the plan: it follows, the id stays.
+    expect(up).toMatchObject({ name: 'FluxNote Rise', nameAfter: 'FluxNote Pro' });
+    expect(done.name).toBe('FluxNote Pro');
+    expect(h.op('accounts.list', {})[0]).toMatchObject({ id: ACCOUNT, name: 'FluxNote Pro', plan: 'pro', planName: 'Pro' });
     // A downgrade grants nothing now; the smaller allocation applies from the reset.
     const down = h.op('accounts.planPreview', { account: ACCOUNT, plan: 'free' });
     expect(down.pools.find((p) => p.pool === 'video')).toMatchObject({ availableNow: 44, grantedNow: 0, availableAfter: 44, allocationNow: 50, allocationAtReset: 1 });
+    // A name of one's own is kept.
+    h.op('accounts.set', { account: ACCOUNT, name: 'Studio' });
+    expect(h.op('accounts.planPreview', { account: ACCOUNT, plan: 'free' }).nameAfter).toBe('Studio');
     // The same plan is refused, as the change would be.
     expect(h.invalid('accounts.planPreview', { account: ACCOUNT, plan: 'pro' }).message).toMatch(/already on Pro/);
   });

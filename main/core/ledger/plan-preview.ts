@@ -35,6 +35,9 @@ export interface PlanPreview {
   fromName: string;
   to: string;
   toName: string;
+  /** The account's name now and after the change (a default name follows the plan). */
+  name: string;
+  nameAfter: string;
   effectiveAt: string;
   nextReset: string;
   pools: PlanPreviewPool[];
@@ -56,6 +59,8 @@ export function previewPlanChange(ctx: Ctx, accountId: string, planId: string, o
     fromName: current.plan.name,
     to: plan.id,
     toName: plan.name,
+    name: acct.name,
+    nameAfter: change.name,
     effectiveAt: change.effectiveAt,
     nextReset: iso(periodAt(acct.rule, t).end),
     pools: acct.provider.pools.map((p) => ({

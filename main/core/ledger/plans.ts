@@ -31,6 +31,8 @@ export interface PlanChangeResult {
   granted: { pool: string; credits: number }[];
   /** Allowance left from before an unlimited stretch that the period's usage had already used up. */
   forfeited: { pool: string; credits: number }[];
+  /** The account's name after the change: a name that was the old plan's default ("FluxNote Rise") follows the plan. */
+  name: string;
 }
 
 interface Allowance {
@@ -91,6 +93,9 @@ export function changePlan(ctx: Ctx, accountId: string, planId: string, opts: { 
       throw new InputError(`${acct.name} is already on ${plan.name}${Object.keys(opts.amounts ?? {}).length ? ' with those amounts' : ''}`, 'plan');
     }
     ctx.stmt('INSERT INTO plan_changes (account_id, plan, amounts_json, effective_at, recorded_at) VALUES (?, ?, ?, ?, ?)').run(acct.id, plan.id, JSON.stringify(amounts), t, ctx.clock.now());
+    // A name the user never chose names the plan: it follows the change, so the tabs and titles say the plan in force. The id stays.
+    const name = acct.name === `${acct.provider.name} ${before.plan.name}` ? `${acct.provider.name} ${plan.name}` : acct.name;
+    if (name !== acct.name) ctx.stmt('UPDATE accounts SET name = ? WHERE id = ?').run(name, acct.id);
     ctx.configChanged();
     materialize(ctx, acct, t);
     const period = periodAt(acct.rule, t);
@@ -120,6 +125,6 @@ export function changePlan(ctx: Ctx, accountId: string, planId: string, opts: { 
         }
       }
     }
-    return { account: acct.id, from: before.plan.id, to: plan.id, effectiveAt: iso(t), granted, forfeited };
+    return { account: acct.id, from: before.plan.id, to: plan.id, effectiveAt: iso(t), granted, forfeited, name };
   });
 }

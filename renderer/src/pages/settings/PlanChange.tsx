@@ -96,6 +96,7 @@ function PreviewDialog({ preview: p, zone, busy, status, onConfirm, onCancel }: 
           : expires
             ? `Leaving unlimited: what this period has already used counts against ${p.toName} now. From the reset on ${reset}, ${p.toName}'s credits apply each period.`
             : `Nothing is granted or taken back now. From the reset on ${reset}, ${p.toName}'s credits apply each period.`}
+        {p.nameAfter !== p.name ? ` The account will be named ${p.nameAfter}.` : ''}
       </p>
       <div className="table-wrap">
         <table className="preview-table" aria-label="What changes">
