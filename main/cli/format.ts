@@ -183,6 +183,35 @@ export function calcText(c: HandlerOutput<'calc'>): string {
   return lines.join('\n');
 }
 
+/** Plan fit: each plan against the account's recent periods, packs counted where the plan may buy them, and the latest period replayed. */
+export function fitText(r: HandlerOutput<'plans.fit'>, now: number): string {
+  const periods = r.periods.length;
+  const span = (p: { start: string; end: string; partial: boolean }) => `${at(p.start, now)} – ${p.partial ? 'now' : at(p.end, now)}`;
+  const lines = r.periods.map((p) => `${span(p)}${p.partial ? ' (so far)' : ''}: ${Object.entries(p.used).map(([pool, used]) => creditsOf(used, pool)).join(', ')} used`);
+  const of = (x: number | null) => (x === null ? 'if sized' : `${x} of ${periods}`);
+  const packs = (p: HandlerOutput<'plans.fit'>['plans'][number]) => {
+    const short = p.replay.pools.filter((x) => (x.short ?? 0) > 0);
+    if (short.some((x) => x.packs === null)) return 'none sold';
+    return short.flatMap((x) => x.packs ?? []).map((k) => `${k.chosenAmount ? n(k.credits) : `${k.count} ×`} ${k.name} (${dollars(k.priceCents)})`).join(' + ');
+  };
+  lines.push(
+    '',
+    table(
+      ['PLAN', 'PRICE', 'COVERS', 'WITH PACKS', `SHORT (${r.replayed.partial ? 'THIS PERIOD' : 'LATEST'})`, 'PACKS NEEDED', 'A MONTH'],
+      r.plans.map((p) => [
+        p.current ? `${p.name} ←` : p.name,
+        dollars(p.priceCents),
+        of(p.periodsFit),
+        of(p.periodsFitWithPacks),
+        p.replay.pools.filter((x) => (x.short ?? 0) > 0).map((x) => creditsOf(x.short!, x.pool)).join(', ') || '—',
+        packs(p),
+        p.replay.totalCents !== null ? dollars(p.replay.totalCents) : packs(p) === 'none sold' || p.periodsFit === null ? '' : 'not stated',
+      ]),
+    ),
+  );
+  return lines.join('\n');
+}
+
 /** What became of each grant: what is left, or what expired unused (forfeited), was refunded or was used up. */
 export function grantsText(list: HandlerOutput<'grants.list'>, now: number): string {
   if (list.length === 0) return 'No grants.';

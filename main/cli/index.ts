@@ -536,6 +536,12 @@ export async function run(argv: string[], rawIo: Io = defaultIo): Promise<number
     .option('--at <time>')
     .action((acc: string, o) => emit('reports.forecast', { account: acc, at: o.at }, (f) => fmt.forecastText(f, now())));
   program
+    .command('fit')
+    .description('plan fit: every plan against what the account used in its last periods, with the packs each would need')
+    .argument('<account>')
+    .option('--periods <n>', 'periods to look back (1–24)', '3')
+    .action((acc: string, o) => emit('plans.fit', { account: acc, periods: strictInt(o.periods, '--periods') }, (r) => fmt.fitText(r, now())));
+  program
     .command('calendar')
     .description("every pool's next resets as an iCalendar file, with a reminder before credits expire unused (or subscribe to the host's feed: docs/app.md)")
     .argument('[account]', 'one account (default: every account)')
@@ -698,7 +704,7 @@ function packsText(list: ReturnType<Payments['packs']>): string {
 }
 
 function purchaseLine(v: PurchaseView): string {
-  return `${v.id}  ${v.createdAt.slice(0, 10)}  ${v.account}  ${v.packName}  ${fmt.creditsOf(v.credits, v.pool)}  ${money(v.paid ?? v.price)}  ${v.status}${v.refund ? ` (refunded ${money(v.refund.amount)})` : ''}`;
+  return `${v.id}  ${v.createdAt.slice(0, 10)}  ${v.account}  ${v.packName}  ${fmt.creditsOf(v.credits, v.pool)}  ${money(v.paid ?? v.price)}  ${v.status}${v.refund ? ` (refunded ${money(v.refund.amount)})` : ''}${v.via === 'recorded' ? '  recorded by hand' : ''}`;
 }
 
 function purchaseText(v: PurchaseView): string {

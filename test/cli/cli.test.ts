@@ -193,6 +193,24 @@ describe('creditdeck CLI', () => {
     expect((await c.exec('calc', 'flowly', '--need', 'credits=100')).out).toContain('fits once you give its monthly credits');
   });
 
+  it('fit sets every plan against the month so far, packs counted; a pack granted with --price is in the purchases', async () => {
+    const c = cli();
+    await c.exec('account', 'add', '--preset', 'flux', '--plan', 'edge', '--anchor', '2026-11-01');
+    await c.exec('action', 'set', 'flux-edge', 'mcp-tool', '--cost', '2');
+    expect((await c.exec('use', 'flux-edge', 'mcp-tool', '100')).code).toBe(0);
+    const grant = await c.exec('--json', 'grant', 'flux-edge', 'credits', '500', '--price', '500');
+    expect((await c.exec('use', 'flux-edge', 'mcp-tool', '50')).code).toBe(0);
+    const fit = await c.exec('fit', 'flux-edge');
+    expect(fit.code).toBe(0);
+    expect(fit.out).toMatch(/: 300 credits used$/m);
+    expect(fit.out).toMatch(/^Edge ← +not stated +0 of 1 +1 of 1 +100 credits +1 × Starter \(\$5\.00\) +not stated$/m);
+    expect(fit.out).toMatch(/^Pulse +not stated +0 of 1 +0 of 1 +300 credits +none sold$/m);
+    expect((await c.exec('--json', 'fit', 'flux-edge')).json().plans[1]).toMatchObject({ plan: 'edge', periodsFit: 0, periodsFitWithPacks: 1, replay: { extraCents: 500 } });
+    expect((await c.exec('fit', 'flux-edge', '--periods', '0')).code).toBe(2);
+    const bought = await c.exec('purchases', 'flux-edge');
+    expect(bought.out).toContain(`${grant.json().grantId}  2026-11-15  flux-edge  Starter  500 credits  $5.00  paid  recorded by hand`);
+  });
+
   it('exports, backs up and restores from the command line', async () => {
     const c = cli();
     await c.exec('account', 'add', '--preset', 'lux', '--plan', 'free');
