@@ -34,6 +34,8 @@ interface PoolState {
   holds: { outstanding_mc: number; expires_at: number }[];
   /** Period start → the pool's usage that period, as its summary row will say after the next flush. */
   used: Map<number, number>;
+  /** Period start → periodAllocation (configuration: fixed while the memory lasts). */
+  allocation: Map<number, number>;
 }
 
 interface AccountState {
@@ -45,6 +47,8 @@ interface AccountState {
   pools: Map<string, PoolState>;
   /** Member → whether they have a monthly limit (absent: not read yet). */
   limited: Map<string, boolean>;
+  /** Attributes (as stored) → whether a daily limit applies to them. */
+  daily: Map<string, boolean>;
 }
 
 type General = ReturnType<typeof useInTx>;
@@ -193,6 +197,7 @@ export class UsageBatch {
       if (action.dedupe_group && action.dedupe_attr && attrs[action.dedupe_attr] !== undefined) return GENERAL;
     }
 
+    const attrsJson = Object.keys(attrs).length ? JSON.stringify(attrs) : null;
     const ps = this.pool(state, acct, pool);
     const live: LiveGrant[] = [];
     let remainingBefore = 0;
@@ -210,11 +215,13 @@ export class UsageBatch {
     const period = periodAt(acct.rule, t);
     let usedBefore = 0;
     if (cost > 0) {
-      if (acct.monthlyLimitMc !== null || limited || dailyLimitsFor(ctx, acct.id, attrs).length > 0) return GENERAL;
+      if (acct.monthlyLimitMc !== null || limited || this.dailyLimited(state, acct, attrs, attrsJson)) return GENERAL;
       usedBefore = this.used(ps, acct, pool, period.start);
       if (usedBefore + cost > MAX_TOTAL_MC / acct.provider.pools.length) return GENERAL;
       if (!unlimited) {
-        const crossed = poolAlertsCrossed(acct, periodAllocation(ctx, acct.id, pool, period.start), usedBefore, usedBefore + cost, remainingBefore, remainingBefore - cost);
+        let allocation = ps.allocation.get(period.start);
+        if (allocation === undefined) ps.allocation.set(period.start, (allocation = periodAllocation(ctx, acct.id, pool, period.start)));
+        const crossed = poolAlertsCrossed(acct, allocation, usedBefore, usedBefore + cost, remainingBefore, remainingBefore - cost);
         if (crossed.levels.length > 0 || crossed.low !== null) return GENERAL;
       }
       // A cap that applies reads and moves spend the batch keeps in memory: only caps with nothing to check stay here.
@@ -234,7 +241,6 @@ export class UsageBatch {
       moves.push([g, take]);
       left -= take;
     }
-    const attrsJson = Object.keys(attrs).length ? JSON.stringify(attrs) : null;
     try {
       this.insEvent.run(seq, eventId, acct.id, key, fp, action.id, pool, quantityMilli, t, member, attrsJson, status, cost, moves.length ? JSON.stringify(moves.map(([g, take]) => [g.id, take])) : null, ctx.clock.now());
     } catch (e) {
@@ -309,7 +315,7 @@ export class UsageBatch {
     let s = this.accounts.get(acct.id);
     if (!s) {
       const h = horizonState(this.ctx, acct.id);
-      s = { horizon: h.horizon, nextDue: h.nextDue, timeChecked: false, pools: new Map(), limited: new Map() };
+      s = { horizon: h.horizon, nextDue: h.nextDue, timeChecked: false, pools: new Map(), limited: new Map(), daily: new Map() };
       this.accounts.set(acct.id, s);
     }
     return s;
@@ -322,6 +328,7 @@ export class UsageBatch {
         grants: grantsInDrawOrder(this.ctx, acct.id, pool),
         holds: this.ctx.stmt(`SELECT outstanding_mc, expires_at FROM hold_balances WHERE account_id = ? AND pool = ? AND status = 'open'`).all(acct.id, pool) as PoolState['holds'],
         used: new Map(),
+        allocation: new Map(),
       };
       state.pools.set(pool, p);
     }
@@ -336,6 +343,13 @@ export class UsageBatch {
       p.used.set(periodStart, u);
     }
     return u;
+  }
+
+  private dailyLimited(state: AccountState, acct: Account, attrs: Record<string, string>, attrsJson: string | null): boolean {
+    if (attrsJson === null) return false;
+    let d = state.daily.get(attrsJson);
+    if (d === undefined) state.daily.set(attrsJson, (d = dailyLimitsFor(this.ctx, acct.id, attrs).length > 0));
+    return d;
   }
 
   /** Whether a member on the account has a monthly limit; null when they are not on it (the general path joins or refuses them). */

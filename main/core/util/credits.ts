@@ -27,9 +27,12 @@ export function exactTotal(sum: bigint, what: string): number {
 }
 
 const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
+const WHOLE = /^[1-9]\d{0,11}$/;
 
 /** Parse a non-negative decimal (string or number) into thousandths. */
 export function parseMilli(input: unknown, field: string, opts: { allowZero?: boolean } = {}): number {
+  // The common case, a whole count (what imports and pushes mostly send): exact without BigInt; anything else below.
+  if (typeof input === 'number' ? Number.isSafeInteger(input) && input > 0 && input < 1e12 : typeof input === 'string' && WHOLE.test(input)) return Number(input) * 1000;
   let text: string;
   if (typeof input === 'number') {
     if (!Number.isFinite(input)) throw new InputError(`${field} must be a finite number, got ${String(input)}`, field);
