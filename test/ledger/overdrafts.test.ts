@@ -133,6 +133,15 @@ describe('late entries', () => {
     // Made online, the same late use is refused as before: only entries from a member's machine are taken late.
     const online = h.invalid('usage.record', { account: 'fluxnote-rise', action: 'video', member: 'li', at: '2026-12-14T23:30:00Z' });
     expect(online.message).toMatch(/closed period/);
+    // The check: a late draw past what its grant expired, or naming an event of another pool, is found.
+    const [draw] = h.ctx.db.prepare('SELECT grant_id FROM late_draws').all() as { grant_id: string }[];
+    const image = (h.op('usage.record', { account: 'fluxnote-rise', action: 'image', member: 'li' }) as UseResult).eventId;
+    h.ctx.db.prepare('INSERT INTO late_draws (event_id, grant_id, amount_mc, at) VALUES (?, ?, 1000, 0)').run(image, draw!.grant_id);
+    expect(checkInvariants(h.ctx)).toEqual([
+      `event ${image}: debits 1000 (and 1000 overdrawn or drawn late) ≠ cost 1000`,
+      expect.stringMatching(/^late draw \d+: event .* is not an earlier event of its grant's pool$/),
+      `grant ${draw!.grant_id}: late entries drew 7000, more than the 6000 that expired`,
+    ]);
   });
 
   it('after the grace window: refused with late_entry, nothing booked; a longer window per account takes it', () => {
