@@ -24,6 +24,8 @@ export interface MembershipStore {
   /** The credentials with the token decrypted; a clear error when it cannot be. */
   credentials(alias: string): TeamCredentials;
   save(c: TeamCredentials): void;
+  /** Throws, saying why, when the token could not be kept safely here: asked before an invite is spent. */
+  check(): void;
   forget(alias: string): void;
 }
 
@@ -73,6 +75,9 @@ export function membershipStore(userData: string, safeStorage: SafeStorageLike |
       const { token, ...rest } = c;
       writePrivate(secret(c.alias), storage.encryptString(token));
       writePrivate(info(c.alias), JSON.stringify(rest, null, 2) + '\n');
+    },
+    check() {
+      protectedStorage();
     },
     forget(alias) {
       rmSync(info(alias), { force: true });

@@ -265,6 +265,8 @@ export function createMembership(deps: MembershipDeps): AppMembership {
     async join(link, device) {
       const j = parseJoinLink(link);
       const name = device ?? deps.deviceName ?? (hostname().slice(0, 64) || 'desktop app');
+      // An invite works once: nowhere safe to keep the token means it is not spent.
+      deps.store.check();
       const r = await redeemInvite(j, name);
       const alias = teamAlias(r.team.name);
       if (deps.store.list().some((x) => x.alias === alias)) throw new InputError(`this app is already a member of a team called ${r.team.name}: leave it first to join this one`, 'link');

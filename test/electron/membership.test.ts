@@ -202,6 +202,8 @@ describe('desktop app: a member of a team hosted elsewhere', () => {
     const r = (await noKeyring.fake.invoke(CHANNEL, own, 'membership.join', { link: inviteLink(h.url, inv.invite, h.fingerprint) })) as Env;
     expect(r).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringContaining('cannot be kept safely here: no keyring') } });
     expect(existsSync(join(noKeyring.appData, 'Creditdeck', MEMBERSHIPS_DIR, 'studio.json'))).toBe(false);
+    // The invite was not spent: a computer with a keyring joins with it.
+    expect(await m.invoke('membership.join', { link: inviteLink(h.url, inv.invite, h.fingerprint) })).toMatchObject({ ok: true, result: { alias: 'studio', member: 'mo' } });
     // A bad link says what is wrong before anything is sent.
     expect(await m.invoke('membership.join', { link: 'https://studio.local:4317/join' })).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringContaining('no invite code') } });
   });
