@@ -16,7 +16,7 @@ import { parseJoinLink } from '../core/sync/join-link.js';
 import { Outbox, type OutboxEntry } from '../core/sync/outbox.js';
 import { Mirror } from '../core/sync/mirror.js';
 import { pendingNote } from '../core/sync/offline.js';
-import { entryAnswer, hostCall, Offline, ONLINE_TIMEOUT_MS, pullMirror, pushTeam, recordEntry, redeemInvite } from '../web/member-link.js';
+import { CERT_MISMATCH, entryAnswer, hostCall, Offline, ONLINE_TIMEOUT_MS, pullMirror, pushTeam, recordEntry, redeemInvite } from '../web/member-link.js';
 
 export interface TeamClientDeps {
   dbPath: () => string;
@@ -114,6 +114,8 @@ export function registerTeamClient(team: Command, d: TeamClientDeps): TeamClient
     .action(async (alias?: string) => {
       const c = requireTeamCredentials(d.dbPath(), alias);
       const r = await withOutbox((o) => pushTeam(o, c, d.now, timeout()));
+      // Another certificate at the host's address: not "not reachable"; said as it is, the entries kept.
+      if (r.offline?.includes(CERT_MISMATCH)) throw new InputError(r.offline, 'fingerprint');
       if (r.offline !== null) {
         const left = await withOutbox(async (o) => o.counts(c.team.id).pending);
         throw new Error(`the team host is not reachable (${r.offline}); ${left} entr${left === 1 ? 'y stays' : 'ies stay'} pending`);

@@ -132,6 +132,10 @@ describe("a member's command line", () => {
     const wrong = await m.cli(['team', 'status']);
     expect(wrong.code).toBe(2);
     expect(wrong.err).toMatch(/certificate is not the one you joined with/);
+    // Syncing is refused the same way (exit 2, what to check), never "not reachable".
+    const wrongSync = await m.cli(['team', 'sync']);
+    expect(wrongSync.code).toBe(2);
+    expect(wrongSync.err).toMatch(/certificate is not the one you joined with/);
     writeFileSync(creds, saved);
 
     // A revoked device: its entries are rejected with why, and kept.
