@@ -99,6 +99,12 @@ describe('corrections', () => {
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
     await expect(page.locator('[data-account="fluxnote-rise"]').count()).resolves.toBe(0);
 
+    // Its usage and history stay readable, from the archived list.
+    await page.goto(`${t.host.url}/#/settings`);
+    await page.getByRole('region', { name: 'Archived accounts' }).getByRole('link', { name: 'Usage and history' }).click();
+    await page.getByRole('table', { name: 'Event history' }).getByRole('row').filter({ hasText: 'Ana' }).first().waitFor();
+    await page.getByRole('option', { name: 'Studio videos (archived)' }).waitFor({ state: 'attached' });
+
     await page.goto(`${t.host.url}/#/settings`);
     await page.getByRole('region', { name: 'Archived accounts' }).getByRole('button', { name: 'Restore Studio videos' }).click();
     await page.getByRole('tab', { name: 'Studio videos' }).waitFor();

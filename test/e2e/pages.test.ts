@@ -253,7 +253,7 @@ describe('Settings', () => {
     await members.getByLabel('Monthly limit').fill('50');
     await members.getByRole('button', { name: 'Add member' }).click();
     await expect.poll(() => page.getByRole('table', { name: 'Members' }).textContent()).toContain('Cyrus');
-    expect(host.api('members.list', { account: 'fluxnote-rise' }).find((m) => m.id === 'cy')).toEqual({ id: 'cy', name: 'Cyrus', monthlyLimit: 50 });
+    expect(host.api('members.list', { account: 'fluxnote-rise' }).find((m) => m.id === 'cy')).toEqual({ id: 'cy', name: 'Cyrus', monthlyLimit: 50, caps: {}, removedAt: null });
 
     // A refused grant (FluxNote sells no packs) shows the ledger's reason.
     const credits = page.getByRole('form', { name: 'Add credits' });

@@ -33,8 +33,9 @@ const DAY_MS = 86_400_000;
 
 export function Usage() {
   const params = useRoute((r) => r.params);
-  const accounts = useApi('accounts.list', {});
-  const list = accounts.data ?? [];
+  // An archived account is listed only when asked for by name (Settings → Archived accounts links here): its history stays readable.
+  const accounts = useApi('accounts.list', { includeArchived: true });
+  const list = (accounts.data ?? []).filter((a) => !a.archived || a.id === params.account);
   const account = list.find((a) => a.id === params.account) ?? list[0];
 
   if (accounts.error && !accounts.data) return <Shell><ErrorNotice error={accounts.error} title="The ledger could not be read" /></Shell>;
@@ -86,6 +87,7 @@ function AccountUsage({ account, accounts, params }: { account: AccountView; acc
           {accounts.map((a) => (
             <option key={a.id} value={a.id}>
               {a.name}
+              {a.archived ? ' (archived)' : ''}
             </option>
           ))}
         </select>

@@ -7,6 +7,7 @@ import { useState } from 'react';
 import type { AccountDetail } from '../../api';
 import { Field } from '../../components/ui';
 import { useApi } from '../../store/query';
+import { hrefOf } from '../../store/route';
 import { useCan } from '../../store/session';
 import { Section, useWrite } from './form';
 
@@ -76,7 +77,7 @@ export function ArchivedAccounts() {
           {archived.map((a) => (
             <li key={a.id}>
               <span>
-                {a.name} <span className="faint small">{a.providerName} · {a.planName}</span>
+                {a.name} <span className="faint small">{a.providerName} · {a.planName}</span> · <a href={hrefOf('usage', { account: a.id })}>Usage and history</a>
               </span>
               <button className="btn small" type="button" disabled={restore.busy} onClick={() => void restore.run({ account: a.id, archived: false }, (r) => `Restored ${r.name}.`)}>
                 Restore {a.name}
