@@ -10,7 +10,7 @@ const usedLabel = (pool: string) => (pool === 'credits' ? 'Credits used' : `${po
 export function OpeningFields({ pools, used, onChange }: { pools: string[]; used: Record<string, string>; onChange: (used: Record<string, string>) => void }) {
   return (
     <fieldset className="opening-fields" style={{ gridColumn: '1 / -1', border: 0, padding: 0, margin: 0, minWidth: 0 }}>
-      <legend className="field-label" style={{ fontWeight: 600 }}>
+      <legend className="field-label" style={{ fontWeight: 600, padding: 0 }}>
         Already used this period?
       </legend>
       <p className="muted small" style={{ margin: '4px 0 10px' }}>
