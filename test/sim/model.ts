@@ -25,7 +25,14 @@
  *  - idempotent keys: same key, same content → duplicate; other content → error;
  *    a refused event does not use up its key;
  *  - resets and expiries are booked lazily by the first write at or after them,
- *    reads project them (this matters only for a plan change at a reset instant).
+ *    reads project them (this matters only for a plan change at a reset instant);
+ *  - a dated write may be at most 5 minutes ahead, and not in a closed period;
+ *  - with `offline` rules (docs/team.md), an entry pushed from a member's
+ *    machine that its pool cannot cover is recorded anyway, the shortfall a
+ *    debt on the pool that the next grants repay first, oldest first; one
+ *    dated in a closed period is booked there within the grace window after
+ *    the reset that closed it, drawing first on what expired at that reset,
+ *    then on the grants live when it arrives; after the window it is refused.
  */
 import { DateTime } from 'luxon';
 
@@ -126,6 +133,9 @@ export interface MGrant {
   remaining: number;
   /** Expired by a plan change leaving unlimited. */
   forfeited?: number;
+  /** What expired unused at expiresAt, and what late entries drew on it since. */
+  expired?: number;
+  lateDrawn?: number;
   grantedAt: number;
   expiresAt: number | null;
   periodStart: number | null;
@@ -168,12 +178,15 @@ export interface MAccount {
 }
 
 export type Outcome =
-  | { kind: 'ok'; status: string; cost: number; eventId?: string; debits?: { grant: string; monthly: boolean; mc: number }[] }
+  | { kind: 'ok'; status: string; cost: number; eventId?: string; debits?: { grant: string; monthly: boolean; mc: number }[]; overdrawn?: number; late?: { reset: number; fromExpired: number } }
   | { kind: 'duplicate'; eventId: string; cost: number }
   | { kind: 'refused'; reason: string }
   | { kind: 'invalid'; why: string };
 
 export interface PoolView {
+  /** What the pool owes for offline entries it could not cover, in all and by member (most first). */
+  overdrawn: number;
+  overdrawnBy: { member: string | null; mc: number }[];
   unlimited: boolean;
   allocation: number;
   monthly: number;
@@ -192,16 +205,44 @@ export interface UseArgs {
   byo: boolean;
   attrs: Record<string, string>;
   holdId: string | null;
+  /** Who recorded it (a team member), for the debts an overdraft leaves. */
+  member?: string;
   /**
    * When the ledger received a write dated `t` (a member's entry, stamped by
    * the member's own clock, arrives later or from a clock that runs ahead);
    * absent: the write is dated when it arrives.
    */
   arrived?: number;
+  /** It waited in a member's outbox: a fact, taken under the `offline` rules. */
+  offline?: boolean;
 }
 
 /** A client's clock may run this far ahead of the ledger's (docs/ledger.md: later is "in the future"). */
 export const FUTURE_SKEW = 5 * 60_000;
+
+/** How the ledger takes entries pushed from members' machines (docs/team.md): overdrafts, and late entries within a grace window. */
+export interface OfflineRules {
+  /** How long after a reset each account takes entries dated before it (by account id). */
+  graceMs: Record<string, number>;
+}
+
+/** An entry dated in a closed period, taken late: the reset that closed its period, and until when such entries are taken. */
+export interface Late {
+  reset: number;
+  until: number;
+}
+
+/** What a pushed entry the pool could not cover still owes the pool. */
+export interface MDebt {
+  eventId: string;
+  acct: string;
+  pool: string;
+  member: string | null;
+  at: number;
+  outstanding: number;
+  /** Repayments, each dated when its grant was made (a read in the past does not see later ones). */
+  repaid: { at: number; mc: number }[];
+}
 
 const SRC_RANK: Record<Source, number> = { monthly: 2, upgrade: 2, promo: 0, bonus: 0, manual: 1, purchase: 2 };
 
@@ -213,12 +254,42 @@ export function costOf(a: ActionDef, qtyMilli: number): number {
   return Number((num + den - 1n) / den);
 }
 
+/** What each member owes, most first. */
+function debtShares(owed: readonly MDebt[]): { member: string | null; mc: number }[] {
+  const by = new Map<string | null, number>();
+  for (const d of owed) if (d.outstanding > 0) by.set(d.member, (by.get(d.member) ?? 0) + d.outstanding);
+  return [...by].map(([member, mc]) => ({ member, mc })).sort((x, y) => y.mc - x.mc || String(x.member ?? '').localeCompare(String(y.member ?? '')));
+}
+
 export class Model {
   accounts = new Map<string, MAccount>();
   grants: MGrant[] = [];
   holds = new Map<string, MHold>();
   events: MEvent[] = [];
+  debts: MDebt[] = [];
+  /** Null: today's rules for every write (a pool that cannot cover refuses; a closed period is bad input). */
+  offline: OfflineRules | null = null;
+  /**
+   * How a balance read projects debt repayment at resets not booked yet. True:
+   * as booking does (each reset's allocation repays the oldest debts, so the
+   * members' shares shrink too). False: as the ledger's read does today
+   * (balance.ts getBalance; docs/stress.md) — only the current period's
+   * allocation repays, and overdrawnBy is left as it was unless nothing is owed.
+   */
+  projectAsBooked = true;
   private byKey = new Map<string, MEvent>();
+
+  /** A new grant: it repays the pool's debts first, oldest first. */
+  private addGrant(g: MGrant): void {
+    this.grants.push(g);
+    const owed = this.debts.filter((d) => d.acct === g.acct && d.pool === g.pool && d.outstanding > 0).sort((x, y) => x.at - y.at || (x.eventId < y.eventId ? -1 : x.eventId > y.eventId ? 1 : 0));
+    for (const d of owed) {
+      const take = Math.min(g.remaining, d.outstanding);
+      g.remaining -= take;
+      d.outstanding -= take;
+      if (take > 0) d.repaid.push({ at: g.grantedAt, mc: take });
+    }
+  }
 
   addAccount(def: AccountDef, plan: string, createdAt: number): void {
     const first = periodOf(def.rule, createdAt).start;
@@ -255,12 +326,16 @@ export class Model {
       for (const pool of a.def.pools) {
         const alloc = amounts[pool]!;
         if (typeof alloc === 'number' && alloc > 0) {
-          this.grants.push({ id: `~monthly:${a.def.id}:${pool}:${r}`, acct: a.def.id, pool, source: 'monthly', amount: alloc, remaining: alloc, grantedAt: r, expiresAt: next.end, periodStart: r, price: null, refundableUntil: null });
+          this.addGrant({ id: `~monthly:${a.def.id}:${pool}:${r}`, acct: a.def.id, pool, source: 'monthly', amount: alloc, remaining: alloc, grantedAt: r, expiresAt: next.end, periodStart: r, price: null, refundableUntil: null });
         }
       }
       p = next;
     }
-    for (const g of this.grants) if (g.acct === a.def.id && g.expiresAt !== null && g.expiresAt <= t) g.remaining = 0;
+    for (const g of this.grants) {
+      if (g.acct !== a.def.id || g.expiresAt === null || g.expiresAt > t || g.remaining === 0) continue;
+      g.expired = (g.expired ?? 0) + g.remaining;
+      g.remaining = 0;
+    }
     for (const h of this.holds.values()) if (h.acct === a.def.id && h.status === 'open' && h.expiresAt <= t) [h.status, h.outstanding] = ['expired', 0];
     a.bookedTo = t;
   }
@@ -299,9 +374,17 @@ export class Model {
     const act = a.def.actions[u.action];
     if (!act) return { kind: 'invalid', why: 'unknown action' };
     if (act.whole && u.qtyMilli % 1000 !== 0) return { kind: 'invalid', why: 'whole units' };
-    const when = this.dated(a, t, u.arrived ?? t);
-    if (when) return when;
+    const when = this.dated(a, t, u);
+    if (when && 'kind' in when) return when;
+    const late = when;
+    if (late && u.holdId !== null) return { kind: 'invalid', why: 'a late entry cannot capture a hold' };
+    // A late entry is booked in its own period but draws on the grants live when it arrives.
+    const drawAt = late ? u.arrived! : t;
     const period = periodOf(a.def.rule, t);
+    if (late && drawAt > late.until) {
+      this.book(a, drawAt);
+      return { kind: 'refused', reason: 'late_entry' };
+    }
     let hold: MHold | undefined;
     if (u.holdId !== null) {
       hold = this.holds.get(u.holdId);
@@ -312,7 +395,7 @@ export class Model {
       let calls = 0;
       for (const e of this.events) if (e.acct === u.acct && e.action === u.action && e.at > t - HOUR && e.at <= t) calls += e.qtyMilli;
       if (calls + u.qtyMilli > act.hourly * 1000) {
-        this.book(a, t);
+        this.book(a, drawAt);
         return { kind: 'refused', reason: 'rate_limit' };
       }
     }
@@ -328,14 +411,18 @@ export class Model {
         if (a.dedupe.has(subject)) [status, cost] = ['covered', 0];
       }
     }
-    this.book(a, t);
+    this.book(a, drawAt);
     const unlimited = this.planAt(a, t).amounts[act.pool] === 'unlimited';
     // The pool's credits are checked before the spending limit (docs/team.md, one precedence rule).
-    const grants = cost > 0 && !unlimited ? this.live(u.acct, act.pool, t) : [];
-    const available = grants.reduce((s, g) => s + g.remaining, 0) - this.held(u.acct, act.pool, t, u.holdId);
-    if (cost > 0 && !unlimited && cost > available) {
-      const short = this.cannotCover(a, u, t, cost, available);
+    const charged = cost > 0 && !unlimited;
+    const expired = charged && late ? this.expiredAt(u.acct, act.pool, late.reset) : [];
+    const grants = charged ? this.live(u.acct, act.pool, drawAt) : [];
+    const available = expired.reduce((s, x) => s + x.left, 0) + grants.reduce((s, g) => s + g.remaining, 0) - this.held(u.acct, act.pool, drawAt, u.holdId);
+    let debt = 0;
+    if (charged && cost > available) {
+      const short = this.cannotCover(u);
       if (short) return short;
+      debt = cost - Math.max(0, available);
     }
     if (cost > 0 && a.def.monthlyLimitMc !== null) {
       let spent = 0;
@@ -343,8 +430,15 @@ export class Model {
       if (spent + cost > a.def.monthlyLimitMc) return { kind: 'refused', reason: 'account_limit' };
     }
     const debits: [MGrant, number][] = [];
-    if (cost > 0 && !unlimited) {
-      let left = cost;
+    let fromExpired = 0;
+    if (charged) {
+      let left = cost - debt;
+      for (const x of expired) {
+        const take = Math.min(left, x.left);
+        x.g.lateDrawn = (x.g.lateDrawn ?? 0) + take;
+        fromExpired += take;
+        left -= take;
+      }
       for (const g of grants) {
         if (left === 0) break;
         const take = Math.min(left, g.remaining);
@@ -363,41 +457,70 @@ export class Model {
       if (subject !== null) a.dedupe.set(subject, id);
       if (hold) hold.outstanding -= Math.min(cost, hold.outstanding);
     }
-    return { kind: 'ok', status, cost, eventId: id, debits: debits.map(([g, mc]) => ({ grant: g.id, monthly: MONTHLY_LIKE.has(g.source), mc })) };
+    if (debt > 0) this.debts.push({ eventId: id, acct: u.acct, pool: act.pool, member: u.member ?? null, at: t, outstanding: debt, repaid: [] });
+    return {
+      kind: 'ok',
+      status,
+      cost,
+      eventId: id,
+      debits: debits.map(([g, mc]) => ({ grant: g.id, monthly: MONTHLY_LIKE.has(g.source), mc })),
+      ...(debt > 0 ? { overdrawn: debt } : {}),
+      ...(late ? { late: { reset: late.reset, fromExpired } } : {}),
+    };
   }
 
   /**
    * The time rules for a dated write, all in one place (docs/ledger.md "When
    * things happen"): not more than FUTURE_SKEW after it arrives, not before the
    * account's first period, and not in a period already closed by a booked
-   * reset (a late entry). Null: the write may be dated t.
+   * reset unless `late` takes it. Null: the write may be dated t.
    */
-  protected dated(a: MAccount, t: number, arrived: number): Outcome | null {
-    if (t > arrived + FUTURE_SKEW) return { kind: 'invalid', why: 'in the future' };
+  protected dated(a: MAccount, t: number, u: UseArgs): Outcome | Late | null {
+    if (t > (u.arrived ?? t) + FUTURE_SKEW) return { kind: 'invalid', why: 'in the future' };
     if (t < a.first) return { kind: 'invalid', why: 'before the first period' };
-    if (t < periodOf(a.def.rule, Math.max(a.bookedTo, a.first)).start) return this.late(a, t, arrived);
+    if (this.closed(a, t)) return this.late(a, t, u);
     return null;
   }
 
-  /** A write dated in a closed period: refused as input (record it in the open period instead). */
-  protected late(_a: MAccount, _t: number, _arrived: number): Outcome | null {
-    return { kind: 'invalid', why: 'closed period' };
+  /** Whether t falls in a period a booked reset has closed (booking follows the latest write, which a clock running ahead may date past now). */
+  closed(a: MAccount, t: number): boolean {
+    return t < periodOf(a.def.rule, Math.max(a.bookedTo, a.first)).start;
   }
 
-  /**
-   * Usage costing more than the pool has available at t: refused. The one
-   * place that decides it (null would let the usage through).
-   */
-  protected cannotCover(_a: MAccount, _u: UseArgs, _t: number, _cost: number, _available: number): Outcome | null {
+  /** A write dated in a closed period: bad input, unless it is a pushed entry under offline rules (then taken late, within the grace window). */
+  protected late(a: MAccount, t: number, u: UseArgs): Outcome | Late {
+    if (u.arrived === undefined || !u.offline || this.offline === null) return { kind: 'invalid', why: 'closed period' };
+    const reset = periodOf(a.def.rule, t).end;
+    return { reset, until: reset + this.offline.graceMs[a.def.id]! };
+  }
+
+  /** Usage costing more than the pool has available: refused, unless it is a pushed entry under offline rules (null: recorded, the rest a debt). */
+  protected cannotCover(u: UseArgs): Outcome | null {
+    if (u.arrived !== undefined && u.offline && this.offline !== null) return null;
     return { kind: 'refused', reason: 'insufficient_credits' };
+  }
+
+  /** What late entries may still draw from the credits of a pool that expired at `reset`, per grant in draw-down order. */
+  expiredAt(acct: string, pool: string, reset: number): { g: MGrant; left: number }[] {
+    return this.grants
+      .filter((g) => g.acct === acct && g.pool === pool && g.expiresAt === reset && (g.expired ?? 0) - (g.lateDrawn ?? 0) > 0)
+      .sort((x, y) => {
+        const r = (MONTHLY_LIKE.has(x.source) ? 0 : 1) - (MONTHLY_LIKE.has(y.source) ? 0 : 1);
+        if (r) return r;
+        if (SRC_RANK[x.source] !== SRC_RANK[y.source]) return SRC_RANK[x.source] - SRC_RANK[y.source];
+        if (x.grantedAt !== y.grantedAt) return x.grantedAt - y.grantedAt;
+        return x.id < y.id ? -1 : x.id > y.id ? 1 : 0;
+      })
+      .map((g) => ({ g, left: (g.expired ?? 0) - (g.lateDrawn ?? 0) }));
   }
 
   grant(acct: string, pool: string, amount: number, source: Source, t: number, expiresAt: number | null, price: number | null, id: () => string): Outcome {
     const a = this.acct(acct);
     if (source === 'purchase' && !a.def.plans[this.planAt(a, t).plan]!.packPools.includes(pool)) return { kind: 'refused', reason: 'plan' };
+    if (this.closed(a, t)) return { kind: 'invalid', why: 'closed period' };
     this.book(a, t);
     const refundableUntil = source === 'purchase' && a.def.refundWindowDays !== null ? t + a.def.refundWindowDays * DAY : null;
-    this.grants.push({ id: id(), acct, pool, source, amount, remaining: amount, grantedAt: t, expiresAt, periodStart: null, price, refundableUntil });
+    this.addGrant({ id: id(), acct, pool, source, amount, remaining: amount, grantedAt: t, expiresAt, periodStart: null, price, refundableUntil });
     return { kind: 'ok', status: 'granted', cost: 0 };
   }
 
@@ -464,7 +587,7 @@ export class Model {
       const left = allowance.reduce((s, g) => s + g.remaining, 0);
       const target = Math.max(0, next - used);
       if (target > left) {
-        this.grants.push({ id: `~upgrade:${acct}:${pool}:${t}`, acct, pool, source: 'upgrade', amount: target - left, remaining: target - left, grantedAt: t, expiresAt: period.end, periodStart: period.start, price: null, refundableUntil: null });
+        this.addGrant({ id: `~upgrade:${acct}:${pool}:${t}`, acct, pool, source: 'upgrade', amount: target - left, remaining: target - left, grantedAt: t, expiresAt: period.end, periodStart: period.start, price: null, refundableUntil: null });
         upgrades[pool] = target - left;
       } else if (target < left && leaving) {
         let excess = left - target;
@@ -497,16 +620,36 @@ export class Model {
       }
       let allocation: number;
       let used: number;
+      // Debts as of t, oldest first; a reset this read projects repays them as booking it will.
+      const owed = this.debts
+        .filter((d) => d.acct === acct && d.pool === pool && d.at <= t)
+        .sort((x, y) => x.at - y.at || (x.eventId < y.eventId ? -1 : x.eventId > y.eventId ? 1 : 0))
+        .map((d) => ({ ...d, outstanding: d.outstanding + d.repaid.reduce((s, m) => s + (m.at > t ? m.mc : 0), 0) }))
+        .filter((d) => d.outstanding > 0);
+      let shares: { member: string | null; mc: number }[] | null = null;
       if (pending) {
         const alloc = this.planAt(a, period.start).amounts[pool]!;
         allocation = typeof alloc === 'number' ? alloc : 0;
         monthly = allocation;
         used = 0;
+        const firstPending = this.projectAsBooked ? periodOf(a.def.rule, a.bookedTo).end : period.start;
+        if (!this.projectAsBooked) shares = debtShares(owed);
+        for (let r = firstPending; r <= t; r = periodOf(a.def.rule, r).end) {
+          const x = this.planAt(a, r).amounts[pool]!;
+          let left = typeof x === 'number' ? x : 0;
+          for (const d of owed) {
+            const take = Math.min(left, d.outstanding);
+            d.outstanding -= take;
+            left -= take;
+          }
+          if (r === period.start) monthly = left;
+        }
       } else {
         allocation = this.grants.filter((g) => g.acct === acct && g.pool === pool && MONTHLY_LIKE.has(g.source) && g.periodStart === period.start && g.grantedAt <= t).reduce((s, g) => s + g.amount, 0);
         used = a.periodUsage.get(`${pool}@${period.start}`) ?? 0;
       }
-      out[pool] = { unlimited: plan.amounts[pool] === 'unlimited', allocation, monthly, topup, held: this.held(acct, pool, t), used, periodStart: period.start, nextReset: period.end };
+      const overdrawn = owed.reduce((s, d) => s + d.outstanding, 0);
+      out[pool] = { overdrawn, overdrawnBy: overdrawn === 0 ? [] : (shares ?? debtShares(owed)), unlimited: plan.amounts[pool] === 'unlimited', allocation, monthly, topup, held: this.held(acct, pool, t), used, periodStart: period.start, nextReset: period.end };
     }
     return out;
   }

@@ -530,6 +530,8 @@ export function compareBalances(ctx: Ctx, model: Model, accs: Acc[], now: number
         used: x.used,
         periodStart: isoOf(x.periodStart),
         nextReset: isoOf(x.nextReset),
+        overdrawn: x.overdrawn,
+        overdrawnBy: x.overdrawnBy,
       };
       const n = (v: number | null) => (v === null ? null : mcOf(v));
       const got = {
@@ -543,6 +545,8 @@ export function compareBalances(ctx: Ctx, model: Model, accs: Acc[], now: number
         used: mcOf(p.usedThisPeriod),
         periodStart: p.periodStart,
         nextReset: p.nextReset,
+        overdrawn: mcOf(p.overdrawn),
+        overdrawnBy: p.overdrawnBy.map((m) => ({ member: m.member, mc: mcOf(m.credits) })),
       };
       if (JSON.stringify(got) !== JSON.stringify(want)) throw new Mismatch(`${acc.def.id}/${p.pool} balance (mc): ledger ${JSON.stringify(got)}, model ${JSON.stringify(want)}`);
     }

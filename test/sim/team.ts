@@ -42,7 +42,7 @@ import { seededIds } from '../../main/core/util/ids.js';
 import { dispatchAs } from '../../main/web/dispatch.js';
 import { teamCore } from '../../main/web/team-core.js';
 import { TeamDoor } from '../../main/web/team-host.js';
-import { HOUR, Model, type Outcome, type Source } from './model.js';
+import { HOUR, Model, type OfflineRules, type Outcome, type Source } from './model.js';
 import {
   C,
   Mismatch,
@@ -53,6 +53,7 @@ import {
   compareBalances,
   formatFailure,
   isoOf,
+  kindOf,
   mcOf,
   prng,
   qtyMilli,
@@ -66,6 +67,8 @@ import {
 
 export interface TeamSetup {
   scenario: number;
+  /** Each account's grace window for late entries, in hours (accounts.set graceHours; the default is 72). */
+  graceHours: number[];
   /** Each member's clock, ahead (+) or behind (−) the host's, in ms. */
   skews: number[];
 }
@@ -94,8 +97,9 @@ function randomSkew(r: ReturnType<typeof prng>): number {
 export function generateTeam(seed: number, steps: number): { setup: TeamSetup; ops: TeamOp[] } {
   const r = prng(seed);
   const members = r.int(2, 4);
-  const setup: TeamSetup = { scenario: seed % SCENARIOS.length, skews: Array.from({ length: members }, () => randomSkew(r)) };
-  const accs = accountsFor(SCENARIOS[setup.scenario]!);
+  const skews = Array.from({ length: members }, () => randomSkew(r));
+  const accs = accountsFor(SCENARIOS[seed % SCENARIOS.length]!);
+  const setup: TeamSetup = { scenario: seed % SCENARIOS.length, skews, graceHours: accs.map(() => r.pick([72, 72, 0, 1, 24, 200])) };
   const ops: TeamOp[] = [];
   for (let i = 0; i < steps; i++) {
     const x = r.next();
@@ -104,14 +108,16 @@ export function generateTeam(seed: number, steps: number): { setup: TeamSetup; o
     const acc = accs[a]!;
     if (x < 0.45) {
       const act = r.int(0, acc.actions.length - 1);
-      const op: TeamOp = { t: 'record', c, a, act, q: acc.actions[act]!.qty(r) };
+      // Now and then a burst (a batch job, a long call): enough to run a pool dry, so entries overdraw it.
+      const q = acc.actions[act]!.qty(r);
+      const op: TeamOp = { t: 'record', c, a, act, q: r.chance(0.12) ? String(Math.max(1, Math.trunc(Number(q))) * r.int(20, 200)) : q };
       if (r.chance(0.03)) op.byo = true;
       if (acc.def.id === 'fluximage' && r.chance(0.9)) op.img = r.int(1, 12);
       ops.push(op);
     } else if (x < 0.6) ops.push({ t: 'sync', c, ...(r.chance(0.2) ? { twice: true as const } : {}) });
-    else if (x < 0.72) ops.push({ t: 'link', c, link: r.pick(['up', 'up', 'up', 'down', 'down', 'lossy'] as const) });
+    else if (x < 0.72) ops.push({ t: 'link', c, link: r.pick(['up', 'up', 'up', 'down', 'down', 'lossy', 'lossy'] as const) });
     else if (x < 0.74) ops.push({ t: 'skew', c, ms: randomSkew(r) });
-    else if (x < 0.82) {
+    else if (x < 0.78) {
       ops.push({
         t: 'grant',
         a,
@@ -120,7 +126,7 @@ export function generateTeam(seed: number, steps: number): { setup: TeamSetup; o
         source: r.pick(['bonus', 'promo', 'manual', 'manual'] as const),
         ...(r.chance(0.3) ? { exp: r.int(1, 40 * 24) * HOUR } : {}),
       });
-    } else if (x < 0.825) ops.push({ t: 'revoke', c });
+    } else if (x < 0.785) ops.push({ t: 'revoke', c });
     else ops.push(randomClock(r, a));
   }
   return { setup, ops };
@@ -167,6 +173,14 @@ export interface TeamRunOptions {
    * pending, to be sent again once the device is let in.
    */
   rejectRefusedPush?: boolean;
+  /** The ledger's rules for entries that waited in an outbox; null: today's single-ledger rules (refused at zero, nothing late). Default: overdrafts and late entries within each account's grace window. */
+  offline?: OfflineRules | null;
+  /**
+   * Expect a balance read to project a debt's repayment at unbooked resets as
+   * booking them will (Model.projectAsBooked). Default false: as the ledger's
+   * read does today, which differs (docs/stress.md).
+   */
+  strictProjection?: boolean;
   model?: () => Model;
 }
 
@@ -185,6 +199,8 @@ export async function runTeam(setup: TeamSetup, ops: readonly TeamOp[], opts: Te
   const clock = new ManualClock(Date.parse(scenario.start));
   const ctx: Ctx = openLedger(':memory:', { clock, ids: seededIds(opts.seed) });
   const model = opts.model ? opts.model() : new Model();
+  model.projectAsBooked = opts.strictProjection === true;
+  model.offline = opts.offline !== undefined ? opts.offline : { graceMs: Object.fromEntries(accs.map((a, k) => [a.def.id, (setup.graceHours[k] ?? 72) * HOUR])) };
   // The outboxes are real files (a second process opens the same one); in memory where the system has it, so fsync costs nothing.
   const dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'creditdeck-teamsim-'));
   const counts: Record<string, number> = {};
@@ -202,12 +218,13 @@ export async function runTeam(setup: TeamSetup, ops: readonly TeamOp[], opts: Te
       const got = out.results[k]!;
       const i = e.input as { account: string; action: string; quantity: string; at: string; attrs?: Record<string, string>; byoKey?: boolean };
       const want = model.use(
-        { acct: i.account, action: i.action, qtyMilli: qtyMilli(i.quantity), key: pushKey(e.id), byo: i.byoKey === true, attrs: i.attrs ?? {}, holdId: null, arrived: now },
+        { acct: i.account, action: i.action, qtyMilli: qtyMilli(i.quantity), key: pushKey(e.id), byo: i.byoKey === true, attrs: i.attrs ?? {}, holdId: null, member: caller.member, arrived: now, offline: e.offline === true },
         Date.parse(i.at),
       );
       const problem = answerProblem(got, want);
       if (problem && !broken) broken = new Mismatch(`entry ${e.id} of ${caller.member} (${JSON.stringify(i)}) at ${isoOf(now)}: ${problem}`);
-      bump(counts, `answer:${got.status}${got.reason ? ` ${got.reason}` : ''}`);
+      const res = got.result as { overdrawn?: number; late?: unknown } | undefined;
+      bump(counts, `answer:${got.status}${got.reason ? ` ${got.reason}` : ''}${got.status === 'accepted' && res?.overdrawn ? ' overdrawn' : ''}${got.status === 'accepted' && res?.late ? ' late' : ''}`);
       answers.set(e.id, { status: got.status, reason: got.reason ?? null, eventId: (got.result as { eventId?: string } | undefined)?.eventId ?? null });
     });
   };
@@ -238,7 +255,8 @@ export async function runTeam(setup: TeamSetup, ops: readonly TeamOp[], opts: Te
     return batch.map((x) => ({ id: x.id, status: 'rejected' as const, reason: r.code, message: r.message }));
   };
   const clientNow = (c: Client) => () => clock.now() + c.skew;
-  const push = async (c: Client, box: Outbox = c.box): Promise<PushResult> => pushOutbox(box, team.id, send(c), clientNow(c));
+  /** `live`: the entry a command just recorded (the host may refuse it); every other pending one waited, so it goes as a fact. */
+  const push = async (c: Client, box: Outbox = c.box, live?: string): Promise<PushResult> => pushOutbox(box, team.id, send(c), clientNow(c), live);
   /** After a push that reached the host: the mirror follows (member-link's pullMirror), pulled again while more. */
   const pull = async (c: Client): Promise<void> => {
     if (c.link !== 'up') return;
@@ -254,6 +272,7 @@ export async function runTeam(setup: TeamSetup, ops: readonly TeamOp[], opts: Te
   const team = initTeam(ctx, HOST_KEY, { name: 'Studio', owner: 'olga' }).team;
   try {
     addAccounts(ctx, model, accs, scenario, clock.now());
+    for (const [k, acc] of accs.entries()) if (setup.graceHours[k] !== undefined && setup.graceHours[k] !== 72) call(ctx, 'accounts.set', { account: acc.def.id, graceHours: setup.graceHours[k] });
     for (const [i, skew] of setup.skews.entries()) {
       const member = `m${i}`;
       const inv = createInvite(ctx, HOST_KEY, localOwner(ctx), { role: 'member', member, name: `Member ${i}` });
@@ -278,7 +297,7 @@ export async function runTeam(setup: TeamSetup, ops: readonly TeamOp[], opts: Te
         const id = `ob-sim-${(entries++).toString().padStart(6, '0')}`;
         // member-link.ts recordEntry: into the outbox, everything pending to the host; online the mirror follows, offline the allowance may drop it.
         c.box.add(team.id, 'usage.record', input, at, id);
-        const r = await push(c);
+        const r = await push(c, c.box, id);
         if (r.offline === null) {
           await pull(c);
           synced = true;
@@ -312,9 +331,18 @@ export async function runTeam(setup: TeamSetup, ops: readonly TeamOp[], opts: Te
         const pool = acc.def.pools[op.pool % acc.def.pools.length]!;
         const now = clock.now();
         const expiresAt = op.exp === undefined ? null : now + op.exp;
-        const res = call(ctx, 'grants.add', { account: acc.def.id, pool, amount: (op.amount / 1000).toFixed(3), source: op.source, ...(expiresAt !== null ? { expires: isoOf(expiresAt) } : {}) });
-        model.grant(acc.def.id, pool, op.amount, op.source, now, expiresAt, null, () => res.grantId);
-        label = `grant:${op.source}`;
+        let got: Outcome;
+        let grantId = '';
+        try {
+          grantId = call(ctx, 'grants.add', { account: acc.def.id, pool, amount: (op.amount / 1000).toFixed(3), source: op.source, ...(expiresAt !== null ? { expires: isoOf(expiresAt) } : {}) }).grantId;
+          got = { kind: 'ok', status: 'granted', cost: 0 };
+        } catch (e) {
+          got = kindOf(e);
+        }
+        // A member's clock running ahead may have booked a reset the host has not reached: the host's own write at now is then in a closed period.
+        const want = model.grant(acc.def.id, pool, op.amount, op.source, now, expiresAt, null, () => grantId);
+        if (got.kind !== want.kind) throw new Mismatch(`grant: ledger ${JSON.stringify(got)}, model ${JSON.stringify(want)}`);
+        label = want.kind === 'ok' ? `grant:${op.source}` : 'grant:refused, closed period (a clock ahead booked the reset)';
       } else {
         clock.set(clockTarget(model, accs, op, clock.now()));
         label = `clock:${op.kind}`;
@@ -347,10 +375,15 @@ export async function runTeam(setup: TeamSetup, ops: readonly TeamOp[], opts: Te
 
 /** What is wrong with the host's answer to an entry, by the model's outcome; null when they agree. */
 function answerProblem(got: PushAnswer, want: Outcome): string | null {
-  const r = got.result as { status?: string; credits?: number; eventId?: string } | undefined;
-  const g = got.status === 'rejected' ? `rejected ${got.reason}` : got.status === 'duplicate' ? `duplicate ${r?.eventId}` : `accepted ${r?.status} ${mcOf(r?.credits ?? 0)} ${r?.eventId}`;
+  const r = got.result as { status?: string; credits?: number; eventId?: string; overdrawn?: number; late?: { reset: string; fromExpired: number } } | undefined;
+  // An overdraft and a late booking are part of the answer: what the pool lacked, the reset, what came from expired credits.
+  const extra = (overdrawn: number, late: { reset: string; fromExpired: number } | null) => `${overdrawn ? ` overdrawn ${overdrawn}` : ''}${late ? ` late (reset ${late.reset}, ${late.fromExpired} from expired)` : ''}`;
+  const g =
+    got.status === 'rejected' ? `rejected ${got.reason}`
+    : got.status === 'duplicate' ? `duplicate ${r?.eventId}`
+    : `accepted ${r?.status} ${mcOf(r?.credits ?? 0)} ${r?.eventId}${extra(mcOf(r?.overdrawn ?? 0), r?.late ? { reset: r.late.reset, fromExpired: mcOf(r.late.fromExpired) } : null)}`;
   const w =
-    want.kind === 'ok' ? `accepted ${want.status} ${want.cost} ${want.eventId}`
+    want.kind === 'ok' ? `accepted ${want.status} ${want.cost} ${want.eventId}${extra(want.overdrawn ?? 0, want.late ? { reset: isoOf(want.late.reset), fromExpired: want.late.fromExpired } : null)}`
     : want.kind === 'duplicate' ? `duplicate ${want.eventId}`
     : want.kind === 'refused' ? `rejected ${want.reason}`
     : 'rejected invalid_input';
