@@ -179,7 +179,7 @@ function RateCard({ provider: p }: { provider: Provider }) {
                   {a.label}
                   {a.note ? <div className="faint small">{appWords(a.note)}</div> : null}
                 </td>
-                <td>{a.pool}</td>
+                <td>{p.pools.find((x) => x.id === a.pool)?.label ?? a.pool}</td>
                 <td className="num" style={{ whiteSpace: 'nowrap' }}>
                   {a.cost === null ? <span className="badge warn">you set it</span> : `${credits(Number(a.cost))} per ${a.per === 1 ? a.unit : `${credits(a.per)} ${a.unit}s`}`}
                 </td>
