@@ -614,9 +614,11 @@ export class Model {
       let monthly = 0;
       let topup = 0;
       for (const g of this.grants) {
-        if (g.acct !== acct || g.pool !== pool || g.remaining === 0 || g.grantedAt > t || (g.expiresAt !== null && g.expiresAt <= t)) continue;
-        if (MONTHLY_LIKE.has(g.source)) monthly += g.remaining;
-        else topup += g.remaining;
+        if (g.acct !== acct || g.pool !== pool || g.grantedAt > t || (g.expiresAt !== null && g.expiresAt <= t)) continue;
+        // An expiry booked by a write dated later (a clock running ahead) is not seen by a read before it.
+        const left = g.remaining + (g.expired ?? 0);
+        if (MONTHLY_LIKE.has(g.source)) monthly += left;
+        else topup += left;
       }
       let allocation: number;
       let used: number;
