@@ -72,8 +72,10 @@ log(WEB ? `  web host at ${info.url}` : `  host at ${info.url}, ${info.tokens.le
 // The clients: each its own agent (one keep-alive connection, the certificate pinned) and token (team-client.ts).
 
 const clients = WEB ? Array.from({ length: PEOPLE }, () => client(info, null)) : info.tokens.map((t) => client(info, t));
-// One request each before timing: the TLS handshakes are not part of the rate.
-await Promise.all(clients.map((c, k) => c.send(JSON.stringify({ ...ACTION, key: `warm-${k}` }))));
+// One request each before timing: the TLS handshakes are not part of the rate. With client processes these
+// stay unconnected until the push: the host takes 64 connections at most, and the processes hold theirs.
+const warm = (some: typeof clients, tag: string) => Promise.all(some.map((c, k) => c.send(JSON.stringify({ ...ACTION, key: `warm-${tag}-${k}` }))));
+if (PROCS === 0) await warm(clients, 'all');
 
 /** A client process (team-clients.ts) for some of the clients, connected and warmed: `go` starts it, and answers its latencies. */
 async function clientProcess(job: { tokens: (string | null)[]; shares: number[]; run: number; first: number }): Promise<{ go: () => Promise<number[]> }> {
@@ -203,6 +205,7 @@ try {
     });
   }
   if (!WEB) {
+    if (PROCS !== 0) await warm(clients.slice(0, PUSH_CLIENTS), 'push');
     const rawPerSec = raw.run(N);
     const p = await pushes();
     log(`  push: ${PUSH_CLIENTS} clients × ${PUSH_BATCH} entries a request: ${Math.round(p.perSec)}/s (p50 ${p.p50Ms.toFixed(1)} ms, p99 ${p.p99Ms.toFixed(1)} ms a request), raw ${Math.round(rawPerSec)}/s → ${(p.perSec / rawPerSec).toFixed(2)}`);
