@@ -124,3 +124,18 @@ describe('team.settings', () => {
     expect((await host.call('team.settings.set', { allowance: '25%' }, tokens.owner)).json().result.allowance).toMatchObject({ share: 25 });
   });
 });
+
+describe('team.pull', () => {
+  it("leaves archived accounts off members' machines, and brings one back when it is unarchived", async () => {
+    expect((await host.call('accounts.add', { preset: 'lux', plan: 'free', name: 'Old studio' }, tokens.owner)).status).toBe(200);
+    const ids = async () => ((await host.call('team.pull', {}, tokens.member)).json().result.accounts as { id: string; name: string }[]).map((a) => a.name);
+    expect(await ids()).toContain('Old studio');
+    const old = ((await host.call('accounts.list', {}, tokens.owner)).json().result as { id: string; name: string }[]).find((a) => a.name === 'Old studio')!;
+    expect((await host.call('accounts.archive', { account: old.id, archived: true }, tokens.owner)).status).toBe(200);
+    const after = await ids();
+    expect(after).not.toContain('Old studio');
+    expect(after.length).toBeGreaterThan(0);
+    expect((await host.call('accounts.archive', { account: old.id, archived: false }, tokens.owner)).status).toBe(200);
+    expect(await ids()).toContain('Old studio');
+  });
+});

@@ -114,8 +114,9 @@ export const syncHandlers = {
    */
   'team.pull': def(z.object({ after: z.number().int().min(0).optional() }), (ctx, i) => {
     const after = i.after ?? 0;
-    // Each account with its offline allowance for the caller until the next pull (sync/allowance.ts).
-    const accounts = listAccounts(ctx).map((a) => ({ id: a.id, name: a.name, zone: a.zone, actions: listActions(ctx, a.id), balance: getBalance(ctx, a.id), allowance: offlineAllowance(ctx, a.id) }));
+    // Each account with its offline allowance for the caller until the next pull (sync/allowance.ts); an archived
+    // account is not one members use, so it leaves their machines (its past events stay: unarchived, it comes back whole).
+    const accounts = listAccounts(ctx).filter((a) => a.archivedAt === null).map((a) => ({ id: a.id, name: a.name, zone: a.zone, actions: listActions(ctx, a.id), balance: getBalance(ctx, a.id), allowance: offlineAllowance(ctx, a.id) }));
     const rows = ctx
       .stmt(
         `SELECT e.seq, e.id, e.account_id, e.action, e.pool, e.member, e.at, e.quantity_milli, e.cost_mc, e.status, COALESCE(o.amount_mc, 0) AS overdrawn_mc
