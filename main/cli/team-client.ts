@@ -12,7 +12,7 @@ import type { Command } from 'commander';
 import { InputError } from '../core/util/errors.js';
 import { escapeDeep } from '../core/util/text.js';
 import { forgetTeam, listTeams, requireTeamCredentials, saveTeam, teamAlias, type TeamCredentials } from '../core/sync/credentials.js';
-import { parseJoinLink } from '../core/sync/join-link.js';
+import { parseJoinLink, refuseJoinedAgain } from '../core/sync/join-link.js';
 import { Outbox, type OutboxEntry } from '../core/sync/outbox.js';
 import { Mirror } from '../core/sync/mirror.js';
 import { pendingNote } from '../core/sync/offline.js';
@@ -79,6 +79,7 @@ export function registerTeamClient(team: Command, d: TeamClientDeps): TeamClient
     .option('--device <name>', 'what to call this device on the team', hostname().slice(0, 64) || 'command line')
     .action(async (link: string, o: { invite?: string; fingerprint?: string; device: string }) => {
       const j = parseJoinLink(link, { invite: o.invite, fingerprint: o.fingerprint });
+      refuseJoinedAgain(listTeams(d.dbPath()), j, (alias) => `leave it with \`creditdeck team leave ${alias}\``);
       const r = await redeemInvite(j, o.device);
       const creds: TeamCredentials = { alias: teamAlias(r.team.name), team: r.team, host: j.url, fingerprint: j.fingerprint, member: r.member, name: r.name, role: r.role, device: o.device, token: r.token, joinedAt: new Date(d.now()).toISOString() };
       saveTeam(d.dbPath(), creds);

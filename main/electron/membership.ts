@@ -18,7 +18,7 @@ import type { MembershipStatus, MembershipView, RejectedEntry, SyncState, TeamAc
 import type { ActionView } from '../core/ledger/config.js';
 import type { Balance } from '../core/ledger/balance.js';
 import { teamAlias, type TeamCredentials } from '../core/sync/credentials.js';
-import { parseJoinLink } from '../core/sync/join-link.js';
+import { parseJoinLink, refuseJoinedAgain } from '../core/sync/join-link.js';
 import { Mirror, pendingEstimate } from '../core/sync/mirror.js';
 import { Outbox, type OutboxEntry, type Settlement } from '../core/sync/outbox.js';
 import { pushOutbox } from '../core/sync/push.js';
@@ -267,6 +267,7 @@ export function createMembership(deps: MembershipDeps): AppMembership {
       const name = device ?? deps.deviceName ?? (hostname().slice(0, 64) || 'desktop app');
       // An invite works once: nowhere safe to keep the token means it is not spent.
       deps.store.check();
+      refuseJoinedAgain(deps.store.list(), j, () => 'leave it in Settings → Team');
       const r = await redeemInvite(j, name);
       const alias = teamAlias(r.team.name);
       if (deps.store.list().some((x) => x.alias === alias)) throw new InputError(`this app is already a member of a team called ${r.team.name}: leave it first to join this one`, 'link');

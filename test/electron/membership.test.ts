@@ -69,6 +69,10 @@ describe('desktop app: a member of a team hosted elsewhere', () => {
 
     const joined = await m.invoke('membership.join', { link, device: 'mo-desktop' });
     expect(joined).toMatchObject({ ok: true, result: { alias: 'studio', team: { name: 'Studio' }, member: 'mo', role: 'member', host: h.url, state: 'synced', pending: 0, asOf: expect.any(String) } });
+    // Joined already: refused before the new invite is redeemed, so it is not spent.
+    const secondInvite = createInvite(h.ctx, h.key, localOwner(h.ctx), { role: 'member', member: 'mo2', name: 'Mo two' });
+    expect(await m.invoke('membership.join', { link: inviteLink(h.url, secondInvite.invite, h.fingerprint) })).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringMatching(/already joined Studio.*the invite was not used.*Settings → Team/s) } });
+    expect(h.ctx.db.prepare("SELECT used_at FROM team_invites WHERE member = 'mo2'").get()).toEqual({ used_at: null });
     // The token: encrypted with safeStorage, apart from the rest; never in an answer to the window.
     const dir = join(m.userData, MEMBERSHIPS_DIR);
     expect(readdirSync(dir).sort()).toEqual(['studio.json', 'studio.token.bin']);

@@ -64,6 +64,12 @@ describe("a member's command line", () => {
     expect(joined.out + joined.err).not.toContain(token);
     // An invite works once.
     expect((await machine().cli(['team', 'join', inviteLink(h.url, inv.invite, h.fingerprint)])).code).toBe(2);
+    // A team joined already is refused before a new invite is redeemed: the invite stays good for another device.
+    const secondInvite = createInvite(h.ctx, h.key, localOwner(h.ctx), { role: 'member', member: 'mo2', name: 'Mo two' });
+    const twice = await m.cli(['team', 'join', inviteLink(h.url, secondInvite.invite, h.fingerprint)]);
+    expect(twice.code).toBe(2);
+    expect(twice.err).toMatch(/already joined Studio at .*the invite was not used.*creditdeck team leave studio/s);
+    expect((await machine().cli(['team', 'join', inviteLink(h.url, secondInvite.invite, h.fingerprint)])).code).toBe(0);
 
     const online = await m.cli(['--json', 'use', 'studio/lux-pro', 'email']);
     expect(online.code, online.err).toBe(0);

@@ -45,3 +45,14 @@ export function parseJoinLink(link: string, parts: { invite?: string; fingerprin
   if (!fp) throw new InputError("the link has no certificate fingerprint: give --fingerprint with the one the team's owner sees", 'fingerprint');
   return { url, invite, fingerprint: checkFingerprint(fp) };
 }
+
+/**
+ * A team this device has joined already (the same host and certificate) is
+ * refused before the invite is redeemed: an invite works once, and spending it
+ * on a second membership would leave the member with nothing to join again with.
+ * `leave` says how to leave it, in the transport's words.
+ */
+export function refuseJoinedAgain(joined: readonly { host: string; fingerprint: string; alias: string; team: { name: string } }[], link: JoinLink, leave: (alias: string) => string): void {
+  const t = joined.find((x) => x.host === link.url && x.fingerprint === link.fingerprint);
+  if (t) throw new InputError(`this device has already joined ${t.team.name} at ${t.host}; the invite was not used. To join it again, ${leave(t.alias)} first`, 'link');
+}
