@@ -7,15 +7,16 @@
 import type { Command } from 'commander';
 import type { HandlerName, HandlerOutput } from '../core/api/handlers.js';
 import { creditsOf } from './format.js';
+import { at } from './human.js';
 
 type Emit = <N extends HandlerName>(name: N, input: unknown, text: (r: HandlerOutput<N>) => string) => void;
 type MemberView = HandlerOutput<'members.list'>[number];
 
 /** "ana (Ana Lima): monthly limit 50 · caps video 5, image 200" */
-export function memberText(m: MemberView): string {
+export function memberText(m: MemberView, now: number): string {
   const caps = Object.entries(m.caps).map(([pool, c]) => `${pool} ${c}`);
   const limits = [...(m.monthlyLimit === null ? [] : [`monthly limit ${m.monthlyLimit}`]), ...(caps.length ? [`caps ${caps.join(', ')}`] : [])];
-  return `${m.id} (${m.name})${limits.length ? `: ${limits.join(' · ')}` : ''}${m.removedAt ? ` — removed ${m.removedAt}` : ''}`;
+  return `${m.id} (${m.name})${limits.length ? `: ${limits.join(' · ')}` : ''}${m.removedAt ? ` — removed ${at(m.removedAt, now)}` : ''}`;
 }
 
 const per = (a: number | 'unlimited', pool: string) => (a === 'unlimited' ? `unlimited ${pool}` : creditsOf(a, pool));
@@ -43,7 +44,7 @@ function used(list: string[]): Record<string, string> {
   return out;
 }
 
-export function registerCorrections(account: Command, member: Command, emit: Emit): void {
+export function registerCorrections(account: Command, member: Command, emit: Emit, now: () => number): void {
   account
     .command('opening')
     .argument('<account>')
@@ -76,7 +77,7 @@ export function registerCorrections(account: Command, member: Command, emit: Emi
     .argument('<member>')
     .argument('<name>')
     .description("a member's new name (their id, and the history recorded under it, stay)")
-    .action((acc: string, m: string, name: string) => emit('members.rename', { account: acc, member: m, name }, memberText));
+    .action((acc: string, m: string, name: string) => emit('members.rename', { account: acc, member: m, name }, (r) => memberText(r, now())));
   member
     .command('cap')
     .argument('<account>')
@@ -85,12 +86,12 @@ export function registerCorrections(account: Command, member: Command, emit: Emi
     .argument('<credits>', 'credits per billing period on this pool, or "none"')
     .description("a member's cap on one pool per billing period (beside their monthly limit for all pools)")
     .action((acc: string, m: string, pool: string, credits: string) =>
-      emit('members.cap', { account: acc, member: m, pool, cap: credits === 'none' || credits === 'off' ? null : credits }, memberText),
+      emit('members.cap', { account: acc, member: m, pool, cap: credits === 'none' || credits === 'off' ? null : credits }, (r) => memberText(r, now())),
     );
   member
     .command('remove')
     .argument('<account>')
     .argument('<member>')
     .description('remove a member: their usage is refused from now on, their history keeps their name (member add restores them)')
-    .action((acc: string, m: string) => emit('members.remove', { account: acc, member: m }, (r) => `${memberText(r)}`));
+    .action((acc: string, m: string) => emit('members.remove', { account: acc, member: m }, (r) => memberText(r, now())));
 }

@@ -254,8 +254,8 @@ export async function run(argv: string[], rawIo: Io = defaultIo): Promise<number
     .command('list')
     .argument('<account>')
     .option('--all', 'removed members too')
-    .action((acc: string, o: { all?: boolean }) => emit('members.list', { account: acc, includeRemoved: o.all === true }, (l) => l.map(memberText).join('\n') || 'No members.'));
-  registerCorrections(account, member, emit);
+    .action((acc: string, o: { all?: boolean }) => emit('members.list', { account: acc, includeRemoved: o.all === true }, (l) => l.map((m) => memberText(m, now())).join('\n') || 'No members.'));
+  registerCorrections(account, member, emit, now);
 
   program
     .command('limit')

@@ -59,7 +59,7 @@ describe('the CLI prints text from the ledger escaped, never raw', () => {
     expect(list).toContain('Evil\\u001b[2J\\u001b[31mRed\\u202etxt.exe');
     expect(show).toContain('Evil\\u001b[2J\\u001b[31mRed\\u202etxt.exe (lux)');
     expect(show).toContain('x\\u001b]0;pwned\\u0007');
-    expect(members).toBe('bob  Bob\\u009b31m\\u0009tab\n');
+    expect(members).toBe('bob (Bob\\u009b31m\\u0009tab)\n');
     expect(events).toContain('x\\u001b]0;pwned\\u0007');
     expect(balance!.split('\n')[0]).toMatch(/^Evil\\u001b\[2J\\u001b\[31mRed\\u202etxt\.exe \(lux\)/);
     expect(usage).toContain('x\\u001b]0;pwned\\u0007');
@@ -77,7 +77,7 @@ describe('the CLI prints text from the ledger escaped, never raw', () => {
     expect(show.out).toContain('"name": "Evil\\u001b[2J\\u001b[31mRed\\u202etxt.exe"');
     expect(show.json().name).toBe(NAME);
     expect(show.json().actions.find((a: { id: string }) => a.id === ACTION)).toMatchObject({ label: 'Label\u202e', unit: 'unit\u0085' });
-    expect(members.json()).toEqual([{ id: 'bob', name: MEMBER_NAME, monthlyLimit: null }]);
+    expect(members.json()).toEqual([{ id: 'bob', name: MEMBER_NAME, monthlyLimit: null, caps: {}, removedAt: null }]);
     expect(events.json().events[0]).toMatchObject({ action: ACTION, member: 'bob' });
   });
 
