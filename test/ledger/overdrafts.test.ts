@@ -78,6 +78,28 @@ describe('overdrafts', () => {
     expect(h.pool('fluxnote-rise', 'video', '2026-12-14T12:00:00Z')).toMatchObject({ overdrawn: 3 });
   });
 
+  it('a read projecting several resets repays the debt from each one, oldest first, exactly as booking them does', () => {
+    const h = fresh('2026-11-15T12:00:00Z');
+    rise(h);
+    h.at('2026-11-16T09:00:00Z');
+    h.op('usage.record', { account: 'fluxnote-rise', action: 'video', quantity: 21, member: 'mo' });
+    pushed(h, { quantity: 30, member: 'li', at: '2026-11-16T08:00:00Z' });
+    pushed(h, { quantity: 20, member: 'mo', at: '2026-11-16T08:10:00Z' });
+    expect(h.pool('fluxnote-rise', 'video')).toMatchObject({ overdrawn: 50, overdrawnBy: [{ member: 'li', credits: 30 }, { member: 'mo', credits: 20 }] });
+    // Nothing booked past November: two resets of 21 repay li's 30 (oldest) then 12 of mo's 20.
+    const twoResets = { allocation: 21, monthlyRemaining: 0, remaining: 0, overdrawn: 8, overdrawnBy: [{ member: 'mo', credits: 8 }] };
+    const threeResets = { allocation: 21, monthlyRemaining: 13, remaining: 13, overdrawn: 0, overdrawnBy: [] };
+    expect(h.pool('fluxnote-rise', 'video', '2027-01-15T01:00:00Z')).toMatchObject(twoResets);
+    expect(h.pool('fluxnote-rise', 'video', '2027-02-15T01:00:00Z')).toMatchObject(threeResets);
+    // Booking those resets gives what the reads said.
+    h.at('2027-01-15T01:00:00Z');
+    h.op('usage.record', { account: 'fluxnote-rise', action: 'image', member: 'mo' });
+    expect(h.pool('fluxnote-rise', 'video')).toMatchObject(twoResets);
+    h.at('2027-02-15T01:00:00Z');
+    h.op('usage.record', { account: 'fluxnote-rise', action: 'image', member: 'mo' });
+    expect(h.pool('fluxnote-rise', 'video')).toMatchObject(threeResets);
+  });
+
   it('a void cancels what an event still owes and returns what was repaid', () => {
     const h = fresh('2026-11-15T12:00:00Z');
     rise(h);

@@ -269,14 +269,6 @@ export class Model {
   debts: MDebt[] = [];
   /** Null: today's rules for every write (a pool that cannot cover refuses; a closed period is bad input). */
   offline: OfflineRules | null = null;
-  /**
-   * How a balance read projects debt repayment at resets not booked yet. True:
-   * as booking does (each reset's allocation repays the oldest debts, so the
-   * members' shares shrink too). False: as the ledger's read does today
-   * (balance.ts getBalance; docs/stress.md) — only the current period's
-   * allocation repays, and overdrawnBy is left as it was unless nothing is owed.
-   */
-  projectAsBooked = true;
   private byKey = new Map<string, MEvent>();
 
   /** A new grant: it repays the pool's debts first, oldest first. */
@@ -628,15 +620,12 @@ export class Model {
         .sort((x, y) => x.at - y.at || (x.eventId < y.eventId ? -1 : x.eventId > y.eventId ? 1 : 0))
         .map((d) => ({ ...d, outstanding: d.outstanding + d.repaid.reduce((s, m) => s + (m.at > t ? m.mc : 0), 0) }))
         .filter((d) => d.outstanding > 0);
-      let shares: { member: string | null; mc: number }[] | null = null;
       if (pending) {
         const alloc = this.planAt(a, period.start).amounts[pool]!;
         allocation = typeof alloc === 'number' ? alloc : 0;
         monthly = allocation;
         used = 0;
-        const firstPending = this.projectAsBooked ? periodOf(a.def.rule, a.bookedTo).end : period.start;
-        if (!this.projectAsBooked) shares = debtShares(owed);
-        for (let r = firstPending; r <= t; r = periodOf(a.def.rule, r).end) {
+        for (let r = periodOf(a.def.rule, a.bookedTo).end; r <= t; r = periodOf(a.def.rule, r).end) {
           const x = this.planAt(a, r).amounts[pool]!;
           let left = typeof x === 'number' ? x : 0;
           for (const d of owed) {
@@ -651,7 +640,7 @@ export class Model {
         used = a.periodUsage.get(`${pool}@${period.start}`) ?? 0;
       }
       const overdrawn = owed.reduce((s, d) => s + d.outstanding, 0);
-      out[pool] = { overdrawn, overdrawnBy: overdrawn === 0 ? [] : (shares ?? debtShares(owed)), unlimited: plan.amounts[pool] === 'unlimited', allocation, monthly, topup, held: this.held(acct, pool, t), used, periodStart: period.start, nextReset: period.end };
+      out[pool] = { overdrawn, overdrawnBy: overdrawn === 0 ? [] : debtShares(owed), unlimited: plan.amounts[pool] === 'unlimited', allocation, monthly, topup, held: this.held(acct, pool, t), used, periodStart: period.start, nextReset: period.end };
     }
     return out;
   }

@@ -175,12 +175,6 @@ export interface TeamRunOptions {
   rejectRefusedPush?: boolean;
   /** The ledger's rules for entries that waited in an outbox; null: today's single-ledger rules (refused at zero, nothing late). Default: overdrafts and late entries within each account's grace window. */
   offline?: OfflineRules | null;
-  /**
-   * Expect a balance read to project a debt's repayment at unbooked resets as
-   * booking them will (Model.projectAsBooked). Default false: as the ledger's
-   * read does today, which differs (docs/stress.md).
-   */
-  strictProjection?: boolean;
   model?: () => Model;
 }
 
@@ -199,7 +193,6 @@ export async function runTeam(setup: TeamSetup, ops: readonly TeamOp[], opts: Te
   const clock = new ManualClock(Date.parse(scenario.start));
   const ctx: Ctx = openLedger(':memory:', { clock, ids: seededIds(opts.seed) });
   const model = opts.model ? opts.model() : new Model();
-  model.projectAsBooked = opts.strictProjection === true;
   model.offline = opts.offline !== undefined ? opts.offline : { graceMs: Object.fromEntries(accs.map((a, k) => [a.def.id, (setup.graceHours[k] ?? 72) * HOUR])) };
   // The outboxes are real files (a second process opens the same one); in memory where the system has it, so fsync costs nothing.
   const dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'creditdeck-teamsim-'));

@@ -9,7 +9,7 @@ import { getAccount, planAt, type Account } from './accounts.js';
 import { MONTHLY_LIKE } from './book.js';
 import type { Ctx } from './context.js';
 import { materializedTo } from './materialize.js';
-import { debtAt } from './overdrafts.js';
+import { debtRowsAt, poolDebt, repayRows, type DebtRow, type PoolDebt } from './overdrafts.js';
 
 export interface PoolBalance {
   pool: string;
@@ -54,11 +54,14 @@ export interface PoolBalanceMc {
   usedMc: number;
   periodStart: number;
   nextReset: number;
+  /** What the pool owes at t; a reset this read projects has repaid it as booking will. */
+  debt: PoolDebt;
 }
 
 export function balanceMc(ctx: Ctx, acct: Account, t: number): PoolBalanceMc[] {
   const m = materializedTo(ctx, acct.id);
-  return t >= m ? projected(ctx, acct, t, m) : historical(ctx, acct, t);
+  const debts = debtRowsAt(ctx, acct.id, t);
+  return t >= m ? projected(ctx, acct, t, m, debts) : historical(ctx, acct, t, debts);
 }
 
 interface LiveRow {
@@ -69,7 +72,7 @@ interface LiveRow {
   remaining_mc: number;
 }
 
-function projected(ctx: Ctx, acct: Account, t: number, m: number): PoolBalanceMc[] {
+function projected(ctx: Ctx, acct: Account, t: number, m: number, debts: Map<string, DebtRow[]>): PoolBalanceMc[] {
   const live = ctx
     .stmt(
       `SELECT g.pool, g.source, g.expires_at, g.granted_at, b.remaining_mc FROM grant_balances b JOIN grants g ON g.id = b.grant_id
@@ -94,6 +97,7 @@ function projected(ctx: Ctx, acct: Account, t: number, m: number): PoolBalanceMc
       else topup += g.remaining_mc;
     }
     const alloc = plan.amounts[pool.id]!;
+    const owed = debts.get(pool.id) ?? [];
     let allocationMc: number;
     let usedMc: number;
     if (nothingBooked || period.start > booked.start) {
@@ -106,14 +110,16 @@ function projected(ctx: Ctx, acct: Account, t: number, m: number): PoolBalanceMc
         const a = planAt(ctx, acct, p.start).amounts[pool.id]!;
         carry = cap === null ? 0 : Math.min(cap, prevLeft);
         const granted = (typeof a === 'number' ? a : 0) + carry;
+        // Each booked reset's grants repay the oldest debts first (book.ts repayDebts): so does each projected one.
+        const left = granted - repayRows(owed, granted);
         if (p.start >= period.start) {
           allocationMc = granted;
+          monthly = left;
           break;
         }
-        prevLeft = granted;
+        prevLeft = left;
         p = periodAt(acct.rule, p.end);
       }
-      monthly = allocationMc;
       usedMc = 0;
     } else {
       allocationMc = grantedFor(ctx, acct.id, pool.id, period.start, t);
@@ -124,7 +130,18 @@ function projected(ctx: Ctx, acct: Account, t: number, m: number): PoolBalanceMc
         h: number;
       }
     ).h;
-    return { pool: pool.id, unlimited: alloc === 'unlimited', allocationMc, monthlyMc: monthly, topupMc: topup, heldMc: held, usedMc, periodStart: period.start, nextReset: period.end };
+    return {
+      pool: pool.id,
+      unlimited: alloc === 'unlimited',
+      allocationMc,
+      monthlyMc: monthly,
+      topupMc: topup,
+      heldMc: held,
+      usedMc,
+      periodStart: period.start,
+      nextReset: period.end,
+      debt: poolDebt(owed),
+    };
   });
 }
 
@@ -136,7 +153,7 @@ function grantedFor(ctx: Ctx, accountId: string, pool: string, periodStart: numb
   ).a;
 }
 
-function historical(ctx: Ctx, acct: Account, t: number): PoolBalanceMc[] {
+function historical(ctx: Ctx, acct: Account, t: number, debts: Map<string, DebtRow[]>): PoolBalanceMc[] {
   const period = periodAt(acct.rule, t);
   const plan = planAt(ctx, acct, t);
   return acct.provider.pools.map((pool) => {
@@ -180,6 +197,7 @@ function historical(ctx: Ctx, acct: Account, t: number): PoolBalanceMc[] {
       usedMc: used,
       periodStart: period.start,
       nextReset: period.end,
+      debt: poolDebt(debts.get(pool.id) ?? []),
     };
   });
 }
@@ -188,19 +206,9 @@ export function getBalance(ctx: Ctx, accountId: string, at?: number): Balance {
   const acct = getAccount(ctx, accountId);
   const t = at ?? ctx.clock.now();
   const plan = planAt(ctx, acct, t);
-  // A reset this read projects (not booked yet) repays the debt first, as booking it will.
-  const projectsReset = periodAt(acct.rule, t).start > periodAt(acct.rule, Math.max(materializedTo(ctx, acct.id), acct.firstPeriodStart)).start;
-  const debts = debtAt(ctx, acct.id, t);
   const pools = balanceMc(ctx, acct, t).map((b): PoolBalance => {
     const def = acct.provider.pools.find((p) => p.id === b.pool)!;
-    const debt = debts.get(b.pool) ?? { outstandingMc: 0, byMember: [] };
-    const repaid = projectsReset ? Math.min(debt.outstandingMc, b.monthlyMc) : 0;
-    if (repaid > 0) {
-      b.monthlyMc -= repaid;
-      debt.outstandingMc -= repaid;
-      // Oldest debts are repaid first; by member the split is not worth projecting: shown in proportion.
-      debt.byMember = debt.outstandingMc === 0 ? [] : debt.byMember;
-    }
+    const debt = b.debt;
     const remaining = b.monthlyMc + b.topupMc;
     return {
       pool: b.pool,

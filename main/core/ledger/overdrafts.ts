@@ -60,27 +60,60 @@ export interface PoolDebt {
   byMember: { member: string | null; mc: number }[];
 }
 
+/** One overdrawn event's debt still owed, in the order grants repay them (oldest first). */
+export interface DebtRow {
+  eventId: string;
+  member: string | null;
+  mc: number;
+}
+
 /**
- * Debt per pool of an account as of t (pools that owed nothing then are
+ * Each pool's debts as of t, oldest first (pools that owed nothing then are
  * absent): what was overdrawn up to t, less what was repaid or cancelled up to t.
  */
-export function debtAt(ctx: Ctx, accountId: string, t: number): Map<string, PoolDebt> {
+export function debtRowsAt(ctx: Ctx, accountId: string, t: number): Map<string, DebtRow[]> {
   const rows = ctx
     .stmt(
-      `SELECT pool, member, SUM(mc) AS mc FROM (
-         SELECT o.pool, o.member, o.amount_mc - COALESCE((SELECT SUM(m.amount_mc) FROM overdraft_moves m WHERE m.event_id = o.event_id AND m.at <= @t), 0) AS mc
-         FROM overdrafts o WHERE o.account_id = @account AND o.at <= @t)
-       WHERE mc > 0 GROUP BY pool, member ORDER BY mc DESC, member`,
+      `SELECT o.event_id, o.pool, o.member, o.amount_mc - COALESCE((SELECT SUM(m.amount_mc) FROM overdraft_moves m WHERE m.event_id = o.event_id AND m.at <= @t), 0) AS mc
+       FROM overdrafts o WHERE o.account_id = @account AND o.at <= @t ORDER BY o.at, o.event_id`,
     )
-      .all({ account: accountId, t }) as { pool: string; member: string | null; mc: number }[];
-  const out = new Map<string, PoolDebt>();
+    .all({ account: accountId, t }) as { event_id: string; pool: string; member: string | null; mc: number }[];
+  const out = new Map<string, DebtRow[]>();
   for (const r of rows) {
-    const d = out.get(r.pool) ?? { outstandingMc: 0, byMember: [] };
-    d.outstandingMc += r.mc;
-    d.byMember.push({ member: r.member, mc: r.mc });
-    out.set(r.pool, d);
+    if (r.mc <= 0) continue;
+    const list = out.get(r.pool) ?? [];
+    list.push({ eventId: r.event_id, member: r.member, mc: r.mc });
+    out.set(r.pool, list);
   }
   return out;
+}
+
+/** A grant of amountMc repaying debts as book.ts repayDebts does (oldest first), on the rows in memory; returns what it repaid. */
+export function repayRows(rows: DebtRow[], amountMc: number): number {
+  let left = amountMc;
+  for (const d of rows) {
+    if (left === 0) break;
+    const take = Math.min(left, d.mc);
+    d.mc -= take;
+    left -= take;
+  }
+  return amountMc - left;
+}
+
+/** What the rows still owe in all and by member, most first. */
+export function poolDebt(rows: readonly DebtRow[]): PoolDebt {
+  const by = new Map<string | null, number>();
+  for (const d of rows) if (d.mc > 0) by.set(d.member, (by.get(d.member) ?? 0) + d.mc);
+  const byMember = [...by].map(([member, mc]) => ({ member, mc })).sort((x, y) => y.mc - x.mc || byName(x.member, y.member));
+  return { outstandingMc: byMember.reduce((s, m) => s + m.mc, 0), byMember };
+}
+
+/** SQLite's order for member names: null first, then by code unit. */
+function byName(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return -1;
+  if (b === null) return 1;
+  return a < b ? -1 : 1;
 }
 
 export interface OverdraftView {
