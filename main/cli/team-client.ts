@@ -10,6 +10,7 @@ import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../core/util/errors.js';
+import { UnauthorizedError } from '../core/team/types.js';
 import { escapeDeep } from '../core/util/text.js';
 import { forgetTeam, listTeams, requireTeamCredentials, saveTeam, teamAlias, type TeamCredentials } from '../core/sync/credentials.js';
 import { parseJoinLink, refuseJoinedAgain } from '../core/sync/join-link.js';
@@ -95,16 +96,23 @@ export function registerTeamClient(team: Command, d: TeamClientDeps): TeamClient
     .action(async (alias?: string) => {
       const c = requireTeamCredentials(d.dbPath(), alias);
       let online = true;
+      // A device the host no longer lets in (revoked) still has an outbox to show: what was rejected, what is in doubt.
+      let refused: string | null = null;
       try {
         await hostCall(c, 'team.whoami', {}, timeout());
       } catch (e) {
-        if (!(e instanceof Offline)) throw e;
-        online = false;
+        if (e instanceof UnauthorizedError) refused = e.message;
+        else if (!(e instanceof Offline)) throw e;
+        else online = false;
       }
       const s = await withOutbox(async (o) => ({ counts: o.counts(c.team.id), last: o.lastSync(c.team.id) }));
       const lastSync = s.last.at === null ? null : new Date(s.last.at).toISOString();
-      print({ team: c.team, alias: c.alias, host: c.host, member: c.member, role: c.role, online, lastSync, pending: s.counts.pending, rejected: s.counts.rejected }, (x) =>
-        [`${x.team.name} (${x.alias}) at ${x.host}: you are ${x.member}, ${x.role}`, `  ${x.online ? 'online' : 'offline'} · last sync ${x.lastSync ?? 'never'} · ${x.pending} pending · ${x.rejected} rejected`].join('\n'),
+      print({ team: c.team, alias: c.alias, host: c.host, member: c.member, role: c.role, online, refused, lastSync, pending: s.counts.pending, rejected: s.counts.rejected, inDoubt: s.counts.inDoubt }, (x) =>
+        [
+          `${x.team.name} (${x.alias}) at ${x.host}: you are ${x.member}, ${x.role}`,
+          ...(x.refused ? [`  refused: ${x.refused}`] : []),
+          `  ${x.refused ? 'online, refused' : x.online ? 'online' : 'offline'} · last sync ${x.lastSync ?? 'never'} · ${x.pending} pending · ${x.rejected} rejected${x.inDoubt ? ` (${x.inDoubt} of them may have been recorded all the same: \`creditdeck team outbox\`)` : ''}`,
+        ].join('\n'),
       );
     });
 
@@ -136,14 +144,15 @@ export function registerTeamClient(team: Command, d: TeamClientDeps): TeamClient
       const c = requireTeamCredentials(d.dbPath(), alias);
       await withOutbox(async (box) => {
         if (o.dismiss !== undefined && !box.dismiss(o.dismiss)) throw new InputError(`${o.dismiss} is not a rejected entry of this outbox`, '--dismiss');
-        const view = (e: OutboxEntry) => ({ id: e.id, call: e.call, input: e.input, createdAt: new Date(e.createdAt).toISOString(), status: e.status, reason: e.reason, message: e.message });
+        const view = (e: OutboxEntry) => ({ id: e.id, call: e.call, input: e.input, createdAt: new Date(e.createdAt).toISOString(), status: e.status, reason: e.reason, message: e.message, inDoubt: e.inDoubt });
         const pending = box.pending(c.team.id).map(view);
         const rejected = box.rejected(c.team.id).map(view);
         print({ pending, rejected }, (x) =>
           [
             `${x.pending.length} pending, ${x.rejected.length} rejected`,
             ...x.pending.map((e) => `  pending   ${e.id}  ${String(e.input.account)} ${String(e.input.action)} ${String(e.input.quantity ?? 1)}  ${e.createdAt}`),
-            ...x.rejected.map((e) => `  rejected  ${e.id}  ${String(e.input.account)} ${String(e.input.action)}: ${e.message ?? e.reason}`),
+            // In doubt: refused unjudged after a send whose answer was lost; it may be on the host.
+            ...x.rejected.map((e) => `  ${e.inDoubt ? 'in doubt' : 'rejected'}  ${e.id}  ${String(e.input.account)} ${String(e.input.action)}: ${e.message ?? e.reason}`),
           ].join('\n'),
         );
       });

@@ -81,6 +81,7 @@ const rejectedView = (e: OutboxEntry): RejectedEntry => ({
   at: new Date(e.createdAt).toISOString(),
   reason: e.reason ?? 'error',
   message: e.message ?? 'rejected by the team host',
+  inDoubt: e.inDoubt,
 });
 
 /** The credits an entry overdrew its pool by, when the host says so (an offline entry is a fact: past its pool it is booked and the shortfall owed). */
@@ -177,7 +178,7 @@ export function createMembership(deps: MembershipDeps): AppMembership {
       if (told.has(e.id)) continue;
       told.add(e.id);
       const r = rejectedView(e);
-      deps.notify({ title: `${t.team.name} rejected an entry`, body: `${t.alias}/${r.account}: ${r.action} × ${r.quantity} — ${r.message}. It is kept in Settings → Team until you dismiss it.` });
+      deps.notify({ title: r.inDoubt ? `${t.team.name} refused an entry that may be recorded` : `${t.team.name} rejected an entry`, body: `${t.alias}/${r.account}: ${r.action} × ${r.quantity} — ${r.message}. It is kept in Settings → Team until you dismiss it.` });
     }
     for (const a of answers) {
       const by = overdrawnBy(a);

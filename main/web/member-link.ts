@@ -97,7 +97,8 @@ export function pushSender(c: TeamCredentials, timeoutMs: number) {
       // Not reached, or not the host it should be: the entries were not judged, so they wait.
       if (e instanceof Offline || (e instanceof InputError && e.field === 'fingerprint')) throw e;
       const reason = e instanceof UnauthorizedError ? 'unauthorized' : e instanceof ForbiddenError ? 'forbidden' : e instanceof InputError ? 'invalid_input' : 'error';
-      return entries.map((x) => ({ id: x.id, status: 'rejected' as const, reason, message: (e as Error).message }));
+      // Refused at the door: no entry was judged (push.ts flags one sent before as in doubt).
+      return entries.map((x) => ({ id: x.id, status: 'rejected' as const, reason, message: (e as Error).message, unjudged: true }));
     }
   };
 }

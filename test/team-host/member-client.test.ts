@@ -12,6 +12,7 @@ import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../main/cli/index.js';
+import { Outbox } from '../../main/core/sync/outbox.js';
 import { createInvite } from '../../main/core/team/invites.js';
 import { localOwner } from '../../main/core/team/team.js';
 import { listTokens, revokeToken } from '../../main/core/team/tokens.js';
@@ -150,7 +151,21 @@ describe("a member's command line", () => {
     const revoked = await m.cli(['use', 'studio/lux-pro', 'email']);
     expect(revoked.code).toBe(4);
     expect(revoked.err).toMatch(/no longer accepts this device/);
-    expect(((await m.cli(['--json', 'team', 'outbox'])).json() as { rejected: unknown[] }).rejected).toHaveLength(1);
+    expect(((await m.cli(['--json', 'team', 'outbox'])).json() as { rejected: unknown[] }).rejected).toEqual([expect.objectContaining({ reason: 'unauthorized', inDoubt: false })]);
+    // One sent before whose answer was lost, refused at the door now: it may be on the host, so it is in doubt, not plainly rejected.
+    const kept = new Outbox(join(m.dir, 'outbox.sqlite'));
+    const doubt = kept.add(JSON.parse(saved).team.id as string, 'usage.record', { account: 'lux-pro', action: 'email', at: new Date().toISOString() }, Date.now()).id;
+    kept.markSent([doubt], Date.now());
+    kept.close();
+    expect((await m.cli(['team', 'sync'])).code).toBe(4);
+    expect(((await m.cli(['--json', 'team', 'outbox'])).json() as { rejected: unknown[] }).rejected).toEqual([
+      expect.objectContaining({ inDoubt: false }),
+      expect.objectContaining({ id: doubt, reason: 'unauthorized', inDoubt: true, message: expect.stringContaining(`may have recorded it before it refused this device: a team admin can check the account's usage history for an event keyed push-${doubt}`) }),
+    ]);
+    const status = await m.cli(['team', 'status']);
+    expect(status.code, status.err).toBe(0);
+    expect(status.out).toMatch(/refused: .*no longer accepts this device[^]*0 pending · 2 rejected \(1 of them may have been recorded all the same/);
+    expect((await m.cli(['team', 'outbox'])).out).toMatch(new RegExp(`0 pending, 2 rejected\\n  rejected  ob_\\w+ .*\\n  in doubt  ${doubt} `));
   });
 
   it('leaves only once the pending entries are dealt with', async () => {

@@ -27,6 +27,8 @@ export interface RejectedEntry {
   at: string;
   reason: string;
   message: string;
+  /** Refused unjudged after an earlier send got no answer: the host may have recorded it (docs/team.md, "In doubt"). */
+  inDoubt: boolean;
 }
 
 /** A team joined here: who this device is there (the credentials, never the token), and how its sync stands. */

@@ -26,6 +26,14 @@ export interface OutboxEntry {
   message: string | null;
   settledAt: number | null;
   dismissed: boolean;
+  /** When a send of it first may have reached the host (null: never sent, or every send failed before it left). */
+  sentAt: number | null;
+  /**
+   * Rejected without the host judging it (the push was refused whole, e.g. a
+   * revoked device) after an earlier send got no answer: the host may have
+   * recorded it then. Not known to be off the host, unlike any other rejection.
+   */
+  inDoubt: boolean;
 }
 
 export interface Settlement {
@@ -34,6 +42,10 @@ export interface Settlement {
   result?: unknown;
   reason?: string;
   message?: string;
+  /** The host refused the push as a whole (at its door) without judging this entry. */
+  unjudged?: boolean;
+  /** Settled as rejected, but it may be on the host (OutboxEntry.inDoubt). */
+  inDoubt?: boolean;
 }
 
 const SCHEMA = `
@@ -59,6 +71,9 @@ CREATE TABLE IF NOT EXISTS sync_state (
 ) STRICT;
 `;
 
+/** Added after the first release, to outboxes made before them too. */
+const COLUMNS: Record<string, string> = { sent_at: 'INTEGER', in_doubt: 'INTEGER NOT NULL DEFAULT 0' };
+
 /** Time-ordered and unguessable: ob_ + milliseconds (base 36) + 80 random bits. */
 export function newEntryId(now: number): string {
   return `ob_${now.toString(36).padStart(9, '0')}${randomBytes(10).toString('hex')}`;
@@ -76,6 +91,8 @@ interface Row {
   message: string | null;
   settled_at: number | null;
   dismissed: number;
+  sent_at: number | null;
+  in_doubt: number;
 }
 
 const view = (r: Row): OutboxEntry => ({
@@ -90,6 +107,8 @@ const view = (r: Row): OutboxEntry => ({
   message: r.message,
   settledAt: r.settled_at,
   dismissed: r.dismissed === 1,
+  sentAt: r.sent_at,
+  inDoubt: r.in_doubt === 1,
 });
 
 export class Outbox {
@@ -102,6 +121,8 @@ export class Outbox {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.exec(SCHEMA);
+    const have = new Set((this.db.prepare('PRAGMA table_info(outbox)').all() as { name: string }[]).map((c) => c.name));
+    for (const [name, type] of Object.entries(COLUMNS)) if (!have.has(name)) this.db.exec(`ALTER TABLE outbox ADD COLUMN ${name} ${type}`);
   }
 
   close(): void {
@@ -131,9 +152,25 @@ export class Outbox {
 
   /** The host's answers, in one transaction; an entry already settled keeps its first answer. */
   settle(settlements: readonly Settlement[], now: number): void {
-    const upd = this.db.prepare(`UPDATE outbox SET status = ?, result_json = ?, reason = ?, message = ?, settled_at = ? WHERE id = ? AND status = 'pending'`);
+    const upd = this.db.prepare(`UPDATE outbox SET status = ?, result_json = ?, reason = ?, message = ?, settled_at = ?, in_doubt = ? WHERE id = ? AND status = 'pending'`);
     this.db.transaction(() => {
-      for (const s of settlements) upd.run(s.status, s.result === undefined ? null : JSON.stringify(s.result), s.reason ?? null, s.message ?? null, now, s.id);
+      for (const s of settlements) upd.run(s.status, s.result === undefined ? null : JSON.stringify(s.result), s.reason ?? null, s.message ?? null, now, s.inDoubt === true ? 1 : 0, s.id);
+    })();
+  }
+
+  /** About to send these: from now on the host may hold them (kept before the send, so a crash mid-send errs on the side of "sent"). */
+  markSent(ids: readonly string[], now: number): void {
+    const upd = this.db.prepare(`UPDATE outbox SET sent_at = COALESCE(sent_at, ?) WHERE id = ? AND status = 'pending'`);
+    this.db.transaction(() => {
+      for (const id of ids) upd.run(now, id);
+    })();
+  }
+
+  /** The send never left this machine: these were not sent after all (only ones never sent before are given). */
+  unmarkSent(ids: readonly string[]): void {
+    const upd = this.db.prepare(`UPDATE outbox SET sent_at = NULL WHERE id = ? AND status = 'pending'`);
+    this.db.transaction(() => {
+      for (const id of ids) upd.run(id);
     })();
   }
 
@@ -147,9 +184,12 @@ export class Outbox {
     return this.db.prepare(`UPDATE outbox SET dismissed = 1 WHERE id = ? AND status = 'rejected'`).run(id).changes === 1;
   }
 
-  counts(team: string): { pending: number; rejected: number } {
-    const r = this.db.prepare(`SELECT SUM(status = 'pending') AS p, SUM(status = 'rejected' AND dismissed = 0) AS r FROM outbox WHERE team = ?`).get(team) as { p: number | null; r: number | null };
-    return { pending: r.p ?? 0, rejected: r.r ?? 0 };
+  /** `inDoubt`: of the rejected ones, those the host may have recorded all the same. */
+  counts(team: string): { pending: number; rejected: number; inDoubt: number } {
+    const r = this.db
+      .prepare(`SELECT SUM(status = 'pending') AS p, SUM(status = 'rejected' AND dismissed = 0) AS r, SUM(status = 'rejected' AND dismissed = 0 AND in_doubt = 1) AS d FROM outbox WHERE team = ?`)
+      .get(team) as { p: number | null; r: number | null; d: number | null };
+    return { pending: r.p ?? 0, rejected: r.r ?? 0, inDoubt: r.d ?? 0 };
   }
 
   lastSync(team: string): { at: number | null; error: string | null } {

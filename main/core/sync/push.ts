@@ -46,16 +46,20 @@ export async function pushOutbox(outbox: Outbox, team: string, send: Send, now: 
     const batch = outbox.pending(team, PUSH_BATCH);
     if (batch.length === 0) break;
     let answers: Settlement[];
+    // Sent before (an answer lost, or a crash mid-send): the host may hold it already, whatever it answers now.
+    const sentBefore = new Set(batch.filter((e) => e.sentAt !== null).map((e) => e.id));
+    outbox.markSent(batch.map((e) => e.id), now());
     try {
       answers = await send(batch.map((e) => ({ id: e.id, call: e.call, input: e.input, ...(e.id === live ? {} : { offline: true }) })));
     } catch (e) {
       out.offline = e instanceof Error ? e.message : String(e);
       if ((e as { sent?: unknown } | null)?.sent !== false) out.unanswered = batch.map((x) => x.id);
+      else outbox.unmarkSent(batch.filter((x) => !sentBefore.has(x.id)).map((x) => x.id));
       outbox.noteSync(team, now(), out.offline);
       return out;
     }
     const sent = new Set(batch.map((e) => e.id));
-    const mine = answers.filter((a) => sent.has(a.id));
+    const mine = answers.filter((a) => sent.has(a.id)).map((a) => (a.unjudged && sentBefore.has(a.id) ? inDoubt(a) : a));
     // A host that answers for none of the entries would loop forever: stop, and say so.
     if (mine.length === 0) {
       out.offline = 'the team host answered for none of the entries sent';
@@ -68,4 +72,21 @@ export async function pushOutbox(outbox: Outbox, team: string, send: Send, now: 
   }
   outbox.noteSync(team, now(), null);
   return out;
+}
+
+/**
+ * The host refused a push whole (its door: a revoked device, a role that may
+ * not push) without judging the entry, but an earlier send of it got no
+ * answer: it may be on the host already. Rejected (it cannot be sent again
+ * from here) yet flagged, saying how to find out.
+ */
+function inDoubt(a: Settlement): Settlement {
+  const why = a.message ?? 'the team host refused the push';
+  return {
+    id: a.id,
+    status: 'rejected',
+    reason: a.reason ?? 'error',
+    inDoubt: true,
+    message: `${why}. An earlier send of this entry got no answer, so the team host may have recorded it before it refused this device: a team admin can check the account's usage history for an event keyed push-${a.id}`,
+  };
 }

@@ -139,6 +139,7 @@ function JoinedTeam({ t }: { t: MembershipView }) {
               {t.rejected.map((r) => (
                 <li key={r.id} className="row" style={{ justifyContent: 'space-between', flexWrap: 'wrap' }}>
                   <span>
+                    {r.inDoubt ? <strong>May have been recorded: </strong> : null}
                     {r.action} × {r.quantity} on {r.account}, {dateTime(r.at)}: {r.message}
                   </span>
                   <button className="btn small" disabled={busy} onClick={() => void run(() => mutate('membership.dismiss', { team: t.alias, entry: r.id }))}>
