@@ -257,6 +257,8 @@ describe('Settings', () => {
 
     // A refused grant (FluxNote sells no packs) shows the ledger's reason.
     const credits = page.getByRole('form', { name: 'Add credits' });
+    // Pools are offered by name, never by id.
+    expect(await credits.getByLabel('Pool').locator('option').allTextContents()).toEqual(['Video credits', 'Image credits']);
     await credits.getByLabel('Source').selectOption('purchase');
     await credits.getByLabel('Credits').fill('10');
     await credits.getByRole('button', { name: 'Add credits' }).click();

@@ -89,6 +89,8 @@ function accountView(ctx: Ctx, a: Account) {
     plan: plan.plan.id,
     planName: plan.plan.name,
     amounts: Object.fromEntries(Object.entries(plan.amounts).map(([k, v]) => [k, v === 'unlimited' ? 'unlimited' : mcToCredits(v)])),
+    /** Each pool's name for people ("Video credits"), so no page shows a pool's id. */
+    poolLabels: Object.fromEntries(a.provider.pools.map((p) => [p.id, p.label])),
     zone: a.zone,
     anchor: a.anchor,
     reset: a.provider.reset.rule === 'calendar-month' ? `1st of each month, 00:00 ${a.provider.reset.zone}` : `day ${a.rule.day} of each month (clamped), 00:00 ${a.zone}`,

@@ -802,7 +802,7 @@ function CreditsSection({ a }: { a: AccountDetail }) {
           e.preventDefault();
           void write.run(
             { account: a.id, pool, amount: amount.trim(), source, ...(priceCents !== undefined && Number.isFinite(priceCents) ? { priceCents } : {}) },
-            (g) => `Added ${credits(g.credits)} ${g.pool === 'credits' ? 'credits' : `${g.pool} credits`} (${g.source}).`,
+            (g) => `Added ${credits(g.credits)} to ${a.poolLabels[g.pool] ?? g.pool} (${g.source}).`,
           );
         }}
       >
@@ -810,7 +810,9 @@ function CreditsSection({ a }: { a: AccountDetail }) {
           <Field label="Pool">
             <select value={pool} onChange={(e) => setPool(e.target.value)}>
               {pools.map((p) => (
-                <option key={p}>{p}</option>
+                <option key={p} value={p}>
+                  {a.poolLabels[p] ?? p}
+                </option>
               ))}
             </select>
           </Field>

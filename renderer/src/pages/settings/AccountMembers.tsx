@@ -12,7 +12,6 @@ import { mutate } from '../../store/query';
 import { blankToNull, Section, useWrite } from './form';
 import './corrections.css';
 
-const poolName = (pool: string) => (pool === 'credits' ? 'Credits' : `${pool[0]!.toUpperCase()}${pool.slice(1)} credits`);
 
 export function AccountMembers({ a }: { a: AccountDetail }) {
   const [member, setMember] = useState('');
@@ -50,7 +49,7 @@ export function AccountMembers({ a }: { a: AccountDetail }) {
                       <span className="caps-list">
                         {Object.entries(m.caps).map(([pool, cap]) => (
                           <span key={pool}>
-                            {poolName(pool)}: {credits(cap)}
+                            {a.poolLabels[pool] ?? pool}: {credits(cap)}
                           </span>
                           ))}
                         </span>
@@ -73,7 +72,7 @@ export function AccountMembers({ a }: { a: AccountDetail }) {
       {a.members
         .filter((m) => m.id === editing)
         .map((m) => (
-          <MemberEditor key={m.id} account={a.id} member={m} pools={pools} onDone={() => setEditing(null)} />
+          <MemberEditor key={m.id} account={a.id} member={m} pools={pools} labels={a.poolLabels} onDone={() => setEditing(null)} />
         ))}
       <form
         className="inline-form"
@@ -108,7 +107,7 @@ export function AccountMembers({ a }: { a: AccountDetail }) {
 }
 
 /** Rename, caps per pool and removal of one member; saves only what changed. */
-function MemberEditor({ account, member: m, pools, onDone }: { account: string; member: Member; pools: string[]; onDone: () => void }) {
+function MemberEditor({ account, member: m, pools, labels, onDone }: { account: string; member: Member; pools: string[]; labels: Record<string, string>; onDone: () => void }) {
   const [name, setName] = useState(m.name);
   const [caps, setCaps] = useState<Record<string, string>>(() => Object.fromEntries(pools.map((p) => [p, m.caps[p] === undefined ? '' : String(m.caps[p])])));
   const [removing, setRemoving] = useState(false);
@@ -143,7 +142,7 @@ function MemberEditor({ account, member: m, pools, onDone }: { account: string; 
           <input value={name} onChange={(e) => setName(e.target.value)} maxLength={80} required />
         </Field>
         {pools.map((pool) => (
-          <Field key={pool} label={`Cap on ${poolName(pool).toLowerCase()}`} hint="Per billing period; blank for none">
+          <Field key={pool} label={`Cap on ${(labels[pool] ?? pool).toLowerCase()}`} hint="Per billing period; blank for none">
             <input inputMode="decimal" placeholder="none" value={caps[pool]} onChange={(e) => setCaps({ ...caps, [pool]: e.target.value })} />
           </Field>
         ))}
