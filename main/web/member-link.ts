@@ -35,7 +35,7 @@ export class Offline extends Error {
 /** Where a member finds what the host rejected: the command line's words or the app's. */
 export type Where = (entry: string) => string;
 
-type Envelope = { ok: true; result: unknown } | { ok: false; error: { code: string; message: string; reason?: string; details?: Record<string, unknown> } };
+export type Envelope = { ok: true; result: unknown } | { ok: false; error: { code: string; message: string; reason?: string; details?: Record<string, unknown> } };
 
 /** What redeeming an invite answers (team.redeem). */
 export interface Redeemed {
@@ -45,6 +45,9 @@ export interface Redeemed {
   name: string;
   role: string;
 }
+
+/** How a member's call reaches the host: hostCall over HTTPS; the team simulation (test/sim/team.ts) passes its in-process door. */
+export type HostCall = (c: TeamCredentials, name: string, input: unknown, timeoutMs: number) => Promise<unknown>;
 
 /** One API call on the team host as this member; a network failure is Offline, an error envelope is thrown as the core's own error. */
 export async function hostCall(c: Pick<TeamCredentials, 'host' | 'fingerprint' | 'token'>, name: string, input: unknown, timeoutMs: number, token: string | null = c.token): Promise<unknown> {
@@ -68,6 +71,11 @@ export async function hostCall(c: Pick<TeamCredentials, 'host' | 'fingerprint' |
   } catch {
     throw new Offline(`the team host answered HTTP ${reply.status} without JSON`);
   }
+  return envelopeResult(body);
+}
+
+/** The host's answer: its result, or its error thrown as the core's own error (an unknown one: the host failed, the entry waits). */
+export function envelopeResult(body: Envelope): unknown {
   if (body.ok) return body.result;
   const { error } = body;
   if (error.code === 'unauthorized') throw new UnauthorizedError(`${error.message} (the team host no longer accepts this device: it may have been revoked; join again with a new invite)`);
@@ -88,10 +96,10 @@ export async function redeemInvite(link: { url: string; invite: string; fingerpr
 }
 
 /** The outbox's road to the host: a push of some entries, each answered; a refused push (a revoked device) rejects them all, saying why. */
-export function pushSender(c: TeamCredentials, timeoutMs: number) {
+export function pushSender(c: TeamCredentials, timeoutMs: number, call: HostCall = hostCall) {
   return async (entries: PushEntry[]): Promise<Settlement[]> => {
     try {
-      const r = (await hostCall(c, 'team.push', { entries }, timeoutMs)) as { results: Settlement[] };
+      const r = (await call(c, 'team.push', { entries }, timeoutMs)) as { results: Settlement[] };
       return r.results;
     } catch (e) {
       // Not reached, or not the host it should be: the entries were not judged, so they wait.
@@ -104,16 +112,16 @@ export function pushSender(c: TeamCredentials, timeoutMs: number) {
 }
 
 /** Send everything pending for the team, oldest first; `live` is the entry a command just recorded (push.ts: the host may refuse it, the rest are facts). */
-export function pushTeam(box: Outbox, c: TeamCredentials, now: () => number, timeoutMs: number, live?: string): Promise<PushResult> {
-  return pushOutbox(box, c.team.id, pushSender(c, timeoutMs), now, live);
+export function pushTeam(box: Outbox, c: TeamCredentials, now: () => number, timeoutMs: number, live?: string, call: HostCall = hostCall): Promise<PushResult> {
+  return pushOutbox(box, c.team.id, pushSender(c, timeoutMs, call), now, live);
 }
 
 /** Bring the mirror up to the host: the accounts now, the events after the last one pulled (several pulls when far behind). */
-export async function pullMirror(c: TeamCredentials, box: Outbox, timeoutMs: number): Promise<{ asOf: string; events: number }> {
+export async function pullMirror(c: TeamCredentials, box: Outbox, timeoutMs: number, call: HostCall = hostCall): Promise<{ asOf: string; events: number }> {
   const mirror = new Mirror(box.db);
   let events = 0;
   for (;;) {
-    const r = (await hostCall(c, 'team.pull', { after: mirror.after(c.team.id) }, timeoutMs)) as PullAnswer;
+    const r = (await call(c, 'team.pull', { after: mirror.after(c.team.id) }, timeoutMs)) as PullAnswer;
     mirror.apply(c.team.id, r);
     events += r.events.length;
     if (!r.more) return { asOf: r.at, events };
@@ -125,15 +133,25 @@ export async function pullMirror(c: TeamCredentials, box: Outbox, timeoutMs: num
  * pending to the host. Online the mirror follows; offline the entry waits,
  * unless it would pass the offline allowance and never left this machine
  * (then it is dropped and the refusal thrown: nothing kept). The entry as it stands after the push.
+ * `seam`: the road to the host and the entry's id, given by the team simulation.
  */
-export async function recordEntry(box: Outbox, c: TeamCredentials, account: string, input: Record<string, unknown>, now: () => number, timeoutMs: number): Promise<{ entry: OutboxEntry; push: PushResult }> {
+export async function recordEntry(
+  box: Outbox,
+  c: TeamCredentials,
+  account: string,
+  input: Record<string, unknown>,
+  now: () => number,
+  timeoutMs: number,
+  seam: { call?: HostCall; id?: string } = {},
+): Promise<{ entry: OutboxEntry; push: PushResult }> {
+  const call = seam.call ?? hostCall;
   // The time it happened is the member's, online or not: a late push books it when it was used.
   const body = { ...input, account, at: input.at ?? new Date(now()).toISOString() };
-  const e = box.add(c.team.id, 'usage.record', body, now());
-  const push = await pushTeam(box, c, now, timeoutMs, e.id);
+  const e = box.add(c.team.id, 'usage.record', body, now(), seam.id);
+  const push = await pushTeam(box, c, now, timeoutMs, e.id, call);
   // Another certificate: refused, every time, saying what to check; the entry waits in the outbox.
   if (push.offline?.includes(CERT_MISMATCH)) throw new InputError(push.offline, 'fingerprint');
-  if (push.offline === null) await pullMirror(c, box, timeoutMs).catch(() => {});
+  if (push.offline === null) await pullMirror(c, box, timeoutMs, call).catch(() => {});
   else {
     const refused = overAllowance(box, c, account, input.action);
     // Only an entry that never left can be taken back: one whose answer was lost may be on the host already, so it waits like any other (the host decides).

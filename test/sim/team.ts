@@ -29,17 +29,19 @@ import { pushKey, type PushAnswer } from '../../main/core/api/sync.js';
 import type { Ctx } from '../../main/core/ledger/context.js';
 import { GroupCommit } from '../../main/core/ledger/group-commit.js';
 import { checkInvariants } from '../../main/core/ledger/invariants.js';
-import { Mirror, type PullAnswer } from '../../main/core/sync/mirror.js';
 import { overAllowance } from '../../main/core/sync/offline.js';
-import { Outbox, type Settlement } from '../../main/core/sync/outbox.js';
-import { pushOutbox, type PushEntry, type PushResult } from '../../main/core/sync/push.js';
+import type { TeamCredentials } from '../../main/core/sync/credentials.js';
+import { Outbox } from '../../main/core/sync/outbox.js';
+import type { PushEntry, PushResult } from '../../main/core/sync/push.js';
 import { createInvite } from '../../main/core/team/invites.js';
 import { initTeam, localOwner } from '../../main/core/team/team.js';
 import { revokeToken } from '../../main/core/team/tokens.js';
 import type { Caller } from '../../main/core/team/types.js';
 import { ManualClock } from '../../main/core/util/clock.js';
 import { seededIds } from '../../main/core/util/ids.js';
+import { RefusedError } from '../../main/core/util/errors.js';
 import { dispatchAs } from '../../main/web/dispatch.js';
+import { envelopeResult, Offline, pullMirror, pushTeam, recordEntry, type Envelope, type HostCall } from '../../main/web/member-link.js';
 import { teamCore } from '../../main/web/team-core.js';
 import { TeamDoor } from '../../main/web/team-host.js';
 import { HOUR, Model, type OfflineRules, type Outcome, type Source } from './model.js';
@@ -139,10 +141,11 @@ interface Client {
   member: string;
   token: string;
   tokenId: string;
+  /** What the device keeps of the team (the token is the door's; the host and fingerprint are never used in process). */
+  creds: TeamCredentials;
   box: Outbox;
   /** The same outbox file opened by a second process (a second `team sync`). */
   twin: Outbox;
-  mirror: Mirror;
   skew: number;
   link: Link;
   revoked: boolean;
@@ -157,22 +160,6 @@ interface Answer {
 
 export interface TeamRunOptions {
   seed: number;
-  /**
-   * Offline past its allowance, drop an entry whose push got no answer, as
-   * main/web/member-link.ts recordEntry does today — even when the host
-   * committed it and only the answer was lost (then the host counts an entry
-   * no outbox holds). Default false: only an entry whose push never left
-   * (the link was down) is dropped, the rest stay pending.
-   */
-  dropUnanswered?: boolean;
-  /**
-   * A push the host's door refuses (a revoked device) settles every entry in
-   * it as rejected, as member-link.ts pushSender does today — even one the
-   * host committed earlier whose answer was lost (then an entry rejected on
-   * the device is counted on the host). Default false: the entries stay
-   * pending, to be sent again once the device is let in.
-   */
-  rejectRefusedPush?: boolean;
   /** The ledger's rules for entries that waited in an outbox; null: today's single-ledger rules (refused at zero, nothing late). Default: overdrafts and late entries within each account's grace window. */
   offline?: OfflineRules | null;
   model?: () => Model;
@@ -232,35 +219,23 @@ export async function runTeam(setup: TeamSetup, ops: readonly TeamOp[], opts: Te
   const door = new TeamDoor({ ctx, key: HOST_KEY, core, limits: { freeFailures: 1_000_000 } });
   door.writer = new GroupCommit(ctx);
 
-  /** One request through the door as the client's device would make it: the envelope the host would send back. */
-  const request = async (c: Client, name: string, input: unknown): Promise<{ ok: true; result: unknown } | { ok: false; code: string; message: string }> => {
+  /**
+   * The client's road to the host in place of HTTPS (member-link.ts HostCall): one request through the door as
+   * the device would make it, its envelope answered as hostCall answers it. The schedule cuts it before the host
+   * (down: the connection never made) or after (lossy: the host committed, the answer lost).
+   */
+  const road = (c: Client): HostCall => async (_creds, name, input) => {
+    if (c.link === 'down') throw new Offline('the network is down', false);
     const who = await door.authenticateBearer(c.token, '127.0.0.1', 'no token');
     const env = 'caller' in who ? await dispatchAs(name, input, door.runner(who.caller), undefined, door.extraCalls) : who.body;
-    return env.ok ? env : { ok: false, code: env.error.code, message: env.error.message };
-  };
-  /** The client's road to the host (main/web/member-link.ts pushSender's answers), which the schedule can cut before or after the host. */
-  const send = (c: Client) => async (batch: PushEntry[]): Promise<Settlement[]> => {
-    if (c.link === 'down') throw new Error('the network is down');
-    const r = await request(c, 'team.push', { entries: batch });
-    if (c.link === 'lossy') throw new Error('the connection dropped before the answer came back');
-    if (r.ok) return (r.result as { results: Settlement[] }).results;
-    if (r.code === 'error' || !opts.rejectRefusedPush) throw new Error(`the team host ${r.code === 'error' ? 'failed' : 'refused the push'}: ${r.message}`);
-    return batch.map((x) => ({ id: x.id, status: 'rejected' as const, reason: r.code, message: r.message }));
+    if (c.link === 'lossy') throw new Offline('the connection dropped before the answer came back');
+    return envelopeResult(env as Envelope);
   };
   const clientNow = (c: Client) => () => clock.now() + c.skew;
-  /** `live`: the entry a command just recorded (the host may refuse it); every other pending one waited, so it goes as a fact. */
-  const push = async (c: Client, box: Outbox = c.box, live?: string): Promise<PushResult> => pushOutbox(box, team.id, send(c), clientNow(c), live);
-  /** After a push that reached the host: the mirror follows (member-link's pullMirror), pulled again while more. */
-  const pull = async (c: Client): Promise<void> => {
-    if (c.link !== 'up') return;
-    for (;;) {
-      const r = await request(c, 'team.pull', { after: c.mirror.after(team.id) });
-      if (!r.ok) return;
-      const p = r.result as PullAnswer;
-      c.mirror.apply(team.id, p);
-      if (!p.more) return;
-    }
-  };
+  /** The real client code (member-link.ts pushTeam: pushSender, push.ts pushOutbox) over the simulated road. */
+  const push = async (c: Client, box: Outbox = c.box): Promise<PushResult> => pushTeam(box, c.creds, clientNow(c), 0, undefined, road(c));
+  /** After a push that reached the host: the mirror follows (member-link's pullMirror; a failed pull leaves it as it was). */
+  const pull = async (c: Client): Promise<void> => void (await pullMirror(c.creds, c.box, 0, road(c)).catch(() => {}));
 
   const team = initTeam(ctx, HOST_KEY, { name: 'Studio', owner: 'olga' }).team;
   try {
@@ -272,7 +247,8 @@ export async function runTeam(setup: TeamSetup, ops: readonly TeamOp[], opts: Te
       const red = teamCore.redeemInvite(ctx, HOST_KEY, { invite: inv.invite, device: `device ${i}` }, null);
       const path = join(dir, `outbox-${i}.sqlite`);
       const box = new Outbox(path);
-      const c: Client = { i, member, token: red.token, tokenId: teamCore.tokenIdOf(red.token)!, box, twin: new Outbox(path), mirror: new Mirror(box.db), skew, link: 'up', revoked: false };
+      const creds: TeamCredentials = { alias: 'studio', team, host: 'https://sim.invalid', fingerprint: '', member, name: `Member ${i}`, role: 'member', device: `device ${i}`, token: red.token, joinedAt: isoOf(clock.now()) };
+      const c: Client = { i, member, token: red.token, tokenId: teamCore.tokenIdOf(red.token)!, creds, box, twin: new Outbox(path), skew, link: 'up', revoked: false };
       clients.push(c);
       await pull(c); // joining pulls once: the device has its allowance
     }
@@ -288,17 +264,16 @@ export async function runTeam(setup: TeamSetup, ops: readonly TeamOp[], opts: Te
         const at = clientNow(c)();
         const input = { account: acc.def.id, action, quantity: op.q, at: isoOf(at), ...(op.byo ? { byoKey: true } : {}), ...(op.img !== undefined ? { attrs: { image: `img${op.img}` } } : {}) };
         const id = `ob-sim-${(entries++).toString().padStart(6, '0')}`;
-        // member-link.ts recordEntry: into the outbox, everything pending to the host; online the mirror follows, offline the allowance may drop it.
-        c.box.add(team.id, 'usage.record', input, at, id);
-        const r = await push(c, c.box, id);
-        if (r.offline === null) {
-          await pull(c);
-          synced = true;
-        } else if (overAllowance(c.box, { alias: 'studio', team }, acc.def.id, action)) {
-          if (c.link === 'down' || opts.dropUnanswered) {
-            c.box.drop(id);
-            label = 'record:over allowance';
-          } else label = 'record:over allowance, no answer: kept';
+        // The real member-link.ts recordEntry: into the outbox, everything pending to the host; online the mirror
+        // follows; offline past the allowance it is dropped only when nothing was sent (the refusal thrown).
+        try {
+          const r = await recordEntry(c.box, c.creds, acc.def.id, input, () => at, 0, { call: road(c), id });
+          if (r.push.offline === null) synced = true;
+          else if (overAllowance(c.box, c.creds, acc.def.id, action)) label = 'record:over allowance, no answer: kept';
+        } catch (e) {
+          if (!(e instanceof RefusedError) || c.box.get(id) !== null) throw e;
+          if (c.link !== 'down') throw new Mismatch(`entry ${id} was dropped past the allowance although its push may have reached the host (link ${c.link})`);
+          label = 'record:over allowance';
         }
         if (label === 'record') {
           const e = c.box.get(id)!;
@@ -352,6 +327,8 @@ export async function runTeam(setup: TeamSetup, ops: readonly TeamOp[], opts: Te
     }
     const problems = checkInvariants(ctx);
     if (problems.length) throw new Mismatch(`invariants at the end: ${problems.slice(0, 3).join('; ')}`);
+    // How the outboxes end: settled, pending, rejected, or rejected in doubt (refused at the door after an unanswered send).
+    for (const c of clients) for (const e of c.box.db.prepare('SELECT status, in_doubt FROM outbox').all() as { status: string; in_doubt: number }[]) bump(counts, `outbox:${e.status}${e.in_doubt ? ' in doubt' : ''}`);
     return { failure: null, counts, end: isoOf(clock.now()) };
   } catch (e) {
     const message = e instanceof Mismatch ? e.message : `unexpected ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`;
@@ -395,7 +372,15 @@ function countedOnce(ctx: Ctx, model: Model, clients: readonly Client[], answers
   if (modelled.size !== hosted.size) throw new Mismatch(`the host has ${hosted.size} pushed events, the model ${modelled.size}`);
   const owned = new Set<string>();
   for (const c of clients) {
-    const rows = c.box.db.prepare('SELECT id, status, result_json, reason, message FROM outbox').all() as { id: string; status: string; result_json: string | null; reason: string | null; message: string | null }[];
+    const rows = c.box.db.prepare('SELECT id, status, result_json, reason, message, sent_at, in_doubt FROM outbox').all() as {
+      id: string;
+      status: string;
+      result_json: string | null;
+      reason: string | null;
+      message: string | null;
+      sent_at: number | null;
+      in_doubt: number;
+    }[];
     for (const row of rows) {
       const key = pushKey(row.id);
       const ev = hosted.get(key) ?? null;
@@ -406,10 +391,15 @@ function countedOnce(ctx: Ctx, model: Model, clients: readonly Client[], answers
         const eventId = (JSON.parse(row.result_json ?? 'null') as { eventId?: string } | null)?.eventId ?? null;
         if (ev === null || eventId !== ev) throw new Mismatch(`${where} answered event ${eventId}, the host has ${ev ?? 'none'}`);
       } else if (row.status === 'rejected') {
-        if (ev !== null) throw new Mismatch(`${where} was rejected (${row.reason}: ${row.message}) but the host recorded it as ${ev}`);
         if (!row.reason || !row.message) throw new Mismatch(`${where} keeps no reason (${row.reason}: ${row.message})`);
+        if (row.in_doubt === 1) {
+          // Refused at the door after an unanswered send: on the host or not, and it says so.
+          if (row.reason !== 'unauthorized' || row.sent_at === null || !row.message.includes(`push-${row.id}`)) throw new Mismatch(`${where} is in doubt without cause (${row.reason}, sent ${row.sent_at}: ${row.message})`);
+          continue;
+        }
+        if (ev !== null) throw new Mismatch(`${where} was rejected (${row.reason}: ${row.message}) but the host recorded it as ${ev}`);
         const last = answers.get(row.id);
-        // A revoked device's push is refused at the door, before any entry is answered (rejectRefusedPush).
+        // A revoked device's push is refused at the door, before any entry is answered.
         if (row.reason !== 'unauthorized' && (last?.status !== 'rejected' || last.reason !== row.reason)) throw new Mismatch(`${where} keeps reason ${row.reason}, the host answered ${JSON.stringify(last)}`);
       }
     }
