@@ -188,3 +188,55 @@ describe('late entries', () => {
     expect(useText(r as never)).toMatch(/late: booked in the period that reset at 2026-12-15T00:00:00.000Z, 6 of it out of credits that expired then\n {2}overdrawn: the pool could not cover 2 video credits; the next grant or reset repays it first/);
   });
 });
+
+describe("the host's clock decides time for a member's entries", () => {
+  /** usage.record as team.push runs every entry: stamped by the member's clock; `offline`: it waited in the outbox. */
+  function fromMember(h: Harness, input: Record<string, unknown>, offline = false): UseResult {
+    try {
+      return call(h.ctx, 'usage.record', { account: 'fluxnote-rise', action: 'video', ...input } as never, { memberClock: true, pushed: offline }) as UseResult;
+    } finally {
+      h.clean();
+    }
+  }
+
+  it('an entry stamped after the host\'s now (a member\'s clock running fast) is booked at the host\'s now: no reset is booked early', () => {
+    const h = fresh('2026-11-15T12:00:00Z');
+    rise(h);
+    // The host is 2 minutes before December's reset; li's clock runs 4 minutes fast.
+    h.at('2026-12-14T23:58:00Z');
+    const r = fromMember(h, { quantity: 2, member: 'li', at: '2026-12-15T00:02:00Z' });
+    expect(r).toMatchObject({ status: 'applied', at: '2026-12-14T23:58:00.000Z', credits: 2 });
+    expect(h.ctx.db.prepare('SELECT at FROM events WHERE id = ?').get(r.eventId)).toEqual({ at: Date.parse('2026-12-14T23:58:00Z') });
+    // November is still open on the host: its own writes at its own now are taken.
+    expect(h.op('usage.record', { account: 'fluxnote-rise', action: 'video', member: 'mo' })).toMatchObject({ status: 'applied', at: '2026-12-14T23:58:00.000Z' });
+    expect(h.op('grants.add', { account: 'fluxnote-rise', pool: 'video', amount: 5, source: 'bonus' })).toBeTruthy();
+    expect(h.pool('fluxnote-rise', 'video')).toMatchObject({ periodStart: '2026-11-15T00:00:00.000Z', usedThisPeriod: 3 });
+    // The same entry sent again (its answer lost) is the same entry, though it was booked under another time.
+    expect(fromMember(h, { quantity: 2, member: 'li', at: '2026-12-15T00:02:00Z', key: r.key })).toMatchObject({ status: 'duplicate', eventId: r.eventId });
+    // More than 5 minutes ahead is still bad input, nothing written.
+    expect((thrown(() => fromMember(h, { member: 'li', at: '2026-12-15T00:03:01Z' })) as Error).message).toMatch(/in the future/);
+  });
+
+  it('lateness is judged against the host\'s clock, not against whether anything was written since', () => {
+    // Nothing is written to the account after November's 15 videos: December's reset is not booked when li's entries arrive.
+    const setup = (now: string): Harness => {
+      const h = fresh('2026-11-15T12:00:00Z');
+      rise(h);
+      h.at('2026-12-14T20:00:00Z');
+      h.op('usage.record', { account: 'fluxnote-rise', action: 'video', quantity: 15, member: 'mo' });
+      h.at(now);
+      return h;
+    };
+    // Five days after the reset, past the 72-hour window: refused, though the old period was never closed by a write.
+    const past = setup('2026-12-20T00:00:00Z');
+    const e = thrown(() => fromMember(past, { quantity: 4, member: 'li', at: '2026-12-14T22:00:00Z' }, true));
+    expect(e).toMatchObject({ reason: 'late_entry', message: expect.stringMatching(/reset at 2026-12-15T00:00:00.000Z/) });
+    expect(past.pool('fluxnote-rise', 'video', '2026-12-14T23:00:00Z')).toMatchObject({ usedThisPeriod: 15 });
+    // Within the window: late, out of what expired at the reset (6), not an ordinary entry of November.
+    const inside = setup('2026-12-16T09:00:00Z');
+    expect(fromMember(inside, { quantity: 4, member: 'li', at: '2026-12-14T22:00:00Z' }, true)).toMatchObject({ late: { reset: '2026-12-15T00:00:00.000Z', fromExpired: 4 }, debits: [] });
+    expect(inside.pool('fluxnote-rise', 'video')).toMatchObject({ periodStart: '2026-12-15T00:00:00.000Z', remaining: 21 });
+    // A live entry (it did not wait in an outbox) stamped before the reset the host has passed is in a closed period.
+    expect((thrown(() => fromMember(inside, { member: 'li', at: '2026-12-14T23:00:00Z' })) as Error).message).toMatch(/closed period/);
+  });
+});

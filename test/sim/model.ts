@@ -369,12 +369,15 @@ export class Model {
     const when = this.dated(a, t, u);
     if (when && 'kind' in when) return when;
     const late = when;
+    t = this.stamped(t, u);
+    // A pushed entry is judged with the account booked up to the host's now (usage.ts hostTime): whatever it answers, that is booked.
+    const bookTo = u.arrived ?? t;
     if (late && u.holdId !== null) return { kind: 'invalid', why: 'a late entry cannot capture a hold' };
     // A late entry is booked in its own period but draws on the grants live when it arrives.
     const drawAt = late ? u.arrived! : t;
     const period = periodOf(a.def.rule, t);
     if (late && drawAt > late.until) {
-      this.book(a, drawAt);
+      this.book(a, bookTo);
       return { kind: 'refused', reason: 'late_entry' };
     }
     let hold: MHold | undefined;
@@ -387,7 +390,7 @@ export class Model {
       let calls = 0;
       for (const e of this.events) if (e.acct === u.acct && e.action === u.action && e.at > t - HOUR && e.at <= t) calls += e.qtyMilli;
       if (calls + u.qtyMilli > act.hourly * 1000) {
-        this.book(a, drawAt);
+        this.book(a, bookTo);
         return { kind: 'refused', reason: 'rate_limit' };
       }
     }
@@ -403,7 +406,7 @@ export class Model {
         if (a.dedupe.has(subject)) [status, cost] = ['covered', 0];
       }
     }
-    this.book(a, drawAt);
+    this.book(a, bookTo);
     const unlimited = this.planAt(a, t).amounts[act.pool] === 'unlimited';
     // The pool's credits are checked before the spending limit (docs/team.md, one precedence rule).
     const charged = cost > 0 && !unlimited;
@@ -470,13 +473,22 @@ export class Model {
   protected dated(a: MAccount, t: number, u: UseArgs): Outcome | Late | null {
     if (t > (u.arrived ?? t) + FUTURE_SKEW) return { kind: 'invalid', why: 'in the future' };
     if (t < a.first) return { kind: 'invalid', why: 'before the first period' };
-    if (this.closed(a, t)) return this.late(a, t, u);
+    if (this.closed(a, t, u.arrived)) return this.late(a, t, u);
     return null;
   }
 
-  /** Whether t falls in a period a booked reset has closed (booking follows the latest write, which a clock running ahead may date past now). */
-  closed(a: MAccount, t: number): boolean {
-    return t < periodOf(a.def.rule, Math.max(a.bookedTo, a.first)).start;
+  /** When a write is booked: a pushed entry stamped after the host's now (a member's clock running ahead) at the host's now (docs/team.md). */
+  protected stamped(t: number, u: UseArgs): number {
+    return u.arrived === undefined ? t : Math.min(t, u.arrived);
+  }
+
+  /**
+   * Whether t falls in a period a booked reset has closed. A pushed entry
+   * (hostNow: when it arrived) is judged with the resets up to the host's now
+   * booked, so its lateness follows the host's clock.
+   */
+  closed(a: MAccount, t: number, hostNow = -Infinity): boolean {
+    return t < periodOf(a.def.rule, Math.max(a.bookedTo, hostNow, a.first)).start;
   }
 
   /** A write dated in a closed period: bad input, unless it is a pushed entry under offline rules (then taken late, within the grace window). */

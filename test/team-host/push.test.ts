@@ -97,6 +97,23 @@ describe('team.push', () => {
     ]);
   });
 
+  it("books an entry stamped ahead of the host (a member's clock running fast) at the host's now; the audit row keeps the time sent", async () => {
+    const before = host.ctx.clock.now();
+    const sent = new Date(before + 120_000).toISOString();
+    const first = await host.call('team.push', { entries: [video('ob_fast_clock', { action: 'image', at: sent })] }, tokens.member);
+    const after = host.ctx.clock.now();
+    const [answer] = first.json().result.results as { status: string; result: { eventId: string; at: string } }[];
+    expect(answer!.status, first.text).toBe('accepted');
+    const at = Date.parse(answer!.result.at);
+    expect(at).toBeGreaterThanOrEqual(before);
+    expect(at).toBeLessThanOrEqual(after);
+    const rows = listAudit(host.ctx, { limit: 1000 }).filter((r) => r.call === 'usage.record' && (r.args as { key?: string }).key === 'push-ob_fast_clock');
+    expect(rows.map((r) => (r.args as { at?: string }).at)).toEqual([sent]);
+    // Sent again with the same time (its answer lost): the same entry.
+    const again = await host.call('team.push', { entries: [video('ob_fast_clock', { action: 'image', at: sent })] }, tokens.member);
+    expect(again.json().result.results[0]).toMatchObject({ status: 'duplicate', result: { eventId: answer!.result.eventId } });
+  });
+
   it('is refused whole for a viewer (403) and checked at the boundary (400)', async () => {
     const before = events();
     const viewer = await host.call('team.push', { entries: [video('ob_viewer_entry')] }, tokens.viewer);

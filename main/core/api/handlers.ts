@@ -140,6 +140,8 @@ export interface Services {
   membership?: TeamMembership;
   /** Set by team.push only: the call replays an entry recorded on a member's machine (usage.ts, `offline`). */
   pushed?: boolean;
+  /** Set by team.push for each of its entries: a member's clock stamped it, the host's clock decides (usage.ts, `memberClock`). */
+  memberClock?: boolean;
 }
 
 let unconfigured: Payments | null = null;
@@ -274,7 +276,7 @@ export const handlers = {
       byoKey: z.boolean().optional(),
       holdId: plainText().max(64).optional(),
     }),
-    (ctx, i, s) => recordUsage(ctx, { ...i, at: at(i.at, zoneOf(ctx, i.account)), caps: teamCaps(ctx, s?.caller), offline: s?.pushed === true }, s?.usageBatch),
+    (ctx, i, s) => recordUsage(ctx, { ...i, at: at(i.at, zoneOf(ctx, i.account)), caps: teamCaps(ctx, s?.caller), offline: s?.pushed === true, memberClock: s?.pushed === true || s?.memberClock === true }, s?.usageBatch),
   ),
   'grants.add': def(
     z.object({

@@ -95,7 +95,7 @@ export const syncHandlers = {
       if (Object.hasOwn(e.input, 'key')) return { id: e.id, status: 'rejected', reason: 'invalid_input', message: 'an entry is keyed by its id: leave "key" out of its input' };
       try {
         // Recorded offline, so a fact: the ledger may overdraw a pool or book it late for it (usage.ts, `offline`).
-        const r = callAs(ctx, caller, e.call, { ...e.input, key: pushKey(e.id) }, { ...s, pushed: e.offline === true, usageBatch }) as { status?: string };
+        const r = callAs(ctx, caller, e.call, { ...e.input, key: pushKey(e.id) }, { ...s, pushed: e.offline === true, memberClock: true, usageBatch }) as { status?: string };
         return { id: e.id, status: r.status === 'duplicate' ? 'duplicate' : 'accepted', result: r };
       } catch (err) {
         if (err instanceof RefusedError) return { id: e.id, status: 'rejected', reason: err.reason, message: err.message };

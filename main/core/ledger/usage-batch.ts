@@ -169,9 +169,12 @@ export class UsageBatch {
       return GENERAL;
     }
     if (action.hourly_limit !== null) return GENERAL;
-    const t = input.at ?? ctx.clock.now();
+    const now = ctx.clock.now();
+    const t = input.at ?? now;
     // materialize() would book something (a reset, an expiry, a hold lapse) before t.
     if (t > state.horizon && t >= state.nextDue) return GENERAL;
+    // A member's entry stamped after the host's now, or one whose judging books something up to the host's now (usage.ts hostTime).
+    if (input.memberClock === true && (t > now || (now > state.horizon && now >= state.nextDue))) return GENERAL;
     // checkWriteTime itself on an account's first line, then its time rules on the horizon kept here (it reads the horizon from the tables).
     if (!state.timeChecked) {
       try {
@@ -180,7 +183,7 @@ export class UsageBatch {
         return GENERAL;
       }
       state.timeChecked = true;
-    } else if (t > ctx.clock.now() + FUTURE_SKEW_MS || t < acct.firstPeriodStart || t < periodAt(acct.rule, Math.max(state.horizon, acct.firstPeriodStart)).start) return GENERAL;
+    } else if (t > now + FUTURE_SKEW_MS || t < acct.firstPeriodStart || t < periodAt(acct.rule, Math.max(state.horizon, acct.firstPeriodStart)).start) return GENERAL;
 
     const pool = action.pool;
     const unlimited = planAt(ctx, acct, t).amounts[pool] === 'unlimited';

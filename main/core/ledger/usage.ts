@@ -11,7 +11,7 @@ import { getAccount, planAt, type Account } from './accounts.js';
 import { ACCOUNT_WIDE, checkPoolAlerts, checkSpendAlerts, recordAlert, type Alert } from './alerts.js';
 import { bumpCounter, bumpPeriodUsage, bumpRollup, counter, heldAt, liveGrants, postEntry } from './book.js';
 import type { Ctx } from './context.js';
-import { checkAttrs, checkKey, checkMember, checkNotBefore, checkWriteTime, firstDifference, keyReuseError } from './guards.js';
+import { checkAttrs, checkKey, checkMember, checkNotBefore, checkWriteTime, firstDifference, FUTURE_SKEW_MS, keyReuseError } from './guards.js';
 import { materialize } from './materialize.js';
 import { checkPeriodRoom } from './bounds.js';
 import { recordRefusal } from './refusals.js';
@@ -39,6 +39,13 @@ export interface UseInput {
    * is booked there within the grace window (docs/team.md).
    */
   offline?: boolean;
+  /**
+   * Stamped by a member's clock and pushed (team.push only): the host's clock
+   * decides time (docs/team.md). Resets up to the host's now are booked before
+   * the entry is judged, and an entry dated after the host's now (a member's
+   * clock running up to FUTURE_SKEW_MS fast) is booked at the host's now.
+   */
+  memberClock?: boolean;
 }
 
 export type UseStatus = 'applied' | 'free' | 'bypassed' | 'covered' | 'duplicate';
@@ -205,6 +212,21 @@ export function recordUsage(ctx: Ctx, input: UseInput, batch?: UsageBatch): UseR
   return outcome.ok;
 }
 
+/**
+ * When a usage entry is dated. A member's entry (memberClock) is judged on the
+ * host's clock: the account's resets up to the host's now are booked first, so
+ * whether it is late follows the host's clock, not whether anything else was
+ * written since; and one stamped after the host's now is booked at the host's
+ * now (the team audit row keeps the time the member sent).
+ */
+function hostTime(ctx: Ctx, acct: Account, input: UseInput): number {
+  const now = ctx.clock.now();
+  const t = input.at ?? now;
+  if (input.memberClock !== true || acct.archivedAt !== null || t > now + FUTURE_SKEW_MS) return t; // checkWriteTime refuses these
+  materialize(ctx, acct, now, true);
+  return Math.min(t, now);
+}
+
 /** The body of recordUsage, for callers that batch several events in one transaction (import). */
 export function useInTx(ctx: Ctx, input: UseInput): Outcome {
   const acct = getAccount(ctx, input.account);
@@ -227,7 +249,8 @@ export function useInTx(ctx: Ctx, input: UseInput): Outcome {
       ['attributes', prior.attrs, Object.keys(attrs).length ? JSON.stringify(attrs) : null],
       ['--byo-key', prior.status === 'bypassed', byo],
       ['hold', prior.hold_id, holdId],
-      ['time (--at)', prior.at, input.at],
+      // A member's entry booked at the host's now is recorded under another time than it was sent with: its fingerprint holds the one sent.
+      ['time (--at)', prior.at, input.memberClock === true && prior.fingerprint === fp ? undefined : input.at],
     ]);
     if (differs) throw keyReuseError(key, differs, prior.id);
     return { ok: duplicateResult(ctx, acct, prior) };
@@ -235,7 +258,7 @@ export function useInTx(ctx: Ctx, input: UseInput): Outcome {
 
   const action = getAction(ctx, acct, input.action);
   checkWholeUnits(action, quantityMilli);
-  const t = input.at ?? ctx.clock.now();
+  const t = hostTime(ctx, acct, input);
   // Pushed from a member's machine and dated before the last reset: judged against its grace window below.
   const late = input.offline === true ? lateness(ctx, acct, t) : null;
   checkWriteTime(ctx, acct, late === null ? t : late.open);
