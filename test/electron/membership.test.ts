@@ -18,6 +18,7 @@ import { MEMBERSHIPS_DIR } from '../../main/electron/membership-store.js';
 import { createInvite } from '../../main/core/team/invites.js';
 import { localOwner } from '../../main/core/team/team.js';
 import { listTokens, revokeToken } from '../../main/core/team/tokens.js';
+import { Outbox } from '../../main/core/sync/outbox.js';
 import { dispatch } from '../../main/web/dispatch.js';
 import { inviteLink } from '../../main/web/team-host.js';
 import { memoryLedger } from '../web/helpers.js';
@@ -161,23 +162,35 @@ describe('desktop app: a member of a team hosted elsewhere', () => {
     expect(await m.invoke('membership.record', { account: 'studio/fluxnote-rise', action: 'video' })).toMatchObject({ ok: true, result: { status: 'pending' } });
     const again = await host({ dir: h.dir, init: false, serve: { port: port3 } });
     revokeToken(again.ctx, listTokens(again.ctx, { member: 'mo' })[0]!.id);
+    // And one sent earlier whose answer was lost: refused at the door now, it may be on the host, so it is in doubt.
+    const kept = new Outbox(join(m.userData, MEMBER_OUTBOX_FILE));
+    const doubt = kept.add(joined.ok ? (joined.result as { team: { id: string } }).team.id : '', 'usage.record', { account: 'fluxnote-rise', action: 'video', at: new Date().toISOString() }, Date.now()).id;
+    kept.markSent([doubt], Date.now());
+    kept.close();
     expect(await m.invoke('membership.sync', { team: 'studio' })).toMatchObject({ ok: true });
     const rejected = (await m.invoke('membership.status')) as { ok: true; result: { teams: { pending: number; rejected: { id: string; reason: string; message: string }[] }[] } };
-    expect(rejected.result.teams[0]).toMatchObject({ pending: 0, rejected: [{ reason: 'unauthorized', message: expect.stringContaining('no longer accepts this device') }] });
-    expect(m.fake.notifications.map((n) => n.options.title)).toEqual(['Studio: a pool is overdrawn', 'Studio rejected an entry']);
+    expect(rejected.result.teams[0]).toMatchObject({
+      pending: 0,
+      rejected: [
+        { reason: 'unauthorized', inDoubt: false, message: expect.stringContaining('no longer accepts this device') },
+        { id: doubt, reason: 'unauthorized', inDoubt: true, message: expect.stringContaining(`may have recorded it before it refused this device: a team admin can check the account's usage history for an event keyed push-${doubt}`) },
+      ],
+    });
+    expect(m.fake.notifications.map((n) => n.options.title)).toEqual(['Studio: a pool is overdrawn', 'Studio rejected an entry', 'Studio refused an entry that may be recorded']);
     expect(m.fake.notifications[1]!.shown).toBe(true);
     expect(m.fake.notifications[1]!.options.body).toContain('studio/fluxnote-rise: video');
     expect(await m.invoke('membership.sync', {})).toMatchObject({ ok: true });
-    expect(m.fake.notifications).toHaveLength(2);
+    expect(m.fake.notifications).toHaveLength(3);
 
     // The app quits and starts again: the rejection is still listed, and not told a second time.
     m.fake.app.emit('will-quit');
     const m2 = await memberApp(m.appData);
     m2.timers.advance(0);
-    expect(await m2.invoke('membership.sync', {})).toMatchObject({ ok: true, result: { teams: [{ rejected: [{ reason: 'unauthorized' }] }] } });
+    expect(await m2.invoke('membership.sync', {})).toMatchObject({ ok: true, result: { teams: [{ rejected: [{ reason: 'unauthorized', inDoubt: false }, { id: doubt, inDoubt: true }] }] } });
     expect(m2.fake.notifications).toHaveLength(0);
-    // Dismissed, it leaves the list.
-    expect(await m2.invoke('membership.dismiss', { team: 'studio', entry: rejected.result.teams[0]!.rejected[0]!.id })).toMatchObject({ ok: true, result: { teams: [{ rejected: [] }] } });
+    // Dismissed, each leaves the list.
+    expect(await m2.invoke('membership.dismiss', { team: 'studio', entry: rejected.result.teams[0]!.rejected[0]!.id })).toMatchObject({ ok: true, result: { teams: [{ rejected: [{ id: doubt }] }] } });
+    expect(await m2.invoke('membership.dismiss', { team: 'studio', entry: doubt })).toMatchObject({ ok: true, result: { teams: [{ rejected: [] }] } });
 
     // Leaving with an entry never sent: refused until the member agrees to drop it.
     await again.stop();
