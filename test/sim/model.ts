@@ -619,7 +619,7 @@ export class Model {
       let topup = 0;
       for (const g of this.grants) {
         if (g.acct !== acct || g.pool !== pool || g.grantedAt > t || (g.expiresAt !== null && g.expiresAt <= t)) continue;
-        // An expiry booked by a write dated later (a clock running ahead) is not seen by a read before it.
+        // An expiry booked by a write dated later (the host's now, when a pushed entry dated before it was judged) is not seen by a read before it.
         const left = g.remaining + (g.expired ?? 0);
         if (MONTHLY_LIKE.has(g.source)) monthly += left;
         else topup += left;
