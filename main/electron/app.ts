@@ -36,6 +36,8 @@ import { createMembership, type AppMembership } from './membership.js';
 import { membershipStore } from './membership-store.js';
 import { membershipTrayLines } from './membership-tray.js';
 import { loadWindowState, MIN_SIZE, saveWindowState, type WindowState } from './window-state.js';
+import { restoreOnRestart, restorePending } from './restore-on-start.js';
+import { systemClock } from '../core/util/clock.js';
 
 export const LEDGER_FILE = 'creditdeck.sqlite';
 
@@ -297,9 +299,11 @@ export function startApp(electron: ElectronDeps, opts: AppOptions): StartedApp {
     const userData = app.getPath('userData');
     const dbPath = ledgerPath(userData, env);
     const nativeBinding = electronNativeBinding(opts.nativeDir, electronVersion);
+    const native = nativeBinding !== undefined ? { nativeBinding } : {};
+    const restored = restorePending(userData, dbPath, systemClock, native);
     let opened: Ctx;
     try {
-      opened = openLedger(dbPath, nativeBinding !== undefined ? { nativeBinding } : {});
+      opened = openLedger(dbPath, native);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       const hint =
@@ -311,6 +315,8 @@ export function startApp(electron: ElectronDeps, opts: AppOptions): StartedApp {
       return null;
     }
     ctx = opened;
+    if (restored && 'failed' in restored) electron.dialog.showErrorBox(`${APP_NAME} could not restore the backup`, `${restored.failed.backup}\n\n${restored.failed.message}\n\nThe ledger is as it was.`);
+    if (restored && 'restored' in restored) log(`creditdeck: restored ${restored.restored.backup} (${restored.restored.events} events); the previous ledger is kept as ${restored.restored.keptAs ?? 'nothing (there was none)'}`);
 
     const ses = electron.session.defaultSession;
     ses.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
@@ -462,7 +468,7 @@ export function startApp(electron: ElectronDeps, opts: AppOptions): StartedApp {
     });
     membership = member;
     // The window's writes are committed in groups when they come faster than one commit each (main/core/ledger/group-commit.ts).
-    registerIpc(electron.ipcMain, opened, { page: appPageUrl(opts.rendererFile), devServerUrl }, log, afterWrite, { payments, saveStripeKeys, hosting: teamHosting, meterStatus: meter.status, fluximageKey, membership: member }, teamKey, new GroupCommit(opened));
+    registerIpc(electron.ipcMain, opened, { page: appPageUrl(opts.rendererFile), devServerUrl }, log, afterWrite, { payments, saveStripeKeys, hosting: teamHosting, meterStatus: meter.status, fluximageKey, membership: member, restore: restoreOnRestart({ userData, clock: opened.clock, native, restart: () => { app.relaunch(); app.quit(); } }) }, teamKey, new GroupCommit(opened));
 
     electron.Menu.setApplicationMenu(
       electron.Menu.buildFromTemplate(appMenuTemplate({ platform, dev: !app.isPackaged, appName: app.name, shell: electron.shell, docsUrl: 'docsUrl' in opts ? opts.docsUrl : DOCS_URL })),

@@ -87,6 +87,8 @@ export interface AppLike {
   /** Windows: the id notifications and the taskbar group under; the installer's shortcut carries the same one. */
   setAppUserModelId(id: string): void;
   quit(): void;
+  /** Start the app again once this one has quit (a restore puts the backup in place at the next start). */
+  relaunch(): void;
   enableSandbox(): void;
   whenReady(): Promise<void>;
   getPath(name: 'appData' | 'userData'): string;

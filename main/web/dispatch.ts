@@ -121,6 +121,8 @@ export const DESKTOP_ONLY_CALLS = [
   'hosting.stop',
   'reconcile.keyStatus',
   'reconcile.setKey',
+  // Restoring a backup restarts the app (api/data.ts).
+  'data.restore',
   ...MEMBERSHIP_CALLS,
 ] as const satisfies readonly HandlerName[];
 

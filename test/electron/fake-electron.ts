@@ -150,6 +150,7 @@ function checkTemplate(template: MenuItemOptionsLike[], path = ''): void {
 export function fakeElectron(opts: FakeOptions) {
   const calls = {
     quit: 0,
+    relaunch: 0,
     enableSandbox: 0,
     whenReady: 0,
     opened: [] as string[],
@@ -175,6 +176,9 @@ export function fakeElectron(opts: FakeOptions) {
     }
     quit(): void {
       calls.quit++;
+    }
+    relaunch(): void {
+      calls.relaunch++;
     }
     setAsDefaultProtocolClient(protocol: string, path?: string, args?: string[]): boolean {
       calls.protocols.push(path === undefined ? [protocol] : [protocol, path, args ?? []]);

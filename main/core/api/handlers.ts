@@ -4,9 +4,7 @@
  * handler up by name, validates the input at the boundary, and calls it.
  */
 import { z } from 'zod';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { backupTo, exportTo } from '../ledger/backup.js';
+import { readFileSync } from 'node:fs';
 import { InputError } from '../util/errors.js';
 import { escapeText, plainText } from '../util/text.js';
 import { parseInstant } from '../util/period.js';
@@ -45,6 +43,7 @@ import { teamCaps } from '../team/caps.js';
 import { teamHandlers } from './team.js';
 import { agentHandlers } from './agents.js';
 import { hostingHandlers, type TeamHosting } from './hosting.js';
+import { dataHandlers, type RestoreOnRestart } from './data.js';
 import { membershipHandlers, type TeamMembership } from './membership.js';
 import { syncHandlers } from './sync.js';
 import { calendarHandlers } from './calendar.js';
@@ -138,6 +137,8 @@ export interface Services {
   hosting?: TeamHosting;
   /** The desktop app as a member of a team hosted elsewhere: Join, sync, the outbox (api/membership.ts). */
   membership?: TeamMembership;
+  /** The desktop app's restore of a backup at its next start (api/data.ts). */
+  restore?: RestoreOnRestart;
   /** Set by team.push only: the call replays an entry recorded on a member's machine (usage.ts, `offline`). */
   pushed?: boolean;
   /** Set by team.push for each of its entries: a member's clock stamped it, the host's clock decides (usage.ts, `memberClock`). */
@@ -396,24 +397,6 @@ export const handlers = {
   ),
   // The file's text is many lines: each line's fields are checked as plain text where they are read (import.ts).
   import: def(z.object({ text: z.string(), format: z.enum(['jsonl', 'csv']), account: plainText().optional() }), (ctx, i) => importEvents(ctx, i.text, i)),
-  'data.backup': def(z.object({ path: plainText().max(4096).optional() }), (ctx, i) => {
-    const path = i.path ?? join(backupDir(ctx), `creditdeck-${iso(ctx.clock.now()).replace(/[:.]/g, '-')}.sqlite`);
-    return backupTo(ctx, path);
-  }),
-  'data.backups': def(z.object({}), (ctx) => {
-    if (!ctx.db.name || ctx.db.name === ':memory:') return [];
-    const dir = backupDir(ctx);
-    if (!existsSync(dir)) return [];
-    return readdirSync(dir)
-      .filter((f) => f.endsWith('.sqlite'))
-      .map((f) => ({ file: f, path: join(dir, f), bytes: statSync(join(dir, f)).size, at: iso(statSync(join(dir, f)).mtimeMs) }))
-      .sort((a, b) => (a.file < b.file ? 1 : -1));
-  }),
-  'data.export': def(z.object({ path: plainText().max(4096).optional() }), (ctx, i) => {
-    // Without a path (the app's Settings page): the exports folder beside the ledger, never overwriting.
-    const path = i.path ?? join(ledgerDir(ctx, 'exports'), 'exports', `creditdeck-${iso(ctx.clock.now()).replace(/[:.]/g, '-')}.jsonl`);
-    return exportTo(ctx, path);
-  }),
   'purchases.packs': def(z.object({ account: ref }), (ctx, i, s) => payments(s).packs(ctx, i.account)),
   'purchases.list': def(z.object({ account: ref.optional(), limit: z.number().int().min(1).max(500).optional() }), (ctx, i, s) => payments(s).list(ctx, i.account, i.limit)),
   'purchases.start': def(z.object({ account: ref, pack: ref }), (ctx, i, s) => payments(s).start(ctx, i.account, i.pack)),
@@ -448,6 +431,7 @@ export const handlers = {
   ...agentHandlers,
   // Hosting the team from the desktop app (main/core/api/hosting.ts).
   ...hostingHandlers,
+  ...dataHandlers,
   // The desktop app as a member of a team hosted elsewhere (main/core/api/membership.ts).
   ...membershipHandlers,
   // A member's outbox pushed to the team host (main/core/api/sync.ts).
@@ -471,18 +455,6 @@ export type AsyncCall = (typeof ASYNC_CALLS)[number];
 const asyncCalls: ReadonlySet<string> = new Set(ASYNC_CALLS);
 export function isAsyncCall(name: unknown): name is AsyncCall {
   return typeof name === 'string' && asyncCalls.has(name);
-}
-
-/** Backups go in a folder beside the ledger file. */
-/** The folder the ledger file is in (backups and exports go beside it). */
-function ledgerDir(ctx: Ctx, what: string): string {
-  const name = ctx.db.name;
-  if (!name || name === ':memory:') throw new InputError(`an in-memory ledger has no folder for ${what}; give a path`, 'path');
-  return dirname(name);
-}
-
-function backupDir(ctx: Ctx): string {
-  return join(ledgerDir(ctx, 'backups'), 'backups');
 }
 
 function readJson(path: string): unknown {

@@ -263,12 +263,17 @@ function restoreLines(ctx: Ctx, path: string, lines: LineReader): { rows: number
   return { rows, accounts: (ctx.db.prepare('SELECT COUNT(*) AS n FROM accounts').get() as { n: number }).n };
 }
 
+/** The desktop app's better-sqlite3 build for Electron (api/open.ts); default the one in node_modules. */
+export interface NativeOpts {
+  nativeBinding?: string;
+}
+
 /** Check a backup file before it replaces anything: version, integrity, invariants. */
-export function verifyBackup(path: string, clock: Clock): { events: number; accounts: number } {
+export function verifyBackup(path: string, clock: Clock, opts: NativeOpts = {}): { events: number; accounts: number } {
   if (!existsSync(path)) throw new InputError(`${path} does not exist`, 'file');
   let db: Database.Database;
   try {
-    db = new Database(path, { readonly: true, fileMustExist: true });
+    db = new Database(path, { readonly: true, fileMustExist: true, ...opts });
     db.pragma('schema_version');
   } catch (e) {
     throw new InputError(`${path} is not a SQLite database (${(e as Error).message})`, 'file');
@@ -297,12 +302,12 @@ export function verifyBackup(path: string, clock: Clock): { events: number; acco
  * (if any) is kept as TARGET.before-restore-<time>. Close the app first: a
  * process that still has the old file open keeps writing to it.
  */
-export function restoreBackup(backup: string, target: string, clock: Clock): { target: string; keptAs: string | null; events: number; accounts: number } {
-  const info = verifyBackup(backup, clock);
+export function restoreBackup(backup: string, target: string, clock: Clock, opts: NativeOpts = {}): { target: string; keptAs: string | null; events: number; accounts: number } {
+  const info = verifyBackup(backup, clock, opts);
   let keptAs: string | null = null;
   if (existsSync(target)) {
     // Fold the WAL into the file so the kept copy is complete on its own.
-    const cur = openDb(target);
+    const cur = openDb(target, opts);
     cur.pragma('wal_checkpoint(TRUNCATE)');
     cur.close();
     keptAs = `${target}.before-restore-${iso(clock.now()).replace(/[:.]/g, '-')}`;
@@ -312,6 +317,6 @@ export function restoreBackup(backup: string, target: string, clock: Clock): { t
   copyFileSync(backup, target);
   // copyFile keeps the backup's mode; the ledger is owner-only whatever it was.
   chmodSync(target, PRIVATE_FILE_MODE);
-  openDb(target).close(); // migrates an older backup forward
+  openDb(target, opts).close(); // migrates an older backup forward
   return { target, keptAs, ...info };
 }

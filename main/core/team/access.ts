@@ -83,6 +83,7 @@ export const ACCESS: Readonly<Record<HandlerName, AccessRule>> = {
   // The whole ledger leaves the host: the owner's, and audited.
   'data.backup': manage('owner'),
   'data.backups': manage('owner', false),
+  'data.restore': manage('owner'),
   'data.export': manage('owner'),
   'purchases.packs': manage('owner', false),
   'purchases.list': manage('owner', false),

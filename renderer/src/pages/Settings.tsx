@@ -10,6 +10,7 @@ import { FluximageKey } from './settings/FluximageKey';
 import { TeamJoin } from './settings/TeamJoin';
 import { CalendarDownload } from '../components/CalendarDownload';
 import { blankToNull, monthlyLabel, Section, useWrite } from './settings/form';
+import { RestoreBackup } from './settings/RestoreBackup';
 import { PlanChange } from './settings/PlanChange';
 import { AccountAdmin, ArchivedAccounts } from './settings/AccountAdmin';
 import { AccountMembers } from './settings/AccountMembers';
@@ -161,18 +162,11 @@ function PaymentsSection() {
 
 const size = (bytes: number) => (bytes < 1 << 20 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / (1 << 20)).toFixed(1)} MB`);
 
-/**
- * Backups, exports and the way back. A restore replaces the file the app has
- * open, so it is done with the app closed, from the command line: the card
- * gives the exact command for the newest backup (docs/app.md).
- */
+/** Backups, exports and the way back (docs/app.md): the desktop app restores a backup at its next start. */
 function DataSection() {
   const backups = useApi('data.backups', {});
   const backup = useWrite('data.backup');
   const exporter = useWrite('data.export');
-  const [copied, setCopied] = useState(false);
-  const latest = backups.data?.[0];
-  const command = `creditdeck restore ${latest ? JSON.stringify(latest.path) : 'FILE'}`;
   return (
     <div style={{ marginTop: 18 }}>
       <Section title="Your data" subtitle="The whole ledger, every account: a backup is a copy of the database; an export is every row as JSON Lines.">
@@ -188,7 +182,7 @@ function DataSection() {
             </div>
             {backup.status()}
             {exporter.status()}
-            <p className="muted small">Backups are taken while the app runs and never overwrite a file. Exports reload into a new ledger with the same command.</p>
+            <p className="muted small">Backups are taken while the app runs and never overwrite a file. An export loads into a new, empty ledger from the command line.</p>
           </div>
           <div>
             <h3 className="small" style={{ margin: '0 0 6px' }}>Backups</h3>
@@ -213,22 +207,7 @@ function DataSection() {
               </table>
             ) : null}
             <h3 className="small" style={{ margin: '14px 0 6px' }}>Restore</h3>
-            <p className="muted small" style={{ marginTop: 0 }}>
-              Quit Creditdeck, then run (the current ledger is kept beside the restored one):
-            </p>
-            <div className="row">
-              <code className="mono small" aria-label="Restore command" style={{ overflowWrap: 'anywhere' }}>
-                {command}
-              </code>
-              <button
-                className="btn ghost small"
-                onClick={() => {
-                  void navigator.clipboard?.writeText(command).then(() => setCopied(true), () => setCopied(false));
-                }}
-              >
-                {copied ? 'Copied' : 'Copy'}
-              </button>
-            </div>
+            <RestoreBackup backups={backups.data ?? []} />
           </div>
         </div>
       </Section>
