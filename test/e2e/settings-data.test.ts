@@ -1,14 +1,15 @@
 /**
  * Settings beyond the presets: a custom provider added from the form, usage
  * on one's own API key (Flowly), and the data card — back up, export, and the
- * restore command — on a ledger file, through the real web host.
+ * restore — on a ledger file, through the real web host.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright';
-import { LEDGER_NOW, assertRendererBuilt, launch, openApp, type AppPage } from './browser.js';
+import { handleCall } from '../../main/electron/ipc.js';
+import { LEDGER_NOW, assertRendererBuilt, launch, openApp, screenshot, type AppPage } from './browser.js';
 import { startTestHost, type TestHost } from './server.js';
 
 let browser: Browser;
@@ -84,7 +85,7 @@ describe('Settings', () => {
     expect(await page.locator('[data-account="acme-video"]').getByLabel(/own API key/).count()).toBe(0);
   });
 
-  it('backs up and exports the ledger, lists the backup, and gives the restore command', async () => {
+  it('backs up and exports the ledger, lists the backup, and says how a web host restores', async () => {
     app = await openApp(browser, host, { path: '#/settings' });
     const { page } = app;
     const card = page.getByRole('region', { name: 'Your data' });
@@ -95,7 +96,10 @@ describe('Settings', () => {
     expect(existsSync(backupPath)).toBe(true);
     expect(backupPath.startsWith(join(dir, 'backups'))).toBe(true);
     await expect.poll(() => card.getByRole('table', { name: 'Backups' }).locator('tbody tr').count()).toBe(1);
-    expect(await card.getByLabel('Restore command').textContent()).toBe(`creditdeck restore ${JSON.stringify(backupPath)}`);
+    // The web host has the ledger open while it runs: the card says to stop it, and shows no command.
+    expect(await card.getByText('stop the host, then restore from the command line').count()).toBe(1);
+    expect(await card.getByRole('button', { name: 'Restore…' }).count()).toBe(0);
+    expect(await card.textContent()).not.toContain('creditdeck restore');
 
     await card.getByRole('button', { name: 'Export (JSON Lines)' }).click();
     const exported = await card.getByRole('status').filter({ hasText: 'Exported' }).textContent();
@@ -106,4 +110,35 @@ describe('Settings', () => {
     expect(events).toBe(host.ctx.db.prepare('SELECT COUNT(*) AS n FROM events').pluck().get());
     expect(exported).toContain(`Exported ${(lines.length - 1).toLocaleString('en-US')} rows`);
   });
+
+  for (const [scheme, width] of [['light', 1280], ['dark', 1280], ['light', 390], ['dark', 390]] as const) {
+    it(`in the desktop app, restores the chosen backup only after a confirmation (${scheme}, ${width} px)`, async () => {
+      // The ledger's clock stands still: one backup serves every run.
+      if (host.api('data.backups', {}).length === 0) host.api('data.backup', {});
+      const backups = host.api('data.backups', {});
+      const scheduled: string[] = [];
+      const OWN = 'app://creditdeck/index.html';
+      const restore = { schedule: (path: string) => (scheduled.push(path), { events: 1, accounts: 1 }) };
+      app = await openApp(browser, host, {
+        path: '#/settings',
+        colorScheme: scheme,
+        width,
+        height: 844,
+        init: 'window.creditdeck = { call: (name, input) => window.__ipc(name, input) };',
+        bindings: { __ipc: (name, input) => handleCall(host.ctx, { page: OWN }, { senderFrame: { url: OWN, parent: null } }, [name, input], () => {}, { restore }) },
+      });
+      const card = app.page.getByRole('region', { name: 'Your data' });
+      await card.getByLabel('Backup', { exact: true }).selectOption(backups.at(-1)!.file);
+      await card.getByRole('button', { name: 'Restore…' }).click();
+      const confirm = card.getByRole('group', { name: 'Confirm the restore' });
+      await expect.poll(() => confirm.textContent()).toContain('Creditdeck restarts and puts it in place');
+      expect(scheduled).toEqual([]);
+      await card.scrollIntoViewIfNeeded();
+      await screenshot(app.page, `settings-restore-${scheme}-${width}`);
+      expect(await app.page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBe(0);
+      await confirm.getByRole('button', { name: 'Restart and restore' }).click();
+      await card.getByRole('status').filter({ hasText: 'Restarting with the backup' }).waitFor();
+      expect(scheduled).toEqual([backups.at(-1)!.path]);
+    });
+  }
 });
