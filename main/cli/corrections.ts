@@ -22,14 +22,14 @@ export function memberText(m: MemberView, now: number): string {
 const per = (a: number | 'unlimited', pool: string) => (a === 'unlimited' ? `unlimited ${pool}` : creditsOf(a, pool));
 
 /** A plan change's preview: what it grants now and what applies at the reset. */
-export function planPreviewText(p: HandlerOutput<'accounts.planPreview'>): string {
+export function planPreviewText(p: HandlerOutput<'accounts.planPreview'>, now: number): string {
   return [
-    `${p.account}: ${p.fromName} → ${p.toName} at ${p.effectiveAt} (preview: nothing changed)`,
+    `${p.account}: ${p.fromName} → ${p.toName} at ${at(p.effectiveAt, now)} (preview: nothing changed)`,
     ...(p.nameAfter !== p.name ? [`  the account's name follows: ${p.name} → ${p.nameAfter}`] : []),
     ...p.pools.map((x) => {
-      const now = x.grantedNow > 0 ? `granted ${creditsOf(x.grantedNow, x.pool)} now` : x.forfeitedNow > 0 ? `${creditsOf(x.forfeitedNow, x.pool)} of the old allowance expire now` : 'nothing changes now';
+      const change = x.grantedNow > 0 ? `granted ${creditsOf(x.grantedNow, x.pool)} now` : x.forfeitedNow > 0 ? `${creditsOf(x.forfeitedNow, x.pool)} of the old allowance expire now` : 'nothing changes now';
       const left = x.availableAfter === null ? 'unlimited' : `${creditsOf(x.availableAfter, x.pool)} available after`;
-      return `  ${x.pool}: ${now}, ${left}; from the reset ${p.nextReset}: ${per(x.allocationAtReset, x.pool)} a period (now ${per(x.allocationNow, x.pool)})`;
+      return `  ${x.pool}: ${change}, ${left}; from the reset ${at(p.nextReset, now)}: ${per(x.allocationAtReset, x.pool)} a period (now ${per(x.allocationNow, x.pool)})`;
     }),
   ].join('\n');
 }

@@ -20,6 +20,7 @@ import { registerTeamClient, teamAccount } from './team-client.js';
 import { requireTeamCredentials } from '../core/sync/credentials.js';
 import { registerReconcile } from './reconcile.js';
 import { memberText, planPreviewText, registerCorrections } from './corrections.js';
+import { at } from './human.js';
 import { restoreBackup, restoreExport } from '../core/ledger/backup.js';
 import { importEvents, type ImportResult } from '../core/ledger/import.js';
 import { DEFAULT_PORT, serve } from '../web/serve.js';
@@ -182,7 +183,7 @@ export async function run(argv: string[], rawIo: Io = defaultIo): Promise<number
     .description('change plan (see docs/ledger.md for the rule in the current period)')
     .action((acc: string, plan: string, o) =>
       o.preview
-        ? emit('accounts.planPreview', { account: acc, plan, at: o.at, amounts: pairs(o.amount, '--amount') }, planPreviewText)
+        ? emit('accounts.planPreview', { account: acc, plan, at: o.at, amounts: pairs(o.amount, '--amount') }, (r) => planPreviewText(r, now()))
         : emit('accounts.plan', { account: acc, plan, at: o.at, amounts: pairs(o.amount, '--amount') }, (r) =>
         [
           `${r.account}: ${r.from} → ${r.to} at ${r.effectiveAt}`,
@@ -686,7 +687,7 @@ export async function run(argv: string[], rawIo: Io = defaultIo): Promise<number
     await program.parseAsync(argv, { from: 'user' });
     return EXIT.ok;
   } catch (e) {
-    return report(e, io, json || argv.includes('--json'));
+    return report(e, io, json || argv.includes('--json'), now());
   } finally {
     (ctx as Ctx | null)?.db.close();
   }
@@ -734,7 +735,11 @@ function strictInt(v: string, field: string): number {
   return Number(v);
 }
 
-function report(e: unknown, io: Io, json: boolean): number {
+/** An instant inside a message, for people: "Dec 20 00:00 UTC" (`--json` keeps the message as it is). */
+const ISO_INSTANT = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{3})?Z\b/g;
+
+function report(e: unknown, io: Io, json: boolean, nowMs: number): number {
+  const words = (m: string): string => m.replace(ISO_INSTANT, (t) => at(t, nowMs));
   if (e instanceof CommanderError) {
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
     if (json) io.out(JSON.stringify({ error: { code: 'invalid_input', message: e.message.replace(/^error: /, '') } }) + '\n');
@@ -745,7 +750,7 @@ function report(e: unknown, io: Io, json: boolean): number {
   if (e instanceof RefusedError) {
     code = EXIT.refused;
     body = { code: 'refused', reason: e.reason, message: e.message, details: e.details };
-    io.err(`creditdeck: refused (${e.reason}): ${e.message}\n`);
+    io.err(`creditdeck: refused (${e.reason}): ${words(e.message)}\n`);
   } else if (e instanceof ForbiddenError || e instanceof UnauthorizedError) {
     code = EXIT.forbidden;
     body = { code: e instanceof ForbiddenError ? 'forbidden' : 'unauthorized', message: e.message };
@@ -753,7 +758,7 @@ function report(e: unknown, io: Io, json: boolean): number {
   } else if (e instanceof InputError) {
     code = EXIT.input;
     body = { code: 'invalid_input', message: e.message, field: e.field };
-    io.err(`creditdeck: ${e.message}\nNothing was written.\n`);
+    io.err(`creditdeck: ${words(e.message)}\nNothing was written.\n`);
   } else {
     const msg = e instanceof Error ? e.message : String(e);
     body = { code: 'error', message: msg };

@@ -24,10 +24,10 @@ describe('creditdeck corrections', () => {
     expect(p.code).toBe(0);
     expect(p.out).toBe(
       [
-        'fluxnote-rise: Rise → Pro at 2026-11-16T12:00:00.000Z (preview: nothing changed)',
+        'fluxnote-rise: Rise → Pro at Nov 16 12:00 UTC (preview: nothing changed)',
         "  the account's name follows: FluxNote Rise → FluxNote Pro",
-        '  video: granted 29 video credits now, 44 video credits available after; from the reset 2026-12-01T00:00:00.000Z: 50 video credits a period (now 21 video credits)',
-        '  image: granted 1,100 image credits now, 2,100 image credits available after; from the reset 2026-12-01T00:00:00.000Z: 2,100 image credits a period (now 1,000 image credits)',
+        '  video: granted 29 video credits now, 44 video credits available after; from the reset Dec 1 00:00 UTC: 50 video credits a period (now 21 video credits)',
+        '  image: granted 1,100 image credits now, 2,100 image credits available after; from the reset Dec 1 00:00 UTC: 2,100 image credits a period (now 1,000 image credits)',
         '',
       ].join('\n'),
     );

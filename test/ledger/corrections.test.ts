@@ -95,6 +95,17 @@ describe('plan-change preview', () => {
     // The same plan is refused, as the change would be.
     expect(h.invalid('accounts.planPreview', { account: ACCOUNT, plan: 'pro' }).message).toMatch(/already on Pro/);
   });
+
+  it('says what is available after on a clock that moves on between reads, as a live one does', () => {
+    const h = fresh('2026-12-16T12:00:00Z');
+    h.account({ preset: 'fluxnote', plan: 'rise', anchor: '2026-11-01' });
+    h.op('usage.record', { account: ACCOUNT, action: 'video', quantity: 6 });
+    const still = h.clock.now.bind(h.clock);
+    let ticks = 0;
+    h.clock.now = () => still() + ++ticks;
+    const video = h.op('accounts.planPreview', { account: ACCOUNT, plan: 'pro' }).pools.find((p) => p.pool === 'video')!;
+    expect([video.availableNow, video.grantedNow, video.availableAfter]).toEqual([15, 29, 44]);
+  });
 });
 
 describe('archiving an account', () => {

@@ -52,7 +52,8 @@ export function previewPlanChange(ctx: Ctx, accountId: string, planId: string, o
   const t = opts.at ?? ctx.clock.now();
   const current = planAt(ctx, acct, t);
   const before = getBalance(ctx, acct.id, t);
-  const { change, after } = dryRun(ctx, () => ({ change: changePlan(ctx, acct.id, planId, opts), after: getBalance(ctx, acct.id, t) }));
+  // The change dated at the preview's own instant, so the balance after it is read at the same moment (a live clock moves on between calls).
+  const { change, after } = dryRun(ctx, () => ({ change: changePlan(ctx, acct.id, planId, { ...opts, at: t }), after: getBalance(ctx, acct.id, t) }));
   return {
     account: acct.id,
     from: current.plan.id,
