@@ -85,6 +85,7 @@ describe('creditdeck CLI', () => {
     ['SQL-looking id', ['use', "lux-free'; DROP TABLE events;--", 'email'], /was not found/],
     ['unknown option', ['use', 'lux-free', 'email', '--bogus'], /unknown option/],
     ['bad source', ['grant', 'lux-free', 'credits', '5', '--source', 'gift'], /invalid|Allowed choices/i],
+    ['price in dollars', ['grant', 'lux-free', 'credits', '5', '--source', 'purchase', '--price', '5.00'], /--price is in cents \(minor units\): 500 for \$5\.00 \(got 5\.00\)/],
     ['unknown event', ['void', 'ev_missing'], /not found/],
     ['bad --by', ['usage', 'lux-free', '--by', 'planet'], /not a grouping/],
   ];

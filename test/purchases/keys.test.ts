@@ -86,7 +86,7 @@ describe('payments.setKeys', () => {
   });
 
   it('is not a remote call: the shared dispatch refuses it before it runs', async () => {
-    expect(DESKTOP_ONLY_CALLS).toEqual(['payments.setKeys', 'team.init', 'hosting.status', 'hosting.start', 'hosting.stop', 'reconcile.keyStatus', 'reconcile.setKey', ...MEMBERSHIP_CALLS]);
+    expect(DESKTOP_ONLY_CALLS).toEqual(['payments.setKeys', 'team.init', 'hosting.status', 'hosting.start', 'hosting.stop', 'reconcile.keyStatus', 'reconcile.setKey', 'data.restore', ...MEMBERSHIP_CALLS]);
     expect(REMOTE_CALLS as readonly string[]).not.toContain('payments.setKeys');
     expect(REMOTE_CALLS as readonly string[]).toContain('payments.status');
     let asked = 0;

@@ -1,7 +1,7 @@
 /** Top-up grants: purchased, bonus, promo and manual credits. */
 import { InputError } from '../util/errors.js';
 import { refuseNow } from './refusals.js';
-import { mcToCredits, parseCredits, parseWhole } from '../util/credits.js';
+import { mcToCredits, parseCredits, parseMinorUnits } from '../util/credits.js';
 import { iso } from '../util/period.js';
 import { assertPool, getAccount, planAt, type Account } from './accounts.js';
 import { insertGrant, type GrantSource } from './book.js';
@@ -65,7 +65,7 @@ export function grantCredits(ctx: Ctx, input: GrantInput): GrantResult {
   const source = input.source ?? 'manual';
   if (!SOURCES.includes(source)) throw new InputError(`--source must be one of ${SOURCES.join(', ')} (got "${String(source)}")`, 'source');
   const amountMc = parseCredits(input.amount, 'amount');
-  const priceMinor = input.priceCents === undefined ? null : parseWhole(input.priceCents, '--price', { allowZero: true, max: 1e12 });
+  const priceMinor = input.priceCents === undefined ? null : parseMinorUnits(input.priceCents, '--price');
   const t = input.at ?? ctx.clock.now();
   const key = input.key === undefined ? null : checkKey(input.key);
   if (input.expiresAt !== undefined && input.expiresAt <= t) throw new InputError(`--expires ${iso(input.expiresAt)} must be after the grant time ${iso(t)}`, 'expires');

@@ -4,7 +4,7 @@
  * grant for a paid Checkout Session, written once, in one transaction.
  */
 import { InputError } from '../util/errors.js';
-import { formatMc, mcToCredits, parseCredits, parseWhole } from '../util/credits.js';
+import { formatMc, mcToCredits, parseCredits, parseMinorUnits } from '../util/credits.js';
 import { iso } from '../util/period.js';
 import { getAccount, type Account } from '../ledger/accounts.js';
 import type { Ctx } from '../ledger/context.js';
@@ -347,7 +347,7 @@ export function confirmManual(ctx: Ctx, input: { account: string; pack: string; 
   if (typeof input.note !== 'string' || input.note.trim() === '' || input.note.length > 500) throw new InputError('a note (1–500 characters) saying what arrived is required, e.g. the provider\'s receipt number', 'note');
   const mc = input.credits !== undefined ? parseCredits(input.credits, 'credits') : pack.credits !== null ? parseCredits(pack.credits, 'credits') : null;
   if (mc === null) throw new InputError(`${pack.name} has no fixed amount: give the credits that arrived`, 'credits');
-  const price = input.priceMinor !== undefined ? parseWhole(input.priceMinor, 'priceMinor', { allowZero: true, max: 1e12 }) : pack.priceCents;
+  const price = input.priceMinor !== undefined ? parseMinorUnits(input.priceMinor, 'priceMinor') : pack.priceCents;
   if (price === null) throw new InputError(`${pack.name} has no fixed price: give what was paid, in minor units (cents)`, 'priceMinor');
   const t = ctx.clock.now();
   assertPackAllowed(ctx, acct, pack, t);

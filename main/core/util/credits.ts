@@ -69,6 +69,12 @@ export function parseWhole(input: unknown, field: string, opts: { allowZero?: bo
   return n;
 }
 
+/** A price in minor units. "5.00" is refused rather than read as 5 cents: whoever typed a decimal point meant dollars. */
+export function parseMinorUnits(input: unknown, field: string): number {
+  if (typeof input === 'string' && /[.,]/.test(input)) throw new InputError(`${field} is in cents (minor units): 500 for $5.00 (got ${input})`, field);
+  return parseWhole(input, field, { allowZero: true, max: 1e12 });
+}
+
 /** Millicredits → credits as a JSON number; exact because mc/1000 has ≤3 decimals. */
 export function mcToCredits(mc: number): number {
   return Number(formatMc(mc));
