@@ -735,7 +735,7 @@ function strictInt(v: string, field: string): number {
   return Number(v);
 }
 
-/** An instant inside a message, for people: "Dec 20 00:00 UTC" (`--json` keeps the message as it is). */
+/** An instant the ledger put in a refusal, for people: "Dec 20 00:00 UTC" (`--json` keeps the message as it is). Input errors quote what was typed, so they are left alone. */
 const ISO_INSTANT = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{3})?Z\b/g;
 
 function report(e: unknown, io: Io, json: boolean, nowMs: number): number {
@@ -758,7 +758,7 @@ function report(e: unknown, io: Io, json: boolean, nowMs: number): number {
   } else if (e instanceof InputError) {
     code = EXIT.input;
     body = { code: 'invalid_input', message: e.message, field: e.field };
-    io.err(`creditdeck: ${words(e.message)}\nNothing was written.\n`);
+    io.err(`creditdeck: ${e.message}\nNothing was written.\n`);
   } else {
     const msg = e instanceof Error ? e.message : String(e);
     body = { code: 'error', message: msg };

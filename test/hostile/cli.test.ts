@@ -76,7 +76,7 @@ const CLI_CASES: { name: string; args: () => string[]; message: RegExp }[] = [
   // Grants, holds, voids, refunds.
   { name: 'grant to an unknown pool', args: () => ['grant', 'lux', 'gold', '5'], message: /unknown pool "gold"/ },
   { name: 'grant from an unknown source', args: () => ['grant', 'lux', 'credits', '5', '--source', 'gift'], message: /argument 'gift' is invalid/ },
-  { name: 'price in dollars', args: () => ['grant', 'lux', 'credits', '5', '--source', 'purchase', '--price', '9.99'], message: /--price must be a whole number/ },
+  { name: 'price in dollars', args: () => ['grant', 'lux', 'credits', '5', '--source', 'purchase', '--price', '9.99'], message: /--price is in cents \(minor units\): 500 for \$5\.00 \(got 9\.99\)/ },
   { name: 'grant expiring in the past', args: () => ['grant', 'lux', 'credits', '5', '--expires', '2001-01-01T00:00:00Z'], message: /--expires .* must be after the grant time/ },
   { name: 'hold of Infinity', args: () => ['hold', 'lux', 'credits', 'Infinity'], message: /amount must be a plain decimal/ },
   { name: 'capture on an unknown hold', args: () => ['capture', 'hold_nope', 'email'], message: /hold "hold_nope" was not found/ },

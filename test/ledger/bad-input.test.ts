@@ -67,7 +67,8 @@ const cases: Case[] = [
   ['zero grant', 'grants.add', ({ lux }) => ({ account: lux, pool: 'credits', amount: 0 }), /amount must be greater than zero/],
   ['unknown pool', 'grants.add', ({ lux }) => ({ account: lux, pool: 'gold', amount: 5 }), /unknown pool "gold"/],
   ['unknown source', 'grants.add', ({ lux }) => ({ account: lux, pool: 'credits', amount: 5, source: 'gift' }), /input at source/],
-  ['fractional price', 'grants.add', ({ lux }) => ({ account: lux, pool: 'credits', amount: 5, source: 'purchase', priceCents: '9.99' }), /--price must be a whole number/],
+  ['fractional price', 'grants.add', ({ lux }) => ({ account: lux, pool: 'credits', amount: 5, source: 'purchase', priceCents: '9.99' }), /--price is in cents \(minor units\)/],
+  ['fractional price as a number', 'grants.add', ({ lux }) => ({ account: lux, pool: 'credits', amount: 5, source: 'purchase', priceCents: 9.99 }), /--price must be a whole number/],
   ['expiry before the grant', 'grants.add', ({ lux }) => ({ account: lux, pool: 'credits', amount: 5, expires: '2026-02-01T00:00:00Z' }), /--expires .* must be after the grant time/],
   ['unknown grant to refund', 'grants.refund', () => ({ grant: 'gr_missing' }), /grant "gr_missing" was not found/],
   // accounts
