@@ -48,6 +48,13 @@ describe('caps: one precedence rule — pool credits, account spending limit, me
     expect(e.details).toMatchObject({ limit: 'member_cap', member: 'bob', pool: 'lux/credits', cap: 10, spent: 10, cost: 2, resetsAt: '2027-04-10T00:00:00.000Z' });
   });
 
+  test('a cap of one credit says "1 credit", not "1 credits"', () => {
+    const { t, sms } = setup({ memberCap: 1 });
+    const e = refusal(t, () => sms(1));
+    expect(e.reason).toBe('member_cap');
+    expect(e.message).toMatch(/^bob's cap on lux\/credits is 1 credit per period and 0 are spent \(this costs 2\)/);
+  });
+
   test('then the token cap', () => {
     const { t, sms, bob } = setup({ tokenCap: 6 });
     sms(3);

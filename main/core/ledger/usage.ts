@@ -5,7 +5,7 @@
  */
 import { hash } from 'node:crypto';
 import { InputError, RefusedError, type RefusalReason } from '../util/errors.js';
-import { MAX_MC, formatMc, mcToCredits, mulDivCeil, parseMilli } from '../util/credits.js';
+import { MAX_MC, creditsText, formatMc, mcToCredits, mulDivCeil, parseMilli } from '../util/credits.js';
 import { iso, periodAt, startOfLocal } from '../util/period.js';
 import { getAccount, planAt, type Account } from './accounts.js';
 import { ACCOUNT_WIDE, checkPoolAlerts, checkSpendAlerts, recordAlert, type Alert } from './alerts.js';
@@ -288,7 +288,7 @@ export function useInTx(ctx: Ctx, input: UseInput): Outcome {
       recordAlert(ctx, acct, pool, period.start, 'exhausted', 100, t, `${acct.name}: ${what} — ${acct.provider.onEmpty}`);
     }
     // A spending limit stops work too (Lux: "Set monthly credit limit … flows pause … you receive notification").
-    const limit = `${formatMc(Math.round(Number(details.limit ?? 0) * 1000), { group: true })} credits`;
+    const limit = creditsText(Math.round(Number(details.limit ?? 0) * 1000), { group: true });
     if (reason === 'account_limit') recordAlert(ctx, acct, ACCOUNT_WIDE, period.start, 'limit', 100, t, `${acct.name}: monthly spending limit of ${limit} reached — work is refused until the reset or a higher limit`);
     if (reason === 'member_limit' && member !== null) {
       recordAlert(ctx, acct, ACCOUNT_WIDE, period.start, 'limit', 100, t, `${acct.name}: ${member}'s monthly spending limit of ${limit} reached — their work is refused until the reset or a higher limit`, member);
@@ -374,7 +374,7 @@ export function useInTx(ctx: Ctx, input: UseInput): Outcome {
       const spent = (ctx.stmt('SELECT COALESCE(SUM(used_mc), 0) AS s FROM period_usage WHERE account_id = ? AND period_start = ?').get(acct.id, period.start) as { s: number }).s;
       accountSpent = spent;
       if (spent + cost > acct.monthlyLimitMc) {
-        return refuse('account_limit', `${acct.name}'s monthly spending limit of ${formatMc(acct.monthlyLimitMc)} credits would be exceeded (${formatMc(spent)} spent, this costs ${formatMc(cost)}); it resets at ${iso(period.end)}`, {
+        return refuse('account_limit', `${acct.name}'s monthly spending limit of ${creditsText(acct.monthlyLimitMc)} would be exceeded (${formatMc(spent)} spent, this costs ${formatMc(cost)}); it resets at ${iso(period.end)}`, {
           limit: mcToCredits(acct.monthlyLimitMc),
           spent: mcToCredits(spent),
           resetsAt: iso(period.end),
@@ -386,7 +386,7 @@ export function useInTx(ctx: Ctx, input: UseInput): Outcome {
       if (lim.monthly_limit_mc !== null) {
         const spent = counter(ctx, acct.id, `member:${member}`, period.start);
         if (spent + cost > lim.monthly_limit_mc) {
-          return refuse('member_limit', `${member}'s monthly limit of ${formatMc(lim.monthly_limit_mc)} credits would be exceeded (${formatMc(spent)} spent); it resets at ${iso(period.end)}`, {
+          return refuse('member_limit', `${member}'s monthly limit of ${creditsText(lim.monthly_limit_mc)} would be exceeded (${formatMc(spent)} spent); it resets at ${iso(period.end)}`, {
             member,
             limit: mcToCredits(lim.monthly_limit_mc),
             spent: mcToCredits(spent),
@@ -402,7 +402,7 @@ export function useInTx(ctx: Ctx, input: UseInput): Outcome {
         const spent = counter(ctx, acct.id, d.scope, day);
         if (spent + cost > d.limit_mc) {
           const nextDay = startOfLocal(day + 36 * 3_600_000, acct.zone, 'day');
-          return refuse('daily_limit', `daily limit for ${d.attr}=${d.value} is ${formatMc(d.limit_mc)} credits and ${formatMc(spent)} are spent today; it resets at ${iso(nextDay)}`, {
+          return refuse('daily_limit', `daily limit for ${d.attr}=${d.value} is ${creditsText(d.limit_mc)} and ${formatMc(spent)} are spent today; it resets at ${iso(nextDay)}`, {
             attr: d.attr,
             value: d.value,
             limit: mcToCredits(d.limit_mc),

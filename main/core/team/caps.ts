@@ -9,7 +9,7 @@
  * a token's cap counts what the token spent, voided or not.
  */
 import { InputError } from '../util/errors.js';
-import { formatMc, mcToCredits, parseCredits } from '../util/credits.js';
+import { creditsText, formatMc, mcToCredits, parseCredits } from '../util/credits.js';
 import { iso, periodAt } from '../util/period.js';
 import { getAccount } from '../ledger/accounts.js';
 import { bumpCounter, counter } from '../ledger/book.js';
@@ -61,7 +61,7 @@ export function teamCaps(ctx: Ctx, caller: Caller | undefined): CapsHook {
           if (spent + c.cost > cap) {
             return {
               reason: 'member_cap',
-              message: `${c.member}'s cap on ${c.account.id}/${c.pool} is ${formatMc(cap)} credits per period and ${formatMc(spent)} are spent (this costs ${formatMc(c.cost)}); it resets at ${iso(c.periodEnd)}`,
+              message: `${c.member}'s cap on ${c.account.id}/${c.pool} is ${creditsText(cap)} per period and ${formatMc(spent)} are spent (this costs ${formatMc(c.cost)}); it resets at ${iso(c.periodEnd)}`,
               details: { limit: 'member_cap', member: c.member, pool: `${c.account.id}/${c.pool}`, cap: mcToCredits(cap), spent: mcToCredits(spent), cost: mcToCredits(c.cost), resetsAt: iso(c.periodEnd) },
             };
           }
@@ -72,7 +72,7 @@ export function teamCaps(ctx: Ctx, caller: Caller | undefined): CapsHook {
         if (spent + c.cost > tokenCap.cap) {
           return {
             reason: 'token_cap',
-            message: `token ${tokenCap.id}'s cap on ${c.account.id} is ${formatMc(tokenCap.cap)} credits per period and ${formatMc(spent)} are spent (this costs ${formatMc(c.cost)}); it resets at ${iso(c.periodEnd)}`,
+            message: `token ${tokenCap.id}'s cap on ${c.account.id} is ${creditsText(tokenCap.cap)} per period and ${formatMc(spent)} are spent (this costs ${formatMc(c.cost)}); it resets at ${iso(c.periodEnd)}`,
             details: { limit: 'token_cap', token: tokenCap.id, account: c.account.id, cap: mcToCredits(tokenCap.cap), spent: mcToCredits(spent), cost: mcToCredits(c.cost), resetsAt: iso(c.periodEnd) },
           };
         }

@@ -92,6 +92,11 @@ export function formatMc(mc: number, opts: { group?: boolean } = {}): string {
   return (neg ? '-' : '') + w + f;
 }
 
+/** "1 credit", "2 credits", "0.5 credits": an amount in words, for messages. */
+export function creditsText(mc: number, opts: { group?: boolean } = {}): string {
+  return `${formatMc(mc, opts)} credit${mc === MC_PER_CREDIT ? '' : 's'}`;
+}
+
 /** Minor units → "$7.99" style text for a currency. */
 export function formatMoney(minor: number, currency: string): string {
   const sign = minor < 0 ? '-' : '';
