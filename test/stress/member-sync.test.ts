@@ -74,11 +74,19 @@ describe("crashes: a member's outbox and the team host, both killed at random mo
     const acked = new Set<string>();
     const why = `seed ${seed} (replay: STRESS_SEED=${seed})`;
 
-    // 1. The client killed at a random moment of `use`: before, during or after its push.
+    // 1. The client killed at a random moment of `use`: before, during or after its push. The moments span one
+    // and a half times what an uninterrupted `use` takes here and now, so a loaded machine still sees both.
+    const use = () => start(cli, ['--db', memberDb, '--json', 'use', 'studio/lux-pro', 'email'], { CREDITDECK_TEAM_TIMEOUT_MS: '2000' });
+    const began = performance.now();
+    const whole = await use().done;
+    const window = Math.max(200, 1.5 * (performance.now() - began));
+    expect(whole.code, whole.err).toBe(0);
+    const first = JSON.parse(whole.out) as { eventId?: string; entry?: string };
+    acked.add(first.eventId ?? first.entry ?? '');
     let clientKills = 0;
     for (let i = 0; i < 50; i++) {
-      const c = start(cli, ['--db', memberDb, '--json', 'use', 'studio/lux-pro', 'email'], { CREDITDECK_TEAM_TIMEOUT_MS: '2000' });
-      const t = setTimeout(() => c.proc.kill('SIGKILL'), between(r, 0, 1200));
+      const c = use();
+      const t = setTimeout(() => c.proc.kill('SIGKILL'), between(r, 0, window));
       const f = await c.done;
       clearTimeout(t);
       if (f.signal === 'SIGKILL') clientKills++;
@@ -90,7 +98,7 @@ describe("crashes: a member's outbox and the team host, both killed at random mo
       }
     }
     expect(clientKills, why).toBeGreaterThan(0);
-    expect(acked.size, `some commands must finish: ${why}`).toBeGreaterThan(0);
+    expect(acked.size, `some commands must finish: ${why}`).toBeGreaterThan(1);
 
     // 2. The host killed at a random moment while the client pushes a backlog (sometimes from two processes at once).
     const outbox = join(dir, 'member', 'outbox.sqlite');
