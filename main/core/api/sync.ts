@@ -16,6 +16,7 @@ import { UsageBatch } from '../ledger/usage-batch.js';
 import { listAccounts } from '../ledger/accounts.js';
 import { getBalance } from '../ledger/balance.js';
 import { listActions } from '../ledger/config.js';
+import { mirroredPlan } from '../sync/mirror-plan.js';
 import { allowanceSetting, describeAllowance, offlineAllowance, setAllowance } from '../sync/allowance.js';
 import { requireTeam } from '../team/team.js';
 import { mcToCredits } from '../util/credits.js';
@@ -116,7 +117,7 @@ export const syncHandlers = {
     const after = i.after ?? 0;
     // Each account with its offline allowance for the caller until the next pull (sync/allowance.ts); an archived
     // account is not one members use, so it leaves their machines (its past events stay: unarchived, it comes back whole).
-    const accounts = listAccounts(ctx).filter((a) => a.archivedAt === null).map((a) => ({ id: a.id, name: a.name, zone: a.zone, actions: listActions(ctx, a.id), balance: getBalance(ctx, a.id), allowance: offlineAllowance(ctx, a.id) }));
+    const accounts = listAccounts(ctx).filter((a) => a.archivedAt === null).map((a) => ({ id: a.id, name: a.name, zone: a.zone, actions: listActions(ctx, a.id), balance: getBalance(ctx, a.id), allowance: offlineAllowance(ctx, a.id), plan: mirroredPlan(ctx, a.id) }));
     const rows = ctx
       .stmt(
         `SELECT e.seq, e.id, e.account_id, e.action, e.pool, e.member, e.at, e.quantity_milli, e.cost_mc, e.status, COALESCE(o.amount_mc, 0) AS overdrawn_mc

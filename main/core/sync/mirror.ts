@@ -6,6 +6,7 @@
  * rate card (the host decides what they really cost when they arrive).
  */
 import type Database from 'better-sqlite3';
+import type { MirroredPlan } from './mirror-plan.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS mirror_accounts (
@@ -44,6 +45,8 @@ export interface MirroredAccount {
   balance: { pools: { pool: string; remaining: number | null; unlimited: boolean }[] } & Record<string, unknown>;
   /** What this member may spend offline from each pool until the next pull (null: unlimited pool). */
   allowance?: Record<string, number | null>;
+  /** The plan, its packs and who buys them (mirror-plan.ts); absent from a mirror pulled before it was sent. */
+  plan?: MirroredPlan;
 }
 
 /** What team.pull answers (main/core/api/sync.ts). */
