@@ -255,6 +255,7 @@ export function createMembership(deps: MembershipDeps): AppMembership {
           state,
           pendingEntries: est.entries,
           pending: Object.entries(est.byPool).map(([pool, credits]) => ({ pool, pendingCredits: Math.round(credits * 1000) / 1000 })),
+          plan: a.plan ?? null,
         };
       });
     });

@@ -118,6 +118,8 @@ describe('desktop app: a member of a team hosted elsewhere', () => {
     // The mirror's numbers as of the last sync, with this device's pending entries on top.
     const offlineAccounts = (await m.invoke('membership.accounts')) as { ok: true; result: { state: string; asOf: string; pendingEntries: number; pending: { pool: string; pendingCredits: number }[] }[] };
     expect(offlineAccounts.result[0]).toMatchObject({ state: 'offline', asOf: expect.any(String), pendingEntries: 2, pending: [{ pool: 'video', pendingCredits: 2 }] });
+    // The plan comes from the mirror too, for the Plans and Purchases pages (offline as well).
+    expect(offlineAccounts.result[0]).toMatchObject({ plan: { name: 'Rise', monthly: { video: 21 }, buyers: [expect.any(String)] } });
     expect(m.tooltip()).toMatch(new RegExp(`video ${videosBefore - 2 - 2} .*as of \\d\\d:\\d\\d`));
 
     // The background tries again after 5 s, and finds it still away: the next try waits twice as long.

@@ -12,6 +12,7 @@ import type { Ctx } from '../ledger/context.js';
 import type { Balance } from '../ledger/balance.js';
 import type { ActionView } from '../ledger/config.js';
 import type { TeamCredentials } from '../sync/credentials.js';
+import type { MirroredPlan } from '../sync/mirror-plan.js';
 import { InputError } from '../util/errors.js';
 import { plainText } from '../util/text.js';
 import type { Services } from './handlers.js';
@@ -74,6 +75,8 @@ export interface TeamAccountView {
   state: SyncState;
   pendingEntries: number;
   pending: TeamPoolView[];
+  /** The plan, its packs and who buys them, as of the last pull; null from a mirror pulled before the host sent it. */
+  plan: MirroredPlan | null;
 }
 
 /** The shell's side (main/electron/membership.ts). */
