@@ -7,7 +7,7 @@
 import { formatMc, mcToCredits } from '../util/credits.js';
 import { iso } from '../util/period.js';
 import { getAccount } from './accounts.js';
-import { balanceMc } from './balance.js';
+import { balanceMc, type PoolBalanceMc } from './balance.js';
 import type { Ctx } from './context.js';
 
 export interface PoolForecast {
@@ -61,68 +61,76 @@ export function duration(ms: number): string {
   return `${min} min`;
 }
 
+/** What the pace of one pool is read from: its integer balance at t (the local ledger's, or a member's mirror of the host's). */
+export type PaceInput = Pick<PoolBalanceMc, 'pool' | 'unlimited' | 'allocationMc' | 'monthlyMc' | 'topupMc' | 'heldMc' | 'usedMc' | 'periodStart' | 'nextReset'>;
+
 export function forecast(ctx: Ctx, accountId: string, at?: number): { account: string; at: string; pools: PoolForecast[] } {
   const acct = getAccount(ctx, accountId);
   const t = at ?? ctx.clock.now();
-  const pools = balanceMc(ctx, acct, t).map((b): PoolForecast => {
-    const elapsed = Math.max(0, t - b.periodStart);
-    const length = b.nextReset - b.periodStart;
-    const burnPerDay = elapsed > 0 ? Number((big(b.usedMc) * 86_400_000n) / big(elapsed)) : 0;
-    const unit = acct.provider.pools.find((p) => p.id === b.pool)?.unit ?? 'credit';
-    const base = { pool: b.pool, unit, periodStart: iso(b.periodStart), nextReset: iso(b.nextReset), used: mcToCredits(b.usedMc), burnPerDay: mcToCredits(burnPerDay) };
-    if (b.unlimited) {
-      return {
-        ...base,
-        unlimited: true,
-        allocation: null,
-        remaining: null,
-        evenPaceUsed: null,
-        pace: 'unlimited',
-        paceDelta: 0,
-        runOutAt: null,
-        monthlyRunOutAt: null,
-        runsOutBeforeReset: false,
-        shortByMs: 0,
-        forfeitAtReset: 0,
-        forfeitIfIdle: 0,
-        line: `unlimited · ${formatMc(b.usedMc)} used this period · resets in ${duration(b.nextReset - t)}`,
-      };
-    }
-    const remaining = Math.max(0, b.monthlyMc + b.topupMc - b.heldMc);
-    const even = Number((big(b.allocationMc) * big(elapsed)) / big(length));
-    const delta = even - b.usedMc;
-    const pace = delta > 0 ? 'in reserve' : delta < 0 ? 'in deficit' : 'on pace';
-    const left = b.nextReset - t;
-    let runOutAt: number | null = null;
-    let monthlyRunOutAt: number | null = null;
-    if (b.usedMc > 0 && elapsed > 0) {
-      runOutAt = t + Number((big(remaining) * big(elapsed)) / big(b.usedMc));
-      monthlyRunOutAt = t + Number((big(Math.min(remaining, b.monthlyMc)) * big(elapsed)) / big(b.usedMc));
-    }
-    const before = runOutAt !== null && runOutAt < b.nextReset;
-    const spendToReset = elapsed > 0 ? Number((big(b.usedMc) * big(left)) / big(elapsed)) : 0;
-    const forfeit = Math.max(0, b.monthlyMc - spendToReset);
-    let line = pace === 'on pace' ? 'on pace' : `${approx(Math.abs(delta))} ${pace}`;
-    if (runOutAt === null) line += ` · nothing used yet · resets in ${duration(left)}`;
-    else if (before) line += ` · runs out in ${duration(runOutAt - t)}, ${duration(b.nextReset - runOutAt)} before the reset`;
-    else line += ` · lasts to the reset in ${duration(left)}`;
-    if (forfeit > 0) line += ` · ${approx(forfeit)} will expire unused`;
+  const pools = balanceMc(ctx, acct, t).map((b) => poolForecast(b, t, acct.provider.pools.find((p) => p.id === b.pool)?.unit ?? 'credit'));
+  return { account: acct.id, at: iso(t), pools };
+}
+
+/**
+ * One pool's pace at t, pure: the same rules wherever the balance comes from
+ * (a member's offline forecast of a team account reads its mirror through it).
+ */
+export function poolForecast(b: PaceInput, t: number, unit: string): PoolForecast {
+  const elapsed = Math.max(0, t - b.periodStart);
+  const length = b.nextReset - b.periodStart;
+  const burnPerDay = elapsed > 0 ? Number((big(b.usedMc) * 86_400_000n) / big(elapsed)) : 0;
+  const base = { pool: b.pool, unit, periodStart: iso(b.periodStart), nextReset: iso(b.nextReset), used: mcToCredits(b.usedMc), burnPerDay: mcToCredits(burnPerDay) };
+  if (b.unlimited) {
     return {
       ...base,
-      unlimited: false,
-      allocation: mcToCredits(b.allocationMc),
-      remaining: mcToCredits(remaining),
-      evenPaceUsed: mcToCredits(even),
-      pace,
-      paceDelta: mcToCredits(Math.abs(delta)),
-      runOutAt: runOutAt === null ? null : iso(runOutAt),
-      monthlyRunOutAt: monthlyRunOutAt === null ? null : iso(monthlyRunOutAt),
-      runsOutBeforeReset: before,
-      shortByMs: before && runOutAt !== null ? b.nextReset - runOutAt : 0,
-      forfeitAtReset: mcToCredits(forfeit),
-      forfeitIfIdle: mcToCredits(b.monthlyMc),
-      line,
+      unlimited: true,
+      allocation: null,
+      remaining: null,
+      evenPaceUsed: null,
+      pace: 'unlimited',
+      paceDelta: 0,
+      runOutAt: null,
+      monthlyRunOutAt: null,
+      runsOutBeforeReset: false,
+      shortByMs: 0,
+      forfeitAtReset: 0,
+      forfeitIfIdle: 0,
+      line: `unlimited · ${formatMc(b.usedMc)} used this period · resets in ${duration(b.nextReset - t)}`,
     };
-  });
-  return { account: acct.id, at: iso(t), pools };
+  }
+  const remaining = Math.max(0, b.monthlyMc + b.topupMc - b.heldMc);
+  const even = Number((big(b.allocationMc) * big(elapsed)) / big(length));
+  const delta = even - b.usedMc;
+  const pace = delta > 0 ? 'in reserve' : delta < 0 ? 'in deficit' : 'on pace';
+  const left = b.nextReset - t;
+  let runOutAt: number | null = null;
+  let monthlyRunOutAt: number | null = null;
+  if (b.usedMc > 0 && elapsed > 0) {
+    runOutAt = t + Number((big(remaining) * big(elapsed)) / big(b.usedMc));
+    monthlyRunOutAt = t + Number((big(Math.min(remaining, b.monthlyMc)) * big(elapsed)) / big(b.usedMc));
+  }
+  const before = runOutAt !== null && runOutAt < b.nextReset;
+  const spendToReset = elapsed > 0 ? Number((big(b.usedMc) * big(left)) / big(elapsed)) : 0;
+  const forfeit = Math.max(0, b.monthlyMc - spendToReset);
+  let line = pace === 'on pace' ? 'on pace' : `${approx(Math.abs(delta))} ${pace}`;
+  if (runOutAt === null) line += ` · nothing used yet · resets in ${duration(left)}`;
+  else if (before) line += ` · runs out in ${duration(runOutAt - t)}, ${duration(b.nextReset - runOutAt)} before the reset`;
+  else line += ` · lasts to the reset in ${duration(left)}`;
+  if (forfeit > 0) line += ` · ${approx(forfeit)} will expire unused`;
+  return {
+    ...base,
+    unlimited: false,
+    allocation: mcToCredits(b.allocationMc),
+    remaining: mcToCredits(remaining),
+    evenPaceUsed: mcToCredits(even),
+    pace,
+    paceDelta: mcToCredits(Math.abs(delta)),
+    runOutAt: runOutAt === null ? null : iso(runOutAt),
+    monthlyRunOutAt: monthlyRunOutAt === null ? null : iso(monthlyRunOutAt),
+    runsOutBeforeReset: before,
+    shortByMs: before && runOutAt !== null ? b.nextReset - runOutAt : 0,
+    forfeitAtReset: mcToCredits(forfeit),
+    forfeitIfIdle: mcToCredits(b.monthlyMc),
+    line,
+  };
 }
