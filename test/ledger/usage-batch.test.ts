@@ -18,7 +18,7 @@ import { importEvents } from '../../main/core/ledger/import.js';
 import { bumpCounter, counter } from '../../main/core/ledger/book.js';
 import type { CapsHook } from '../../main/core/ledger/caps-hook.js';
 import type { Ctx } from '../../main/core/ledger/context.js';
-import { UsageBatch } from '../../main/core/ledger/usage-batch.js';
+import { ROWS_PER_INSERT, UsageBatch } from '../../main/core/ledger/usage-batch.js';
 import { recordUsage, type UseInput } from '../../main/core/ledger/usage.js';
 import { InputError, RefusedError } from '../../main/core/util/errors.js';
 import { rng } from '../stress/lib/rng.js';
@@ -156,6 +156,41 @@ describe('import: the in-memory fast path', () => {
     expect(fast).toBeGreaterThan(general);
   });
 
+  it('events written several to an INSERT: any number per statement leaves the same ledger (1, 3, 7, 64, 500 rows), chunks cut by general lines', () => {
+    for (const seed of [2, 7]) {
+      const lines = mixedFile(seed, 300);
+      const alone = setup(seed);
+      oneByOne(alone, lines);
+      const expected = snapshot(alone.ctx);
+      for (const rows of [1, 3, 7, ROWS_PER_INSERT, 500]) {
+        const h = setup(seed);
+        const stats = { fast: 0, general: 0 };
+        importEvents(h.ctx, jsonl(lines), { format: 'jsonl', stats, rows });
+        expect(snapshot(h.ctx), `seed ${seed}, ${rows} rows`).toBe(expected);
+        expect(stats.general).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('a key repeated while its first event is still held (not yet written) is a duplicate, or refused if its content differs', () => {
+    const at = ms('2026-12-19T00:00:00Z');
+    const plain = (i: number) => line({ account: 'lux-pro', action: 'email', quantity: 1, at: at + i, key: `p${i}` });
+    const first = line({ account: 'lux-pro', action: 'sms', quantity: 2, at: at + 10, key: 'held-1' });
+    const file = [plain(1), first, plain(2), first, plain(3), plain(4)];
+    const alone = setup(6);
+    const statuses = oneByOne(alone, file);
+    const h = setup(6);
+    const r = importEvents(h.ctx, jsonl(file), { format: 'jsonl', rows: 64 });
+    expect(r.duplicate).toBe(1);
+    expect(statuses.map((s) => s.status)).toEqual(['applied', 'applied', 'applied', 'duplicate', 'applied', 'applied']);
+    expect(snapshot(h.ctx)).toBe(snapshot(alone.ctx));
+    const other = line({ account: 'lux-pro', action: 'sms', quantity: 3, at: at + 10, key: 'held-1' });
+    const h2 = setup(6);
+    const before = snapshot(h2.ctx);
+    expect(() => importEvents(h2.ctx, jsonl([plain(1), first, plain(2), other]), { format: 'jsonl', rows: 64 })).toThrow(/^line 4: idempotency key "held-1" was already used/);
+    expect(snapshot(h2.ctx)).toBe(before);
+  });
+
   it('every outcome and rule is in the mix: alerts, a reset and an expiry booked, dedupe, duplicates', () => {
     const lines = mixedFile(5, 300);
     const h = setup(5);
@@ -175,7 +210,7 @@ describe('import: the in-memory fast path', () => {
     expect(stats.fast + stats.general).toBe(300);
   });
 
-  it('a big plain file goes through the fast path but for the line that books the reset, summary rows written per batch', () => {
+  it('a big plain file goes through the fast path but for the line that books the reset, summary rows written per batch (10,000 lines: not a whole number of INSERTs)', () => {
     const from = ms('2026-12-01T00:00:00Z');
     const lines = Array.from({ length: 12_000 }, (_, i) => line({ account: 'lux-pro', action: i % 2 ? 'email' : 'ai:claude-haiku', quantity: i % 2 ? 1 : '7', at: from + i * 60_000 + (i % 7), attrs: { flow: `f${i % 3}` } }));
     const alone = setup(9);
@@ -194,7 +229,8 @@ describe('import: the in-memory fast path', () => {
       line({ account: 'fluxnote-rise', action: 'image', quantity: 20_000, at: ms('2026-12-19T00:00:00Z') }), // more than the hourly limit at once
       line({ account: 'lux-pro', action: 'email', quantity: 150_000, at: ms('2026-12-19T00:00:00Z') }), // plain, but more than the pool holds
     ];
-    for (const bad of refused) {
+    // Line 121: the refusal comes mid-INSERT (64 rows, and 7), with fast lines of its chunk held.
+    for (const [bad, rows] of refused.flatMap((b) => [[b, ROWS_PER_INSERT] as const, [b, 7] as const])) {
       const file = [...lines, bad, ...lines.slice(0, 5)];
       const alone = setup(3);
       let expected: unknown = null;
@@ -211,7 +247,7 @@ describe('import: the in-memory fast path', () => {
       const before = snapshot(h.ctx);
       let got: unknown = null;
       try {
-        importEvents(h.ctx, jsonl(file), { format: 'jsonl' });
+        importEvents(h.ctx, jsonl(file), { format: 'jsonl', rows });
       } catch (e) {
         got = e;
       }

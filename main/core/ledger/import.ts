@@ -13,7 +13,7 @@ import { InputError, RefusedError } from '../util/errors.js';
 import { parseInstant } from '../util/period.js';
 import { checkPlainText, escapeText } from '../util/text.js';
 import type { Ctx } from './context.js';
-import { UsageBatch } from './usage-batch.js';
+import { ROWS_PER_INSERT, UsageBatch } from './usage-batch.js';
 import type { UseInput } from './usage.js';
 
 export interface ImportResult {
@@ -116,6 +116,8 @@ export function importEvents(
     onProgress?: (done: number, total: number) => void;
     /** Filled in: lines recorded by the in-memory fast path and by the general one (tests, bench). */
     stats?: { fast: number; general: number };
+    /** Fast events written per INSERT (ROWS_PER_INSERT; the tests vary it). */
+    rows?: number;
   },
 ): ImportResult {
   if (text.length > MAX_IMPORT_BYTES) throw new InputError('import files are limited to 512 MB', 'file');
@@ -124,7 +126,7 @@ export function importEvents(
   const result: ImportResult = { lines: rows.length, applied: 0, free: 0, bypassed: 0, covered: 0, duplicate: 0, credits: 0 };
   let mc = 0;
   ctx.write(() => {
-    const batch = new UsageBatch(ctx);
+    const batch = new UsageBatch(ctx, { rows: opts.rows ?? ROWS_PER_INSERT });
     let seen = 0;
     for (const { line, raw } of rows) {
       let outcome;

@@ -16,8 +16,15 @@
  * general path (useInTx) after a flush, and the memory is dropped, since that
  * path may change anything. Either way the ledger comes out row for row as if
  * each line had been recorded alone, with the same answers (test/ledger/usage-batch.test.ts).
+ *
+ * `rows` (the import: ROWS_PER_INSERT) holds that many fast events and writes
+ * them, and their entries, with one multi-row INSERT each: per row, a prepared
+ * statement's call and step cost about as much as the B-tree insert itself.
+ * A held event's key is not in the table yet, so a replayed key is found by
+ * looking it up (the held keys, then the table) rather than by the insert's
+ * unique constraint. Held rows are written before anything else reads or
+ * writes the ledger: by flush(), and before a line takes the general path.
  */
-import type { Statement } from 'better-sqlite3';
 import { MAX_TOTAL_MC, mcToCredits, parseMilli } from '../util/credits.js';
 import { iso, periodAt } from '../util/period.js';
 import { getAccount, planAt, type Account } from './accounts.js';
@@ -70,6 +77,41 @@ interface Booked {
 
 const GENERAL = null;
 
+/** Events held by the import and written with one INSERT (issue 16: 64 rows, 960 values, well under SQLite's 32,766). */
+export const ROWS_PER_INSERT = 64;
+const ROWS_PER_INSERT_MAX = 500;
+
+const EVENT_SQL = 'INSERT INTO events (seq, id, account_id, key, fingerprint, action, pool, quantity_milli, at, member, attrs, status, cost_mc, hold_id, covered_by, debits, recorded_at) VALUES ';
+const EVENT_ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?)';
+const EVENT_COLS = 15;
+const ENTRY_SQL = 'INSERT INTO entries (account_id, pool, grant_id, kind, amount_mc, at, event_id) VALUES ';
+const ENTRY_ROW = "(?, ?, ?, 'use', ?, ?, ?)";
+const ENTRY_COLS = 6;
+
+const sqlOf = new Map<string, string>();
+
+/** The INSERT of n rows (its text made once: ctx.stmt keeps the prepared statement by it). */
+function insertOf(head: string, row: string, n: number): string {
+  const k = `${n}${head}`;
+  let sql = sqlOf.get(k);
+  if (sql === undefined) sqlOf.set(k, (sql = head + Array<string>(n).fill(row).join(', ')));
+  return sql;
+}
+
+/** Insert `values` (cols per row) as statements of up to `per` rows each. */
+function writeMany(ctx: Ctx, head: string, row: string, cols: number, values: unknown[], per: number): void {
+  const rows = values.length / cols;
+  if (rows === 0) return;
+  if (rows <= per) {
+    ctx.stmt(insertOf(head, row, rows)).run(values);
+    return;
+  }
+  for (let at = 0; at < rows; at += per) {
+    const n = Math.min(per, rows - at);
+    ctx.stmt(insertOf(head, row, n)).run(values.slice(at * cols, (at + n) * cols));
+  }
+}
+
 export class UsageBatch {
   private accounts = new Map<string, AccountState>();
   /** Configuration read once per stretch of fast lines (the general path may change it: aside() forgets it). */
@@ -80,17 +122,36 @@ export class UsageBatch {
   private periodUse = new Map<string, { accountId: string; pool: string; start: number; mc: number; events: number }>();
   private counters = new Map<string, { accountId: string; scope: string; bucket: number; mc: number }>();
   private rollup = new Map<string, RollupDelta>();
-  private readonly insEvent: Statement;
-  private readonly insEntry: Statement;
+  /** Held event rows, EVENT_COLS values each, and their entries' rows, ENTRY_COLS each; written by writeRows(). */
+  private heldEvents: unknown[] = [];
+  private heldEntries: unknown[] = [];
+  /** account \0 key of the held events: a key taken by one of them is a replay. */
+  private heldKeys = new Set<string>();
+  private readonly rows: number;
   /** Lines that took the general path, for the tests and the bench. */
   general = 0;
 
-  constructor(private readonly ctx: Ctx) {
-    this.insEvent = ctx.stmt(
-      `INSERT INTO events (seq, id, account_id, key, fingerprint, action, pool, quantity_milli, at, member, attrs, status, cost_mc, hold_id, covered_by, debits, recorded_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?)`,
-    );
-    this.insEntry = ctx.stmt(`INSERT INTO entries (account_id, pool, grant_id, kind, amount_mc, at, event_id) VALUES (?, ?, ?, 'use', ?, ?, ?)`);
+  /** `opts.rows`: fast events held and written together (1, the default: each written at once, as a push's entries are read back between them). */
+  constructor(
+    private readonly ctx: Ctx,
+    opts: { rows?: number } = {},
+  ) {
+    this.rows = Math.max(1, Math.min(ROWS_PER_INSERT_MAX, Math.floor(opts.rows ?? 1)));
+  }
+
+  /** Write the held events, then their entries (the entries' ids follow the order they were made in). */
+  private writeRows(): void {
+    writeMany(this.ctx, EVENT_SQL, EVENT_ROW, EVENT_COLS, this.heldEvents, this.rows);
+    writeMany(this.ctx, ENTRY_SQL, ENTRY_ROW, ENTRY_COLS, this.heldEntries, this.rows);
+    this.heldEvents.length = 0;
+    this.heldEntries.length = 0;
+    this.heldKeys.clear();
+  }
+
+  /** Whether an event of this account already has the key: held here, or in the table. */
+  private keyTaken(accountId: string, key: string): boolean {
+    if (this.heldKeys.size > 0 && this.heldKeys.has(`${accountId}\u0000${key}`)) return true;
+    return this.ctx.stmt('SELECT 1 FROM events WHERE account_id = ? AND key = ?').pluck().get(accountId, key) !== undefined;
   }
 
   /** Record one line (the import): in memory where it is plain, else through the general path; its status and cost. */
@@ -113,8 +174,9 @@ export class UsageBatch {
     };
   }
 
-  /** Write the batch's summary rows. */
+  /** Write the batch's held rows and summary rows. */
   flush(): void {
+    this.writeRows();
     for (const [grantId, mc] of this.grantUse) moveGrant(this.ctx, grantId, 'use', mc);
     for (const p of this.periodUse.values()) bumpPeriodUsage(this.ctx, p.accountId, p.pool, p.start, p.mc, p.events);
     for (const c of this.counters.values()) bumpCounter(this.ctx, c.accountId, c.scope, c.bucket, c.mc);
@@ -244,20 +306,21 @@ export class UsageBatch {
       moves.push([g, take]);
       left -= take;
     }
-    try {
-      this.insEvent.run(seq, eventId, acct.id, key, fp, action.id, pool, quantityMilli, t, member, attrsJson, status, cost, moves.length ? JSON.stringify(moves.map(([g, take]) => [g.id, take])) : null, ctx.clock.now());
-    } catch (e) {
-      // The key is taken (recorded before, or earlier in this file): the general path answers the replay.
-      if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && /events\.key/.test((e as Error).message)) return { retryKey: key };
-      throw e;
-    }
+    // The key is taken (recorded before, or earlier in this file): the general path answers the replay.
+    if (this.keyTaken(acct.id, key)) return { retryKey: key };
+    let debits: string | null = null;
+    if (moves.length === 1) debits = `[[${JSON.stringify(moves[0]![0].id)},${moves[0]![1]}]]`;
+    else if (moves.length > 1) debits = JSON.stringify(moves.map(([g, take]) => [g.id, take]));
+    this.heldEvents.push(seq, eventId, acct.id, key, fp, action.id, pool, quantityMilli, t, member, attrsJson, status, cost, debits, ctx.clock.now());
+    if (this.rows > 1) this.heldKeys.add(`${acct.id}\u0000${key}`);
     this.seq = seq + 1;
     if (t > state.horizon) state.horizon = t;
     for (const [g, take] of moves) {
-      this.insEntry.run(acct.id, pool, g.id, take, t, eventId);
+      this.heldEntries.push(acct.id, pool, g.id, take, t, eventId);
       g.remaining_mc -= take;
       this.grantUse.set(g.id, (this.grantUse.get(g.id) ?? 0) + take);
     }
+    if (this.heldEvents.length >= this.rows * EVENT_COLS) this.writeRows();
     this.addRollup(acct.id, t, pool, action.id, member ?? '', status, quantityMilli, cost);
     if (cost > 0) {
       ps.used.set(period.start, usedBefore + cost);
