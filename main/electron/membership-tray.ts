@@ -17,7 +17,9 @@ export function shortTime(iso: string, now: number): string {
 
 export function syncLine(t: MembershipView, now: number): string {
   const pending = t.pending > 0 ? `${t.pending} pending` : null;
-  const rejected = t.rejected.length > 0 ? `${t.rejected.length} rejected` : null;
+  // Entries in doubt may be on the host all the same: said as the window says them (renderer/src/lib/rejected-words.ts).
+  const doubt = t.rejected.filter((r) => r.inDoubt).length;
+  const rejected = t.rejected.length === 0 ? null : `${t.rejected.length} rejected${doubt ? `, ${t.rejected.length === 1 ? 'it' : doubt === t.rejected.length ? `all ${doubt}` : `${doubt} of them`} may have been recorded` : ''}`;
   const head = t.state === 'offline' ? `offline since ${shortTime(t.offlineSince ?? new Date(now).toISOString(), now)}` : t.state === 'pending' ? null : 'synced';
   return `${t.team.name}: ${[head, pending, rejected].filter((x) => x !== null).join(' · ')}`;
 }

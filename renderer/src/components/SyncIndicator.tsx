@@ -6,6 +6,7 @@
 import { useState } from 'react';
 import { request } from '../api';
 import { readMembership, useMembership, type MembershipView } from '../store/membership';
+import { rejectedWords } from '../lib/rejected-words';
 import { hrefOf } from '../store/route';
 import { Icon } from './icons';
 import './sync-indicator.css';
@@ -18,7 +19,7 @@ const time = (iso: string) => {
 
 /** The words for a team's state, as the tray says them too. */
 export function syncWords(t: MembershipView): string {
-  const parts = [t.state === 'offline' ? `Offline since ${time(t.offlineSince ?? new Date().toISOString())}` : t.state === 'pending' ? null : 'Synced', t.pending > 0 ? `${t.pending} pending` : null, t.rejected.length ? `${t.rejected.length} rejected` : null];
+  const parts = [t.state === 'offline' ? `Offline since ${time(t.offlineSince ?? new Date().toISOString())}` : t.state === 'pending' ? null : 'Synced', t.pending > 0 ? `${t.pending} pending` : null, t.rejected.length ? rejectedWords(t.rejected) : null];
   return parts.filter((x) => x !== null).join(' · ');
 }
 

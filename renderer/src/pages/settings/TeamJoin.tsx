@@ -12,6 +12,7 @@ import type { ApiError } from '../../api';
 import { CopyField } from '../../components/CopyField';
 import { ErrorNotice, Field } from '../../components/ui';
 import { syncWords } from '../../components/SyncIndicator';
+import { rejectedWords } from '../../lib/rejected-words';
 import { dateTime } from '../../lib/format';
 import { readMembership, useMembership, type MembershipView } from '../../store/membership';
 import { mutate } from '../../store/query';
@@ -81,6 +82,14 @@ function JoinForm({ first }: { first: boolean }) {
   );
 }
 
+/** The rejections' heading, in step with the list under it: those in doubt are said to be so. */
+function rejectedHeading(rejected: MembershipView['rejected']): string {
+  const entries = rejected.length === 1 ? 'an entry' : `${rejected.length} entries`;
+  if (!rejected.some((r) => r.inDoubt)) return `The team host rejected ${entries} from this device`;
+  // "2 rejected, 1 of them may have been recorded": the same words as the badge above and the window's indicator.
+  return `From this device: ${rejectedWords(rejected)}`;
+}
+
 function JoinedTeam({ t }: { t: MembershipView }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
@@ -134,7 +143,7 @@ function JoinedTeam({ t }: { t: MembershipView }) {
       {t.rejected.length ? (
         <div className="notice danger" role="alert">
           <div className="stack" style={{ gap: 6 }}>
-            <strong>The team host rejected {t.rejected.length === 1 ? 'an entry' : `${t.rejected.length} entries`} from this device</strong>
+            <strong data-testid="rejected-heading">{rejectedHeading(t.rejected)}</strong>
             <ul className="list">
               {t.rejected.map((r) => (
                 <li key={r.id} className="row" style={{ justifyContent: 'space-between', flexWrap: 'wrap' }}>
