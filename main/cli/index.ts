@@ -17,6 +17,8 @@ import type { IdSource } from '../core/util/ids.js';
 import * as fmt from './format.js';
 import { registerTeam } from './team.js';
 import { registerTeamClient, teamAccount } from './team-client.js';
+import { teamEventsText, teamForecastText, teamUsageText } from './team-reads-text.js';
+import { parseUsageKey } from '../core/sync/mirror-reads.js';
 import { requireTeamCredentials } from '../core/sync/credentials.js';
 import { registerReconcile } from './reconcile.js';
 import { memberText, planPreviewText, registerCorrections } from './corrections.js';
@@ -512,7 +514,13 @@ export async function run(argv: string[], rawIo: Io = defaultIo): Promise<number
     .option('--member <id>')
     .option('--where <k=v>', 'only events with this attribute value; repeatable', collect, [])
     .option('--format <format>', '"fluximage": this period in the shape of Fluximage\'s usage API (docs/vendors.md)')
-    .action((acc: string, o) => {
+    .action(async (acc: string, o) => {
+      // TEAM/ACCOUNT: this period from the host, or offline from this device's copy (team-client.ts).
+      if (teamAccount(acc)) {
+        const extra = ['from', 'to', 'action', 'pool', 'member', 'format'].filter((k) => o[k] !== undefined).concat(o.where.length ? ['where'] : []);
+        if (extra.length) throw new InputError(`--${extra[0]} is for local accounts: a team account's usage is this period, --by day, action or member`, `--${extra[0]}`);
+        return print(await teamClient!.usage(acc, parseUsageKey(o.by)), (u) => teamUsageText(u, now()));
+      }
       if (o.format === 'fluximage') return emit('usage.fluximage', { account: acc }, (u) => JSON.stringify(u, null, 2));
       if (o.format !== undefined) throw new InputError(`--format takes "fluximage" (got "${String(o.format).slice(0, 40)}")`, '--format');
       const by = String(o.by).split(',');
@@ -527,15 +535,27 @@ export async function run(argv: string[], rawIo: Io = defaultIo): Promise<number
     .option('--limit <n>', 'rows per page', '50')
     .option('--before <seq>', 'next page')
     .option('--action <id>')
-    .action((acc: string, o) =>
-      emit('events.list', { account: acc, limit: strictInt(o.limit, '--limit'), before: o.before === undefined ? undefined : strictInt(o.before, '--before'), action: o.action }, (r) => fmt.eventsText(r, now())),
-    );
+    .action(async (acc: string, o) => {
+      if (teamAccount(acc)) {
+        if (o.before !== undefined) throw new InputError("--before is for local accounts: a team account's history is its latest events (--limit)", '--before');
+        const limit = strictInt(o.limit, '--limit');
+        if (limit < 1 || limit > 1000) throw new InputError('--limit must be between 1 and 1000', '--limit');
+        return print(await teamClient!.events(acc, { limit, ...(o.action !== undefined ? { action: String(o.action) } : {}) }), (r) => teamEventsText(r, now()));
+      }
+      return emit('events.list', { account: acc, limit: strictInt(o.limit, '--limit'), before: o.before === undefined ? undefined : strictInt(o.before, '--before'), action: o.action }, (r) => fmt.eventsText(r, now()));
+    });
   program
     .command('forecast')
     .description('burn rate, pace and run-out against the next reset')
     .argument('<account>')
     .option('--at <time>')
-    .action((acc: string, o) => emit('reports.forecast', { account: acc, at: o.at }, (f) => fmt.forecastText(f, now())));
+    .action(async (acc: string, o) => {
+      if (teamAccount(acc)) {
+        if (o.at !== undefined) throw new InputError('--at is for local accounts: a team account is forecast from the host now, or offline from the last sync', '--at');
+        return print(await teamClient!.forecast(acc), (f) => teamForecastText(f, now()));
+      }
+      return emit('reports.forecast', { account: acc, at: o.at }, (f) => fmt.forecastText(f, now()));
+    });
   program
     .command('fit')
     .description('plan fit: every plan against what the account used in its last periods, with the packs each would need')

@@ -17,6 +17,10 @@ import { parseJoinLink, refuseJoinedAgain } from '../core/sync/join-link.js';
 import { Outbox, type OutboxEntry } from '../core/sync/outbox.js';
 import { Mirror } from '../core/sync/mirror.js';
 import { pendingNote } from '../core/sync/offline.js';
+import { hostReads, mirrorReads, type TeamReadRef } from '../core/sync/team-reads.js';
+import type { TeamEvents, TeamForecast, TeamUsage, TeamUsageKey } from '../core/sync/mirror-reads.js';
+import type { Balance } from '../core/ledger/balance.js';
+import type { EventView, Report } from '../core/ledger/reports.js';
 import { CERT_MISMATCH, entryAnswer, hostCall, Offline, ONLINE_TIMEOUT_MS, pullMirror, pushTeam, recordEntry, redeemInvite } from '../web/member-link.js';
 
 export interface TeamClientDeps {
@@ -45,6 +49,10 @@ export interface TeamClient {
   use: (account: string, input: Record<string, unknown>, text: (r: never) => string) => Promise<void>;
   /** One team account's balance: the host's, or the mirror's as of the last sync with this device's pending entries on top. */
   balance: (account: string) => Promise<TeamBalance>;
+  /** History, this period's usage and the forecast of a team account: the host's, or offline the mirror's as of the last sync; this device's pending entries on top, marked. */
+  events: (account: string, o: { limit: number; action?: string }) => Promise<TeamEvents>;
+  usage: (account: string, by: TeamUsageKey) => Promise<TeamUsage>;
+  forecast: (account: string) => Promise<TeamForecast>;
   /** Every joined team's accounts from the mirrors (no network). */
   mirrored: () => TeamBalance[];
   /** A call that needs the host now (holds are team-wide): made as this member, or a clear error when the host is out of reach. */
@@ -185,7 +193,38 @@ export function registerTeamClient(team: Command, d: TeamClientDeps): TeamClient
     if (!a) return null;
     return { account: `${c.alias}/${account}`, source: 'mirror', asOf: new Mirror(box.db).asOf(c.team.id), balance: a.balance, pending: pendingNote(box, c, account) };
   };
+  /** Ask the host; when it is out of reach, read this device's copy instead (`why` says so when the copy lacks the account). */
+  const hostOrMirror = <T>(account: string, online: (c: TeamCredentials, id: string, box: Outbox) => Promise<T>, offline: (c: TeamReadRef, id: string, box: Outbox, why: string) => T): Promise<T> => {
+    const t = teamAccount(account)!;
+    const c = requireTeamCredentials(d.dbPath(), t.alias);
+    return withOutbox(async (box) => {
+      try {
+        return await online(c, t.account, box);
+      } catch (e) {
+        if (!(e instanceof Offline)) throw e;
+        return offline(c, t.account, box, `the team host is not reachable (${e.message}) and `);
+      }
+    });
+  };
   return {
+    events: (account, o) =>
+      hostOrMirror(
+        account,
+        async (c, id, box) => hostReads.events(c, id, (await hostCall(c, 'events.list', { account: id, limit: o.limit, ...(o.action !== undefined ? { action: o.action } : {}) }, timeout())) as { events: EventView[] }, hostReads.pending(box, c, id), o),
+        (c, id, box, why) => mirrorReads.events(box, c, id, o, why),
+      ),
+    usage: (account, by) =>
+      hostOrMirror(
+        account,
+        async (c, id, box) => hostReads.usage(c, id, (await hostCall(c, 'reports.usage', { account: id, by: [by, 'pool'] }, timeout())) as Report, by, hostReads.pending(box, c, id)),
+        (c, id, box, why) => mirrorReads.usage(box, c, id, by, why),
+      ),
+    forecast: (account) =>
+      hostOrMirror(
+        account,
+        async (c, id, box) => hostReads.forecast(c, id, (await hostCall(c, 'balance.get', { account: id }, timeout())) as Balance, hostReads.pending(box, c, id)),
+        (c, id, box, why) => mirrorReads.forecast(box, c, id, d.now(), why),
+      ),
     direct: async (alias, name, input) => {
       const c = requireTeamCredentials(d.dbPath(), alias);
       try {

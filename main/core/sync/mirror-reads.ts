@@ -109,7 +109,8 @@ export function pendingItems(account: MirroredAccount, entries: readonly OutboxE
     const at = Date.parse(String(e.input.at ?? ''));
     out.push({ id: e.id, at: Number.isNaN(at) ? e.createdAt : at, action, pool: a?.pool ?? '', member, quantityMilli, mc });
   }
-  return out.sort((x, y) => y.at - x.at);
+  // The outbox lists oldest first: reversed before the stable sort, the later of two entries at one instant comes first.
+  return out.reverse().sort((x, y) => y.at - x.at);
 }
 
 const pendingEvent = (p: PendingItem): TeamEvent => ({ id: p.id, seq: null, at: iso(p.at), action: p.action, pool: p.pool, member: p.member, quantity: p.quantityMilli / 1000, credits: mcToCredits(p.mc), status: 'pending', pending: true });
