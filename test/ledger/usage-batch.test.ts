@@ -191,6 +191,17 @@ describe('import: the in-memory fast path', () => {
     expect(snapshot(h2.ctx)).toBe(before);
   });
 
+  it('JSONL found in place: CRLF endings, blank and white-space lines skipped but counted, so an error names the line a reader sees', () => {
+    const ok = (i: number) => JSON.stringify({ account: 'lux-pro', action: 'email', quantity: 1, at: `2026-12-19T00:00:0${i}Z`, key: `crlf-${i}` });
+    const h = setup(8);
+    const r = importEvents(h.ctx, `\r\n${ok(1)}\r\n   \r\n\t\n\u00a0\n${ok(2)}`, { format: 'jsonl' });
+    expect(r).toMatchObject({ lines: 2, applied: 2 });
+    expect(h.ctx.db.prepare(`SELECT key FROM events WHERE key LIKE 'crlf-%' ORDER BY seq`).pluck().all()).toEqual(['crlf-1', 'crlf-2']);
+    const h2 = setup(8);
+    expect(() => importEvents(h2.ctx, `\n${ok(1)}\r\n  \r\n{"account": "lux-pro",\r\n${ok(2)}\n`, { format: 'jsonl' })).toThrow(/^line 4: not valid JSON/);
+    expect(() => importEvents(h2.ctx, ' \r\n\n', { format: 'jsonl' })).toThrow(/the file has no events/);
+  });
+
   it('every outcome and rule is in the mix: alerts, a reset and an expiry booked, dedupe, duplicates', () => {
     const lines = mixedFile(5, 300);
     const h = setup(5);
