@@ -11,7 +11,7 @@ import { z } from 'zod';
 import type { Ctx } from '../ledger/context.js';
 import { InputError, RefusedError } from '../util/errors.js';
 import { plainText } from '../util/text.js';
-import { callAs } from '../team/call-as.js';
+import { CallAsMany } from '../team/call-as-many.js';
 import { UsageBatch } from '../ledger/usage-batch.js';
 import { listAccounts } from '../ledger/accounts.js';
 import { getBalance } from '../ledger/balance.js';
@@ -48,6 +48,14 @@ const entry = z.object({
   /** It waited in the member's outbox (recorded while the host could not answer): a fact, see usage.ts `offline`. */
   offline: z.boolean().optional(),
 });
+
+/** An entry's answer when recording it failed: refused, forbidden or invalid; anything else fails the push. */
+export function rejection(id: string, err: unknown): PushAnswer {
+  if (err instanceof RefusedError) return { id, status: 'rejected', reason: err.reason, message: err.message };
+  if (err instanceof ForbiddenError) return { id, status: 'rejected', reason: 'forbidden', message: err.message };
+  if (err instanceof InputError) return { id, status: 'rejected', reason: 'invalid_input', message: err.message };
+  throw err;
+}
 
 /** The key an entry is recorded under on the host. */
 export const pushKey = (id: string): string => `push-${id}`;
@@ -90,19 +98,21 @@ export const syncHandlers = {
     const seen = new Set<string>();
     // The entries' plain usage keeps its summaries in memory, written once below (usage-batch.ts): the same rows and answers.
     const usageBatch = new UsageBatch(ctx);
+    // Each entry as callAs would record it alone, with what repeats decided once per push (call-as-many.ts).
+    const many = new CallAsMany(ctx, caller);
+    const services = (pushed: boolean): Services => ({ ...s, pushed, memberClock: true, usageBatch });
+    const online = services(false);
+    const offline = services(true);
     const results = i.entries.map((e): PushAnswer => {
       if (seen.has(e.id)) return { id: e.id, status: 'rejected', reason: 'invalid_input', message: `entry ${e.id} is in this push twice` };
       seen.add(e.id);
       if (Object.hasOwn(e.input, 'key')) return { id: e.id, status: 'rejected', reason: 'invalid_input', message: 'an entry is keyed by its id: leave "key" out of its input' };
       try {
         // Recorded offline, so a fact: the ledger may overdraw a pool or book it late for it (usage.ts, `offline`).
-        const r = callAs(ctx, caller, e.call, { ...e.input, key: pushKey(e.id) }, { ...s, pushed: e.offline === true, memberClock: true, usageBatch }) as { status?: string };
+        const r = many.call(e.call, { ...e.input, key: pushKey(e.id) }, e.offline === true ? offline : online) as { status?: string };
         return { id: e.id, status: r.status === 'duplicate' ? 'duplicate' : 'accepted', result: r };
       } catch (err) {
-        if (err instanceof RefusedError) return { id: e.id, status: 'rejected', reason: err.reason, message: err.message };
-        if (err instanceof ForbiddenError) return { id: e.id, status: 'rejected', reason: 'forbidden', message: err.message };
-        if (err instanceof InputError) return { id: e.id, status: 'rejected', reason: 'invalid_input', message: err.message };
-        throw err;
+        return rejection(e.id, err);
       }
     });
     usageBatch.flush();

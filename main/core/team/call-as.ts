@@ -81,7 +81,7 @@ function target(ctx: Ctx, name: string, input: Input): { account: string | null;
 }
 
 /** A scoped token's accounts and pools: the call must stay inside them. */
-function checkLimits(ctx: Ctx, caller: Caller, name: string, input: Input, rule: AccessRule): void {
+export function checkLimits(ctx: Ctx, caller: Caller, name: string, input: Input, rule: AccessRule): void {
   if (caller.accounts === null && caller.pools === null) return;
   if (ACCOUNT_FREE.has(name)) return;
   const { account, pool } = target(ctx, name, input);

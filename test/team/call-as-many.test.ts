@@ -1,0 +1,179 @@
+/**
+ * A team push records its entries through CallAsMany (access decided once per
+ * push, input parsed once, the audit chain carried in memory). Property: the
+ * push answers and writes, row for row, what the same entries recorded one by
+ * one through callAs do — accepted, duplicate (within a push and across
+ * pushes), refused (credits, a member's cap), forbidden (someone else named),
+ * invalid (bad input, a key of its own, unknown account or action) and
+ * offline entries that overdraw, mixed; and the audit chain verifies.
+ */
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+// The handlers' map first: sync.ts is one of its parts (importing it first would find the map half built).
+import '../../main/core/api/handlers.js';
+import { pushKey, rejection, type PushAnswer } from '../../main/core/api/sync.js';
+import type { Ctx } from '../../main/core/ledger/context.js';
+import { appendAudit, verifyAudit } from '../../main/core/team/audit.js';
+import { CallAsMany } from '../../main/core/team/call-as-many.js';
+import { callAs } from '../../main/core/team/call-as.js';
+import { setCaps } from '../../main/core/team/caps.js';
+import { issueToken } from '../../main/core/team/tokens.js';
+import type { Caller } from '../../main/core/team/types.js';
+import { KEY, MINUTE, teamLedger } from './helpers.js';
+
+type Who = 'mo' | 'ad' | 'sc' | 'cap' | 'lim' | 'vi';
+
+/** Two identical team ledgers (same seed, same clock) to record the same entries two ways. */
+function world() {
+  const t = teamLedger(7);
+  const callers: Record<Who, Caller> = {
+    mo: t.person('mo', 'member').caller,
+    ad: t.person('ad', 'admin').caller,
+    cap: t.person('cap', 'member').caller,
+    vi: t.person('vi', 'viewer').caller,
+    // A script's token: record only, and (lim) only on Lux.
+    sc: t.as(issueToken(t.ctx, KEY, { member: 'mo', device: 'script', scopes: ['record'] }, t.owner).token),
+    lim: t.as(issueToken(t.ctx, KEY, { member: 'mo', device: 'lux script', scopes: ['record'], accounts: ['lux'] }, t.owner).token),
+  };
+  setCaps(t.ctx, 'cap', { 'lux/credits': 40 });
+  return { t, callers };
+}
+
+interface Entry {
+  id: string;
+  call: 'usage.record';
+  input: Record<string, unknown>;
+  offline?: boolean;
+}
+
+const entryArb = fc.record(
+  {
+    id: fc.constantFrom('e_aaaaaaaa', 'e_bbbbbbbb', 'e_cccccccc', 'e_dddddddd', 'e_eeeeeeee', 'e_ffffffff', 'e_gggggggg', 'e_hhhhhhhh', 'e_iiiiiiii', 'e_jjjjjjjj'),
+    account: fc.constantFrom('lux', 'lux', 'lux-two', 'nope'),
+    action: fc.constantFrom('email', 'sms', 'sms', 'ai:gpt-4o', 'voice-call', 'bogus'),
+    quantity: fc.constantFrom<unknown>(undefined, 1, 2, 3, 7, 30, 400, 0.5, -1, 'x'),
+    member: fc.constantFrom<unknown>(undefined, undefined, undefined, 'self', 'mo', 'ad', 'ana', '', null),
+    attrs: fc.constantFrom<unknown>(undefined, undefined, { flow: 'signup' }, { flow: 'a\u001bb' }),
+    key: fc.constantFrom(false, false, false, false, true),
+    offline: fc.constantFrom<boolean | undefined>(undefined, undefined, true, false),
+  },
+  { requiredKeys: ['id', 'account', 'action', 'key'] },
+);
+
+type Drawn = typeof entryArb extends fc.Arbitrary<infer T> ? T : never;
+
+function toEntry(e: Drawn, who: Caller): Entry {
+  const input: Record<string, unknown> = { account: e.account, action: e.action };
+  if (e.quantity !== undefined) input.quantity = e.quantity;
+  if (e.member !== undefined) input.member = e.member === 'self' ? who.member : e.member;
+  if (e.attrs !== undefined) input.attrs = e.attrs;
+  if (e.key) input.key = 'its-own';
+  return { id: e.id, call: 'usage.record', input, ...(e.offline !== undefined ? { offline: e.offline } : {}) };
+}
+
+/** What team.push did before CallAsMany: each entry through callAs, one by one, then the push's own audit row. */
+function pushOneByOne(ctx: Ctx, caller: Caller, entries: Entry[]): PushAnswer[] {
+  const seen = new Set<string>();
+  const results = entries.map((e): PushAnswer => {
+    if (seen.has(e.id)) return { id: e.id, status: 'rejected', reason: 'invalid_input', message: `entry ${e.id} is in this push twice` };
+    seen.add(e.id);
+    if (Object.hasOwn(e.input, 'key')) return { id: e.id, status: 'rejected', reason: 'invalid_input', message: 'an entry is keyed by its id: leave "key" out of its input' };
+    try {
+      const r = callAs(ctx, caller, e.call, { ...e.input, key: pushKey(e.id) }, { pushed: e.offline === true, memberClock: true }) as { status?: string };
+      return { id: e.id, status: r.status === 'duplicate' ? 'duplicate' : 'accepted', result: r };
+    } catch (err) {
+      return rejection(e.id, err);
+    }
+  });
+  appendAudit(ctx, { member: caller.member, tokenId: caller.tokenId, address: caller.address, call: 'team.push', args: { entries: entries.length }, result: 'ok' });
+  return results;
+}
+
+/** Every table, every row, in storage order (a token's secret is random: its hash is left out). */
+function everything(ctx: Ctx): Record<string, unknown[]> {
+  const tables = ctx.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_stat%' ORDER BY name`).all() as { name: string }[];
+  const strip = (r: Record<string, unknown>) => ({ ...r, secret_hash: undefined });
+  return Object.fromEntries(tables.map(({ name }) => [name, (ctx.db.prepare(`SELECT * FROM "${name}"`).all() as Record<string, unknown>[]).map(strip)]));
+}
+
+/** A call's outcome as a comparable value: its answer, or its error's kind and message. */
+function outcome(fn: () => unknown): unknown {
+  try {
+    return { ok: fn() };
+  } catch (e) {
+    return { error: e instanceof Error ? [e.constructor.name, e.message] : String(e) };
+  }
+}
+
+describe('team.push through CallAsMany = each entry through callAs alone', () => {
+  test('property: answers and every table row for row, mixed entries, several pushes and callers', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.constantFrom<Who>('mo', 'ad', 'sc', 'cap'), fc.array(entryArb, { minLength: 1, maxLength: 12 }), fc.nat(90)), { minLength: 1, maxLength: 6 }), (pushes) => {
+        const a = world();
+        const b = world();
+        for (const [who, raw, minutes] of pushes) {
+          a.t.clock.advance(minutes * MINUTE);
+          b.t.clock.advance(minutes * MINUTE);
+          const entries = raw.map((e) => toEntry(e, a.callers[who]));
+          const pushed = callAs(a.t.ctx, a.callers[who], 'team.push', structuredClone({ entries })) as { results: PushAnswer[] };
+          const alone = b.t.ctx.write(() => pushOneByOne(b.t.ctx, b.callers[who], structuredClone(entries)));
+          expect(pushed.results).toEqual(alone);
+        }
+        expect(everything(a.t.ctx)).toEqual(everything(b.t.ctx));
+        expect(verifyAudit(a.t.ctx)).toEqual([]);
+        a.t.clean();
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  test('property: CallAsMany.call = callAs for callers the shortcut leaves to callAs (a viewer, a token limited to one account)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.constantFrom<Who>('vi', 'lim', 'mo', 'ad'), entryArb), { minLength: 1, maxLength: 20 }), (calls) => {
+        const a = world();
+        const b = world();
+        // One CallAsMany per push, as team.push makes it: a new one whenever the caller changes.
+        let many: { who: Who; m: CallAsMany } | null = null;
+        const got = a.t.ctx.write(() =>
+          calls.map(([who, e], i) => {
+            if (many?.who !== who) many = { who, m: new CallAsMany(a.t.ctx, a.callers[who]) };
+            const entry = toEntry(e, a.callers[who]);
+            return outcome(() => many!.m.call('usage.record', { ...entry.input, key: `k-${i}` }, { caller: a.callers[who] }));
+          }),
+        );
+        const want = b.t.ctx.write(() => calls.map(([who, e], i) => outcome(() => callAs(b.t.ctx, b.callers[who], 'usage.record', { ...toEntry(e, b.callers[who]).input, key: `k-${i}` }))));
+        expect(got).toEqual(want);
+        expect(everything(a.t.ctx)).toEqual(everything(b.t.ctx));
+        expect(verifyAudit(a.t.ctx)).toEqual([]);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  test('a refused entry keeps its refusal record and audit row, and the entries after it are recorded', () => {
+    const { t, callers } = world();
+    const entries: Entry[] = [
+      { id: 'e_first_one', call: 'usage.record', input: { account: 'lux', action: 'sms', quantity: 5 } },
+      { id: 'e_over_cap', call: 'usage.record', input: { account: 'lux', action: 'sms', quantity: 30 } },
+      { id: 'e_after_it', call: 'usage.record', input: { account: 'lux', action: 'email' } },
+    ];
+    const r = callAs(t.ctx, callers.cap, 'team.push', { entries }) as { results: PushAnswer[] };
+    expect(r.results.map((x) => [x.status, x.reason ?? null])).toEqual([
+      ['accepted', null],
+      ['rejected', 'member_cap'],
+      ['accepted', null],
+    ]);
+    const events = t.ctx.db.prepare(`SELECT key FROM events WHERE member = 'cap' ORDER BY seq`).all();
+    expect(events).toEqual([{ key: 'push-e_first_one' }, { key: 'push-e_after_it' }]);
+    expect(t.ctx.db.prepare('SELECT COUNT(*) AS n FROM refusals').get()).toEqual({ n: 1 });
+    const audit = t.ctx.db.prepare(`SELECT call, result FROM team_audit WHERE member = 'cap' ORDER BY seq`).all();
+    expect(audit).toEqual([
+      { call: 'usage.record', result: 'ok' },
+      { call: 'usage.record', result: 'refused:member_cap' },
+      { call: 'usage.record', result: 'ok' },
+      { call: 'team.push', result: 'ok' },
+    ]);
+    expect(verifyAudit(t.ctx)).toEqual([]);
+    t.clean();
+  });
+});
