@@ -31,14 +31,14 @@ describe("team.pull: each account's plan", () => {
       currency: 'USD',
       monthly: { credits: 200 },
       packs: [
-        { id: 'starter', name: 'Starter', pool: 'credits', credits: 500, priceCents: 500 },
-        { id: 'pro', name: 'Pro', pool: 'credits', credits: 2000, priceCents: 1500 },
+        { id: 'starter', name: 'Starter', pool: 'credits', credits: 500, priceCents: 500, perCredit: '0.01' },
+        { id: 'pro', name: 'Pro', pool: 'credits', credits: 2000, priceCents: 1500, perCredit: '0.0075' },
       ],
       buyers: ['Ana', 'Olga'],
     });
     // A plan that may buy no packs sends none; a pack of any amount has no credits or price.
     expect(byName('Flux Pulse').plan).toMatchObject({ id: 'pulse', packs: [], monthly: { credits: 0 } });
-    expect(byName('Lux').plan?.packs).toEqual([{ id: 'credits', name: 'Add credits', pool: 'credits', credits: null, priceCents: null }]);
+    expect(byName('Lux').plan?.packs).toEqual([{ id: 'credits', name: 'Add credits', pool: 'credits', credits: null, priceCents: null, perCredit: null }]);
   });
 
   it('follows a plan change, and a removed owner no longer buys', () => {

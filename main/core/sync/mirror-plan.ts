@@ -9,7 +9,8 @@
 import type { Ctx } from '../ledger/context.js';
 import { getAccount, planAt } from '../ledger/accounts.js';
 import { listPeople } from '../team/people.js';
-import { mcToCredits } from '../util/credits.js';
+import { perCredit } from '../purchases/store.js';
+import { mcToCredits, parseCredits } from '../util/credits.js';
 
 export interface MirroredPack {
   id: string;
@@ -19,6 +20,8 @@ export interface MirroredPack {
   credits: number | null;
   /** Minor units of the plan's currency; null when the vendor states none. */
   priceCents: number | null;
+  /** Price per credit in major units, exact decimal text (purchases' perCredit); null without a price or a fixed amount. */
+  perCredit: string | null;
 }
 
 export interface MirroredPlan {
@@ -50,7 +53,10 @@ export function mirroredPlan(ctx: Ctx, accountId: string): MirroredPlan {
     monthly: Object.fromEntries(Object.entries(amounts).map(([pool, v]) => [pool, v === 'unlimited' ? 'unlimited' : mcToCredits(v)])),
     packs: a.provider.packs
       .filter((k) => plan.packPools.includes(k.pool))
-      .map((k) => ({ id: k.id, name: k.name, pool: k.pool, credits: k.credits === null ? null : Number(k.credits), priceCents: k.priceCents })),
+      .map((k) => {
+        const mc = k.credits === null ? null : parseCredits(String(k.credits), 'credits');
+        return { id: k.id, name: k.name, pool: k.pool, credits: mc === null ? null : mcToCredits(mc), priceCents: k.priceCents, perCredit: mc && k.priceCents !== null ? perCredit(k.priceCents, mc, a.provider.currency) : null };
+      }),
     buyers: listPeople(ctx)
       .filter((p) => p.role === 'owner')
       .map((p) => p.name),
