@@ -60,6 +60,16 @@ describe('parseInstant fast path', () => {
     expect(parseUtcInstant('2026-06-30T23:59:60Z')).toBeNull();
     expect(parseUtcInstant('1999-12-31T23:59:59Z')).toBeNull();
     expect(parseUtcInstant('2026-11-01T10:00:00+01:00')).toBeNull();
+    // toISOString's own form, read digit by digit: leap years by the century rule, the range's ends, a stray character.
+    expect(parseUtcInstant('2028-02-29T23:59:59.999Z')).toBe(Date.UTC(2028, 1, 29, 23, 59, 59, 999));
+    expect(parseUtcInstant('2000-02-29T00:00:00.000Z')).toBe(Date.UTC(2000, 1, 29));
+    expect(parseUtcInstant('2100-02-29T00:00:00.000Z')).toBeNull();
+    expect(parseUtcInstant('2200-01-01T00:00:00.000Z')).toBe(Date.UTC(2200, 0, 1));
+    expect(parseUtcInstant('2200-01-01T00:00:00.001Z')).toBeNull();
+    expect(parseUtcInstant('2026-04-31T00:00:00.000Z')).toBeNull();
+    expect(parseUtcInstant('2026-1a-01T00:00:00.000Z')).toBeNull();
+    expect(parseUtcInstant('2026-11-01T10:00:00.000z')).toBeNull();
+    expect(parseUtcInstant('+02026-11-01T10:00:00.00Z')).toBeNull();
     expect(parseInstant('2026-11-01T10:00:00+01:00', 'at')).toBe(Date.UTC(2026, 10, 1, 9));
     expect(() => parseInstant('2026-02-30T00:00:00Z', 'at')).toThrow(/not a real date/);
   });

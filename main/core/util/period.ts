@@ -138,6 +138,36 @@ export function parseInstant(text: unknown, field: string, zone = 'UTC'): number
   return ms;
 }
 
+/** Digits at s[from, from + n) as a number, or -1 if any is not a digit. */
+function digitsAt(s: string, from: number, n: number): number {
+  let v = 0;
+  for (let i = from; i < from + n; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** YYYY-MM-DDTHH:MM:SS.mmmZ naming a real instant in 2000–2200, or null (then the pattern below decides). */
+function isoMillis(s: string): number | null {
+  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || s.charCodeAt(19) !== 46 || s.charCodeAt(23) !== 90) return null;
+  const y = digitsAt(s, 0, 4);
+  const mo = digitsAt(s, 5, 2);
+  const d = digitsAt(s, 8, 2);
+  const h = digitsAt(s, 11, 2);
+  const mi = digitsAt(s, 14, 2);
+  const se = digitsAt(s, 17, 2);
+  const ms = digitsAt(s, 20, 3);
+  if (y < 2000 || y > 2200 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 59 || ms < 0) return null;
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  if (d > (mo === 2 && leap ? 29 : DAYS_IN_MONTH[mo - 1]!)) return null;
+  const t = Date.UTC(y, mo - 1, d, h, mi, se, ms);
+  return t > Date.UTC(2200, 0, 1) ? null : t;
+}
+
 const UTC_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?Z$/;
 
 /**
@@ -147,10 +177,10 @@ const UTC_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,
  * 24:00, a leap second…), so the general path above decides and explains.
  */
 export function parseUtcInstant(s: string): number | null {
-  // The form toISOString writes (an export, most imports): if it comes back unchanged it is real; no pattern needed.
-  if (s.length === 24 && s.charCodeAt(23) === 90 /* Z */) {
-    const t = Date.parse(s);
-    if (t === t && new Date(t).toISOString() === s) return t < Date.UTC(2000, 0, 1) || t > Date.UTC(2200, 0, 1) ? null : t;
+  // The form toISOString writes (an export, most imports), read digit by digit: no pattern, no Date parsed and printed back.
+  if (s.length === 24) {
+    const t = isoMillis(s);
+    if (t !== null) return t;
   }
   const m = UTC_INSTANT.exec(s);
   if (!m) return null;
