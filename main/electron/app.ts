@@ -517,7 +517,7 @@ export function startApp(electron: ElectronDeps, opts: AppOptions): StartedApp {
     } catch (e) {
       log(`creditdeck: no tray item: ${(e as Error).message}`);
     }
-    notifier = createNotifier(electron, { ctx: opened, stateDir: userData, ledgerPath: dbPath, timers, intervalMs: opts.notifyIntervalMs, focus: showWindow, log });
+    notifier = createNotifier(electron, { ctx: opened, stateDir: userData, ledgerPath: dbPath, timers, intervalMs: opts.notifyIntervalMs, focus: showWindow, log, teamPace: () => member.paceSources() });
 
     await listening;
     await teamHosting.autoStart();

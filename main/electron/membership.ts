@@ -22,9 +22,11 @@ import { parseJoinLink, refuseJoinedAgain } from '../core/sync/join-link.js';
 import { Mirror, pendingEstimate } from '../core/sync/mirror.js';
 import { Outbox, type OutboxEntry, type Settlement } from '../core/sync/outbox.js';
 import { pushOutbox } from '../core/sync/push.js';
+import { mirrorReads } from '../core/sync/team-reads.js';
 import { InputError } from '../core/util/errors.js';
 import { CERT_MISMATCH, entryAnswer, Offline, ONLINE_TIMEOUT_MS, pullMirror, pushSender, recordEntry, redeemInvite } from '../web/member-link.js';
 import type { MembershipStore, StoredTeam } from './membership-store.js';
+import type { TeamPaceSource } from './notify.js';
 import type { Timers } from './timers.js';
 
 export const MEMBER_OUTBOX_FILE = 'member-outbox.sqlite';
@@ -57,6 +59,8 @@ export interface MembershipDeps {
 export interface AppMembership extends TeamMembership {
   /** Try every joined team now (the app's start); later tries are scheduled. */
   start(): void;
+  /** Every joined team's account with its pace from the mirror, this device's pending entries counted (notify.ts warns as for local pools). */
+  paceSources(): TeamPaceSource[];
   /** The app quits: no more tries; the outbox file is closed. */
   close(): void;
 }
@@ -261,9 +265,34 @@ export function createMembership(deps: MembershipDeps): AppMembership {
     });
   };
 
+  /** TEAM/ACCOUNT → the joined team's reference for the mirror's reads, and the account's id there. */
+  const readRef = (account: string) => {
+    const i = account.indexOf('/');
+    const t = find(account.slice(0, i));
+    return { c: { alias: t.alias, team: t.team, member: t.member }, id: account.slice(i + 1) };
+  };
+
   return {
     status,
     accounts,
+    events(account, o) {
+      const r = readRef(account);
+      return mirrorReads.events(outbox(), r.c, r.id, o);
+    },
+    usage(account, by) {
+      const r = readRef(account);
+      return mirrorReads.usage(outbox(), r.c, r.id, by);
+    },
+    forecast(account) {
+      const r = readRef(account);
+      return mirrorReads.forecast(outbox(), r.c, r.id, deps.now());
+    },
+    paceSources() {
+      const mirror = new Mirror(outbox().db);
+      return deps.store.list().flatMap((t) =>
+        mirror.accounts(t.team.id).map((a) => ({ ref: `${t.alias}/${a.id}`, name: a.name, pools: mirrorReads.forecast(outbox(), { alias: t.alias, team: t.team, member: t.member }, a.id, deps.now()).pools })),
+      );
+    },
     async join(link, device) {
       const j = parseJoinLink(link);
       const name = device ?? deps.deviceName ?? (hostname().slice(0, 64) || 'desktop app');

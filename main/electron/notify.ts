@@ -1,7 +1,8 @@
 /**
  * Native notifications: every new ledger alert (50/80/100 % used, low
  * balance, out of credits, limit), and a pace warning when a pool will run
- * out before its reset (once per pool per period). What has been shown is
+ * out before its reset (once per pool per period) — the local ledger's pools
+ * and, from the mirror, the pools of teams this app joined as a member. What has been shown is
  * remembered in userData/notify-state.json, so a restart does not repeat it.
  * Clicking a notification brings the window forward.
  */
@@ -9,6 +10,7 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { call, type HandlerOutput } from '../core/api/handlers.js';
 import type { Ctx } from '../core/ledger/context.js';
+import type { PoolForecast } from '../core/ledger/forecast.js';
 import type { Clock } from '../core/util/clock.js';
 import type { NotificationClassLike, NotificationLike, NotificationOptionsLike } from './electron-api.js';
 import type { Timers } from './timers.js';
@@ -97,6 +99,14 @@ export function paceNotification(accountName: string, p: PoolForecastView): Noti
 
 export const paceKey = (account: string, p: PoolForecastView): string => `${account}/${p.pool}/${p.periodStart}`;
 
+/** A joined team's account as its pace is read from the mirror (membership.ts paceSources): named TEAM/ACCOUNT in the warning. */
+export interface TeamPaceSource {
+  /** TEAM/ACCOUNT. */
+  ref: string;
+  name: string;
+  pools: (PoolForecast & { periodEnded: boolean })[];
+}
+
 export interface NotifierOptions {
   ctx: Ctx;
   /** Where notify-state.json lives (userData). */
@@ -110,6 +120,8 @@ export interface NotifierOptions {
   clock?: Clock;
   intervalMs?: number;
   log?: (line: string) => void;
+  /** The joined teams' accounts with their pace (none: a desktop app that joined no team). */
+  teamPace?: () => TeamPaceSource[];
 }
 
 export interface Notifier {
@@ -167,17 +179,20 @@ export function createNotifier(deps: { Notification: NotificationClassLike }, op
     const now = clock.now();
     let count = 0;
     for (const [k, end] of Object.entries(state.pace)) if (Date.parse(end) <= now) delete state.pace[k];
-    for (const account of call(opts.ctx, 'accounts.list', {})) {
-      for (const p of call(opts.ctx, 'reports.forecast', { account: account.id }).pools) {
+    const warn = (key: string, name: string, pools: readonly PoolForecastView[]): void => {
+      for (const p of pools) {
         // Already empty is the ledger's own "out of credits" alert, not a forecast.
         if (!p.runsOutBeforeReset || p.runOutAt === null || Date.parse(p.runOutAt) <= now) continue;
-        const key = paceKey(account.id, p);
-        if (state.pace[key] !== undefined) continue;
-        state.pace[key] = p.nextReset;
-        show(paceNotification(account.name, p));
+        const k = paceKey(key, p);
+        if (state.pace[k] !== undefined) continue;
+        state.pace[k] = p.nextReset;
+        show(paceNotification(name, p));
         count++;
       }
-    }
+    };
+    for (const account of call(opts.ctx, 'accounts.list', {})) warn(account.id, account.name, call(opts.ctx, 'reports.forecast', { account: account.id }).pools);
+    // A team pool from the mirror: a period the copy knows has ended says nothing of the new one.
+    for (const a of opts.teamPace?.() ?? []) warn(a.ref, `${a.name} (${a.ref})`, a.pools.filter((p) => !p.periodEnded));
     return count;
   };
 

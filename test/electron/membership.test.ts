@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { CHANNEL } from '../../main/electron/channel.js';
 import { FORBIDDEN } from '../../main/electron/ipc.js';
 import { BACKOFF, MEMBER_OUTBOX_FILE } from '../../main/electron/membership.js';
+import { PACE_TITLE } from '../../main/electron/notify.js';
 import { MEMBERSHIPS_DIR } from '../../main/electron/membership-store.js';
 import { createInvite } from '../../main/core/team/invites.js';
 import { localOwner } from '../../main/core/team/team.js';
@@ -189,7 +190,8 @@ describe('desktop app: a member of a team hosted elsewhere', () => {
     const m2 = await memberApp(m.appData);
     m2.timers.advance(0);
     expect(await m2.invoke('membership.sync', {})).toMatchObject({ ok: true, result: { teams: [{ rejected: [{ reason: 'unauthorized', inDoubt: false }, { id: doubt, inDoubt: true }] }] } });
-    expect(m2.fake.notifications).toHaveLength(0);
+    // (The start's own check may warn that the team's pool runs out before its reset at this pace: that is not a rejection.)
+    expect(m2.fake.notifications.filter((n) => n.options.title !== PACE_TITLE)).toHaveLength(0);
     // Dismissed, each leaves the list.
     expect(await m2.invoke('membership.dismiss', { team: 'studio', entry: rejected.result.teams[0]!.rejected[0]!.id })).toMatchObject({ ok: true, result: { teams: [{ rejected: [{ id: doubt }] }] } });
     expect(await m2.invoke('membership.dismiss', { team: 'studio', entry: doubt })).toMatchObject({ ok: true, result: { teams: [{ rejected: [] }] } });

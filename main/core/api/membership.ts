@@ -12,6 +12,7 @@ import type { Ctx } from '../ledger/context.js';
 import type { Balance } from '../ledger/balance.js';
 import type { ActionView } from '../ledger/config.js';
 import type { TeamCredentials } from '../sync/credentials.js';
+import { parseUsageKey, type TeamEvents, type TeamForecast, type TeamUsage, type TeamUsageKey } from '../sync/mirror-reads.js';
 import type { MirroredPlan } from '../sync/mirror-plan.js';
 import { InputError } from '../util/errors.js';
 import { plainText } from '../util/text.js';
@@ -88,6 +89,10 @@ export interface TeamMembership {
   record(account: string, input: { action: string; quantity?: string | number; byoKey?: boolean }): Promise<unknown>;
   accounts(): TeamAccountView[];
   dismiss(alias: string, entry: string): MembershipStatus;
+  /** A team account's history, this period's usage and forecast, from the mirror with this device's pending entries on top (never waits for the host). */
+  events(account: string, o: { limit: number; action?: string }): TeamEvents;
+  usage(account: string, by: TeamUsageKey): TeamUsage;
+  forecast(account: string): TeamForecast;
 }
 
 function membershipOf(s: Services | undefined): TeamMembership {
@@ -100,6 +105,7 @@ function def<S extends z.ZodType, R>(input: S, run: (ctx: Ctx, input: z.infer<S>
 }
 
 const alias = plainText().min(1).max(40);
+const teamAccountRef = plainText().regex(/^[a-z0-9-]{1,40}\/.{1,128}$/, 'must be TEAM/ACCOUNT, a joined team\'s account');
 
 export const membershipHandlers = {
   'membership.join': def(z.object({ link: plainText().min(1).max(2000), device: plainText().min(1).max(64).optional() }), (_ctx, i, s) => membershipOf(s).join(i.link.trim(), i.device)),
@@ -108,7 +114,7 @@ export const membershipHandlers = {
   'membership.leave': def(z.object({ team: alias, dropPending: z.boolean().optional() }), (_ctx, i, s) => membershipOf(s).leave(i.team, i.dropPending === true)),
   'membership.record': def(
     z.object({
-      account: plainText().regex(/^[a-z0-9-]{1,40}\/.{1,128}$/, 'must be TEAM/ACCOUNT, a joined team\'s account'),
+      account: teamAccountRef,
       action: plainText().min(1).max(128),
       quantity: z.union([z.number().positive(), plainText().max(40)]).optional(),
       byoKey: z.boolean().optional(),
@@ -116,5 +122,10 @@ export const membershipHandlers = {
     (_ctx, i, s) => membershipOf(s).record(i.account, { action: i.action, ...(i.quantity !== undefined ? { quantity: i.quantity } : {}), ...(i.byoKey ? { byoKey: true } : {}) }),
   ),
   'membership.accounts': def(z.object({}), (_ctx, _i, s) => membershipOf(s).accounts()),
+  'membership.events': def(z.object({ account: teamAccountRef, limit: z.number().int().min(1).max(1000).optional(), action: plainText().min(1).max(128).optional() }), (_ctx, i, s) =>
+    membershipOf(s).events(i.account, { limit: i.limit ?? 50, ...(i.action !== undefined ? { action: i.action } : {}) }),
+  ),
+  'membership.usage': def(z.object({ account: teamAccountRef, by: plainText().max(16).optional() }), (_ctx, i, s) => membershipOf(s).usage(i.account, parseUsageKey(i.by))),
+  'membership.forecast': def(z.object({ account: teamAccountRef }), (_ctx, i, s) => membershipOf(s).forecast(i.account)),
   'membership.dismiss': def(z.object({ team: alias, entry: plainText().min(1).max(80) }), (_ctx, i, s) => membershipOf(s).dismiss(i.team, i.entry)),
 };
