@@ -202,6 +202,23 @@ describe('import: the in-memory fast path', () => {
     expect(() => importEvents(h2.ctx, ' \r\n\n', { format: 'jsonl' })).toThrow(/the file has no events/);
   });
 
+  it('lines without a time (recorded at the clock\'s now), without attributes, with members and bring-your-own-key: the same rows, fingerprints included', () => {
+    const lines = [
+      line({ account: 'lux-pro', action: 'email', quantity: 1, key: 'now-1' }),
+      line({ account: 'lux-pro', action: 'sms', quantity: '2', attrs: { flow: 'a"b', 'x.y': 'é' } }),
+      line({ account: 'fluxnote-rise', action: 'edit', member: 'ana', key: 'now-2' }),
+      line({ account: 'fluxnote-rise', action: 'video', quantity: 1, member: 'ana' }),
+      line({ account: 'lux-pro', action: 'ai:claude-opus', quantity: '900', byoKey: true, key: 'now-3' }),
+    ];
+    const alone = setup(10);
+    expect(oneByOne(alone, lines).map((s) => s.status)).toEqual(['applied', 'applied', 'free', 'applied', 'bypassed']);
+    const h = setup(10);
+    const stats = { fast: 0, general: 0 };
+    importEvents(h.ctx, jsonl(lines), { format: 'jsonl', stats });
+    expect(snapshot(h.ctx)).toBe(snapshot(alone.ctx));
+    expect(stats.fast).toBeGreaterThanOrEqual(3);
+  });
+
   it('every outcome and rule is in the mix: alerts, a reset and an expiry booked, dedupe, duplicates', () => {
     const lines = mixedFile(5, 300);
     const h = setup(5);

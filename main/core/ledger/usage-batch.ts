@@ -33,7 +33,7 @@ import { addRollup, bumpCounter, bumpPeriodUsage, grantsInDrawOrder, isLiveAt, m
 import type { Ctx } from './context.js';
 import { checkAttrs, checkKey, checkMember, checkWriteTime, FUTURE_SKEW_MS } from './guards.js';
 import { horizonState } from './materialize.js';
-import { checkWholeUnits, costOf, dailyLimitsFor, eventIdOf, fingerprint, getAction, periodAllocation, useInTx, type ActionRow, type Debit, type UseInput, type UseStatus } from './usage.js';
+import { checkWholeUnits, costOf, dailyLimitsFor, eventIdOf, fingerprintOfJson, getAction, periodAllocation, useInTx, type ActionRow, type Debit, type UseInput, type UseStatus } from './usage.js';
 
 interface PoolState {
   /** Grants with credits left, in draw-down order; remaining_mc kept current. */
@@ -295,7 +295,8 @@ export class UsageBatch {
 
     // Plain: write the event and its entries; the summaries move in memory.
     const key = input.key ?? ctx.ids.next('key');
-    const fp = fingerprint([input.action, quantityMilli, member, attrs, byo, input.at ?? null, null]);
+    // fingerprint([action, quantity, member, attrs, byo, at, hold]) with the attributes' JSON made once (attrsJson: the same sorted object).
+    const fp = fingerprintOfJson(`[${JSON.stringify(input.action)},${quantityMilli},${member === null ? 'null' : JSON.stringify(member)},${attrsJson ?? '{}'},${byo},${input.at ?? 'null'},null]`);
     const seq = this.nextSeq();
     const eventId = eventIdOf(seq);
     const moves: [LiveGrant, number][] = [];
