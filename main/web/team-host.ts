@@ -25,7 +25,8 @@ export const CSRF_HEADER = 'x-csrf-token';
 
 /** The core's team functions the door uses (main/core/team/); an interface so the door is tested against the real ones and nothing else. */
 export interface TeamCore {
-  authenticateToken(ctx: Ctx, key: Buffer, bearer: string, address: string | null): Caller;
+  /** `touch`: where the token's occasional last_used_at write goes (the host's writer); without it, written at once. */
+  authenticateToken(ctx: Ctx, key: Buffer, bearer: string, address: string | null, touch?: (write: () => void) => void): Caller;
   /** A new session for a caller who just proved who they are (audited as team.signin). */
   startSession(ctx: Ctx, key: Buffer, caller: Caller): { session: string; csrf: string; expiresAt: string };
   authenticateSession(ctx: Ctx, key: Buffer, secret: string, address: string | null): Caller & { sessionId: string };
@@ -96,6 +97,17 @@ export class TeamDoor {
   /** The host's group-commit writer (server.ts sets it): calls that change the ledger are committed in its groups. */
   writer: GroupCommit | null = null;
 
+  /**
+   * A token's last_used_at, written in the writer's next group rather than in
+   * a transaction of its own: a busy host's sign-ins then cost no COMMIT (and
+   * no fsync) each. It says when a device was last seen, so a group that
+   * fails losing it is only logged.
+   */
+  private readonly touch = (write: () => void): void => {
+    if (!this.writer) return write();
+    this.writer.submit(write).catch((e: unknown) => this.log(`creditdeck web: a token's last use was not recorded: ${e instanceof Error ? e.message : String(e)}`));
+  };
+
   /** Runs a call as the caller through the core (access table, attribution, caps, audit). */
   runner(caller: Caller, services?: Services): (name: string, input: unknown) => unknown {
     // The team calls that issue secrets (invites, tokens) need the host key; only the core sees it.
@@ -132,7 +144,7 @@ export class TeamDoor {
       return unauthorized(malformed);
     }
     try {
-      return { caller: this.core.authenticateToken(this.ctx, this.key, bearer, address), sessionId: null };
+      return { caller: this.core.authenticateToken(this.ctx, this.key, bearer, address, this.touch), sessionId: null };
     } catch (e) {
       if (!(e instanceof UnauthorizedError)) throw e;
       await this.failures.fail(keys);
