@@ -24,6 +24,9 @@
  *
  *   BENCH_TEAM_EVENTS   events per client count, spread over the clients (default 5000)
  *   BENCH_CLIENT_PROCS  client processes (default 4; 0: the clients in this process)
+ *   BENCH_TEAM_COUNTS   the client counts, a comma list (default 1,8,32,64; 1,4,16,64 for the web host)
+ *   BENCH_PUSH_EVENTS   entries pushed in all by team.push's 8 clients (default BENCH_TEAM_EVENTS)
+ *   BENCH_HOST_PROF     a directory: the host writes a CPU profile there (node --cpu-prof) when it stops
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -38,17 +41,21 @@ import { ACTION, client, sendShares, type HostInfo } from './team-client.js';
 
 const WEB = process.env.BENCH_HOST_KIND === 'web';
 const N = num('BENCH_TEAM_EVENTS', 5000);
-const CLIENTS = WEB ? [1, 4, 16, 64] : [1, 8, 32, 64];
-const PEOPLE = Math.max(...CLIENTS);
+const COUNTS = (process.env.BENCH_TEAM_COUNTS ?? '').split(',').filter((c) => c !== '').map(Number);
+if (COUNTS.some((c) => !Number.isSafeInteger(c) || c < 1 || c > 64)) throw new Error(`BENCH_TEAM_COUNTS must list client counts of 1 to 64 (got ${process.env.BENCH_TEAM_COUNTS})`);
+const CLIENTS = COUNTS.length > 0 ? COUNTS : WEB ? [1, 4, 16, 64] : [1, 8, 32, 64];
+const PEOPLE = Math.max(8, ...CLIENTS);
+const PUSH_N = num('BENCH_PUSH_EVENTS', N);
+const PROF = process.env.BENCH_HOST_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_HOST_PROF}`] : [];
 const PROCS = num('BENCH_CLIENT_PROCS', 4);
 // Every event costs 1 credit; twice what is recorded, so nothing runs out.
-const CREDITS = 2 * N * CLIENTS.length + 1000;
+const CREDITS = 2 * (N * CLIENTS.length + PUSH_N) + 1000;
 const dir = mkdtempSync(join(tmpdir(), 'creditdeck-bench-team-'));
 
 // ---------------------------------------------------------------------------
 // The host, in a process of its own.
 
-const host = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'bench', 'team-host.ts')], {
+const host = spawn(process.execPath, [...PROF, '--import', 'tsx', join(ROOT, 'scripts', 'bench', 'team-host.ts')], {
   cwd: ROOT,
   env: { ...process.env, BENCH_TEAM_DIR: dir, BENCH_TEAM_PEOPLE: String(PEOPLE), BENCH_TEAM_CREDITS: String(CREDITS), BENCH_HOST_KIND: WEB ? 'web' : 'team' },
   stdio: ['pipe', 'pipe', 'inherit'],
@@ -138,7 +145,7 @@ async function overHost(n: number, run: number): Promise<{ perSec: number; p50Ms
 const PUSH_CLIENTS = 8;
 const PUSH_BATCH = 100;
 async function pushes(): Promise<{ perSec: number; p50Ms: number; p99Ms: number; events: number }> {
-  const requests = Math.max(1, Math.floor(N / (PUSH_CLIENTS * PUSH_BATCH)));
+  const requests = Math.max(1, Math.floor(PUSH_N / (PUSH_CLIENTS * PUSH_BATCH)));
   const lat: number[] = [];
   const t0 = performance.now();
   await Promise.all(
