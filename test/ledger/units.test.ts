@@ -84,6 +84,25 @@ describe('exact units: parseCredits / parseMilli', () => {
     expect(mulDivCeil(3e15 + 1, 7, 3)).toBe(7e15 + 3);
     expect(mulDivFloor(3e15 + 1, 7, 3)).toBe(7e15 + 2);
   });
+
+  test('mulDivCeil / mulDivFloor without BigInt below 2^53 agree with BigInt everywhere, across the edge', () => {
+    const ref = (a: number, b: number, c: number, up: boolean) => {
+      const num = BigInt(a) * BigInt(b);
+      const q = num / BigInt(c);
+      return Number(up && num % BigInt(c) !== 0n ? q + 1n : q);
+    };
+    const edge = fc.integer({ min: 2 ** 52, max: Number.MAX_SAFE_INTEGER });
+    const int = fc.oneof(fc.integer({ min: 0, max: 5_000_000 }), edge, fc.constantFrom(0, 1, 94906265, 94906266));
+    fc.assert(
+      fc.property(int, int, fc.oneof(fc.integer({ min: 1, max: 1_000_000 }), edge), (a, b, c) => {
+        expect(mulDivCeil(a, b, c)).toBe(ref(a, b, c, true));
+        expect(mulDivFloor(a, b, c)).toBe(ref(a, b, c, false));
+      }),
+      { numRuns: 5000 },
+    );
+    // 94906266² is just past 2^53: BigInt's exact answer, not a rounded product's.
+    expect(mulDivCeil(94906266, 94906266, 3)).toBe(ref(94906266, 94906266, 3, true));
+  });
 });
 
 describe('exact units: rate-card costs to the millicredit', () => {

@@ -109,6 +109,12 @@ export function formatMoney(minor: number, currency: string): string {
 
 /** ceil(a * b / c) for non-negative integers, exact via BigInt. */
 export function mulDivCeil(a: number, b: number, c: number): number {
+  const n = a * b;
+  // Within 2^53 the product, the remainder and the quotient are exact in doubles: no BigInt for every event's cost.
+  if (exactly(a, b, c, n)) {
+    const r = n % c;
+    return (n - r) / c + (r === 0 ? 0 : 1);
+  }
   const num = BigInt(a) * BigInt(b);
   const den = BigInt(c);
   const q = num / den;
@@ -117,7 +123,14 @@ export function mulDivCeil(a: number, b: number, c: number): number {
 
 /** floor(a * b / c) for non-negative integers, exact via BigInt. */
 export function mulDivFloor(a: number, b: number, c: number): number {
+  const n = a * b;
+  if (exactly(a, b, c, n)) return (n - (n % c)) / c;
   return Number((BigInt(a) * BigInt(b)) / BigInt(c));
+}
+
+/** Non-negative integers whose product is a safe integer (then exact: a product past 2^53 - 1 rounds to 2^53 or more), and a divisor above 0. */
+function exactly(a: number, b: number, c: number, n: number): boolean {
+  return Number.isSafeInteger(n) && n >= 0 && Number.isInteger(a) && Number.isInteger(b) && Number.isSafeInteger(c) && c > 0;
 }
 
 function numberToPlain(n: number): string {
