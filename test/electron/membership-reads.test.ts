@@ -35,7 +35,8 @@ describe("desktop app: a team account's history, usage and forecast from the mir
     hosts.push(h);
     // The member's app records at its own (real) time: the host's (manual) clock a minute ahead counts what arrives.
     h.clock.set(Date.now() + 60_000);
-    expect((await h.call('accounts.add', { preset: 'fluxnote', plan: 'rise' })).status).toBe(200);
+    // Its period began three days ago: the member's entries (real time, a minute behind the host) are inside it even just after midnight.
+    expect((await h.call('accounts.add', { preset: 'fluxnote', plan: 'rise', anchor: new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10) })).status).toBe(200);
     // 12 of the 21 monthly videos used at once: at this pace the pool runs out long before the reset.
     expect((await h.call('usage.record', { account: 'fluxnote-rise', action: 'video', quantity: 12 })).status).toBe(200);
     // Five videos a member may record offline, whatever is left.

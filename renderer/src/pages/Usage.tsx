@@ -1,9 +1,11 @@
 import { useMemo, useState } from 'react';
-import type { AccountView, Balance, PoolForecast, Report } from '../api';
+import { isDesktopApp, type AccountView, type Balance, type PoolForecast, type Report } from '../api';
 import { BurnDown, DailyBars } from '../components/charts';
 import { Icon } from '../components/icons';
-import { Empty, ErrorNotice, Field, Segmented, Skeleton } from '../components/ui';
+import { AccountChoice } from '../components/AccountChoice';
+import { Empty, ErrorNotice, Segmented, Skeleton } from '../components/ui';
 import { History } from './usage/History';
+import { TeamUsage, type TeamAccount } from './usage/TeamUsage';
 import { credits, datesBetween, day, localDate, plural } from '../lib/format';
 import { allocationSteps, remainingOverTime, usedOverTime } from '../lib/burn';
 import { toCsv, type Point } from '../lib/series';
@@ -36,10 +38,30 @@ export function Usage() {
   // An archived account is listed only when asked for by name (Settings → Archived accounts links here): its history stays readable.
   const accounts = useApi('accounts.list', { includeArchived: true });
   const list = (accounts.data ?? []).filter((a) => !a.archived || a.id === params.account);
+  // The desktop app's joined teams: their accounts are choices beside the local ones, read from this device's copy.
+  const teams = useApi('membership.accounts', isDesktopApp() ? {} : null);
+  const teamList = teams.data ?? [];
+  const teamAccount = teamList.find((t) => t.ref === params.account) ?? (list.length === 0 ? teamList[0] : undefined);
   const account = list.find((a) => a.id === params.account) ?? list[0];
 
   if (accounts.error && !accounts.data) return <Shell><ErrorNotice error={accounts.error} title="The ledger could not be read" /></Shell>;
   if (!accounts.data) return <Shell><Skeleton height={300} /></Shell>;
+  if (teamAccount) {
+    const pools = teamAccount.balance.pools;
+    const poolId = pools.some((p) => p.pool === params.pool) ? params.pool! : (pools[0]?.pool ?? '');
+    return (
+      <Shell
+        toolbar={
+          <div className="toolbar">
+            <AccountChoice value={teamAccount.ref} local={list} team={teamList} />
+            <PoolChoice pools={pools} value={poolId} />
+          </div>
+        }
+      >
+        <TeamUsage key={teamAccount.ref} a={teamAccount} poolId={poolId} />
+      </Shell>
+    );
+  }
   if (!account)
     return (
       <Shell>
@@ -48,7 +70,7 @@ export function Usage() {
         </Empty>
       </Shell>
     );
-  return <AccountUsage key={account.id} account={account} accounts={list} params={params} />;
+  return <AccountUsage key={account.id} account={account} accounts={list} teams={teamList} params={params} />;
 }
 
 function Shell({ children, toolbar }: { children: React.ReactNode; toolbar?: React.ReactNode }) {
@@ -66,7 +88,18 @@ function Shell({ children, toolbar }: { children: React.ReactNode; toolbar?: Rea
   );
 }
 
-function AccountUsage({ account, accounts, params }: { account: AccountView; accounts: AccountView[]; params: Record<string, string> }) {
+/** Which pool of the account: shown when it has more than one. */
+function PoolChoice({ pools, value }: { pools: { pool: string; label: string }[]; value: string }) {
+  if (pools.length < 2) return null;
+  return (
+    <div className="field">
+      <span>Pool</span>
+      <Segmented label="Pool" value={value} options={pools.map((p) => ({ value: p.pool, label: p.label }))} onChange={(v) => setParams({ pool: v })} />
+    </div>
+  );
+}
+
+function AccountUsage({ account, accounts, teams, params }: { account: AccountView; accounts: AccountView[]; teams: TeamAccount[]; params: Record<string, string> }) {
   const balance = useApi('balance.get', { account: account.id });
   const forecast = useApi('reports.forecast', { account: account.id });
   const now = useNow();
@@ -82,22 +115,8 @@ function AccountUsage({ account, accounts, params }: { account: AccountView; acc
 
   const toolbar = (
     <div className="toolbar">
-      <Field label="Account">
-        <select value={account.id} onChange={(e) => setParams({ account: e.target.value, pool: undefined })}>
-          {accounts.map((a) => (
-            <option key={a.id} value={a.id}>
-              {a.name}
-              {a.archived ? ' (archived)' : ''}
-            </option>
-          ))}
-        </select>
-      </Field>
-      {pools.length > 1 ? (
-        <div className="field">
-          <span>Pool</span>
-          <Segmented label="Pool" value={poolId} options={pools.map((p) => ({ value: p.pool, label: p.label }))} onChange={(v) => setParams({ pool: v })} />
-        </div>
-      ) : null}
+      <AccountChoice value={account.id} local={accounts} team={teams} />
+      <PoolChoice pools={pools} value={poolId} />
       <div className="field">
         <span>Range</span>
         <Segmented label="Range" value={range} options={RANGES} onChange={(v) => setParams({ range: v === 'period' ? undefined : v })} />

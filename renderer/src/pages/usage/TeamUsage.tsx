@@ -1,0 +1,176 @@
+/**
+ * The Usage page for an account of a team this desktop app joined as a
+ * member: everything from this device's copy of the team's ledger (the host's
+ * numbers as of the last sync, never waiting for the host), this device's
+ * entries not sent yet on top and said so — the daily chart of this period,
+ * the pace to the reset, and the history with the pending entries first.
+ */
+import type { HandlerOutput } from '../../api';
+import { DailyBars } from '../../components/charts';
+import { Icon } from '../../components/icons';
+import { ErrorNotice, Skeleton } from '../../components/ui';
+import { credits, datesBetween, dateTime, instant, localDate, plural } from '../../lib/format';
+import { actionLabel } from '../../lib/ledger-actions';
+import { useNow } from '../../store/clock';
+import { useMembership } from '../../store/membership';
+import { useApi } from '../../store/query';
+import './usage.css';
+
+export type TeamAccount = HandlerOutput<'membership.accounts'>[number];
+
+export function TeamUsage({ a, poolId }: { a: TeamAccount; poolId: string }) {
+  const pool = a.balance.pools.find((p) => p.pool === poolId);
+  const usage = useApi('membership.usage', { account: a.ref, by: 'day' });
+  const forecast = useApi('membership.forecast', { account: a.ref });
+  const fc = forecast.data?.pools.find((p) => p.pool === poolId);
+  const unit = pool?.unit ?? 'credit';
+  const rows = (usage.data?.rows ?? []).filter((r) => r.keys.pool === poolId);
+  const used = rows.reduce((s, r) => s + Math.round(r.credits * 1000), 0) / 1000;
+  const pending = rows.reduce((s, r) => s + Math.round(r.pendingCredits * 1000), 0) / 1000;
+  return (
+    <>
+      <TeamSource a={a} />
+      <div className="grid grid-2">
+        <div className="card">
+          <div className="card-head">
+            <h2>Daily usage</h2>
+            <p className="num">{usage.data ? `${plural(used, unit)} this period` : ''}</p>
+          </div>
+          {usage.error ? <ErrorNotice error={usage.error} /> : null}
+          {usage.data && pool ? <TeamDaily rows={rows} from={pool.periodStart} to={pool.nextReset} zone={a.zone} unit={unit} pending={pending} /> : <Skeleton height={224} />}
+        </div>
+        <div className="card">
+          <div className="card-head">
+            <h2>Pace to the reset</h2>
+            <p className="num">{pool && fc ? leftText(pool, fc) : ''}</p>
+          </div>
+          {forecast.error ? <ErrorNotice error={forecast.error} /> : null}
+          {fc && pool ? <TeamPace fc={fc} zone={a.zone} unit={unit} /> : <Skeleton height={120} />}
+        </div>
+      </div>
+      <TeamHistory a={a} />
+    </>
+  );
+}
+
+/** Where the numbers come from: the team, as of the last sync, and what waits on this device. */
+function TeamSource({ a }: { a: TeamAccount }) {
+  const asOf = a.asOf ? instant(a.asOf, a.zone) : 'the last sync';
+  return (
+    <p className="notice team-usage-source" data-testid="team-usage-source" data-state={a.state}>
+      <Icon name="team" size={16} />
+      <span>
+        <strong>{a.team.name} team</strong> · the team host's numbers as of {asOf}
+        {a.state === 'offline' ? ' (the host is out of reach)' : ''}
+        {a.pendingEntries > 0 ? <> · {plural(a.pendingEntries, 'entry', 'entries')} from this device not sent yet, counted in below</> : null}
+      </span>
+    </p>
+  );
+}
+
+type UsageRow = HandlerOutput<'membership.usage'>['rows'][number];
+
+function TeamDaily({ rows, from, to, zone, unit, pending }: { rows: UsageRow[]; from: string; to: string; zone: string; unit: string; pending: number }) {
+  if (rows.length === 0) {
+    return (
+      <div style={{ height: 224, display: 'grid', placeItems: 'center' }}>
+        <p className="faint">No usage on this account this period yet.</p>
+      </div>
+    );
+  }
+  const byDay = new Map(rows.map((r) => [r.keys.day!, r.credits]));
+  // Every day of the period, so the days still to come show as room left.
+  const days = datesBetween(localDate(from, zone), localDate(Date.parse(to) - 1, zone)).map((date) => ({ date, value: byDay.get(date) ?? 0 }));
+  return (
+    <>
+      <DailyBars days={days} unit={`${unit}s`} zone={zone} />
+      <div className="legend">
+        <span>
+          <i className="box" /> {unit}s used per day ({zone})
+        </span>
+        {pending > 0 ? <span>including {plural(pending, unit)} from this device not sent yet</span> : null}
+      </div>
+    </>
+  );
+}
+
+type PoolPace = HandlerOutput<'membership.forecast'>['pools'][number];
+type Pool = TeamAccount['balance']['pools'][number];
+
+/** What is left with this device's pending entries taken off: of the monthly allocation, or in all when top-ups carry it further. */
+function leftText(pool: Pool, fc: PoolPace): string {
+  if (pool.unlimited || fc.remaining === null) return '';
+  if (pool.topupRemaining <= 0) return `${credits(fc.remaining)} of ${credits(pool.allocation)} left`;
+  const monthly = Math.max(0, (pool.monthlyRemaining ?? 0) - fc.pendingCredits);
+  return `${credits(fc.remaining)} left · ${credits(monthly)} of ${credits(pool.allocation)} monthly`;
+}
+
+/** A rate for reading: one decimal. */
+const aboutRate = (x: number): number => Math.round(x * 10) / 10;
+
+function TeamPace({ fc, zone, unit }: { fc: PoolPace; zone: string; unit: string }) {
+  const now = useNow();
+  if (fc.unlimited) return <p className="muted">Unlimited pool: {plural(fc.used, unit)} used this period.</p>;
+  return (
+    <div className="stack team-pace" style={{ gap: 8 }} data-testid="team-pace">
+      <p>
+        <span className={`badge ${fc.runsOutBeforeReset ? 'danger' : fc.pace === 'in reserve' ? 'accent' : ''}`}>{fc.pace}</span>{' '}
+        {fc.runOutAt === null ? 'Nothing used yet this period.' : fc.runsOutBeforeReset ? <>At this pace it runs out {instant(fc.runOutAt, zone, now)}, before the reset.</> : <>At this pace it lasts to the reset.</>}
+      </p>
+      <p className="small muted">
+        {plural(fc.used, unit)} used of {credits(fc.allocation)} · about {plural(aboutRate(fc.burnPerDay), unit)} a day · resets {instant(fc.nextReset, zone, now)}
+      </p>
+      {fc.pendingCredits > 0 ? <p className="small muted">Counted as used: {plural(fc.pendingCredits, unit)} from this device not sent yet.</p> : null}
+      {fc.periodEnded ? <p className="small">This period has reset since the last sync: the new period's numbers come with the next sync.</p> : null}
+    </div>
+  );
+}
+
+function TeamHistory({ a }: { a: TeamAccount }) {
+  const page = useApi('membership.events', { account: a.ref, limit: 50 });
+  // This device's member id on the team: its entries read "you".
+  const me = useMembership((s) => s.status?.teams.find((t) => t.alias === a.alias)?.member);
+  const events = page.data?.events ?? [];
+  const poolName = (id: string) => a.balance.pools.find((p) => p.pool === id)?.label ?? id;
+  return (
+    <div className="card">
+      <div className="card-head">
+        <h2>History</h2>
+        <p className="faint small">Newest first · the latest 50</p>
+      </div>
+      {page.error ? <ErrorNotice error={page.error} /> : null}
+      {page.data && events.length === 0 ? (
+        <p className="empty-inline">No events yet on this account.</p>
+      ) : (
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="Team account history table">
+          <table aria-label="Team account history">
+            <thead>
+              <tr>
+                <th>When ({a.zone})</th>
+                <th>Action</th>
+                <th>Pool</th>
+                <th className="num">Quantity</th>
+                <th className="num">Credits</th>
+                <th>Status</th>
+                <th>Member</th>
+              </tr>
+            </thead>
+            <tbody>
+              {events.map((e) => (
+                <tr key={e.id} className={e.pending ? 'pending' : e.status === 'voided' ? 'voided' : undefined} data-pending={e.pending ? 'true' : undefined}>
+                  <td style={{ whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums' }}>{dateTime(e.at, a.zone)}</td>
+                  <td>{actionLabel(e.action, a.actions)}</td>
+                  <td>{e.pool ? poolName(e.pool) : <span className="faint">—</span>}</td>
+                  <td className="num">{credits(e.quantity)}</td>
+                  <td className="num">{e.pending ? `about ${credits(e.credits)}` : credits(e.credits)}</td>
+                  <td>{e.pending ? <span className="badge warn">pending — not sent yet</span> : <span className={`badge ${e.status === 'applied' ? 'accent' : ''}`}>{e.status}</span>}</td>
+                  <td>{e.member === null ? <span className="faint">—</span> : e.member === me ? 'you' : e.member}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}
