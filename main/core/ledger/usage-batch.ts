@@ -116,17 +116,23 @@ export class UsageBatch {
   private accounts = new Map<string, AccountState>();
   /** Configuration read once per stretch of fast lines (the general path may change it: aside() forgets it). */
   private known = new Map<string, Account>();
-  private actions = new Map<string, ActionRow>();
+  private actions = new Map<string, Map<string, ActionRow>>();
   private seq: number | null = null;
   private grantUse = new Map<string, number>();
   private periodUse = new Map<string, { accountId: string; pool: string; start: number; mc: number; events: number }>();
   private counters = new Map<string, { accountId: string; scope: string; bucket: number; mc: number }>();
-  private rollup = new Map<string, RollupDelta>();
+  /** The rollup rows' deltas in the order they were made (the order one-by-one recording creates the rows), found by action row and bucket. */
+  private rollup: RollupDelta[] = [];
+  private rollupAt = new Map<ActionRow, Map<number, RollupDelta[]>>();
+  /** The period usage row the last line moved: most lines move the one before them. */
+  private lastPeriodUse: { accountId: string; pool: string; start: number; mc: number; events: number } | null = null;
+  /** JSON.stringify of action ids, members and grant ids, made once each. */
+  private quoted = new Map<string, string>();
   /** Held event rows, EVENT_COLS values each, and their entries' rows, ENTRY_COLS each; written by writeRows(). */
   private heldEvents: unknown[] = [];
   private heldEntries: unknown[] = [];
-  /** account \0 key of the held events: a key taken by one of them is a replay. */
-  private heldKeys = new Set<string>();
+  /** Account → the held events' keys: a key taken by one of them is a replay. */
+  private heldKeys = new Map<string, Set<string>>();
   private readonly rows: number;
   /** Lines that took the general path, for the tests and the bench. */
   general = 0;
@@ -150,7 +156,7 @@ export class UsageBatch {
 
   /** Whether an event of this account already has the key: held here, or in the table. */
   private keyTaken(accountId: string, key: string): boolean {
-    if (this.heldKeys.size > 0 && this.heldKeys.has(`${accountId}\u0000${key}`)) return true;
+    if (this.heldEvents.length > 0 && this.heldKeys.get(accountId)?.has(key) === true) return true;
     return this.ctx.stmt('SELECT 1 FROM events WHERE account_id = ? AND key = ?').pluck().get(accountId, key) !== undefined;
   }
 
@@ -180,11 +186,13 @@ export class UsageBatch {
     for (const [grantId, mc] of this.grantUse) moveGrant(this.ctx, grantId, 'use', mc);
     for (const p of this.periodUse.values()) bumpPeriodUsage(this.ctx, p.accountId, p.pool, p.start, p.mc, p.events);
     for (const c of this.counters.values()) bumpCounter(this.ctx, c.accountId, c.scope, c.bucket, c.mc);
-    for (const r of this.rollup.values()) addRollup(this.ctx, r);
+    for (const r of this.rollup) addRollup(this.ctx, r);
     this.grantUse.clear();
     this.periodUse.clear();
+    this.lastPeriodUse = null;
+    this.rollupAt.clear();
     this.counters.clear();
-    this.rollup.clear();
+    this.rollup.length = 0;
   }
 
   private aside(input: UseInput): General {
@@ -296,7 +304,7 @@ export class UsageBatch {
     // Plain: write the event and its entries; the summaries move in memory.
     const key = input.key ?? ctx.ids.next('key');
     // fingerprint([action, quantity, member, attrs, byo, at, hold]) with the attributes' JSON made once (attrsJson: the same sorted object).
-    const fp = fingerprintOfJson(`[${JSON.stringify(input.action)},${quantityMilli},${member === null ? 'null' : JSON.stringify(member)},${attrsJson ?? '{}'},${byo},${input.at ?? 'null'},null]`);
+    const fp = fingerprintOfJson(`[${this.json(input.action)},${quantityMilli},${member === null ? 'null' : this.json(member)},${attrsJson ?? '{}'},${byo},${input.at ?? 'null'},null]`);
     const seq = this.nextSeq();
     const eventId = eventIdOf(seq);
     const moves: [LiveGrant, number][] = [];
@@ -310,10 +318,14 @@ export class UsageBatch {
     // The key is taken (recorded before, or earlier in this file): the general path answers the replay.
     if (this.keyTaken(acct.id, key)) return { retryKey: key };
     let debits: string | null = null;
-    if (moves.length === 1) debits = `[[${JSON.stringify(moves[0]![0].id)},${moves[0]![1]}]]`;
+    if (moves.length === 1) debits = `[[${this.json(moves[0]![0].id)},${moves[0]![1]}]]`;
     else if (moves.length > 1) debits = JSON.stringify(moves.map(([g, take]) => [g.id, take]));
     this.heldEvents.push(seq, eventId, acct.id, key, fp, action.id, pool, quantityMilli, t, member, attrsJson, status, cost, debits, ctx.clock.now());
-    if (this.rows > 1) this.heldKeys.add(`${acct.id}\u0000${key}`);
+    if (this.rows > 1) {
+      let keys = this.heldKeys.get(acct.id);
+      if (keys === undefined) this.heldKeys.set(acct.id, (keys = new Set()));
+      keys.add(key);
+    }
     this.seq = seq + 1;
     if (t > state.horizon) state.horizon = t;
     for (const [g, take] of moves) {
@@ -322,15 +334,18 @@ export class UsageBatch {
       this.grantUse.set(g.id, (this.grantUse.get(g.id) ?? 0) + take);
     }
     if (this.heldEvents.length >= this.rows * EVENT_COLS) this.writeRows();
-    this.addRollup(acct.id, t, pool, action.id, member ?? '', status, quantityMilli, cost);
+    this.addRollup(action, acct.id, t, member ?? '', status, quantityMilli, cost);
     if (cost > 0) {
       ps.used.set(period.start, usedBefore + cost);
-      const pk = `${acct.id}\u0000${pool}\u0000${period.start}`;
-      const p = this.periodUse.get(pk);
-      if (p) {
-        p.mc += cost;
-        p.events += 1;
-      } else this.periodUse.set(pk, { accountId: acct.id, pool, start: period.start, mc: cost, events: 1 });
+      let p = this.lastPeriodUse;
+      if (p === null || p.accountId !== acct.id || p.pool !== pool || p.start !== period.start) {
+        const pk = `${acct.id}\u0000${pool}\u0000${period.start}`;
+        p = this.periodUse.get(pk) ?? null;
+        if (p === null) this.periodUse.set(pk, (p = { accountId: acct.id, pool, start: period.start, mc: 0, events: 0 }));
+        this.lastPeriodUse = p;
+      }
+      p.mc += cost;
+      p.events += 1;
       if (member !== null) {
         const scope = `member:${member}`;
         const ck = `${acct.id}\u0000${scope}\u0000${period.start}`;
@@ -342,15 +357,30 @@ export class UsageBatch {
     return { status, cost, eventId, key, account: acct.id, action: action.id, pool, t, moves, unlimited };
   }
 
-  private addRollup(accountId: string, t: number, pool: string, action: string, member: string, status: string, quantityMilli: number, costMc: number): void {
+  /** The line's 15-minute rollup row moves in memory: found by its action row (account, action, pool) and bucket, then member and status. */
+  private addRollup(action: ActionRow, accountId: string, t: number, member: string, status: string, quantityMilli: number, costMc: number): void {
     const bucket = t - (t % ROLLUP_MS);
-    const k = `${accountId}\u0000${bucket}\u0000${pool}\u0000${action}\u0000${member}\u0000${status}`;
-    const r = this.rollup.get(k);
-    if (r) {
-      r.events += 1;
-      r.quantityMilli += quantityMilli;
-      r.costMc += costMc;
-    } else this.rollup.set(k, { accountId, bucket, pool, action, member, status, events: 1, quantityMilli, costMc });
+    let byBucket = this.rollupAt.get(action);
+    if (byBucket === undefined) this.rollupAt.set(action, (byBucket = new Map()));
+    let rows = byBucket.get(bucket);
+    if (rows === undefined) byBucket.set(bucket, (rows = []));
+    for (const r of rows) {
+      if (r.member === member && r.status === status) {
+        r.events += 1;
+        r.quantityMilli += quantityMilli;
+        r.costMc += costMc;
+        return;
+      }
+    }
+    const r: RollupDelta = { accountId, bucket, pool: action.pool, action: action.id, member, status, events: 1, quantityMilli, costMc };
+    rows.push(r);
+    this.rollup.push(r);
+  }
+
+  private json(text: string): string {
+    let q = this.quoted.get(text);
+    if (q === undefined) this.quoted.set(text, (q = JSON.stringify(text)));
+    return q;
   }
 
   /** getAccount, remembered. */
@@ -363,12 +393,14 @@ export class UsageBatch {
     return a;
   }
 
+  /** getAction, remembered per account (no key made per line). */
   private actionOf(acct: Account, id: string): ActionRow {
-    const k = `${acct.id}\u0000${id}`;
-    let a = this.actions.get(k);
+    let byId = this.actions.get(acct.id);
+    if (byId === undefined) this.actions.set(acct.id, (byId = new Map()));
+    let a = byId.get(id);
     if (!a) {
       a = getAction(this.ctx, acct, id);
-      this.actions.set(k, a);
+      byId.set(id, a);
     }
     return a;
   }
