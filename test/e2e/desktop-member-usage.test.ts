@@ -70,11 +70,11 @@ afterAll(async () => {
   await member?.close();
 });
 
-/** The member's desktop window on the Usage page of the team's account. */
-function usageWindow(o: { colorScheme?: 'light' | 'dark'; width?: number; height?: number } = {}): Promise<AppPage> {
+/** The member's desktop window, on the Usage page of the team's account unless another path is given. */
+function usageWindow(o: { colorScheme?: 'light' | 'dark'; width?: number; height?: number; path?: string } = {}): Promise<AppPage> {
   return openApp(browser, member, {
-    ...o,
     path: '#/usage?account=studio%2Ffluxnote-rise',
+    ...o,
     init: 'window.creditdeck = { call: (name, input) => window.__ipc(name, input) };',
     bindings: { __ipc: (name, input) => handleCall(member.ctx, { page: OWN }, { senderFrame: { url: OWN, parent: null } }, [name, input], (l) => logs.push(l), { membership }) },
   });
@@ -113,9 +113,19 @@ describe("a member's Usage page for a team account, the host stopped", () => {
     await w.context.close();
   });
 
+  it("the dashboard's team card gives each pool's pace from the mirror, the pending entries counted", async () => {
+    const w = await usageWindow({ path: '#/' });
+    const pace = w.page.locator('section[data-account="studio/fluxnote-rise"] [data-pool="video"]').getByTestId('team-pace');
+    await pace.waitFor();
+    // 6 videos in the 12 hours since the period began: 115 left last about 9.6 days, long before the reset a month on.
+    expect(await pace.textContent()).toMatch(/^[\d.]+ videos in deficit · runs out Nov 30 \d\d:\d\d UTC, before the reset$/);
+    expect(w.errors).toEqual([]);
+    await w.context.close();
+  });
+
   for (const colorScheme of ['light', 'dark'] as const) {
     for (const [width, height, size] of [[1280, 800, 'desktop'], [390, 844, 'phone']] as const) {
-      it(`in the ${colorScheme} theme on a ${size}: nothing scrolls sideways, axe finds nothing serious`, async () => {
+      it(`in the ${colorScheme} theme on a ${size}: the Usage page and the dashboard's team card, nothing scrolls sideways, axe finds nothing serious on the Usage page`, async () => {
         const w = await usageWindow({ colorScheme, width, height });
         await w.page.getByRole('table', { name: 'Team account history' }).getByText('pending — not sent yet').first().waitFor();
         await w.page.getByTestId('team-pace').waitFor();
@@ -124,6 +134,13 @@ describe("a member's Usage page for a team account, the host stopped", () => {
         expect(await axeFindings(w.page)).toEqual([]);
         expect(w.errors).toEqual([]);
         await w.context.close();
+        // The dashboard's team card with its pace line.
+        const d = await usageWindow({ colorScheme, width, height, path: '#/' });
+        await d.page.locator('section[data-account="studio/fluxnote-rise"] [data-pool="video"]').getByTestId('team-pace').waitFor();
+        await screenshot(d.page, `desktop-member-dashboard-pace-${colorScheme}-${size}`);
+        expect(await d.page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+        expect(d.errors).toEqual([]);
+        await d.context.close();
       }, 120_000);
     }
   }

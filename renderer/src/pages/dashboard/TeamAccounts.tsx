@@ -52,6 +52,8 @@ function afterPending(p: Pool, a: TeamAccount): Pool & { pendingCredits: number 
 }
 
 function TeamAccountSection({ a }: { a: TeamAccount }) {
+  // The pace from the mirror, this device's pending entries counted as used (a local call: never waits for the host).
+  const forecast = useApi('membership.forecast', { account: a.ref });
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [busy, setBusy] = useState(false);
   const quick = a.actions.filter((x) => !x.free && x.cost !== null && x.per === 1).slice(0, 6);
@@ -96,7 +98,7 @@ function TeamAccountSection({ a }: { a: TeamAccount }) {
       {outcome ? <TeamOutcome outcome={outcome} a={a} onClose={() => setOutcome(null)} /> : null}
       <div className="pools">
         {a.balance.pools.map((p) => (
-          <TeamPoolCard key={p.pool} p={afterPending(p, a)} zone={a.zone} />
+          <TeamPoolCard key={p.pool} p={afterPending(p, a)} zone={a.zone} pace={forecast.data?.pools.find((f) => f.pool === p.pool)} />
         ))}
       </div>
     </section>
@@ -180,7 +182,26 @@ function TeamOutcome({ outcome, a, onClose }: { outcome: Outcome; a: TeamAccount
   );
 }
 
-function TeamPoolCard({ p, zone }: { p: Pool & { pendingCredits: number }; zone: string }) {
+type PoolPace = HandlerOutput<'membership.forecast'>['pools'][number];
+
+/** The pool's pace in one line: ahead of or behind even pace, and whether it lasts to the reset. */
+function TeamPace({ f, unit, zone, now }: { f: PoolPace; unit: string; zone: string; now: number }) {
+  if (f.unlimited || f.periodEnded) return null;
+  const rate = (x: number) => credits(Math.round(x * 10) / 10);
+  const ahead = f.pace === 'on pace' ? 'On even pace' : `${plural(f.paceDelta, unit, `${unit}s`, rate)} ${f.pace}`;
+  const verdict = f.runOutAt === null ? 'nothing used yet' : f.runsOutBeforeReset ? `runs out ${instant(f.runOutAt, zone, now)}, before the reset` : 'lasts to the reset';
+  return (
+    <div className="fact" data-testid="team-pace">
+      <Icon name="trend" size={15} />
+      <span>
+        <span className={f.runsOutBeforeReset ? 'state-warn' : f.pace === 'in reserve' ? 'state-ok' : ''}>{ahead}</span>
+        <span className="faint"> · {verdict}</span>
+      </span>
+    </div>
+  );
+}
+
+function TeamPoolCard({ p, zone, pace }: { p: Pool & { pendingCredits: number }; zone: string; pace: PoolPace | undefined }) {
   const now = useNow();
   const low = !p.unlimited && p.allocation ? (p.remaining ?? 0) / p.allocation : 1;
   return (
@@ -206,6 +227,7 @@ function TeamPoolCard({ p, zone }: { p: Pool & { pendingCredits: number }; zone:
             Resets in <span className="countdown">{countdown(Date.parse(p.nextReset) - now)}</span> <span className="faint nowrap">· {instant(p.nextReset, zone, now)}</span>
           </span>
         </div>
+        {pace ? <TeamPace f={pace} unit={p.unit} zone={zone} now={now} /> : null}
       </div>
     </article>
   );
