@@ -172,23 +172,56 @@ describe('import: the in-memory fast path', () => {
     }
   });
 
-  it('a key repeated while its first event is still held (not yet written) is a duplicate, or refused if its content differs', () => {
+  it('a key repeated while its first event is held, after it was written, or after the one-by-one path recorded it is a duplicate; refused if its content differs', () => {
     const at = ms('2026-12-19T00:00:00Z');
     const plain = (i: number) => line({ account: 'lux-pro', action: 'email', quantity: 1, at: at + i, key: `p${i}` });
     const first = line({ account: 'lux-pro', action: 'sms', quantity: 2, at: at + 10, key: 'held-1' });
-    const file = [plain(1), first, plain(2), first, plain(3), plain(4)];
+    // Its repeat comes while it is held (64 rows), or after it was written with its key looked up ahead as absent (3 rows);
+    // or its first line takes the one-by-one path (bo has a limit), which may record any key.
+    const general = line({ account: 'fluxnote-rise', action: 'video', quantity: 1, at: at + 20, member: 'bo', key: 'general-1' });
+    // The first window of lines read ahead (64) books December's reset, which drops what is known: the case is in the second.
+    const fill = Array.from({ length: 64 }, (_, i) => plain(100 + i));
+    const file = [...fill, plain(1), first, plain(2), plain(5), plain(6), first, plain(3), general, plain(7), general, plain(4)];
     const alone = setup(6);
     const statuses = oneByOne(alone, file);
-    const h = setup(6);
-    const r = importEvents(h.ctx, jsonl(file), { format: 'jsonl', rows: 64 });
-    expect(r.duplicate).toBe(1);
-    expect(statuses.map((s) => s.status)).toEqual(['applied', 'applied', 'applied', 'duplicate', 'applied', 'applied']);
-    expect(snapshot(h.ctx)).toBe(snapshot(alone.ctx));
+    expect(statuses.slice(64).map((s) => s.status)).toEqual(['applied', 'applied', 'applied', 'applied', 'applied', 'duplicate', 'applied', 'applied', 'applied', 'duplicate', 'applied']);
+    for (const rows of [64, 3]) {
+      const h = setup(6);
+      const stats = { fast: 0, general: 0 };
+      const r = importEvents(h.ctx, jsonl(file), { format: 'jsonl', rows, stats });
+      expect(r.duplicate, `${rows} rows`).toBe(2);
+      expect(snapshot(h.ctx), `${rows} rows`).toBe(snapshot(alone.ctx));
+      expect(stats.general).toBeGreaterThanOrEqual(3); // bo's line, and the two replays
+    }
     const other = line({ account: 'lux-pro', action: 'sms', quantity: 3, at: at + 10, key: 'held-1' });
     const h2 = setup(6);
     const before = snapshot(h2.ctx);
     expect(() => importEvents(h2.ctx, jsonl([plain(1), first, plain(2), other]), { format: 'jsonl', rows: 64 })).toThrow(/^line 4: idempotency key "held-1" was already used/);
     expect(snapshot(h2.ctx)).toBe(before);
+  });
+
+  it('a key looked up ahead as absent, then recorded by the one-by-one path (its line books a reset), is a duplicate when repeated', () => {
+    const dec31 = ms('2026-12-31T00:00:00Z');
+    const jan1 = ms('2027-01-01T00:30:00Z');
+    const email = (at: number, key: string) => line({ account: 'lux-pro', action: 'email', quantity: 1, at, key });
+    // Window 1 (64 lines read ahead) books December's reset; in window 2 the first 'reset-1' books January's and its repeat is plain.
+    const file = [
+      ...Array.from({ length: 64 }, (_, i) => email(dec31 + i, `d${i}`)),
+      email(dec31 + 100, 'd100'),
+      email(jan1, 'reset-1'),
+      email(jan1 + 1, 'j1'),
+      email(jan1, 'reset-1'),
+      email(jan1 + 2, 'j2'),
+    ];
+    const alone = setup(11);
+    alone.at('2027-01-01T06:00:00Z');
+    expect(oneByOne(alone, file).slice(64).map((s) => s.status)).toEqual(['applied', 'applied', 'applied', 'duplicate', 'applied']);
+    const h = setup(11);
+    h.at('2027-01-01T06:00:00Z');
+    const stats = { fast: 0, general: 0 };
+    expect(importEvents(h.ctx, jsonl(file), { format: 'jsonl', stats }).duplicate).toBe(1);
+    expect(snapshot(h.ctx)).toBe(snapshot(alone.ctx));
+    expect(stats.general).toBe(3); // the two resets, and the replay answered by the one-by-one path
   });
 
   it('JSONL found in place: CRLF endings, blank and white-space lines skipped but counted, so an error names the line a reader sees', () => {

@@ -148,6 +148,9 @@ function toInput(batch: UsageBatch, row: Row, fallbackAccount: string | undefine
 /** How often a long import reports how far it is. */
 export const PROGRESS_EVERY = 2_000;
 
+/** Lines parsed ahead of the one being recorded: their keys are looked up in one query. */
+const READ_AHEAD = 64;
+
 /** Lines per batch: the summary rows the fast path keeps in memory are written this often. */
 export const IMPORT_BATCH = 10_000;
 
@@ -173,10 +176,11 @@ export function importEvents(
   ctx.write(() => {
     const batch = new UsageBatch(ctx, { rows: opts.rows ?? ROWS_PER_INSERT });
     let seen = 0;
-    rows.each((line, raw) => {
+    const record = (line: number, row: Row | InputError) => {
       let outcome;
       try {
-        outcome = batch.use(toInput(batch, rowOf(raw, line), opts.account, line));
+        if (row instanceof InputError) throw row;
+        outcome = batch.use(toInput(batch, row, opts.account, line));
       } catch (e) {
         if (e instanceof InputError) throw new InputError(`line ${line}: ${e.message.replace(/^line \d+: /, '').replace(/; nothing was imported$/, '')}; nothing was imported`, e.field);
         throw e;
@@ -189,7 +193,35 @@ export function importEvents(
       seen += 1;
       if (seen % IMPORT_BATCH === 0) batch.flush();
       if (opts.onProgress && (seen % PROGRESS_EVERY === 0 || seen === total)) opts.onProgress(seen, total);
+    };
+    // Lines are parsed READ_AHEAD at a time so their keys are looked up together (one query, not one a line); each is still recorded, or fails, in order.
+    const ahead: { line: number; row: Row | InputError }[] = [];
+    const recordAhead = () => {
+      const keys = new Map<string, string[]>();
+      for (const { row } of ahead) {
+        if (row instanceof InputError) continue;
+        const account = typeof row.account === 'string' && row.account !== '' ? row.account : opts.account;
+        if (account === undefined || typeof row.key !== 'string' || row.key === '') continue;
+        const list = keys.get(account);
+        if (list) list.push(row.key);
+        else keys.set(account, [row.key]);
+      }
+      for (const [account, list] of keys) batch.expectKeys(account, list);
+      for (const { line, row } of ahead) record(line, row);
+      ahead.length = 0;
+    };
+    rows.each((line, raw) => {
+      let row: Row | InputError;
+      try {
+        row = rowOf(raw, line);
+      } catch (e) {
+        if (!(e instanceof InputError)) throw e;
+        row = e;
+      }
+      ahead.push({ line, row });
+      if (ahead.length === READ_AHEAD) recordAhead();
     });
+    recordAhead();
     batch.flush();
     if (opts.stats) {
       opts.stats.general = batch.general;

@@ -90,6 +90,14 @@ const ENTRY_COLS = 6;
 
 const sqlOf = new Map<string, string>();
 
+/** The keys among n that an account's events already have. */
+function keysIn(n: number): string {
+  const k = `keys ${n}`;
+  let sql = sqlOf.get(k);
+  if (sql === undefined) sqlOf.set(k, (sql = `SELECT key FROM events WHERE account_id = ? AND key IN (${Array<string>(n).fill('?').join(', ')})`));
+  return sql;
+}
+
 /** The INSERT of n rows (its text made once: ctx.stmt keeps the prepared statement by it). */
 function insertOf(head: string, row: string, n: number): string {
   const k = `${n}${head}`;
@@ -133,6 +141,8 @@ export class UsageBatch {
   private heldEntries: unknown[] = [];
   /** Account → the held events' keys: a key taken by one of them is a replay. */
   private heldKeys = new Map<string, Set<string>>();
+  /** Account → keys known not to be in the table (expectKeys), nor held. */
+  private absent = new Map<string, Set<string>>();
   private readonly rows: number;
   /** Lines that took the general path, for the tests and the bench. */
   general = 0;
@@ -157,7 +167,22 @@ export class UsageBatch {
   /** Whether an event of this account already has the key: held here, or in the table. */
   private keyTaken(accountId: string, key: string): boolean {
     if (this.heldEvents.length > 0 && this.heldKeys.get(accountId)?.has(key) === true) return true;
+    if (this.absent.get(accountId)?.has(key) === true) return false;
     return this.ctx.stmt('SELECT 1 FROM events WHERE account_id = ? AND key = ?').pluck().get(accountId, key) !== undefined;
+  }
+
+  /**
+   * The keys of lines about to come (the import reads a few ahead), looked up
+   * in the table with one query rather than one each. A key found absent stays
+   * known absent until this batch holds an event with it or a line takes the
+   * general path (which may record any key).
+   */
+  expectKeys(accountId: string, keys: string[]): void {
+    if (keys.length === 0) return;
+    const found = new Set(this.ctx.stmt(keysIn(keys.length)).pluck().all(accountId, ...keys) as string[]);
+    let absent = this.absent.get(accountId);
+    if (absent === undefined) this.absent.set(accountId, (absent = new Set()));
+    for (const k of keys) if (!found.has(k)) absent.add(k);
   }
 
   /** Record one line (the import): in memory where it is plain, else through the general path; its status and cost. */
@@ -198,6 +223,7 @@ export class UsageBatch {
   private aside(input: UseInput): General {
     this.general += 1;
     this.flush();
+    this.absent.clear();
     this.accounts.clear();
     this.known.clear();
     this.actions.clear();
@@ -321,6 +347,7 @@ export class UsageBatch {
     if (moves.length === 1) debits = `[[${this.json(moves[0]![0].id)},${moves[0]![1]}]]`;
     else if (moves.length > 1) debits = JSON.stringify(moves.map(([g, take]) => [g.id, take]));
     this.heldEvents.push(seq, eventId, acct.id, key, fp, action.id, pool, quantityMilli, t, member, attrsJson, status, cost, debits, ctx.clock.now());
+    this.absent.get(acct.id)?.delete(key);
     if (this.rows > 1) {
       let keys = this.heldKeys.get(acct.id);
       if (keys === undefined) this.heldKeys.set(acct.id, (keys = new Set()));
