@@ -22,6 +22,8 @@ import { handleCall } from '../../main/electron/ipc.js';
 import { createTeamHosting, type AppTeamHosting } from '../../main/electron/team-hosting.js';
 import { createMembership, type AppMembership, type MembershipNotice } from '../../main/electron/membership.js';
 import { membershipStore } from '../../main/electron/membership-store.js';
+import { MEMBER_OUTBOX_FILE } from '../../main/electron/membership.js';
+import { Outbox } from '../../main/core/sync/outbox.js';
 import type { SafeStorageLike } from '../../main/electron/electron-api.js';
 import { initTeam, localOwner } from '../../main/core/team/team.js';
 import { createInvite } from '../../main/core/team/invites.js';
@@ -55,6 +57,7 @@ const timers = new FakeTimers();
 const notices: MembershipNotice[] = [];
 const logs: string[] = [];
 let port = 0;
+let memberDir = '';
 let key: Buffer | null = null;
 const teamKey = () => (key ??= teamServe.hostKey(owner.ctx.db.name));
 
@@ -66,12 +69,14 @@ beforeAll(async () => {
   owner.api('accounts.add', { preset: 'fluxnote', plan: 'rise' });
   // A top-up, so two videos recorded offline fit the member's offline allowance (a tenth of what is left, shared).
   owner.api('grants.add', { account: 'fluxnote-rise', pool: 'video', amount: 100 });
+  // A plan that buys packs, for the member's Purchases page (team-plans.tsx).
+  owner.api('accounts.add', { preset: 'flux', plan: 'edge' });
   initTeam(owner.ctx, teamKey(), { name: 'Studio', owner: 'olga', ownerName: 'Olga' });
   hosting = createTeamHosting({ ctx: owner.ctx, dir: ownerDir, teamServe, staticDir: RENDERER_DIR, log: (l) => logs.push(l), now: () => owner.ctx.clock.now(), addresses: () => ['192.0.2.10'] });
   port = await freePort();
   await hosting.start({ bind: 'this-computer', port, address: null, autoStart: false });
 
-  const memberDir = mkdtempSync(join(tmpdir(), 'creditdeck-member-'));
+  memberDir = mkdtempSync(join(tmpdir(), 'creditdeck-member-'));
   member = await startTestHost({ dbPath: join(memberDir, 'creditdeck.sqlite'), now: NOW, seed: 2 });
   membership = createMembership({
     dir: memberDir,
@@ -120,6 +125,15 @@ async function untilIndicator(page: Page, text: RegExp): Promise<string> {
     await page.clock.runFor(STATUS_EVERY_MS);
   }
   throw new Error(`the sync indicator never said ${text}: ${await page.getByTestId('sync-indicator').textContent()}`);
+}
+
+/** Wait for what a page shows, its clock moved a status poll at a time (a paused clock holds the window's polling); the page's text when it never shows. */
+async function shown(page: Page, what: ReturnType<Page['locator']>): Promise<void> {
+  for (let i = 0; i < 20; i++) {
+    if (await what.waitFor({ timeout: 1000 }).then(() => true, () => false)) return;
+    await page.clock.runFor(STATUS_EVERY_MS);
+  }
+  throw new Error(`never shown; the page said: ${(await page.locator('main').textContent())?.slice(0, 600)}`);
 }
 
 describe("desktop app: a member's window with the host away", () => {
@@ -179,13 +193,21 @@ describe("desktop app: a member's window with the host away", () => {
         await settings.page.getByRole('group', { name: 'Team Studio' }).waitFor();
         await screenshot(settings.page, `desktop-member-settings-${colorScheme}-${size}`);
         expect(await settings.page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
-        expect(await axeFindings(shot.page)).toEqual([]);
-        expect(await axeFindings(settings.page)).toEqual([]);
-        expect([...shot.errors, ...settings.errors]).toEqual([]);
-        await shot.context.close();
-        await settings.context.close();
-        // Two windows, two screenshots and two axe runs: more than the default minute on a busy machine.
-      }, 120_000);
+        // The team's accounts on Plans and Purchases, from this device's copy while the host is away.
+        const plans = await memberWindow({ colorScheme, width, height, path: '#/plans?preset=fluxnote' });
+        await shown(plans.page, plans.page.getByRole('article', { name: 'Rise plan' }).getByTestId('team-plan-badge'));
+        await plans.page.getByRole('article', { name: 'FluxNote Rise, Studio team' }).getByText('(out of reach now)', { exact: false }).waitFor();
+        await screenshot(plans.page, `desktop-member-plans-${colorScheme}-${size}`);
+        expect(await plans.page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+        const buy = await memberWindow({ colorScheme, width, height, path: '#/purchases?account=studio%2Fflux-edge' });
+        await shown(buy.page, buy.page.getByRole('article', { name: 'Pro pack' }));
+        await screenshot(buy.page, `desktop-member-purchases-${colorScheme}-${size}`);
+        expect(await buy.page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+        for (const w of [shot, settings, plans, buy]) expect(await axeFindings(w.page)).toEqual([]);
+        expect([...shot.errors, ...settings.errors, ...plans.errors, ...buy.errors]).toEqual([]);
+        for (const w of [shot, settings, plans, buy]) await w.context.close();
+        // Four windows, four screenshots and four axe runs: more than the default minute on a busy machine.
+      }, 180_000);
     }
   }
 
@@ -220,6 +242,81 @@ describe("desktop app: a member's window with the host away", () => {
     expect(olga.errors).toEqual([]);
     expect(mo.errors).toEqual([]);
     await olga.context.close();
+  });
+
+  it("the Plans page shows the team's accounts marked with their team, as of the last sync: plan, price, each pool's allocation and reset, read-only", async () => {
+    const w = await memberWindow({ path: '#/plans' });
+    const { page } = w;
+    const teams = page.getByRole('region', { name: "Your teams' plans" });
+    const rise = teams.getByRole('article', { name: 'FluxNote Rise, Studio team' });
+    await rise.getByTestId('team-source').getByText('Studio team').waitFor();
+    expect(await rise.getByTestId('team-source').textContent()).toMatch(/From the team host, as of \w{3} \d+ \d\d:\d\d UTC\./);
+    expect(await rise.getByTestId('team-plan').textContent()).toBe('FluxNote Rise · $7.99 /mo');
+    expect(await rise.locator('[data-pool="video"] [data-testid="team-allocation"]').textContent()).toMatch(/^21 videos a month · resets \w{3} \d+/);
+    await rise.getByText("Read-only here: the team's plan is changed on the team host, by the team's owner, Olga.").waitFor();
+    expect(await teams.getByRole('article', { name: 'Flux Edge, Studio team' }).getByTestId('team-plan').textContent()).toBe('Flux Edge · price not stated');
+    // The first team account's service opens (this member has no account of their own): the team's plan marked on its card.
+    expect(await page.getByRole('tab', { selected: true }).textContent()).toBe('Flux');
+    await page.getByRole('article', { name: 'Edge plan' }).getByTestId('team-plan-badge').getByText("Studio team's plan").waitFor();
+    await page.getByRole('tab', { name: 'FluxNote' }).click();
+    await page.getByRole('article', { name: 'Rise plan' }).getByTestId('team-plan-badge').getByText("Studio team's plan").waitFor();
+    expect(await page.getByRole('article', { name: 'Pro plan' }).getByTestId('team-plan-badge').count()).toBe(0);
+    expect(await teams.getByRole('button').count()).toBe(0);
+    expect(w.errors).toEqual([]);
+    await w.context.close();
+  });
+
+  it("the Purchases page shows the team's packs and price with who buys them, and no Buy button for the team; no purchase history of the team's money", async () => {
+    const w = await memberWindow({ path: '#/purchases?account=studio%2Fflux-edge' });
+    const { page } = w;
+    await page.getByRole('heading', { name: 'Credit packs for Flux Edge' }).waitFor();
+    await page.getByTestId('team-source').getByText('Studio team').waitFor();
+    const pro = page.getByRole('article', { name: 'Pro pack' });
+    expect(await pro.getByTestId('pack-credits').textContent()).toBe('2,000 credits');
+    expect(await pro.getByTestId('pack-price').textContent()).toBe('$15.00');
+    expect(await pro.getByTestId('per-credit').textContent()).toBe('$0.0075 per credit');
+    expect(await page.getByRole('article', { name: 'Starter pack' }).getByTestId('pack-price').textContent()).toBe('$5.00');
+    await page.getByTestId('team-buyer').getByText("Bought by the team's owner, Olga, on the team host.").waitFor();
+    expect(await page.getByRole('button', { name: /buy/i }).count()).toBe(0);
+    expect(await page.getByRole('table', { name: /purchase/i }).count()).toBe(0);
+    expect(await page.getByRole('heading', { name: /history/i }).count()).toBe(0);
+    // The account picker lists the team's accounts under the team's name.
+    expect(await page.getByLabel('Account').locator('optgroup').getAttribute('label')).toBe('Studio team');
+    await page.getByLabel('Account').selectOption('studio/fluxnote-rise');
+    await page.getByTestId('no-packs').getByText('The team\'s Rise plan buys no credit packs', { exact: false }).waitFor();
+    expect(await page.getByRole('button', { name: /buy/i }).count()).toBe(0);
+    expect(w.errors).toEqual([]);
+    await w.context.close();
+  });
+
+  it('Settings → Team says how many rejected entries may have been recorded all the same, in the badge and the heading, as the list does', async () => {
+    // Two rejections as the shell settles them: one judged by the host, one refused unjudged after an unanswered send (in doubt).
+    const team = membership.status().teams[0]!.team.id;
+    const box = new Outbox(join(memberDir, MEMBER_OUTBOX_FILE));
+    const now = member.ctx.clock.now();
+    const judged = box.add(team, 'usage.record', { account: 'fluxnote-rise', action: 'video', quantity: 1 }, now);
+    const doubtful = box.add(team, 'usage.record', { account: 'fluxnote-rise', action: 'video', quantity: 1 }, now);
+    box.markSent([doubtful.id], now);
+    box.settle(
+      [
+        { id: judged.id, status: 'rejected', reason: 'insufficient_credits', message: 'no video credits left' },
+        { id: doubtful.id, status: 'rejected', reason: 'unauthorized', message: 'this device was revoked; it may have been recorded before', unjudged: true, inDoubt: true },
+      ],
+      now,
+    );
+    box.close();
+    const w = await memberWindow({ path: '#/settings' });
+    const group = w.page.getByRole('group', { name: 'Team Studio' });
+    await group.getByTestId('team-sync-state').getByText('2 rejected, 1 of them may have been recorded', { exact: false }).waitFor();
+    expect(await group.getByTestId('rejected-heading').textContent()).toBe('From this device: 2 rejected, 1 of them may have been recorded');
+    expect(await group.getByRole('alert').getByText('May have been recorded:').count()).toBe(1);
+    await screenshot(w.page, 'desktop-member-settings-in-doubt');
+    await group.getByRole('button', { name: 'Dismiss' }).first().click();
+    await group.getByTestId('team-sync-state').getByText('1 rejected, it may have been recorded', { exact: false }).waitFor();
+    await group.getByRole('button', { name: 'Dismiss' }).click();
+    await group.getByTestId('rejected-heading').waitFor({ state: 'detached' });
+    expect(w.errors).toEqual([]);
+    await w.context.close();
   });
 
   it('leaves the team from Settings only after asking, when an entry was never sent', async () => {

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright';
 import { assertRendererBuilt, launch, screenshot } from './browser.js';
 import { RENDERER_DIR } from './server.js';
+import { seriousViolations } from './axe.js';
 import { startTeamHost, type TeamHost } from '../team-host/helpers.js';
 
 let browser: Browser;
@@ -230,6 +231,72 @@ describe('the app on a team host', () => {
   });
 });
 
+describe("an admin's offline allowance and grace window", () => {
+  const allowance = async () => (await host.call('team.settings', {})).json().result.allowance as Record<string, unknown>;
+  const grace = async () => ((await host.call('accounts.show', { account: 'fluxnote-rise' })).json().result as { graceHours: number }).graceHours;
+
+  it('sets the allowance as a share and as credits per member on the Team page; a bad value is refused in words, nothing changed', async () => {
+    const ada = await join(await inviteLink('admin', 'Adele'), 'adele-laptop');
+    const { page } = ada;
+    await nav(page).getByRole('link', { name: 'Team' }).click();
+    const section = page.getByRole('region', { name: 'Offline allowance' });
+    await section.getByTestId('allowance-now').getByText("10 % of each pool's remaining credits, split between the members who record").waitFor();
+    const share = section.getByLabel("Share of each pool's remaining credits (%)");
+    expect(await share.inputValue()).toBe('10');
+    await share.fill('25');
+    await section.getByRole('button', { name: 'Save allowance' }).click();
+    await section.getByRole('status').getByText('Saved.', { exact: false }).waitFor();
+    await section.getByTestId('allowance-now').getByText('25 %', { exact: false }).waitFor();
+    expect(await allowance()).toMatchObject({ share: 25 });
+
+    await section.getByRole('button', { name: 'Fixed per member' }).click();
+    await section.getByLabel('Credits per member, per pool').fill('3.5');
+    await section.getByRole('button', { name: 'Save allowance' }).click();
+    await section.getByTestId('allowance-now').getByText('up to 3.5 credits per pool', { exact: false }).waitFor();
+    expect(await allowance()).toMatchObject({ fixed: 3.5 });
+
+    // Refused by the core, said in words (no option names), and the setting as it was.
+    await section.getByRole('button', { name: 'Share of each pool' }).click();
+    await section.getByLabel("Share of each pool's remaining credits (%)").fill('150');
+    await section.getByRole('button', { name: 'Save allowance' }).click();
+    const refusal = section.getByRole('alert');
+    await refusal.getByText('The offline allowance must be at most 100', { exact: false }).waitFor();
+    expect(await refusal.textContent()).not.toContain('--');
+    expect(await allowance()).toMatchObject({ fixed: 3.5 });
+    await section.getByTestId('allowance-now').getByText('up to 3.5 credits per pool', { exact: false }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(ada.errors).toEqual([]);
+    await ada.context.close();
+  });
+
+  it("sets an account's grace window in Settings; a bad value is refused in words, nothing changed", async () => {
+    const ada = await join(await inviteLink('admin', 'Aldo'), 'aldo-laptop');
+    const { page } = ada;
+    await nav(page).getByRole('link', { name: 'Settings' }).click();
+    const section = page.getByRole('region', { name: 'Late entries from members' });
+    await section.getByTestId('grace-now').getByText('accepted for 72 hours after a reset', { exact: false }).waitFor();
+    await section.getByLabel('Hours after a reset').fill('120');
+    await section.getByRole('button', { name: 'Save' }).click();
+    await section.getByRole('status').getByText('Saved: late entries are accepted for 120 hours after a reset.').waitFor();
+    await section.getByTestId('grace-now').getByText('accepted for 120 hours', { exact: false }).waitFor();
+    expect(await grace()).toBe(120);
+
+    await section.getByLabel('Hours after a reset').fill('2000');
+    await section.getByRole('button', { name: 'Save' }).click();
+    const refusal = section.getByRole('alert');
+    await refusal.getByText('The grace window must be at most 1080', { exact: false }).waitFor();
+    expect(await refusal.textContent()).not.toContain('--');
+    expect(await grace()).toBe(120);
+    await section.getByLabel('Hours after a reset').fill('1.5');
+    await section.getByRole('button', { name: 'Save' }).click();
+    await refusal.getByText('The grace window must be a whole number', { exact: false }).waitFor();
+    expect(await grace()).toBe(120);
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(ada.errors).toEqual([]);
+    await ada.context.close();
+  });
+});
+
 describe('a session that ends', () => {
   it('shows the sign-in screen again at the next call (401), saying why', async () => {
     const tab = await signInAsOwner();
@@ -261,6 +328,12 @@ describe('screenshots', () => {
         await owner.page.getByRole('table', { name: 'Audit log' }).waitFor();
         await owner.page.getByRole('table', { name: 'Members' }).getByText('Mo', { exact: true }).waitFor();
         await screenshot(owner.page, `team-${scheme}-${size.tag}`);
+        expect(await owner.page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+        // The grace window on the team's Settings (the owner is an admin too).
+        await owner.page.goto(`${host.url}/#/settings`);
+        await owner.page.getByRole('region', { name: 'Late entries from members' }).waitFor();
+        await screenshot(owner.page, `team-settings-${scheme}-${size.tag}`);
+        expect(await owner.page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
         expect(owner.errors).toEqual([]);
         await owner.context.close();
 

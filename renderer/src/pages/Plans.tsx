@@ -5,6 +5,7 @@ import { credits, money, unitPrice } from '../lib/format';
 import { useApi } from '../store/query';
 import { setParams, useRoute } from '../store/route';
 import { FitLine, UsageByPeriod, type FitReport } from './PlanFit';
+import { TeamPlanCard, useTeamAccounts, type TeamAccount } from './team-plans';
 
 /** A pool's label inside a sentence: "credits", "video credits", but "AI credits". */
 const poolWords = (label: string) => (/^[A-Z][a-z]/.test(label) ? label.charAt(0).toLowerCase() + label.slice(1) : label);
@@ -14,7 +15,8 @@ export function Plans() {
   const accounts = useApi('accounts.list', {});
   const params = useRoute((r) => r.params);
   const list = presets.data ?? [];
-  const preferred = accounts.data?.[0]?.provider ?? 'fluxnote';
+  const teams = useTeamAccounts();
+  const preferred = accounts.data?.[0]?.provider ?? teams[0]?.plan?.provider ?? 'fluxnote';
   const id = list.some((p) => p.id === params.preset) ? params.preset! : list.some((p) => p.id === preferred) ? preferred : (list[0]?.id ?? '');
   return (
     <div className="page">
@@ -25,6 +27,16 @@ export function Plans() {
         </div>
       </div>
       {presets.error ? <ErrorNotice error={presets.error} /> : null}
+      {teams.length ? (
+        <section className="stack" aria-labelledby="team-plans" style={{ gap: 12 }}>
+          <h2 id="team-plans">Your teams' plans</h2>
+          <div className="grid grid-2">
+            {teams.map((a) => (
+              <TeamPlanCard key={a.ref} a={a} />
+            ))}
+          </div>
+        </section>
+      ) : null}
       {list.length ? (
         <div className="tabs" role="tablist" aria-label="Service">
           {list.map((p) => (
@@ -34,12 +46,12 @@ export function Plans() {
           ))}
         </div>
       ) : null}
-      {id ? <ProviderPlans key={id} id={id} summary={list.find((p) => p.id === id)!} accounts={accounts.data ?? []} /> : <Skeleton height={320} />}
+      {id ? <ProviderPlans key={id} id={id} summary={list.find((p) => p.id === id)!} accounts={accounts.data ?? []} teams={teams} /> : <Skeleton height={320} />}
     </div>
   );
 }
 
-function ProviderPlans({ id, summary, accounts }: { id: string; summary: PresetSummary; accounts: AccountView[] }) {
+function ProviderPlans({ id, summary, accounts, teams }: { id: string; summary: PresetSummary; accounts: AccountView[]; teams: TeamAccount[] }) {
   const provider = useApi('presets.show', { id });
   // Cost per unit comes from the plan sizer: asking it for nothing returns every plan's price per unit.
   const costs = useApi('calc', { preset: id, need: { [summary.pools[0]!]: '0' } });
@@ -52,7 +64,7 @@ function ProviderPlans({ id, summary, accounts }: { id: string; summary: PresetS
   const mine = accounts.filter((a) => a.provider === id);
   return (
     <>
-      <PlanCards provider={p} costs={costs.data} mine={mine} fit={fit.data} />
+      <PlanCards provider={p} costs={costs.data} mine={mine} teams={teams.filter((a) => a.plan?.provider === id)} fit={fit.data} />
       {fit.data && mine[0] ? <UsageByPeriod report={fit.data} account={mine[0]} units={Object.fromEntries(p.pools.map((x) => [x.id, x.unit]))} /> : null}
       <div className="grid grid-2">
         <RateCard provider={p} />
@@ -99,18 +111,27 @@ function ProviderPlans({ id, summary, accounts }: { id: string; summary: PresetS
   );
 }
 
-function PlanCards({ provider: p, costs, mine, fit }: { provider: Provider; costs: CalcResult | undefined; mine: AccountView[]; fit: FitReport | undefined }) {
+function PlanCards({ provider: p, costs, mine, teams, fit }: { provider: Provider; costs: CalcResult | undefined; mine: AccountView[]; teams: TeamAccount[]; fit: FitReport | undefined }) {
   if (!p.plans.length) return <Empty title="No plans">This provider lists no plans.</Empty>;
   return (
     <div className="plans" aria-label={`${p.name} plans`}>
       {p.plans.map((plan) => {
         const cost = costs?.plans.find((c) => c.plan === plan.id);
         const current = mine.filter((a) => a.plan === plan.id);
+        // A joined team on this plan: its name, not "Your plan" (the member does not pay for it).
+        const teamsOn = [...new Set(teams.filter((a) => a.plan?.id === plan.id).map((a) => a.team.name))];
         return (
-          <article key={plan.id} className={`card plan${current.length ? ' current' : ''}`} aria-label={`${plan.name} plan`} data-plan={plan.id}>
+          <article key={plan.id} className={`card plan${current.length || teamsOn.length ? ' current' : ''}`} aria-label={`${plan.name} plan`} data-plan={plan.id}>
             <div className="row" style={{ justifyContent: 'space-between' }}>
               <h2>{plan.name}</h2>
-              {current.length ? <span className="badge accent">Your plan</span> : null}
+              <span className="row" style={{ gap: 6, flexWrap: 'wrap', justifyContent: 'flex-end' }}>
+                {current.length ? <span className="badge accent">Your plan</span> : null}
+                {teamsOn.map((t) => (
+                  <span key={t} className="badge accent" data-testid="team-plan-badge">
+                    {t} team's plan
+                  </span>
+                ))}
+              </span>
             </div>
             <div>
               {plan.priceCents !== null ? (

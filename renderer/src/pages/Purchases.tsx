@@ -14,8 +14,11 @@ import { Empty, ErrorNotice, ExternalLink, Field, Skeleton } from '../components
 import { countdown, credits, dateTime, exactPrice, humanizeInstants, instant, minorOf, money, plural } from '../lib/format';
 import { useNow } from '../store/clock';
 import { mutate, refreshAll, useApi } from '../store/query';
-import { hrefOf, setParams, useRoute } from '../store/route';
+import { hrefOf, useRoute } from '../store/route';
 import { appWords } from '../lib/app-words';
+import { AccountChoice } from '../components/AccountChoice';
+import { TeamPurchases } from './TeamPurchases';
+import { useTeamAccounts, type TeamAccount } from './team-plans';
 
 /** Checkout started in this window: what was opened, so the panel can offer the URL when the browser did not open. */
 interface Watched {
@@ -53,7 +56,10 @@ export function Purchases() {
   const params = useRoute((r) => r.params);
   const accounts = useApi('accounts.list', {});
   const list = accounts.data ?? [];
+  const teams = useTeamAccounts();
   const account = list.find((a) => a.id === params.account) ?? list.find((a) => a.packPools.length > 0 && a.packs.length > 0) ?? list[0];
+  // A joined team's account (TEAM/ACCOUNT): its packs and who buys them, never a Buy button (team-plans.tsx).
+  const team = teams.find((a) => a.ref === params.account) ?? (account ? undefined : teams[0]);
 
   if (accounts.error && !accounts.data) {
     return (
@@ -66,6 +72,13 @@ export function Purchases() {
     return (
       <Shell>
         <Skeleton height={300} />
+      </Shell>
+    );
+  }
+  if (team) {
+    return (
+      <Shell toolbar={<AccountPicker value={team.ref} accounts={list} teams={teams} />}>
+        <TeamPurchases a={team} />
       </Shell>
     );
   }
@@ -86,7 +99,16 @@ export function Purchases() {
       </Shell>
     );
   }
-  return <AccountPurchases key={account.id} account={account} accounts={list} />;
+  return <AccountPurchases key={account.id} account={account} accounts={list} teams={teams} />;
+}
+
+/** Which account's packs: the local ones, then each joined team's (components/AccountChoice.tsx). */
+function AccountPicker({ value, accounts, teams }: { value: string; accounts: AccountView[]; teams: TeamAccount[] }) {
+  return (
+    <div className="toolbar">
+      <AccountChoice value={value} local={accounts} team={teams} />
+    </div>
+  );
 }
 
 function Shell({ children, toolbar }: { children: ReactNode; toolbar?: ReactNode }) {
@@ -125,7 +147,7 @@ interface ManualStart {
   opened: boolean;
 }
 
-function AccountPurchases({ account, accounts }: { account: AccountView; accounts: AccountView[] }) {
+function AccountPurchases({ account, accounts, teams }: { account: AccountView; accounts: AccountView[]; teams: TeamAccount[] }) {
   const packs = useApi('purchases.packs', { account: account.id });
   const history = useApi('purchases.list', { account: account.id, limit: 50 });
   const balance = useApi('balance.get', { account: account.id });
@@ -171,19 +193,7 @@ function AccountPurchases({ account, accounts }: { account: AccountView; account
     .map((w) => ({ w, view: newer(history.data?.find((p) => p.id === w.id), latest[w.id]) }))
     .filter((x): x is { w: Watched; view: PurchaseView } => x.view !== undefined);
 
-  const toolbar = (
-    <div className="toolbar">
-      <Field label="Account">
-        <select value={account.id} onChange={(e) => setParams({ account: e.target.value })}>
-          {accounts.map((a) => (
-            <option key={a.id} value={a.id}>
-              {a.name}
-            </option>
-          ))}
-        </select>
-      </Field>
-    </div>
-  );
+  const toolbar = <AccountPicker value={account.id} accounts={accounts} teams={teams} />;
 
   return (
     <Shell toolbar={toolbar}>

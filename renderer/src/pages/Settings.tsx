@@ -4,7 +4,7 @@ import { ErrorNotice, Field, Skeleton } from '../components/ui';
 import { credits, dateTime, localDate, money } from '../lib/format';
 import { useApi } from '../store/query';
 import { hrefOf, setParams, useRoute } from '../store/route';
-import { useCan } from '../store/session';
+import { useCan, useSession } from '../store/session';
 import { TeamHosting } from './settings/TeamHosting';
 import { FluximageKey } from './settings/FluximageKey';
 import { TeamJoin } from './settings/TeamJoin';
@@ -14,6 +14,7 @@ import { RestoreBackup } from './settings/RestoreBackup';
 import { PlanChange } from './settings/PlanChange';
 import { AccountAdmin, ArchivedAccounts } from './settings/AccountAdmin';
 import { AccountMembers } from './settings/AccountMembers';
+import { GraceWindow } from './settings/GraceWindow';
 import { OpeningFields, openingInput } from './settings/OpeningFields';
 
 export function Settings() {
@@ -465,6 +466,9 @@ function AddAccount({ first, onAdded, onClose }: { first: boolean; onAdded: (id:
 
 function ManageAccount({ id }: { id: string }) {
   const owner = useCan('owner');
+  // Late entries come only from members' devices: the grace window is a team ledger's (docs/team.md), set by admins.
+  const team = useSession((s) => s.mode === 'team');
+  const teamAdmin = useCan('admin') && team;
   const detail = useApi('accounts.show', { account: id });
   const a = detail.data;
   if (detail.error && !a) return <ErrorNotice error={detail.error} />;
@@ -473,6 +477,7 @@ function ManageAccount({ id }: { id: string }) {
     <div className="grid grid-2" style={{ alignItems: 'start' }}>
       {owner ? <PlanSection a={a} /> : null}
       <LimitsSection a={a} />
+      {teamAdmin ? <GraceWindow a={a} /> : null}
       <AccountAdmin a={a} />
       <div style={{ gridColumn: '1 / -1' }}>
         <RateCardSection a={a} />

@@ -118,7 +118,7 @@ function JoinedTeam({ t }: { t: MembershipView }) {
             · you are {t.name} ({t.role}) · this computer is “{t.device}”
           </span>
         </div>
-        <span className={`badge ${t.state === 'synced' ? 'ok' : t.state === 'pending' ? 'warn' : ''}`} data-testid="team-sync-state">
+        <span className={`badge ${t.rejected.length ? 'warn' : t.state === 'synced' ? 'ok' : t.state === 'pending' ? 'warn' : ''}`} data-testid="team-sync-state">
           {syncWords(t)}
         </span>
       </div>
