@@ -132,15 +132,20 @@ describe('team.push through CallAsMany = each entry through callAs alone', () =>
       fc.property(fc.array(fc.tuple(fc.constantFrom<Who>('vi', 'lim', 'mo', 'ad'), entryArb), { minLength: 1, maxLength: 20 }), (calls) => {
         const a = world();
         const b = world();
-        // One CallAsMany per push, as team.push makes it: a new one whenever the caller changes.
+        // One CallAsMany per push, as team.push makes it: a new one whenever the caller changes, the last one finished first.
         let many: { who: Who; m: CallAsMany } | null = null;
-        const got = a.t.ctx.write(() =>
-          calls.map(([who, e], i) => {
-            if (many?.who !== who) many = { who, m: new CallAsMany(a.t.ctx, a.callers[who]) };
+        const got = a.t.ctx.write(() => {
+          const out = calls.map(([who, e], i) => {
+            if (many?.who !== who) {
+              many?.m.finish();
+              many = { who, m: new CallAsMany(a.t.ctx, a.callers[who]) };
+            }
             const entry = toEntry(e, a.callers[who]);
             return outcome(() => many!.m.call('usage.record', { ...entry.input, key: `k-${i}` }, { caller: a.callers[who] }));
-          }),
-        );
+          });
+          many?.m.finish();
+          return out;
+        });
         const want = b.t.ctx.write(() => calls.map(([who, e], i) => outcome(() => callAs(b.t.ctx, b.callers[who], 'usage.record', { ...toEntry(e, b.callers[who]).input, key: `k-${i}` }))));
         expect(got).toEqual(want);
         expect(everything(a.t.ctx)).toEqual(everything(b.t.ctx));
@@ -148,6 +153,25 @@ describe('team.push through CallAsMany = each entry through callAs alone', () =>
       }),
       { numRuns: 60 },
     );
+  });
+
+  test('a push of 130 entries (audit rows inserted 50 at a time, interrupted by entries callAs records itself) = one by one', () => {
+    const a = world();
+    const b = world();
+    const entries: Entry[] = Array.from({ length: 130 }, (_, k) => ({
+      id: `e_long_${String(k).padStart(4, '0')}`,
+      call: 'usage.record',
+      input: { account: k % 5 === 0 ? 'lux-two' : 'lux', action: 'email', ...(k % 37 === 0 ? { member: 'ana' } : {}), ...(k % 23 === 0 ? { quantity: 'x' } : {}) },
+    }));
+    const pushed = callAs(a.t.ctx, a.callers.mo, 'team.push', structuredClone({ entries })) as { results: PushAnswer[] };
+    const alone = b.t.ctx.write(() => pushOneByOne(b.t.ctx, b.callers.mo, structuredClone(entries)));
+    expect(pushed.results).toEqual(alone);
+    expect(pushed.results.filter((r) => r.status === 'rejected').map((r) => r.reason)).toEqual(['forbidden', 'invalid_input', 'forbidden', 'invalid_input', 'invalid_input', 'forbidden', 'invalid_input', 'forbidden', 'invalid_input']);
+    expect(everything(a.t.ctx)).toEqual(everything(b.t.ctx));
+    expect(verifyAudit(a.t.ctx)).toEqual([]);
+    // Every entry has its row (the rejected ones too: forbidden and refused are audited, invalid input is not), and the push its own.
+    const audited = a.t.ctx.db.prepare(`SELECT COUNT(*) AS n FROM team_audit WHERE call = 'usage.record' AND member = 'mo'`).get() as { n: number };
+    expect(audited.n).toBeGreaterThan(120);
   });
 
   test('a refused entry keeps its refusal record and audit row, and the entries after it are recorded', () => {

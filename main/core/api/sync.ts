@@ -116,6 +116,7 @@ export const syncHandlers = {
       }
     });
     usageBatch.flush();
+    many.finish();
     return { results };
   }),
   /**

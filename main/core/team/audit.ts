@@ -62,38 +62,75 @@ function lastSeq(ctx: Ctx): number {
   return r?.seq ?? 0;
 }
 
+/** How many staged rows one INSERT writes. */
+const ROWS_PER_INSERT = 50;
+const COLUMNS = '(seq, at, member, token_id, address, call, args_json, result, prev_hash, hash)';
+
 /**
  * Rows appended one after another inside one write transaction (a team push's
  * entries): the chain's end is read once and then carried in memory, so each
- * row costs its hash and its insert, not two reads more. Valid only while
- * nothing else appends: whoever appends otherwise in between calls forget().
+ * row costs its hash and its insert, not two reads more; stage() defers the
+ * insert so that rows go in ROWS_PER_INSERT at a time. Valid only while
+ * nothing else appends: whoever appends otherwise in between calls forget()
+ * first (which writes what is staged) and after.
  */
 export class AuditChain {
   private end: { seq: number; hash: string } | null = null;
+  private staged: unknown[] = [];
 
   constructor(private readonly ctx: Ctx) {}
 
   /** Append one row, chained to the one before. Joins the caller's write transaction when there is one. */
   append(a: AuditInput): number {
     const ctx = this.ctx;
+    this.write();
     // Kept only inside the caller's transaction: outside one, another process may append before our next row.
     const within = ctx.db.inTransaction;
     if (!within) this.end = null;
     return ctx.write(() => {
-      const prev = this.end ?? { seq: lastSeq(ctx), hash: (ctx.stmt('SELECT hash FROM team_audit ORDER BY seq DESC LIMIT 1').get() as { hash: string } | undefined)?.hash ?? GENESIS_HASH };
-      const r = { seq: prev.seq + 1, at: ctx.clock.now(), member: a.member, token_id: a.tokenId, address: a.address, call: a.call, args_json: JSON.stringify(redact(a.args ?? {})), result: a.result };
-      const h = hashOf(prev.hash, r);
-      ctx
-        .stmt('INSERT INTO team_audit (seq, at, member, token_id, address, call, args_json, result, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(r.seq, r.at, r.member, r.token_id, r.address, r.call, r.args_json, r.result, prev.hash, h);
-      this.end = within ? { seq: r.seq, hash: h } : null;
-      return r.seq;
+      const row = this.next(a);
+      ctx.stmt(`INSERT INTO team_audit ${COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(...row);
+      if (!within) this.end = null;
+      return row[0] as number;
     });
   }
 
-  /** Read the chain's end again at the next append (a row was appended by another path). */
+  /** A row computed now (its number, time and hash) and inserted by write(); inside a write transaction only. */
+  stage(a: AuditInput): number {
+    if (!this.ctx.db.inTransaction) return this.append(a);
+    const row = this.next(a);
+    this.staged.push(...row);
+    if (this.staged.length >= ROWS_PER_INSERT * row.length) this.write();
+    return row[0] as number;
+  }
+
+  /** Insert the staged rows. */
+  write(): void {
+    const values = this.staged;
+    if (values.length === 0) return;
+    this.staged = [];
+    const n = values.length / 10;
+    const full = Math.floor(n / ROWS_PER_INSERT);
+    const many = full > 0 ? this.ctx.stmt(`INSERT INTO team_audit ${COLUMNS} VALUES ${'(?, ?, ?, ?, ?, ?, ?, ?, ?, ?), '.repeat(ROWS_PER_INSERT).slice(0, -2)}`) : null;
+    for (let i = 0; i < full; i++) many!.run(...values.slice(i * ROWS_PER_INSERT * 10, (i + 1) * ROWS_PER_INSERT * 10));
+    const one = this.ctx.stmt(`INSERT INTO team_audit ${COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    for (let i = full * ROWS_PER_INSERT; i < n; i++) one.run(...values.slice(i * 10, (i + 1) * 10));
+  }
+
+  /** Write what is staged, and read the chain's end again at the next row (a row is appended by another path). */
   forget(): void {
+    this.write();
     this.end = null;
+  }
+
+  /** The next row's values, in COLUMNS order, chained to the end kept (or read). */
+  private next(a: AuditInput): unknown[] {
+    const ctx = this.ctx;
+    const prev = this.end ?? { seq: lastSeq(ctx), hash: (ctx.stmt('SELECT hash FROM team_audit ORDER BY seq DESC LIMIT 1').get() as { hash: string } | undefined)?.hash ?? GENESIS_HASH };
+    const r = { seq: prev.seq + 1, at: ctx.clock.now(), member: a.member, token_id: a.tokenId, address: a.address, call: a.call, args_json: JSON.stringify(redact(a.args ?? {})), result: a.result };
+    const h = hashOf(prev.hash, r);
+    this.end = { seq: r.seq, hash: h };
+    return [r.seq, r.at, r.member, r.token_id, r.address, r.call, r.args_json, r.result, prev.hash, h];
   }
 }
 

@@ -4,7 +4,7 @@
  * done once per push — the access decision for the call, a scoped token's
  * account check per account and action, the input parsed once (not in
  * prepare() and again by the handler), the audit chain's end read once and
- * carried in memory (AuditChain). An entry the shortcut does not cover — a
+ * carried in memory, its rows inserted many at a time (AuditChain). An entry the shortcut does not cover — a
  * forbidden caller, someone else named, input the schema refuses, a token
  * limit it breaks — goes through callAs itself, so its error, message and
  * audit row are callAs's own (test/team/call-as-many.test.ts compares them).
@@ -104,12 +104,18 @@ export class CallAsMany {
     return true;
   }
 
-  private audit(name: string, args: Input, result: string): void {
-    this.chain.append({ member: this.caller.member, tokenId: this.caller.tokenId, address: this.caller.address, call: name, args, result });
+  /** Insert the audit rows still staged: before anything else appends to the log (the push's own row). */
+  finish(): void {
+    this.chain.write();
   }
 
-  /** The entry through callAs itself; it may append audit rows of its own, so the chain's end is read again after it. */
+  private audit(name: string, args: Input, result: string): void {
+    this.chain.stage({ member: this.caller.member, tokenId: this.caller.tokenId, address: this.caller.address, call: name, args, result });
+  }
+
+  /** The entry through callAs itself: it appends its audit rows its own way, after those staged, and the chain's end is read again after it. */
   private alone(name: HandlerName, input: Input, services: Services): unknown {
+    this.chain.forget();
     try {
       return callAs(this.ctx, this.caller, name, input, services);
     } finally {
