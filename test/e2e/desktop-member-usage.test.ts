@@ -87,7 +87,7 @@ async function axeFindings(page: Page): Promise<string[]> {
 }
 
 describe("a member's Usage page for a team account, the host stopped", () => {
-  it('shows the team account beside the local ones, as of the last sync, its history with the 2 pending entries first, and counts them in the chart and the pace', async () => {
+  it('shows the team account beside the local ones, as of the last sync, its history with the 2 pending entries first, and counts them in the chart, the pace and the breakdown', async () => {
     const w = await usageWindow();
     const { page } = w;
     const source = page.getByTestId('team-usage-source');
@@ -109,6 +109,17 @@ describe("a member's Usage page for a team account, the host stopped", () => {
     await page.getByText('6 videos this period').waitFor();
     await page.getByText('including 2 videos from this device not sent yet').waitFor();
     await page.getByTestId('team-pace').getByText('Counted as used: 2 videos from this device not sent yet.').waitFor();
+    // The breakdown: by action, then by member, the pending ones said apart.
+    const breakdown = page.getByRole('table', { name: 'Team usage breakdown' });
+    const cells = () => breakdown.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(0, 4).map((td) => td.textContent)));
+    await breakdown.getByText('Video generation').waitFor();
+    expect(await cells()).toEqual([['Video generation', '4', '6', '2 · about 2']]);
+    await page.getByRole('group', { name: 'Group by' }).getByRole('button', { name: 'Member' }).click();
+    await breakdown.getByText('mo (you)').waitFor();
+    expect(await cells()).toEqual([
+      ['ana', '1', '3', '—'],
+      ['mo (you)', '3', '3', '2 · about 2'],
+    ]);
     expect(w.errors).toEqual([]);
     await w.context.close();
   });

@@ -8,12 +8,15 @@
 import type { HandlerOutput } from '../../api';
 import { DailyBars } from '../../components/charts';
 import { Icon } from '../../components/icons';
-import { ErrorNotice, Skeleton } from '../../components/ui';
+import { ErrorNotice, Segmented, Skeleton } from '../../components/ui';
 import { credits, datesBetween, dateTime, instant, localDate, plural } from '../../lib/format';
 import { actionLabel } from '../../lib/ledger-actions';
+import { saveFile } from '../../lib/save-file';
+import { toCsv } from '../../lib/series';
 import { useNow } from '../../store/clock';
 import { useMembership } from '../../store/membership';
 import { useApi } from '../../store/query';
+import { setParams, useRoute } from '../../store/route';
 import './usage.css';
 
 export type TeamAccount = HandlerOutput<'membership.accounts'>[number];
@@ -48,6 +51,7 @@ export function TeamUsage({ a, poolId }: { a: TeamAccount; poolId: string }) {
           {fc && pool ? <TeamPace fc={fc} zone={a.zone} unit={unit} /> : <Skeleton height={120} />}
         </div>
       </div>
+      <TeamBreakdown a={a} poolId={poolId} unit={unit} />
       <TeamHistory a={a} />
     </>
   );
@@ -122,6 +126,68 @@ function TeamPace({ fc, zone, unit }: { fc: PoolPace; zone: string; unit: string
       </p>
       {fc.pendingCredits > 0 ? <p className="small muted">Counted as used: {plural(fc.pendingCredits, unit)} from this device not sent yet.</p> : null}
       {fc.periodEnded ? <p className="small">This period has reset since the last sync: the new period's numbers come with the next sync.</p> : null}
+    </div>
+  );
+}
+
+const GROUPS = [
+  { value: 'action', label: 'Action' },
+  { value: 'member', label: 'Member' },
+] as const;
+
+/** This period by action or by member, for the pool shown; this device's pending entries counted in and said apart. */
+function TeamBreakdown({ a, poolId, unit }: { a: TeamAccount; poolId: string; unit: string }) {
+  const asked = useRoute((r) => r.params.group);
+  const group = asked === 'member' ? 'member' : 'action';
+  const report = useApi('membership.usage', { account: a.ref, by: group });
+  const me = useMembership((s) => s.status?.teams.find((t) => t.alias === a.alias)?.member);
+  const rows = (report.data?.rows ?? []).filter((r) => r.keys.pool === poolId);
+  const max = Math.max(...rows.map((r) => r.credits), 0);
+  const name = (k: string) => (group === 'action' ? actionLabel(k, a.actions) : k === '' ? '(none)' : k === me ? `${k} (you)` : k);
+  const exportCsv = () => {
+    const csv = toCsv([group, 'events', 'quantity', 'credits', 'pending events', 'pending credits'], rows.map((r) => [r.keys[group] ?? '', r.events, r.quantity, r.credits, r.pendingEvents, r.pendingCredits]));
+    saveFile(`creditdeck-${a.ref.replace('/', '-')}-${poolId}-by-${group}-this-period.csv`, csv, 'text/csv;charset=utf-8');
+  };
+  return (
+    <div className="card">
+      <div className="card-head" style={{ alignItems: 'center' }}>
+        <div className="row" style={{ gap: 12 }}>
+          <h2>Breakdown</h2>
+          <Segmented label="Group by" value={group} options={[...GROUPS]} onChange={(v) => setParams({ group: v === 'action' ? undefined : v })} />
+        </div>
+        <button className="btn" onClick={exportCsv} disabled={rows.length === 0} title="Download these rows as a CSV file">
+          <Icon name="download" size={16} /> Export CSV
+        </button>
+      </div>
+      {report.error ? <ErrorNotice error={report.error} /> : null}
+      {rows.length === 0 ? (
+        <p className="empty-inline">{report.data ? 'No usage this period.' : ' '}</p>
+      ) : (
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="Team usage breakdown table">
+          <table aria-label="Team usage breakdown">
+            <thead>
+              <tr>
+                <th>{group === 'action' ? 'Action' : 'Member'}</th>
+                <th className="num">Events</th>
+                <th className="num">{unit === 'credit' ? 'Credits' : `Credits (${unit}s)`}</th>
+                <th className="num">Not sent yet</th>
+                <th style={{ width: '24%' }}>Share</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.keys[group]}>
+                  <td>{name(r.keys[group] ?? '')}</td>
+                  <td className="num">{credits(r.events)}</td>
+                  <td className="num">{credits(r.credits)}</td>
+                  <td className="num">{r.pendingEvents ? `${credits(r.pendingEvents)} · about ${credits(r.pendingCredits)}` : <span className="faint">—</span>}</td>
+                  <td>{r.credits > 0 ? <span className="share" style={{ width: `${max > 0 ? (r.credits / max) * 100 : 0}%` }} /> : null}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
     </div>
   );
 }
