@@ -1,12 +1,13 @@
 import { useMemo, useState } from 'react';
 import { isDesktopApp, type AccountView, type Balance, type PoolForecast, type Report } from '../api';
-import { BurnDown, DailyBars } from '../components/charts';
+import { BurnDown } from '../components/charts';
 import { Icon } from '../components/icons';
 import { AccountChoice } from '../components/AccountChoice';
 import { Empty, ErrorNotice, Segmented, Skeleton } from '../components/ui';
+import { DailyChart } from './usage/DailyChart';
 import { History } from './usage/History';
 import { TeamUsage, type TeamAccount } from './usage/TeamUsage';
-import { credits, datesBetween, day, localDate, plural } from '../lib/format';
+import { credits, day, localDate, plural } from '../lib/format';
 import { allocationSteps, remainingOverTime, usedOverTime } from '../lib/burn';
 import { toCsv, type Point } from '../lib/series';
 import { useNow } from '../store/clock';
@@ -160,8 +161,6 @@ function Daily({ report, balance, range, today, unit }: { report: Report; balanc
   const first = localDate(range === 'period' ? pool.periodStart : report.from, zone);
   // This period: every day up to the reset, so the days still to come show as room left.
   const last = range === 'period' ? localDate(Date.parse(pool.nextReset) - 1, zone) : today;
-  const byDay = new Map(report.rows.map((r) => [r.keys.day!, r.credits]));
-  const days = datesBetween(first, last).map((date) => ({ date, value: byDay.get(date) ?? 0 }));
   if (report.rows.length === 0) {
     return (
       <div style={{ height: 224, display: 'grid', placeItems: 'center' }}>
@@ -171,16 +170,7 @@ function Daily({ report, balance, range, today, unit }: { report: Report; balanc
       </div>
     );
   }
-  return (
-    <>
-      <DailyBars days={days} unit={`${unit}s`} zone={zone} />
-      <div className="legend">
-        <span>
-          <i className="box" /> {unit}s used per day ({zone})
-        </span>
-      </div>
-    </>
-  );
+  return <DailyChart first={first} last={last} byDay={new Map(report.rows.map((r) => [r.keys.day!, r.credits]))} unit={unit} zone={zone} />;
 }
 
 function Burn({ balance, poolId, forecast, unit, now }: { balance: Balance; poolId: string; forecast: PoolForecast | undefined; unit: string; now: number }) {

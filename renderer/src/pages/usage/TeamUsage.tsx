@@ -6,10 +6,10 @@
  * the pace to the reset, and the history with the pending entries first.
  */
 import type { HandlerOutput } from '../../api';
-import { DailyBars } from '../../components/charts';
 import { Icon } from '../../components/icons';
 import { ErrorNotice, Segmented, Skeleton } from '../../components/ui';
-import { credits, datesBetween, dateTime, instant, localDate, plural } from '../../lib/format';
+import { credits, dateTime, instant, localDate, plural } from '../../lib/format';
+import { DailyChart } from './DailyChart';
 import { actionLabel } from '../../lib/ledger-actions';
 import { saveFile } from '../../lib/save-file';
 import { toCsv } from '../../lib/series';
@@ -82,19 +82,11 @@ function TeamDaily({ rows, from, to, zone, unit, pending }: { rows: UsageRow[]; 
       </div>
     );
   }
-  const byDay = new Map(rows.map((r) => [r.keys.day!, r.credits]));
   // Every day of the period, so the days still to come show as room left.
-  const days = datesBetween(localDate(from, zone), localDate(Date.parse(to) - 1, zone)).map((date) => ({ date, value: byDay.get(date) ?? 0 }));
   return (
-    <>
-      <DailyBars days={days} unit={`${unit}s`} zone={zone} />
-      <div className="legend">
-        <span>
-          <i className="box" /> {unit}s used per day ({zone})
-        </span>
-        {pending > 0 ? <span>including {plural(pending, unit)} from this device not sent yet</span> : null}
-      </div>
-    </>
+    <DailyChart first={localDate(from, zone)} last={localDate(Date.parse(to) - 1, zone)} byDay={new Map(rows.map((r) => [r.keys.day!, r.credits]))} unit={unit} zone={zone}>
+      {pending > 0 ? <span>including {plural(pending, unit)} from this device not sent yet</span> : null}
+    </DailyChart>
   );
 }
 
