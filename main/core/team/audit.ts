@@ -62,6 +62,18 @@ function lastSeq(ctx: Ctx): number {
   return r?.seq ?? 0;
 }
 
+/**
+ * Where the next row chains on, in one read: the number after the last one
+ * ever written (sqlite_sequence, so deleted newest rows leave a gap that
+ * verifyAudit reports) and the hash of the last row there is.
+ */
+function chainEnd(ctx: Ctx): { seq: number; hash: string } {
+  const r = ctx
+    .stmt(`SELECT (SELECT seq FROM sqlite_sequence WHERE name = 'team_audit') AS seq, (SELECT hash FROM team_audit ORDER BY seq DESC LIMIT 1) AS hash`)
+    .get() as { seq: number | null; hash: string | null };
+  return { seq: r.seq ?? 0, hash: r.hash ?? GENESIS_HASH };
+}
+
 /** How many staged rows one INSERT writes. */
 const ROWS_PER_INSERT = 50;
 const COLUMNS = '(seq, at, member, token_id, address, call, args_json, result, prev_hash, hash)';
@@ -126,7 +138,7 @@ export class AuditChain {
   /** The next row's values, in COLUMNS order, chained to the end kept (or read). */
   private next(a: AuditInput): unknown[] {
     const ctx = this.ctx;
-    const prev = this.end ?? { seq: lastSeq(ctx), hash: (ctx.stmt('SELECT hash FROM team_audit ORDER BY seq DESC LIMIT 1').get() as { hash: string } | undefined)?.hash ?? GENESIS_HASH };
+    const prev = this.end ?? chainEnd(ctx);
     const r = { seq: prev.seq + 1, at: ctx.clock.now(), member: a.member, token_id: a.tokenId, address: a.address, call: a.call, args_json: JSON.stringify(redact(a.args ?? {})), result: a.result };
     const h = hashOf(prev.hash, r);
     this.end = { seq: r.seq, hash: h };

@@ -108,6 +108,8 @@ interface Prepared {
 
 function prepare(ctx: Ctx, caller: Caller, name: HandlerName, input: unknown, services: Services | undefined): Prepared {
   const rule = decide(caller, name);
+  const own = ownUsage(ctx, caller, name, input, rule);
+  if (own !== null) return { ...own, services: { ...services, caller } };
   const p = parsed(name, input);
   let run: Input | unknown = input;
   let audit: Input | unknown = input;
@@ -121,6 +123,22 @@ function prepare(ctx: Ctx, caller: Caller, name: HandlerName, input: unknown, se
     if (a.input === input) ready = p;
   }
   return { rule, input: run, parsed: ready, audit, services: { ...services, caller } };
+}
+
+/**
+ * The common case of an attributed call — the caller's own usage, no member
+ * named — prepared with one parse: the input with the caller as its member is
+ * what the handler runs on and what the audit row keeps. Null when the input
+ * is not that, or does not pass the schema (prepare() then takes its usual
+ * way, so the error is the one it always was).
+ */
+function ownUsage(ctx: Ctx, caller: Caller, name: HandlerName, input: unknown, rule: AccessRule): Omit<Prepared, 'services'> | null {
+  if (!ATTRIBUTED.has(name) || input === null || typeof input !== 'object' || Array.isArray(input) || (input as Input).member !== undefined) return null;
+  const run = attribute(caller, name, input as Input).input;
+  const p = parsed(name, run);
+  if (p === null) return null;
+  checkLimits(ctx, caller, name, p, rule);
+  return { rule, input: run, parsed: p, audit: run };
 }
 
 /** The handler on the prepared input: call() parses it again unless prepare() already parsed exactly it (a team push's 500 entries). */
