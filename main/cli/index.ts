@@ -561,7 +561,11 @@ export async function run(argv: string[], rawIo: Io = defaultIo): Promise<number
     .description('plan fit: every plan against what the account used in its last periods, with the packs each would need')
     .argument('<account>')
     .option('--periods <n>', 'periods to look back (1–24)', '3')
-    .action((acc: string, o) => emit('plans.fit', { account: acc, periods: strictInt(o.periods, '--periods') }, (r) => fmt.fitText(r, now())));
+    .action(async (acc: string, o) => {
+      // TEAM/ACCOUNT: the host's fit, now; offline there is none (team-client.ts).
+      if (teamAccount(acc)) return print(await teamClient!.fit(acc, strictInt(o.periods, '--periods')), (r) => `From the team host, now (${r.asOf}): ${r.account}\n${fmt.fitText(r, now())}`);
+      return emit('plans.fit', { account: acc, periods: strictInt(o.periods, '--periods') }, (r) => fmt.fitText(r, now()));
+    });
   program
     .command('calendar')
     .description("every pool's next resets as an iCalendar file, with a reminder before credits expire unused (or subscribe to the host's feed: docs/app.md)")

@@ -21,6 +21,7 @@ import { hostReads, mirrorReads, type TeamReadRef } from '../core/sync/team-read
 import type { TeamEvents, TeamForecast, TeamUsage, TeamUsageKey } from '../core/sync/mirror-reads.js';
 import type { Balance } from '../core/ledger/balance.js';
 import type { EventView, Report } from '../core/ledger/reports.js';
+import type { FitReport } from '../core/ledger/whatif.js';
 import { CERT_MISMATCH, entryAnswer, hostCall, Offline, ONLINE_TIMEOUT_MS, pullMirror, pushTeam, recordEntry, redeemInvite } from '../web/member-link.js';
 
 export interface TeamClientDeps {
@@ -53,11 +54,16 @@ export interface TeamClient {
   events: (account: string, o: { limit: number; action?: string }) => Promise<TeamEvents>;
   usage: (account: string, by: TeamUsageKey) => Promise<TeamUsage>;
   forecast: (account: string) => Promise<TeamForecast>;
+  /** A team account's plan fit, made by the host now (the mirror holds no past periods to replay): a clear error when it is out of reach. */
+  fit: (account: string, periods: number | undefined) => Promise<TeamFitAnswer>;
   /** Every joined team's accounts from the mirrors (no network). */
   mirrored: () => TeamBalance[];
   /** A call that needs the host now (holds are team-wide): made as this member, or a clear error when the host is out of reach. */
   direct: (alias: string, name: string, input: Record<string, unknown>) => Promise<unknown>;
 }
+
+/** The host's plans.fit, named TEAM/ACCOUNT and marked as the host's, now. */
+export type TeamFitAnswer = Omit<FitReport, 'account'> & { account: string; source: 'host'; asOf: string };
 
 export interface TeamBalance {
   account: string;
@@ -225,6 +231,17 @@ export function registerTeamClient(team: Command, d: TeamClientDeps): TeamClient
         async (c, id, box) => hostReads.forecast(c, id, (await hostCall(c, 'balance.get', { account: id }, timeout())) as Balance, hostReads.pending(box, c, id)),
         (c, id, box, why) => mirrorReads.forecast(box, c, id, d.now(), why),
       ),
+    fit: async (account, periods) => {
+      const t = teamAccount(account)!;
+      const c = requireTeamCredentials(d.dbPath(), t.alias);
+      try {
+        const r = (await hostCall(c, 'plans.fit', { account: t.account, ...(periods !== undefined ? { periods } : {}) }, timeout())) as FitReport;
+        return { ...r, account, source: 'host' as const, asOf: new Date(d.now()).toISOString() };
+      } catch (e) {
+        if (!(e instanceof Offline)) throw e;
+        throw new Error(`plan fit needs the team host, which is not reachable (${e.message}): it replays the team's past periods, which this device's copy does not hold`);
+      }
+    },
     direct: async (alias, name, input) => {
       const c = requireTeamCredentials(d.dbPath(), alias);
       try {

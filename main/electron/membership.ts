@@ -14,7 +14,7 @@
  */
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { MembershipStatus, MembershipView, RejectedEntry, SyncState, TeamAccountView, TeamMembership } from '../core/api/membership.js';
+import type { MembershipStatus, MembershipView, RejectedEntry, SyncState, TeamAccountView, TeamFit, TeamMembership } from '../core/api/membership.js';
 import type { ActionView } from '../core/ledger/config.js';
 import type { Balance } from '../core/ledger/balance.js';
 import { teamAlias, type TeamCredentials } from '../core/sync/credentials.js';
@@ -24,7 +24,8 @@ import { Outbox, type OutboxEntry, type Settlement } from '../core/sync/outbox.j
 import { pushOutbox } from '../core/sync/push.js';
 import { mirrorReads } from '../core/sync/team-reads.js';
 import { InputError } from '../core/util/errors.js';
-import { CERT_MISMATCH, entryAnswer, Offline, ONLINE_TIMEOUT_MS, pullMirror, pushSender, recordEntry, redeemInvite } from '../web/member-link.js';
+import { ForbiddenError } from '../core/team/types.js';
+import { CERT_MISMATCH, entryAnswer, hostCall, Offline, ONLINE_TIMEOUT_MS, pullMirror, pushSender, recordEntry, redeemInvite } from '../web/member-link.js';
 import type { MembershipStore, StoredTeam } from './membership-store.js';
 import type { TeamPaceSource } from './notify.js';
 import type { Timers } from './timers.js';
@@ -102,6 +103,8 @@ export function createMembership(deps: MembershipDeps): AppMembership {
   const outbox = (): Outbox => (box ??= new Outbox(join(deps.dir, MEMBER_OUTBOX_FILE)));
   const live = new Map<string, Live>();
   let closed = false;
+  // The host's last plan fit per account and periods asked, for this run only (never on disk): shown "as of" while the host is away.
+  const fits = new Map<string, TeamFit>();
   // Rejections already told (the window showed it, or a notification did): never twice.
   const told = new Set<string>();
   const liveOf = (alias: string): Live => {
@@ -286,6 +289,22 @@ export function createMembership(deps: MembershipDeps): AppMembership {
     forecast(account) {
       const r = readRef(account);
       return mirrorReads.forecast(outbox(), r.c, r.id, deps.now());
+    },
+    async fit(account, periods) {
+      const r = readRef(account);
+      const c = deps.store.credentials(r.c.alias);
+      const key = `${account}\u0000${periods ?? ''}`;
+      try {
+        const report = (await hostCall(c, 'plans.fit', { account: r.id, ...(periods !== undefined ? { periods } : {}) }, timeout)) as TeamFit['report'];
+        const answer: TeamFit = { account, source: 'host', asOf: new Date(deps.now()).toISOString(), report, message: null };
+        fits.set(key, answer);
+        return answer;
+      } catch (e) {
+        if (e instanceof ForbiddenError) return { account, source: 'forbidden', asOf: null, report: null, message: e.message };
+        if (!(e instanceof Offline)) throw e;
+        const last = fits.get(key);
+        return last ? { ...last, source: 'remembered', message: e.message } : { account, source: 'offline', asOf: null, report: null, message: e.message };
+      }
     },
     paceSources() {
       const mirror = new Mirror(outbox().db);

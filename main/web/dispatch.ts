@@ -99,7 +99,7 @@ export const REMOTE_CALLS = [
 export const LOCAL_ONLY_CALLS = ['import', 'purchases.poll', 'agents.estimate', 'agents.check', 'agents.resets'] as const satisfies readonly HandlerName[];
 
 /** This app as a member of a team hosted elsewhere (api/membership.ts): the device's own, never the ledger's. */
-export const MEMBERSHIP_CALLS = ['membership.join', 'membership.status', 'membership.sync', 'membership.leave', 'membership.record', 'membership.accounts', 'membership.dismiss', 'membership.events', 'membership.usage', 'membership.forecast'] as const satisfies readonly HandlerName[];
+export const MEMBERSHIP_CALLS = ['membership.join', 'membership.status', 'membership.sync', 'membership.leave', 'membership.record', 'membership.accounts', 'membership.dismiss', 'membership.events', 'membership.usage', 'membership.forecast', 'membership.fit'] as const satisfies readonly HandlerName[];
 
 export function isMembershipCall(name: unknown): boolean {
   return typeof name === 'string' && (MEMBERSHIP_CALLS as readonly string[]).includes(name);

@@ -7,15 +7,12 @@
  * and the host's are the same manual instant (no waiting on real time).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { run } from '../../main/cli/index.js';
 import { createInvite } from '../../main/core/team/invites.js';
 import { localOwner } from '../../main/core/team/team.js';
 import { ManualClock } from '../../main/core/util/clock.js';
 import { inviteLink } from '../../main/web/team-host.js';
 import { startTeamHost, type TeamHost } from './helpers.js';
+import { memberMachine } from './member-machine.js';
 
 const hosts: TeamHost[] = [];
 afterAll(async () => {
@@ -24,17 +21,6 @@ afterAll(async () => {
 
 /** Five days into the account's first period (it was added at START, Nov 15 12:00 UTC). */
 const T = Date.parse('2026-11-20T12:00:00Z');
-
-function machine(clock: ManualClock) {
-  const dir = mkdtempSync(join(tmpdir(), 'creditdeck-member-'));
-  const db = join(dir, 'creditdeck.sqlite');
-  return async (args: string[]) => {
-    let out = '';
-    let err = '';
-    const code = await run(['--db', db, ...args], { out: (s) => (out += s), err: (s) => (err += s), env: {}, clock, ask: async () => null });
-    return { code, out, err, json: <J = Record<string, unknown>>() => JSON.parse(out) as J };
-  };
-}
 
 interface Ev {
   id: string;
@@ -53,7 +39,7 @@ describe("a member's offline reads of a team account", () => {
     h.clock.set(T);
     expect((await h.call('usage.record', { account: 'lux-pro', action: 'email', quantity: 10 })).status).toBe(200);
     const inv = createInvite(h.ctx, h.key, localOwner(h.ctx), { role: 'member', member: 'mo', name: 'Mo' });
-    const cli = machine(new ManualClock(T));
+    const cli = memberMachine(new ManualClock(T));
     expect((await cli(['team', 'join', inviteLink(h.url, inv.invite, h.fingerprint), '--device', 'mo-laptop'])).code).toBe(0);
     expect((await cli(['use', 'studio/lux-pro', 'sms', '3'])).code).toBe(0);
 

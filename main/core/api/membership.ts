@@ -14,6 +14,7 @@ import type { ActionView } from '../ledger/config.js';
 import type { TeamCredentials } from '../sync/credentials.js';
 import { parseUsageKey, type TeamEvents, type TeamForecast, type TeamUsage, type TeamUsageKey } from '../sync/mirror-reads.js';
 import type { MirroredPlan } from '../sync/mirror-plan.js';
+import type { FitReport } from '../ledger/whatif.js';
 import { InputError } from '../util/errors.js';
 import { plainText } from '../util/text.js';
 import type { Services } from './handlers.js';
@@ -80,6 +81,23 @@ export interface TeamAccountView {
   plan: MirroredPlan | null;
 }
 
+/**
+ * A team account's plan fit, which only the host can make (plans.fit replays
+ * its ledger's periods; the mirror has no such history): `host` answered now;
+ * `remembered` is this session's last answer while the host is out of reach;
+ * `offline` is out of reach with nothing known; `forbidden` is the host's
+ * access table refusing this member. Nothing is estimated on this device.
+ */
+export interface TeamFit {
+  account: string;
+  source: 'host' | 'remembered' | 'offline' | 'forbidden';
+  /** When the host made the report shown (null: none). */
+  asOf: string | null;
+  report: FitReport | null;
+  /** Why there is no fresh answer, in words (null when the host answered). */
+  message: string | null;
+}
+
 /** The shell's side (main/electron/membership.ts). */
 export interface TeamMembership {
   join(link: string, device: string | undefined): Promise<MembershipView>;
@@ -93,6 +111,8 @@ export interface TeamMembership {
   events(account: string, o: { limit: number; action?: string }): TeamEvents;
   usage(account: string, by: TeamUsageKey): TeamUsage;
   forecast(account: string): TeamForecast;
+  /** The host's plan fit of a team account, asked now (never from the mirror). */
+  fit(account: string, periods: number | undefined): Promise<TeamFit>;
 }
 
 function membershipOf(s: Services | undefined): TeamMembership {
@@ -127,5 +147,6 @@ export const membershipHandlers = {
   ),
   'membership.usage': def(z.object({ account: teamAccountRef, by: plainText().max(16).optional() }), (_ctx, i, s) => membershipOf(s).usage(i.account, parseUsageKey(i.by))),
   'membership.forecast': def(z.object({ account: teamAccountRef }), (_ctx, i, s) => membershipOf(s).forecast(i.account)),
+  'membership.fit': def(z.object({ account: teamAccountRef, periods: z.number().int().min(1).max(24).optional() }), (_ctx, i, s) => membershipOf(s).fit(i.account, i.periods)),
   'membership.dismiss': def(z.object({ team: alias, entry: plainText().min(1).max(80) }), (_ctx, i, s) => membershipOf(s).dismiss(i.team, i.entry)),
 };

@@ -133,6 +133,8 @@ export const ACCESS: Readonly<Record<HandlerName, AccessRule>> = {
   'membership.events': manage('owner', false),
   'membership.usage': manage('owner', false),
   'membership.forecast': manage('owner', false),
+  // Asks the host's plans.fit as this member (the host's table decides there).
+  'membership.fit': manage('owner', false),
   // A member's outbox: usage recorded as themself, many entries at once (api/sync.ts; each entry is decided again as usage.record).
   'team.push': { role: 'member', scope: 'record', write: true },
   // The mirror a member's client reads offline: what anyone on the team may read.
