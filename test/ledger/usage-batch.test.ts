@@ -224,6 +224,29 @@ describe('import: the in-memory fast path', () => {
     expect(stats.general).toBe(3); // the two resets, and the replay answered by the one-by-one path
   });
 
+  it('keys looked up by range: a range dense with recorded keys (more than 256) falls back to one lookup a line; replays among new keys are found either way', () => {
+    const at = ms('2026-12-19T00:00:00Z');
+    const email = (i: number, key: string) => line({ account: 'lux-pro', action: 'email', quantity: 1, at: at + i, key });
+    const recorded = (i: number) => line({ account: 'lux-pro', action: 'email', quantity: 1, at: at - 10_000 + i, key: `m${String(i).padStart(3, '0')}` });
+    const before = (h: ReturnType<typeof setup>) => {
+      for (let i = 0; i < 300; i++) recordUsage(h.ctx, recorded(i).input);
+    };
+    // Window 2's keys span m0…m299 (300 recorded: dense) and end with a replay; window 3's are new but for a replay of m150 in their range.
+    const file = [
+      ...Array.from({ length: 64 }, (_, i) => email(i, `a${i}`)),
+      ...Array.from({ length: 64 }, (_, i) => (i === 0 ? email(100, 'm0') : i === 63 ? recorded(299) : email(100 + i, `m1${String(i).padStart(2, '0')}x`))),
+      ...Array.from({ length: 64 }, (_, i) => (i === 30 ? recorded(150) : email(200 + i, `m15${String(i).padStart(2, '0')}`))),
+    ];
+    const alone = setup(12);
+    before(alone);
+    const statuses = oneByOne(alone, file);
+    expect(statuses.filter((s) => s.status === 'duplicate').length).toBe(2);
+    const h = setup(12);
+    before(h);
+    expect(importEvents(h.ctx, jsonl(file), { format: 'jsonl' }).duplicate).toBe(2);
+    expect(snapshot(h.ctx)).toBe(snapshot(alone.ctx));
+  });
+
   it('JSONL found in place: CRLF endings, blank and white-space lines skipped but counted, so an error names the line a reader sees', () => {
     const ok = (i: number) => JSON.stringify({ account: 'lux-pro', action: 'email', quantity: 1, at: `2026-12-19T00:00:0${i}Z`, key: `crlf-${i}` });
     const h = setup(8);

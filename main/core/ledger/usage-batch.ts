@@ -90,13 +90,10 @@ const ENTRY_COLS = 6;
 
 const sqlOf = new Map<string, string>();
 
-/** The keys among n that an account's events already have. */
-function keysIn(n: number): string {
-  const k = `keys ${n}`;
-  let sql = sqlOf.get(k);
-  if (sql === undefined) sqlOf.set(k, (sql = `SELECT key FROM events WHERE account_id = ? AND key IN (${Array<string>(n).fill('?').join(', ')})`));
-  return sql;
-}
+/** A range of keys holding more of the table's keys than this is not read: those lines look their keys up one by one. */
+const KEY_RANGE_MAX = 256;
+/** What checkKey accepts (guards.ts): visible ASCII, so string order is the same in JavaScript and SQLite. */
+const KEY_TEXT = /^[\x21-\x7e]{1,128}$/;
 
 /** The INSERT of n rows (its text made once: ctx.stmt keeps the prepared statement by it). */
 function insertOf(head: string, row: string, n: number): string {
@@ -173,16 +170,29 @@ export class UsageBatch {
 
   /**
    * The keys of lines about to come (the import reads a few ahead), looked up
-   * in the table with one query rather than one each. A key found absent stays
-   * known absent until this batch holds an event with it or a line takes the
-   * general path (which may record any key).
+   * together: the table's keys between the lowest and the highest of them, one
+   * index seek and a short scan (keys ascend in most files, so the range holds
+   * none). A range holding more than KEY_RANGE_MAX keys tells nothing and the
+   * lines look theirs up one by one. A key found absent stays known absent
+   * until this batch holds an event with it or a line takes the general path
+   * (which may record any key).
    */
   expectKeys(accountId: string, keys: string[]): void {
-    if (keys.length === 0) return;
-    const found = new Set(this.ctx.stmt(keysIn(keys.length)).pluck().all(accountId, ...keys) as string[]);
+    let lo: string | null = null;
+    let hi: string | null = null;
+    for (const k of keys) {
+      // Only keys checkKey will pass (visible ASCII: JavaScript and SQLite order them alike); others are refused before any lookup.
+      if (!KEY_TEXT.test(k)) continue;
+      if (lo === null || k < lo) lo = k;
+      if (hi === null || k > hi) hi = k;
+    }
+    if (lo === null || hi === null) return;
+    const inRange = this.ctx.stmt(`SELECT key FROM events WHERE account_id = ? AND key BETWEEN ? AND ? LIMIT ${KEY_RANGE_MAX + 1}`).pluck().all(accountId, lo, hi) as string[];
+    if (inRange.length > KEY_RANGE_MAX) return;
+    const found = new Set(inRange);
     let absent = this.absent.get(accountId);
     if (absent === undefined) this.absent.set(accountId, (absent = new Set()));
-    for (const k of keys) if (!found.has(k)) absent.add(k);
+    for (const k of keys) if (KEY_TEXT.test(k) && !found.has(k)) absent.add(k);
   }
 
   /** Record one line (the import): in memory where it is plain, else through the general path; its status and cost. */
