@@ -197,6 +197,8 @@ describe("desktop app: a member's window with the host away", () => {
         const plans = await memberWindow({ colorScheme, width, height, path: '#/plans?preset=fluxnote' });
         await shown(plans.page, plans.page.getByRole('article', { name: 'Rise plan' }).getByTestId('team-plan-badge'));
         await plans.page.getByRole('article', { name: 'FluxNote Rise, Studio team' }).getByText('(out of reach now)', { exact: false }).waitFor();
+        // Plan fit is the host's alone: never asked while it answered, so a sentence where it would be, nothing made up.
+        await plans.page.getByRole('article', { name: 'FluxNote Rise, Studio team' }).getByTestId('team-fit-none').getByText('Plan fit needs the team host: it is out of reach now.').waitFor();
         await screenshot(plans.page, `desktop-member-plans-${colorScheme}-${size}`);
         expect(await plans.page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
         const buy = await memberWindow({ colorScheme, width, height, path: '#/purchases?account=studio%2Fflux-edge' });
@@ -264,6 +266,57 @@ describe("desktop app: a member's window with the host away", () => {
     expect(await teams.getByRole('button').count()).toBe(0);
     expect(w.errors).toEqual([]);
     await w.context.close();
+  });
+
+  it("the Plans page gives each team account's plan fit from the team host, now: every plan against the team's periods, as the host's own report says", async () => {
+    const report = owner.api('plans.fit', { account: 'fluxnote-rise' }) as { periods: unknown[]; replayed: { partial: boolean }; plans: { plan: string; name: string; current: boolean; periodsFit: number | null }[] };
+    const w = await memberWindow({ path: '#/plans?preset=fluxnote' });
+    const rise = w.page.getByRole('region', { name: "Your teams' plans" }).getByRole('article', { name: 'FluxNote Rise, Studio team' });
+    const fit = rise.getByRole('region', { name: 'Plan fit of FluxNote Rise' });
+    await shown(w.page, fit.getByTestId('team-fit-source').getByText('From the team host, now.'));
+    // One line per plan of the host's report, the team's own plan named as such.
+    expect(await fit.locator('li[data-plan]').evaluateAll((els) => els.map((e) => e.getAttribute('data-plan')))).toEqual(report.plans.map((p) => p.plan));
+    expect(await fit.locator('li[data-plan="rise"]').textContent()).toMatch(/^Rise · the team's plan/);
+    // The host replays this period so far: 2 videos of Rise's 21.
+    expect(report.replayed.partial).toBe(true);
+    expect(report.plans.find((p) => p.plan === 'rise')!.periodsFit).toBe(1);
+    expect(await fit.locator('li[data-plan="rise"] [data-testid="fit"]').textContent()).toBe('✓ Covers this period so far');
+    // The periods it is checked against, under the team's name.
+    const heading = w.page.getByRole('heading', { name: 'What FluxNote Rise (Studio team) used' });
+    await heading.waitFor();
+    expect(await w.page.locator('.card', { has: heading }).locator('tbody tr').count()).toBe(report.periods.length);
+    expect(w.errors).toEqual([]);
+    await w.context.close();
+  });
+
+  for (const colorScheme of ['light', 'dark'] as const) {
+    for (const [width, height, size] of [[1280, 800, 'desktop'], [390, 844, 'phone']] as const) {
+      it(`online, in the ${colorScheme} theme on a ${size}: the team's plan fit looks right, nothing scrolls sideways, axe finds nothing serious`, async () => {
+        const w = await memberWindow({ colorScheme, width, height, path: '#/plans?preset=fluxnote' });
+        await shown(w.page, w.page.getByTestId('team-fit-source').first());
+        await screenshot(w.page, `desktop-member-plans-fit-${colorScheme}-${size}`);
+        expect(await w.page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+        expect(await axeFindings(w.page)).toEqual([]);
+        expect(w.errors).toEqual([]);
+        await w.context.close();
+      }, 120_000);
+    }
+  }
+
+  it("with the host stopped again, the Plans page keeps this run's last fit, saying when the host made it and that it is out of reach now", async () => {
+    await hosting.stop();
+    try {
+      const w = await memberWindow({ path: '#/plans?preset=fluxnote' });
+      const fit = w.page.getByRole('article', { name: 'FluxNote Rise, Studio team' }).getByRole('region', { name: 'Plan fit of FluxNote Rise' });
+      await shown(w.page, fit.getByTestId('team-fit-source'));
+      expect(await fit.getByTestId('team-fit-source').textContent()).toMatch(/^From the team host, as of \w{3} \d+ \d\d:\d\d UTC: it is out of reach now\.$/);
+      expect(await fit.locator('li[data-plan="rise"] [data-testid="fit"]').textContent()).toBe('✓ Covers this period so far');
+      await screenshot(w.page, 'desktop-member-plans-fit-remembered');
+      expect(w.errors).toEqual([]);
+      await w.context.close();
+    } finally {
+      await hosting.start({ bind: 'this-computer', port, address: null, autoStart: false });
+    }
   });
 
   it("the Purchases page shows the team's packs and price with who buys them, and no Buy button for the team; no purchase history of the team's money", async () => {

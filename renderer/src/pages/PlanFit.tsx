@@ -51,14 +51,14 @@ export function FitLine({ fit, periods, partial, currency = 'USD' }: { fit: Plan
 }
 
 /** The account's usage in the periods compared: one row per period. */
-export function UsageByPeriod({ report, account, units }: { report: FitReport; account: AccountView; units: Record<string, string> }) {
+export function UsageByPeriod({ report, account, units, note = 'The plans below are checked against these periods.' }: { report: FitReport; account: Pick<AccountView, 'name' | 'zone'>; units: Record<string, string>; note?: string }) {
   const pools = Object.keys(report.periods[0]?.used ?? {});
   return (
     <div className="card" aria-label="Your usage by period">
       <div className="card-head">
         <div>
           <h2>What {account.name} used</h2>
-          <p style={{ marginTop: 4 }}>The plans below are checked against these periods.</p>
+          <p style={{ marginTop: 4 }}>{note}</p>
         </div>
       </div>
       <div className="table-wrap" tabIndex={0} role="region" aria-label="Usage by period (scrolls sideways)">

@@ -5,7 +5,7 @@ import { credits, money, unitPrice } from '../lib/format';
 import { useApi } from '../store/query';
 import { setParams, useRoute } from '../store/route';
 import { FitLine, UsageByPeriod, type FitReport } from './PlanFit';
-import { TeamPlanCard, useTeamAccounts, type TeamAccount } from './team-plans';
+import { TeamPlanCard, TeamUsageByPeriod, useTeamAccounts, type TeamAccount } from './team-plans';
 
 /** A pool's label inside a sentence: "credits", "video credits", but "AI credits". */
 const poolWords = (label: string) => (/^[A-Z][a-z]/.test(label) ? label.charAt(0).toLowerCase() + label.slice(1) : label);
@@ -35,6 +35,9 @@ export function Plans() {
               <TeamPlanCard key={a.ref} a={a} />
             ))}
           </div>
+          {teams.map((a) => (
+            <TeamUsageByPeriod key={a.ref} a={a} />
+          ))}
         </section>
       ) : null}
       {list.length ? (
