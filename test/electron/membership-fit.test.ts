@@ -4,8 +4,17 @@
  * host: online it is the host's plans.fit, "now"; with the host stopped it is
  * this run's last answer, marked as remembered with its time, and for an
  * account never asked while online nothing at all — the mirror cannot make one.
+ * A credential the host's access table refuses plans.fit is said as that.
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createMembership } from '../../main/electron/membership.js';
+import { membershipStore } from '../../main/electron/membership-store.js';
+import type { SafeStorageLike } from '../../main/electron/electron-api.js';
+import { issueToken } from '../../main/core/team/tokens.js';
+import { FakeTimers } from './fake-timers.js';
 import { CHANNEL } from '../../main/electron/channel.js';
 import { FORBIDDEN } from '../../main/electron/ipc.js';
 import { createInvite } from '../../main/core/team/invites.js';
@@ -61,6 +70,31 @@ describe("desktop app: a team account's plan fit from the host", () => {
     expect(await invoke('membership.fit', { account: 'studio/lux-pro' })).toMatchObject({ ok: true, result: { account: 'studio/lux-pro', source: 'offline', asOf: null, report: null, message: expect.any(String) } });
     // Another period count is another question: not answered from the remembered one.
     expect(await invoke('membership.fit', { account: 'studio/fluxnote-rise', periods: 2 })).toMatchObject({ ok: true, result: { source: 'offline', report: null } });
+  });
+
+  it("a token the host's table refuses plan fit (scoped to record only): 'forbidden' with the host's words, no report", async () => {
+    const h = await startTeamHost({ limits: { freeFailures: 1000 } });
+    hosts.push(h);
+    h.clock.set(Date.now());
+    expect((await h.call('accounts.add', { preset: 'fluxnote', plan: 'rise' })).status).toBe(200);
+    const inv = createInvite(h.ctx, h.key, localOwner(h.ctx), { role: 'member', member: 'mo', name: 'Mo' });
+    const dir = mkdtempSync(join(tmpdir(), 'creditdeck-member-fit-'));
+    const keychain: SafeStorageLike = {
+      isEncryptionAvailable: () => true,
+      encryptString: (x) => Buffer.concat([Buffer.from('KEYCHAIN:'), Buffer.from(Buffer.from(x).map((b) => b ^ 0x5a))]),
+      decryptString: (b) => Buffer.from(b.subarray(9).map((x) => x ^ 0x5a)).toString(),
+      getSelectedStorageBackend: () => 'gnome_libsecret',
+    };
+    const store = membershipStore(dir, keychain, 'linux');
+    const m = createMembership({ dir, store, timers: new FakeTimers(), now: () => Date.now(), log: () => {}, notify: () => {}, changed: () => {} });
+    try {
+      await m.join(inviteLink(h.url, inv.invite, h.fingerprint), 'mo-desktop');
+      const scoped = issueToken(h.ctx, h.key, { member: 'mo', device: 'mo-script', scopes: ['record'] }, localOwner(h.ctx));
+      store.save({ ...store.credentials('studio'), token: scoped.token });
+      expect(await m.fit('studio/fluxnote-rise', undefined)).toEqual({ account: 'studio/fluxnote-rise', source: 'forbidden', asOf: null, report: null, message: expect.stringContaining('plans.fit needs scope read') });
+    } finally {
+      m.close();
+    }
   });
 
   it('is the desktop window’s own: refused from any other page and over HTTP', async () => {
