@@ -156,13 +156,13 @@ describe('import: the in-memory fast path', () => {
     expect(fast).toBeGreaterThan(general);
   });
 
-  it('events written several to an INSERT: any number per statement leaves the same ledger (1, 3, 7, 64, 500 rows), chunks cut by general lines', () => {
+  it('events written several to an INSERT: any number per statement leaves the same ledger (1, 3, 7, 64, 256, 500 rows), chunks cut by general lines', () => {
     for (const seed of [2, 7]) {
       const lines = mixedFile(seed, 300);
       const alone = setup(seed);
       oneByOne(alone, lines);
       const expected = snapshot(alone.ctx);
-      for (const rows of [1, 3, 7, ROWS_PER_INSERT, 500]) {
+      for (const rows of [1, 3, 7, 64, ROWS_PER_INSERT, 500]) {
         const h = setup(seed);
         const stats = { fast: 0, general: 0 };
         importEvents(h.ctx, jsonl(lines), { format: 'jsonl', stats, rows });
@@ -313,7 +313,7 @@ describe('import: the in-memory fast path', () => {
       line({ account: 'fluxnote-rise', action: 'image', quantity: 20_000, at: ms('2026-12-19T00:00:00Z') }), // more than the hourly limit at once
       line({ account: 'lux-pro', action: 'email', quantity: 150_000, at: ms('2026-12-19T00:00:00Z') }), // plain, but more than the pool holds
     ];
-    // Line 121: the refusal comes mid-INSERT (64 rows, and 7), with fast lines of its chunk held.
+    // Line 121: the refusal comes mid-INSERT (256 rows, and 7), with fast lines of its chunk held.
     for (const [bad, rows] of refused.flatMap((b) => [[b, ROWS_PER_INSERT] as const, [b, 7] as const])) {
       const file = [...lines, bad, ...lines.slice(0, 5)];
       const alone = setup(3);
