@@ -121,7 +121,7 @@ export async function pullMirror(c: TeamCredentials, box: Outbox, timeoutMs: num
   const mirror = new Mirror(box.db);
   let events = 0;
   for (;;) {
-    const r = (await call(c, 'team.pull', { after: mirror.after(c.team.id) }, timeoutMs)) as PullAnswer;
+    const r = (await call(c, 'team.pull', { after: mirror.after(c.team.id), voidsAfter: mirror.voidsAfter(c.team.id) }, timeoutMs)) as PullAnswer;
     mirror.apply(c.team.id, r);
     events += r.events.length;
     if (!r.more) return { asOf: r.at, events };

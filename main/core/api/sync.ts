@@ -73,6 +73,7 @@ export interface MirrorEvent {
   at: string;
   quantity: number;
   credits: number;
+  /** The ledger's status, or 'voided' once the event is voided (a void returns its credits). */
   status: string;
   /** Credits its pool could not cover when it arrived (an overdraft, repaid by the next grant); 0 for almost every event. */
   overdrawn: number;
@@ -122,17 +123,19 @@ export const syncHandlers = {
   /**
    * The mirror a member's client keeps for reading offline: every account with
    * its rate card and balance now (small, sent whole), and the events after the
-   * sequence the client has (sent in order, PULL_EVENTS at a time).
+   * sequence the client has (sent in order, PULL_EVENTS at a time), and the
+   * events voided since its last pull (`voidsAfter`: where the voids it has end).
    */
-  'team.pull': def(z.object({ after: z.number().int().min(0).optional() }), (ctx, i) => {
+  'team.pull': def(z.object({ after: z.number().int().min(0).optional(), voidsAfter: z.number().int().min(0).optional() }), (ctx, i) => {
     const after = i.after ?? 0;
     // Each account with its offline allowance for the caller until the next pull (sync/allowance.ts); an archived
     // account is not one members use, so it leaves their machines (its past events stay: unarchived, it comes back whole).
     const accounts = listAccounts(ctx).filter((a) => a.archivedAt === null).map((a) => ({ id: a.id, name: a.name, zone: a.zone, actions: listActions(ctx, a.id), balance: getBalance(ctx, a.id), allowance: offlineAllowance(ctx, a.id), plan: mirroredPlan(ctx, a.id) }));
     const rows = ctx
       .stmt(
-        `SELECT e.seq, e.id, e.account_id, e.action, e.pool, e.member, e.at, e.quantity_milli, e.cost_mc, e.status, COALESCE(o.amount_mc, 0) AS overdrawn_mc
-         FROM events e LEFT JOIN overdrafts o ON o.event_id = e.id WHERE e.seq > ? ORDER BY e.seq LIMIT ?`,
+        `SELECT e.seq, e.id, e.account_id, e.action, e.pool, e.member, e.at, e.quantity_milli, e.cost_mc,
+                CASE WHEN v.event_id IS NULL THEN e.status ELSE 'voided' END AS status, COALESCE(o.amount_mc, 0) AS overdrawn_mc
+         FROM events e LEFT JOIN overdrafts o ON o.event_id = e.id LEFT JOIN voids v ON v.event_id = e.id WHERE e.seq > ? ORDER BY e.seq LIMIT ?`,
       )
       .all(after, PULL_EVENTS) as { seq: number; id: string; account_id: string; action: string; pool: string; member: string | null; at: number; quantity_milli: number; cost_mc: number; status: string; overdrawn_mc: number }[];
     const events: MirrorEvent[] = rows.map((r) => ({
@@ -149,6 +152,12 @@ export const syncHandlers = {
       overdrawn: mcToCredits(r.overdrawn_mc),
     }));
     const last = events.at(-1)?.seq ?? after;
-    return { at: iso(ctx.clock.now()), accounts, events, after: last, more: rows.length === PULL_EVENTS };
+    // Voids since the client's last pull, of events it has: a later event comes with its status 'voided' above.
+    const voidRows = ctx
+      .stmt('SELECT v.rowid AS r, v.event_id, e.seq FROM voids v JOIN events e ON e.id = v.event_id WHERE v.rowid > ? ORDER BY v.rowid LIMIT ?')
+      .all(i.voidsAfter ?? 0, PULL_EVENTS) as { r: number; event_id: string; seq: number }[];
+    const voids = voidRows.filter((v) => v.seq <= last).map((v) => v.event_id);
+    const voidsAfter = voidRows.at(-1)?.r ?? i.voidsAfter ?? 0;
+    return { at: iso(ctx.clock.now()), accounts, events, after: last, voids, voidsAfter, more: rows.length === PULL_EVENTS || voidRows.length === PULL_EVENTS };
   }),
 };

@@ -1,7 +1,7 @@
 /**
  * The mirror of a team's ledger on a member's machine, in the outbox's file:
  * the accounts (rate card and balance as of the last pull) and the events up
- * to the last sequence pulled. Reads work offline from it, labelled "as of";
+ * to the last sequence pulled, each marked 'voided' once a pull says so. Reads work offline from it, labelled "as of";
  * this device's pending entries are shown on top, estimated from the mirrored
  * rate card (the host decides what they really cost when they arrive).
  */
@@ -55,12 +55,23 @@ export interface PullAnswer {
   accounts: MirroredAccount[];
   events: ({ seq: number; account: string } & Record<string, unknown>)[];
   after: number;
+  /** Events voided since the last pull, of those sent before (absent from a host older than voids in the mirror). */
+  voids?: string[];
+  voidsAfter?: number;
   more: boolean;
 }
 
 export class Mirror {
   constructor(private readonly db: Database.Database) {
     db.exec(SCHEMA);
+    // Added after the first mirrors were made: an older copy reads every void again at its next pull.
+    const cols = db.prepare('PRAGMA table_info(mirror_state)').all() as { name: string }[];
+    if (!cols.some((c) => c.name === 'voids_after')) db.exec('ALTER TABLE mirror_state ADD COLUMN voids_after INTEGER NOT NULL DEFAULT 0');
+  }
+
+  /** Where the voids the next pull asks for start. */
+  voidsAfter(team: string): number {
+    return (this.db.prepare('SELECT voids_after FROM mirror_state WHERE team = ?').get(team) as { voids_after: number } | undefined)?.voids_after ?? 0;
   }
 
   /** Where the next pull starts. */
@@ -80,9 +91,12 @@ export class Mirror {
       for (const a of p.accounts) acc.run(team, a.id, JSON.stringify(a));
       const ev = this.db.prepare('INSERT OR IGNORE INTO mirror_events (team, seq, account, json) VALUES (?, ?, ?, ?)');
       for (const e of p.events) ev.run(team, e.seq, e.account, JSON.stringify(e));
+      const voided = this.db.prepare(`UPDATE mirror_events SET json = json_set(json, '$.status', 'voided') WHERE team = ? AND json_extract(json, '$.id') = ?`);
+      for (const id of p.voids ?? []) voided.run(team, id);
+      const voidsAfter = p.voidsAfter ?? this.voidsAfter(team);
       this.db
-        .prepare('INSERT INTO mirror_state (team, as_of, after) VALUES (?, ?, ?) ON CONFLICT (team) DO UPDATE SET as_of = excluded.as_of, after = excluded.after')
-        .run(team, p.at, p.after);
+        .prepare('INSERT INTO mirror_state (team, as_of, after, voids_after) VALUES (?, ?, ?, ?) ON CONFLICT (team) DO UPDATE SET as_of = excluded.as_of, after = excluded.after, voids_after = excluded.voids_after')
+        .run(team, p.at, p.after, voidsAfter);
     })();
   }
 

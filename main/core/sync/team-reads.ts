@@ -89,7 +89,10 @@ export const mirrorReads = {
   usage(box: Outbox, c: TeamReadRef, account: string, key: TeamUsageKey, why = ''): TeamUsage {
     const k = mustKnow(box, c, account, why);
     const { from, to } = period(k.account);
-    const recorded = mirroredEvents(box.db, c.team.id, account, { from: new Date(from).toISOString() }).map(mirrorUsageItem);
+    // A voided event returned its credits: usage leaves it out, as the host's reports do (history shows it, marked).
+    const recorded = mirroredEvents(box.db, c.team.id, account, { from: new Date(from).toISOString() })
+      .filter((e) => e.status !== 'voided')
+      .map(mirrorUsageItem);
     return teamUsage(origin(c, account, 'mirror', k.asOf), k.account.zone, from, to, key, [...recorded, ...k.pending.map(pendingUsageItem)]);
   },
   forecast(box: Outbox, c: TeamReadRef, account: string, now: number, why = ''): TeamForecast {
