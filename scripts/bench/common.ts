@@ -15,11 +15,11 @@ mkdirSync(CACHE, { recursive: true });
 
 export const log = (line: string) => process.stderr.write(line + '\n');
 
-export function num(name: string, fallback: number): number {
+export function num(name: string, fallback: number, o: { zero?: boolean } = {}): number {
   const v = process.env[name];
   if (v === undefined || v === '') return fallback;
   const n = Number(v.replace(/_/g, ''));
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number (got ${v})`);
+  if (!Number.isFinite(n) || n < 0 || (n === 0 && !o.zero)) throw new Error(`${name} must be a ${o.zero ? 'whole number, 0 or more' : 'positive number'} (got ${v})`);
   return Math.round(n);
 }
 

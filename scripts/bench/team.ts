@@ -8,14 +8,13 @@
  * one by one, for as many events.
  *
  * The host runs in a child process of its own (scripts/bench/team-host.ts),
- * and the clients in BENCH_CLIENT_PROCS further processes
- * (scripts/bench/team-clients.ts), each with its share of the clients: that
- * is how the host is used — its own process, event loop and SQLite
- * connection, its members on machines of their own — so TLS and JSON on the
- * client side run on other event loops than the host's (they still share the
- * machine's two cores), and the host's peak RSS is measured apart.
- * BENCH_CLIENT_PROCS=0 runs every client in this process, as before
- * 4 December 2026 (one event loop for 64 TLS clients). Every client has
+ * and the clients in this process (one event loop for 64 clients): on a
+ * 2-core machine that takes the least CPU from the host, the nearest this
+ * machine comes to members on machines of their own. BENCH_CLIENT_PROCS=N
+ * spreads them over N further processes (scripts/bench/team-clients.ts)
+ * instead; measured side by side on 5 December 2026 they took CPU from the
+ * host rather than giving it back (the web host at 64 clients: 2,537/s
+ * with 4 processes, 6,817/s with none). Every client has
  * its own member and device token (64 people, role member, each invited and
  * redeemed) and its own keep-alive https.Agent (one connection), sending one
  * `usage.record` (Lux "email", 1 credit) per request and waiting for the
@@ -23,7 +22,7 @@
  * and checkServerIdentity compares the SHA-256 fingerprint the host printed.
  *
  *   BENCH_TEAM_EVENTS   events per client count, spread over the clients (default 5000)
- *   BENCH_CLIENT_PROCS  client processes (default 4; 0: the clients in this process)
+ *   BENCH_CLIENT_PROCS  client processes (default 0: the clients in this process)
  *   BENCH_TEAM_COUNTS   the client counts, a comma list (default 1,8,32,64; 1,4,16,64 for the web host)
  *   BENCH_PUSH_EVENTS   entries pushed in all by team.push's 8 clients (default BENCH_TEAM_EVENTS)
  *   BENCH_HOST_PROF     a directory: the host writes a CPU profile there (node --cpu-prof) when it stops
@@ -47,7 +46,7 @@ const CLIENTS = COUNTS.length > 0 ? COUNTS : WEB ? [1, 4, 16, 64] : [1, 8, 32, 6
 const PEOPLE = Math.max(8, ...CLIENTS);
 const PUSH_N = num('BENCH_PUSH_EVENTS', N);
 const PROF = process.env.BENCH_HOST_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_HOST_PROF}`] : [];
-const PROCS = num('BENCH_CLIENT_PROCS', 4);
+const PROCS = num('BENCH_CLIENT_PROCS', 0, { zero: true });
 // Every event costs 1 credit; twice what is recorded, so nothing runs out.
 const CREDITS = 2 * (N * CLIENTS.length + PUSH_N) + 1000;
 const dir = mkdtempSync(join(tmpdir(), 'creditdeck-bench-team-'));
