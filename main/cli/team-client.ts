@@ -23,6 +23,7 @@ import type { Balance } from '../core/ledger/balance.js';
 import type { EventView, Report } from '../core/ledger/reports.js';
 import type { FitReport } from '../core/ledger/whatif.js';
 import { CERT_MISMATCH, entryAnswer, hostCall, Offline, ONLINE_TIMEOUT_MS, pullMirror, pushTeam, recordEntry, redeemInvite } from '../web/member-link.js';
+import { at } from './human.js';
 
 export interface TeamClientDeps {
   dbPath: () => string;
@@ -125,7 +126,7 @@ export function registerTeamClient(team: Command, d: TeamClientDeps): TeamClient
         [
           `${x.team.name} (${x.alias}) at ${x.host}: you are ${x.member}, ${x.role}`,
           ...(x.refused ? [`  refused: ${x.refused}`] : []),
-          `  ${x.refused ? 'online, refused' : x.online ? 'online' : 'offline'} · last sync ${x.lastSync ?? 'never'} · ${x.pending} pending · ${x.rejected} rejected${x.inDoubt ? ` (${x.inDoubt} of them may have been recorded all the same: \`creditdeck team outbox\`)` : ''}`,
+          `  ${x.refused ? 'online, refused' : x.online ? 'online' : 'offline'} · last sync ${x.lastSync === null ? 'never' : at(x.lastSync, d.now())} · ${x.pending} pending · ${x.rejected} rejected${x.inDoubt ? ` (${x.inDoubt} of them may have been recorded all the same: \`creditdeck team outbox\`)` : ''}`,
         ].join('\n'),
       );
     });
@@ -145,7 +146,7 @@ export function registerTeamClient(team: Command, d: TeamClientDeps): TeamClient
       }
       const pulled = await withOutbox((o) => pullMirror(c, o, timeout()));
       print({ pushed: r.pushed, accepted: r.accepted, duplicate: r.duplicate, rejected: r.rejected, asOf: pulled.asOf }, (x) =>
-        `Sent ${x.pushed}: ${x.accepted} accepted, ${x.duplicate} already there, ${x.rejected} rejected${x.rejected ? ' (`creditdeck team outbox`)' : ''}. The team's numbers here are as of ${x.asOf}.`,
+        `Sent ${x.pushed}: ${x.accepted} accepted, ${x.duplicate} already there, ${x.rejected} rejected${x.rejected ? ' (`creditdeck team outbox`)' : ''}. The team's numbers here are as of ${at(x.asOf, d.now())}.`,
       );
     });
 

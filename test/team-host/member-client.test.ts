@@ -105,6 +105,9 @@ describe("a member's command line", () => {
     const hostBalance = (await m.cli(['--json', 'balance', 'studio/lux-pro'])).json() as { source: string; balance: { pools: { remaining: number }[] } };
     expect(hostBalance.source).toBe('host');
     expect((await m.cli(['--json', 'team', 'status'])).json()).toMatchObject({ online: true, pending: 0, lastSync: expect.any(String) });
+    // In words for people, as every other instant the command line prints.
+    expect((await m.cli(['team', 'status'])).out).toMatch(/· last sync [A-Z][a-z]{2} \d{1,2}( \d{4})? \d\d:\d\d UTC ·/);
+    expect((await m.cli(['team', 'sync'])).out).toMatch(/numbers here are as of [A-Z][a-z]{2} \d{1,2}( \d{4})? \d\d:\d\d UTC\.$/m);
 
     // Refused by the host: exit 3, kept in the outbox with the reason until dismissed.
     const refused = await m.cli(['use', 'studio/lux-pro', 'email', '99999999']);
