@@ -641,7 +641,7 @@ export async function run(argv: string[], rawIo: Io = defaultIo): Promise<number
       print(r, (r) => `imported ${c(r.lines)} lines: ${c(r.applied)} applied, ${c(r.free)} free, ${c(r.bypassed)} bypassed, ${c(r.covered)} covered, ${c(r.duplicate)} duplicates; ${fmt.creditsOf(r.credits, 'credits')}`);
     });
   const dbPath = () => program.opts<{ db?: string }>().db ?? defaultDbPath(io.env);
-  const teamCmd = registerTeam(program, { open, dbPath, json: () => json, out: io.out });
+  const teamCmd = registerTeam(program, { open, dbPath, json: () => json, out: io.out, now });
   // A member's own side of a team joined from here: join, status, sync, outbox, leave, and TEAM/ACCOUNT writes.
   teamClient = registerTeamClient(teamCmd, { dbPath, json: () => json, out: io.out, err: io.err, now, ask: io.ask ?? askOnTerminal, ...(io.env.CREDITDECK_TEAM_TIMEOUT_MS ? { timeoutMs: Number(io.env.CREDITDECK_TEAM_TIMEOUT_MS) } : {}) });
   const meters = registerReconcile(program, { open, json: () => json, out: io.out, err: io.err, env: io.env, sleep: io.sleep });

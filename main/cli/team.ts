@@ -14,12 +14,14 @@ import { InputError } from '../core/util/errors.js';
 import { escapeDeep } from '../core/util/text.js';
 import { inviteLink } from '../web/team-host.js';
 import { certificatePaths, fingerprint } from '../web/tls.js';
+import { at } from './human.js';
 
 export interface TeamCliDeps {
   open: () => Ctx;
   dbPath: () => string;
   json: () => boolean;
   out: (s: string) => void;
+  now: () => number;
 }
 
 const list = (v: string, prev: string[]) => [...prev, v];
@@ -28,6 +30,8 @@ const csv = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
 /** Registers `team …` and answers the command, for the member's own subcommands (team-client.ts). */
 export function registerTeam(program: Command, d: TeamCliDeps): Command {
   let key: Buffer | null = null;
+  /** An instant in words for text output ("Dec 12 00:55 UTC"); --json keeps ISO. */
+  const when = (t: string) => at(t, d.now());
   const teamKey = () => (key ??= loadOrCreateHostKey(d.dbPath()));
   const print = <T>(result: T, text: (r: T) => string) => d.out(d.json() ? JSON.stringify(result, null, 2) + '\n' : text(escapeDeep(result)) + '\n');
   const run = <N extends HandlerName>(name: N, input: unknown, text: (r: HandlerOutput<N>) => string) => {
@@ -79,7 +83,7 @@ export function registerTeam(program: Command, d: TeamCliDeps): Command {
       const link = base === null ? null : inviteLink(base.url, r.invite, base.fp);
       print({ invite: r.invite, link, role: r.role, member: r.member, name: r.name, expiresAt: r.expiresAt }, (x) =>
         [
-          `Invite for ${x.member} (${x.name}) as ${x.role}, until ${x.expiresAt}; it works once. Share it privately:`,
+          `Invite for ${x.member} (${x.name}) as ${x.role}, until ${when(x.expiresAt)}; it works once. Share it privately:`,
           `  ${x.link ?? x.invite}`,
           x.link ? '' : 'For a link, run `creditdeck serve --team`: it prints the host URL and fingerprint; then pass --host-url (or create the invite in the app).',
         ]
@@ -88,7 +92,7 @@ export function registerTeam(program: Command, d: TeamCliDeps): Command {
       );
     });
   team.command('invites').description('invites: open, used, expired, withdrawn (never their codes)').action(() =>
-    run('team.invites.list', {}, (l) => l.map((i) => `${i.id}  ${i.member}  ${i.role}  ${i.status}  expires ${i.expiresAt}`).join('\n') || 'No invites.'),
+    run('team.invites.list', {}, (l) => l.map((i) => `${i.id}  ${i.member}  ${i.role}  ${i.status}  expires ${when(i.expiresAt)}`).join('\n') || 'No invites.'),
   );
   team
     .command('members')
@@ -120,7 +124,7 @@ export function registerTeam(program: Command, d: TeamCliDeps): Command {
     .action((o: { member?: string }) =>
       run('team.tokens.list', { member: o.member }, (l) =>
         l
-          .map((t) => `${t.id}  ${t.member}  ${t.device}  ${t.scopes ? `scopes ${t.scopes.join(',')}` : 'device'}${t.accounts ? ` accounts ${t.accounts.join(',')}` : ''}${t.pools ? ` pools ${t.pools.join(',')}` : ''}${t.cap !== null ? ` cap ${t.cap}` : ''}  last used ${t.lastUsedAt ?? 'never'}${t.revokedAt ? `  REVOKED ${t.revokedAt}` : ''}${t.expiresAt ? `  expires ${t.expiresAt}` : ''}${t.graceUntil ? `  replaced, works until ${t.graceUntil}` : ''}`)
+          .map((t) => `${t.id}  ${t.member}  ${t.device}  ${t.scopes ? `scopes ${t.scopes.join(',')}` : 'device'}${t.accounts ? ` accounts ${t.accounts.join(',')}` : ''}${t.pools ? ` pools ${t.pools.join(',')}` : ''}${t.cap !== null ? ` cap ${t.cap}` : ''}  last used ${t.lastUsedAt ? when(t.lastUsedAt) : 'never'}${t.revokedAt ? `  REVOKED ${when(t.revokedAt)}` : ''}${t.expiresAt ? `  expires ${when(t.expiresAt)}` : ''}${t.graceUntil ? `  replaced, works until ${when(t.graceUntil)}` : ''}`)
           .join('\n') || 'No tokens.',
       ),
     );
@@ -145,16 +149,16 @@ export function registerTeam(program: Command, d: TeamCliDeps): Command {
   token
     .command('revoke')
     .argument('<id>')
-    .action((id: string) => run('team.tokens.revoke', { id }, (r) => `${r.id} revoked at ${r.revokedAt}: its next request is refused`));
+    .action((id: string) => run('team.tokens.revoke', { id }, (r) => `${r.id} revoked${r.revokedAt ? ` at ${when(r.revokedAt)}` : ''}: its next request is refused`));
   token
     .command('rotate')
     .argument('<id>')
     .option('--grace <duration>', 'how long the old token keeps working', '1h')
-    .action((id: string, o: { grace: string }) => run('team.tokens.rotate', { id, grace: o.grace }, (r) => [`${r.id} replaces ${r.replaces}, which works until ${r.graceUntil}. The new token, shown once:`, `  ${r.token}`].join('\n')));
+    .action((id: string, o: { grace: string }) => run('team.tokens.rotate', { id, grace: o.grace }, (r) => [`${r.id} replaces ${r.replaces}, which works until ${when(r.graceUntil)}. The new token, shown once:`, `  ${r.token}`].join('\n')));
   team
     .command('sessions')
     .description('browser sessions')
-    .action(() => run('team.sessions.list', {}, (l) => l.map((s) => `${s.id}  ${s.member}  ${s.active ? 'active' : 'ended'}  since ${s.createdAt}  last seen ${s.lastSeenAt}`).join('\n') || 'No sessions.'));
+    .action(() => run('team.sessions.list', {}, (l) => l.map((s) => `${s.id}  ${s.member}  ${s.active ? 'active' : 'ended'}  since ${when(s.createdAt)}  last seen ${when(s.lastSeenAt)}`).join('\n') || 'No sessions.'));
   team
     .command('session-end')
     .description('end a browser session')

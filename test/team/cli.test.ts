@@ -25,7 +25,7 @@ describe('creditdeck team', () => {
     expect(inv.code, inv.err).toBe(0);
     expect(inv.json()).toMatchObject({ role: 'member', member: 'bob', link: null, expiresAt: '2027-03-12T09:00:00.000Z' });
     const text = await c.exec('team', 'invite', '--role', 'viewer', '--member', 'vic', '--host-url', 'https://team.example:4318', '--fingerprint', 'AB:CD');
-    expect(text.out).toMatch(/^Invite for vic \(vic\) as viewer, until .*; it works once\. Share it privately:\n {2}https:\/\/team\.example:4318\/join#invite=cdi_inv_[^&]+&fp=AB%3ACD\n$/);
+    expect(text.out).toMatch(/^Invite for vic \(vic\) as viewer, until Mar 17 09:00 UTC; it works once\. Share it privately:\n {2}https:\/\/team\.example:4318\/join#invite=cdi_inv_[^&]+&fp=AB%3ACD\n$/);
     expect((await c.exec('team', 'invite', '--role', 'member', '--host-url', 'http://plain', '--fingerprint', 'none')).code).toBe(2);
 
     expect((await c.exec('team', 'member', 'set', 'olga', '--cap', 'lux/credits=100')).code).toBe(0);
@@ -36,7 +36,10 @@ describe('creditdeck team', () => {
     const tokens = await c.exec('team', 'tokens');
     expect(tokens.out).toContain('scopes read,record accounts lux cap 5');
     expect(tokens.out).not.toContain(made.json().token);
-    expect((await c.exec('team', 'token', 'revoke', made.json().id)).code).toBe(0);
+    expect(tokens.out).toMatch(/last used (never|Mar 10 09:00 UTC)/);
+    const revoked = await c.exec('team', 'token', 'revoke', made.json().id);
+    expect(revoked.code).toBe(0);
+    expect(revoked.out).toBe(`${made.json().id} revoked at Mar 10 09:00 UTC: its next request is refused\n`);
 
     const audit = await c.exec('--json', 'team', 'audit');
     expect(audit.json().map((a: { call: string }) => a.call)).toEqual(['team.init', 'team.invite', 'team.invite', 'team.members.set', 'team.tokens.create', 'team.tokens.revoke']);
