@@ -5,38 +5,20 @@
  * before it is pulled arrives marked; a mirror kept before voids were sent
  * catches up on every void at its next pull.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { call } from '../../main/core/api/handlers.js';
 import { callAs } from '../../main/core/team/call-as.js';
-import { Mirror, type PullAnswer } from '../../main/core/sync/mirror.js';
-import { Outbox } from '../../main/core/sync/outbox.js';
+import type { PullAnswer } from '../../main/core/sync/mirror.js';
 import { mirrorReads } from '../../main/core/sync/team-reads.js';
-import { KEY, teamLedger } from '../team/helpers.js';
-
-const services = { teamKey: KEY };
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+import { mirrorMember, services } from './mirror-member.js';
 
 function member() {
-  const t = teamLedger();
-  const mo = t.person('mo', 'member', 'Mo');
-  const dir = mkdtempSync(join(tmpdir(), 'creditdeck-mirror-voids-'));
-  dirs.push(dir);
-  const box = new Outbox(join(dir, 'outbox.sqlite'));
-  const mirror = new Mirror(box.db);
-  const ref = { alias: 'studio', team: { id: 'team-1' }, member: 'mo' };
-  /** One pull as the member's client makes it, through JSON as over HTTPS. */
-  const pull = (input = { after: mirror.after('team-1'), voidsAfter: mirror.voidsAfter('team-1') }) =>
-    mirror.apply('team-1', JSON.parse(JSON.stringify(callAs(t.ctx, mo.caller, 'team.pull', input, services))) as PullAnswer);
+  const m = mirrorMember();
+  const { t, mo, box, ref } = m;
   const email = (quantity: number) => callAs(t.ctx, mo.caller, 'usage.record', { account: 'lux', action: 'email', quantity }).eventId;
   const statuses = () => Object.fromEntries(mirrorReads.events(box, ref, 'lux', { limit: 50 }).events.map((e) => [e.id, e.status]));
   const used = () => mirrorReads.usage(box, ref, 'lux', 'action').total;
-  return { t, box, mirror, pull, email, statuses, used };
+  return { ...m, email, statuses, used };
 }
 
 describe('voids in the mirror', () => {

@@ -17,6 +17,8 @@ import { listAccounts } from '../ledger/accounts.js';
 import { getBalance } from '../ledger/balance.js';
 import { listActions } from '../ledger/config.js';
 import { mirroredPlan } from '../sync/mirror-plan.js';
+import { mirroredMembers } from '../sync/mirror-members.js';
+import { mirroredAlerts } from '../sync/mirror-alerts.js';
 import { allowanceSetting, describeAllowance, offlineAllowance, setAllowance } from '../sync/allowance.js';
 import { requireTeam } from '../team/team.js';
 import { mcToCredits } from '../util/credits.js';
@@ -122,7 +124,7 @@ export const syncHandlers = {
   }),
   /**
    * The mirror a member's client keeps for reading offline: every account with
-   * its rate card and balance now (small, sent whole), and the events after the
+   * its rate card, balance, members' names and this period's alerts now (small, sent whole), and the events after the
    * sequence the client has (sent in order, PULL_EVENTS at a time), and the
    * events voided since its last pull (`voidsAfter`: where the voids it has end).
    */
@@ -130,7 +132,13 @@ export const syncHandlers = {
     const after = i.after ?? 0;
     // Each account with its offline allowance for the caller until the next pull (sync/allowance.ts); an archived
     // account is not one members use, so it leaves their machines (its past events stay: unarchived, it comes back whole).
-    const accounts = listAccounts(ctx).filter((a) => a.archivedAt === null).map((a) => ({ id: a.id, name: a.name, zone: a.zone, actions: listActions(ctx, a.id), balance: getBalance(ctx, a.id), allowance: offlineAllowance(ctx, a.id), plan: mirroredPlan(ctx, a.id) }));
+    // Beside each: who its events name (ids to names) and this period's alerts, so history and the cards read offline too.
+    const accounts = listAccounts(ctx)
+      .filter((a) => a.archivedAt === null)
+      .map((a) => {
+        const balance = getBalance(ctx, a.id);
+        return { id: a.id, name: a.name, zone: a.zone, actions: listActions(ctx, a.id), balance, allowance: offlineAllowance(ctx, a.id), plan: mirroredPlan(ctx, a.id), members: mirroredMembers(ctx, a.id), alerts: mirroredAlerts(ctx, a.id, balance.pools[0]?.periodStart) };
+      });
     const rows = ctx
       .stmt(
         `SELECT e.seq, e.id, e.account_id, e.action, e.pool, e.member, e.at, e.quantity_milli, e.cost_mc,

@@ -15,6 +15,8 @@ import type { PoolBalance } from '../ledger/balance.js';
 import type { MirrorEvent } from '../api/sync.js';
 import type { MirroredAccount } from './mirror.js';
 import type { OutboxEntry } from './outbox.js';
+import { memberName, type MirroredMember } from './mirror-members.js';
+import type { MirroredAlert } from './mirror-alerts.js';
 
 export type ReadSource = 'host' | 'mirror';
 
@@ -37,6 +39,8 @@ export interface TeamEvent {
   action: string;
   pool: string;
   member: string | null;
+  /** The member's name by the mirror's list (its id when the mirror has no name for it; null with no member): every read's answer has it (teamEvents). */
+  memberName?: string | null;
   quantity: number;
   credits: number;
   status: string;
@@ -47,6 +51,11 @@ export interface TeamEvents extends ReadOrigin {
   events: TeamEvent[];
   /** This device's pending entries on the account (all listed first, newest first). */
   pendingEntries: number;
+}
+
+/** A team account's alerts: the host's now, or offline this period's as of the last sync. */
+export interface TeamAlerts extends ReadOrigin {
+  alerts: MirroredAlert[];
 }
 
 export type TeamUsageKey = 'day' | 'action' | 'member';
@@ -131,10 +140,14 @@ export const hostEvent = (e: { eventId: string; at: string; action: string; pool
   pending: false,
 });
 
-/** History: this device's pending entries first (one action's when asked), then the recorded events as given (newest first), `limit` in all. */
-export function teamEvents(origin: ReadOrigin, recorded: readonly TeamEvent[], pending: readonly PendingItem[], o: { limit: number; action?: string }): TeamEvents {
+/**
+ * History: this device's pending entries first (one action's when asked), then the recorded events as given (newest first), `limit` in all,
+ * each member named by the mirror's list (`members`: absent from an older mirror, the ids stay).
+ */
+export function teamEvents(origin: ReadOrigin, recorded: readonly TeamEvent[], pending: readonly PendingItem[], o: { limit: number; action?: string }, members?: readonly MirroredMember[]): TeamEvents {
   const mine = pending.filter((p) => o.action === undefined || p.action === o.action).map(pendingEvent);
-  return { ...origin, events: [...mine, ...recorded].slice(0, o.limit), pendingEntries: mine.length };
+  const named = (e: TeamEvent): TeamEvent => ({ ...e, memberName: e.member === null ? null : memberName(members, e.member) });
+  return { ...origin, events: [...mine, ...recorded].slice(0, o.limit).map(named), pendingEntries: mine.length };
 }
 
 export function parseUsageKey(by: string | undefined): TeamUsageKey {

@@ -7,6 +7,8 @@
  */
 import type Database from 'better-sqlite3';
 import type { MirroredPlan } from './mirror-plan.js';
+import type { MirroredMember } from './mirror-members.js';
+import type { MirroredAlert } from './mirror-alerts.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS mirror_accounts (
@@ -47,6 +49,10 @@ export interface MirroredAccount {
   allowance?: Record<string, number | null>;
   /** The plan, its packs and who buys them (mirror-plan.ts); absent from a mirror pulled before it was sent. */
   plan?: MirroredPlan;
+  /** Who its events name, by id and name (mirror-members.ts); absent from a mirror pulled before they were sent. */
+  members?: MirroredMember[];
+  /** Its alerts of the current period, as the host had them at the pull (mirror-alerts.ts); absent likewise. */
+  alerts?: MirroredAlert[];
 }
 
 /** What team.pull answers (main/core/api/sync.ts). */

@@ -9,6 +9,8 @@ import type { Balance } from '../ledger/balance.js';
 import type { EventView, Report } from '../ledger/reports.js';
 import type Database from 'better-sqlite3';
 import { Mirror, type MirroredAccount } from './mirror.js';
+import type { MirroredMember } from './mirror-members.js';
+import type { Alert } from '../ledger/alerts.js';
 import {
   hostEvent,
   mirrorEvent,
@@ -20,6 +22,7 @@ import {
   teamUsage,
   type PendingItem,
   type ReadOrigin,
+  type TeamAlerts,
   type TeamEvents,
   type TeamForecast,
   type TeamUsage,
@@ -84,7 +87,12 @@ export const mirrorReads = {
   events(box: Outbox, c: TeamReadRef, account: string, o: { limit: number; action?: string }, why = ''): TeamEvents {
     const k = mustKnow(box, c, account, why);
     const recorded = mirroredEvents(box.db, c.team.id, account, { limit: o.limit, ...(o.action !== undefined ? { action: o.action } : {}) }).map(mirrorEvent);
-    return teamEvents(origin(c, account, 'mirror', k.asOf), recorded, k.pending, o);
+    return teamEvents(origin(c, account, 'mirror', k.asOf), recorded, k.pending, o, k.account.members);
+  },
+  /** This period's alerts as the host had them at the last pull (none from a mirror pulled before alerts were sent). */
+  alerts(box: Outbox, c: TeamReadRef, account: string, why = ''): TeamAlerts {
+    const k = mustKnow(box, c, account, why);
+    return { ...origin(c, account, 'mirror', k.asOf), alerts: k.account.alerts ?? [] };
   },
   usage(box: Outbox, c: TeamReadRef, account: string, key: TeamUsageKey, why = ''): TeamUsage {
     const k = mustKnow(box, c, account, why);
@@ -107,8 +115,16 @@ export const hostReads = {
   pending(box: Outbox, c: TeamReadRef, account: string): PendingItem[] {
     return known(box, c, account)?.pending ?? [];
   },
-  events(c: TeamReadRef, account: string, page: { events: EventView[] }, pending: PendingItem[], o: { limit: number; action?: string }): TeamEvents {
-    return teamEvents(origin(c, account, 'host', null), page.events.map(hostEvent), pending, o);
+  /** Who the account's events name, by the mirror's list (the host's events.list gives ids only). */
+  members(box: Outbox, c: TeamReadRef, account: string): MirroredMember[] | undefined {
+    return known(box, c, account)?.account.members;
+  },
+  events(c: TeamReadRef, account: string, page: { events: EventView[] }, pending: PendingItem[], o: { limit: number; action?: string }, members?: MirroredMember[]): TeamEvents {
+    return teamEvents(origin(c, account, 'host', null), page.events.map(hostEvent), pending, o, members);
+  },
+  /** The host's alerts.list, in the mirror's shape (the member a spending-limit alert is about left out, as the mirror does). */
+  alerts(c: TeamReadRef, account: string, list: Alert[]): TeamAlerts {
+    return { ...origin(c, account, 'host', null), alerts: list.map(({ member: _m, ...a }) => a) };
   },
   usage(c: TeamReadRef, account: string, r: Report, key: TeamUsageKey, pending: PendingItem[]): TeamUsage {
     const from = Date.parse(r.from);
