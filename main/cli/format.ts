@@ -245,7 +245,7 @@ export function refusalsText(list: HandlerOutput<'refusals.list'>, now: number):
   return list.map((r) => `${at(r.at, now)}  ${r.action}  [${r.reason}] ${r.message}`).join('\n');
 }
 
-export function alertsText(list: HandlerOutput<'alerts.list'>, now: number): string {
+export function alertsText(list: readonly Pick<HandlerOutput<'alerts.list'>[number], 'at' | 'pool' | 'account' | 'message'>[], now: number): string {
   if (list.length === 0) return 'No alerts.';
   // Pool "*": the alert is about the whole account (a spending limit).
   return list.map((a) => `${at(a.at, now)}  ${a.pool === '*' ? a.account : `${a.account}/${a.pool}`}  ${a.message}`).join('\n');

@@ -17,7 +17,7 @@ import type { IdSource } from '../core/util/ids.js';
 import * as fmt from './format.js';
 import { registerTeam } from './team.js';
 import { registerTeamClient, teamAccount } from './team-client.js';
-import { teamEventsText, teamForecastText, teamUsageText } from './team-reads-text.js';
+import { teamAlertsText, teamEventsText, teamForecastText, teamUsageText } from './team-reads-text.js';
 import { parseUsageKey } from '../core/sync/mirror-reads.js';
 import { requireTeamCredentials } from '../core/sync/credentials.js';
 import { registerReconcile } from './reconcile.js';
@@ -590,7 +590,11 @@ export async function run(argv: string[], rawIo: Io = defaultIo): Promise<number
     .command('alerts')
     .description('threshold and low-balance alerts')
     .argument('[account]')
-    .action((acc?: string) => emit('alerts.list', { account: acc }, (l) => fmt.alertsText(l, now())));
+    .action(async (acc?: string) => {
+      // TEAM/ACCOUNT: the host's alerts, or offline this period's from this device's copy (team-client.ts).
+      if (acc !== undefined && teamAccount(acc)) return print(await teamClient!.alerts(acc), (r) => teamAlertsText(r, now()));
+      return emit('alerts.list', { account: acc }, (l) => fmt.alertsText(l, now()));
+    });
 
   program
     .command('calc')

@@ -18,7 +18,8 @@ import { Outbox, type OutboxEntry } from '../core/sync/outbox.js';
 import { Mirror } from '../core/sync/mirror.js';
 import { pendingNote } from '../core/sync/offline.js';
 import { hostReads, mirrorReads, type TeamReadRef } from '../core/sync/team-reads.js';
-import type { TeamEvents, TeamForecast, TeamUsage, TeamUsageKey } from '../core/sync/mirror-reads.js';
+import type { TeamAlerts, TeamEvents, TeamForecast, TeamUsage, TeamUsageKey } from '../core/sync/mirror-reads.js';
+import type { Alert } from '../core/ledger/alerts.js';
 import type { Balance } from '../core/ledger/balance.js';
 import type { EventView, Report } from '../core/ledger/reports.js';
 import type { FitReport } from '../core/ledger/whatif.js';
@@ -55,6 +56,8 @@ export interface TeamClient {
   events: (account: string, o: { limit: number; action?: string }) => Promise<TeamEvents>;
   usage: (account: string, by: TeamUsageKey) => Promise<TeamUsage>;
   forecast: (account: string) => Promise<TeamForecast>;
+  /** A team account's alerts: the host's, or offline this period's as of the last sync. */
+  alerts: (account: string) => Promise<TeamAlerts>;
   /** A team account's plan fit, made by the host now (the mirror holds no past periods to replay): a clear error when it is out of reach. */
   fit: (account: string, periods: number | undefined) => Promise<TeamFitAnswer>;
   /** Every joined team's accounts from the mirrors (no network). */
@@ -217,7 +220,7 @@ export function registerTeamClient(team: Command, d: TeamClientDeps): TeamClient
     events: (account, o) =>
       hostOrMirror(
         account,
-        async (c, id, box) => hostReads.events(c, id, (await hostCall(c, 'events.list', { account: id, limit: o.limit, ...(o.action !== undefined ? { action: o.action } : {}) }, timeout())) as { events: EventView[] }, hostReads.pending(box, c, id), o),
+        async (c, id, box) => hostReads.events(c, id, (await hostCall(c, 'events.list', { account: id, limit: o.limit, ...(o.action !== undefined ? { action: o.action } : {}) }, timeout())) as { events: EventView[] }, hostReads.pending(box, c, id), o, hostReads.members(box, c, id)),
         (c, id, box, why) => mirrorReads.events(box, c, id, o, why),
       ),
     usage: (account, by) =>
@@ -231,6 +234,12 @@ export function registerTeamClient(team: Command, d: TeamClientDeps): TeamClient
         account,
         async (c, id, box) => hostReads.forecast(c, id, (await hostCall(c, 'balance.get', { account: id }, timeout())) as Balance, hostReads.pending(box, c, id)),
         (c, id, box, why) => mirrorReads.forecast(box, c, id, d.now(), why),
+      ),
+    alerts: (account) =>
+      hostOrMirror(
+        account,
+        async (c, id) => hostReads.alerts(c, id, (await hostCall(c, 'alerts.list', { account: id }, timeout())) as Alert[]),
+        (c, id, box, why) => mirrorReads.alerts(box, c, id, why),
       ),
     fit: async (account, periods) => {
       const t = teamAccount(account)!;

@@ -4,8 +4,8 @@
  * the numbers come from — the host now, or this device's copy as of its last
  * sync.
  */
-import type { ReadOrigin, TeamEvents, TeamForecast, TeamUsage } from '../core/sync/mirror-reads.js';
-import { count, creditsOf, forecastText, reportText } from './format.js';
+import type { ReadOrigin, TeamAlerts, TeamEvents, TeamForecast, TeamUsage } from '../core/sync/mirror-reads.js';
+import { alertsText, count, creditsOf, forecastText, reportText } from './format.js';
 import { at } from './human.js';
 import { table } from './table.js';
 
@@ -20,7 +20,7 @@ export function teamEventsText(r: TeamEvents, now: number): string {
     lines.push(
       table(
         ['EVENT', 'AT', 'ACTION', 'QTY', 'CREDITS', 'STATUS', 'MEMBER'],
-        r.events.map((e) => [e.id, at(e.at, now), e.action, count(e.quantity), e.pending ? `about ${count(e.credits)}` : count(e.credits), e.pending ? 'pending — not sent yet' : e.status, e.member ?? '']),
+        r.events.map((e) => [e.id, at(e.at, now), e.action, count(e.quantity), e.pending ? `about ${count(e.credits)}` : count(e.credits), e.pending ? 'pending — not sent yet' : e.status, e.memberName ?? e.member ?? '']),
       ),
     );
   }
@@ -44,4 +44,10 @@ export function teamForecastText(f: TeamForecast, now: number): string {
   if (pending.length) lines.push(`Counted as used: this device's entries not sent yet, about ${pending.map((p) => creditsOf(p.pendingCredits, p.pool)).join(', ')}`);
   for (const p of f.pools.filter((x) => x.periodEnded)) lines.push(`${p.pool}: its period has reset since the last sync; sync for the new period's numbers`);
   return lines.join('\n');
+}
+
+/** Offline, the mirror holds this period's alerts only: said, so an empty list is not read as "never". */
+export function teamAlertsText(r: TeamAlerts, now: number): string {
+  const list = alertsText(r.alerts.map((a) => ({ ...a, account: r.account })), now);
+  return [sourceLine(r, now), r.source === 'mirror' && r.alerts.length === 0 ? 'No alerts this period.' : list].join('\n');
 }
