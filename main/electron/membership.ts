@@ -263,6 +263,8 @@ export function createMembership(deps: MembershipDeps): AppMembership {
           pendingEntries: est.entries,
           pending: Object.entries(est.byPool).map(([pool, credits]) => ({ pool, pendingCredits: Math.round(credits * 1000) / 1000 })),
           plan: a.plan ?? null,
+          alerts: a.alerts ?? [],
+          members: a.members ?? [],
         };
       });
     });

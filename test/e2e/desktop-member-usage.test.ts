@@ -52,6 +52,8 @@ beforeAll(async () => {
   expect((await team.call('accounts.add', { preset: 'fluxnote', plan: 'rise' })).status).toBe(200);
   // A top-up, so two videos recorded offline fit the member's offline allowance.
   expect((await team.call('grants.add', { account: 'fluxnote-rise', pool: 'video', amount: 100 })).status).toBe(200);
+  // Alerts at 1 % of a pool's allocation, so the host's 3 videos cross one: the member's card shows it from the mirror.
+  expect((await team.call('accounts.set', { account: 'fluxnote-rise', thresholds: [1] })).status).toBe(200);
   expect((await team.call('usage.record', { account: 'fluxnote-rise', action: 'video', quantity: 3 })).status).toBe(200);
   const memberDir = mkdtempSync(join(tmpdir(), 'creditdeck-member-'));
   member = await startTestHost({ dbPath: join(memberDir, 'creditdeck.sqlite'), now: NOW, seed: 2 });
@@ -103,7 +105,7 @@ describe("a member's Usage page for a team account, the host stopped", () => {
       ['Video generation', 'Video credits', '1', 'about 1', 'pending — not sent yet', 'you'],
       ['Video generation', 'Video credits', '1', 'about 1', 'pending — not sent yet', 'you'],
       ['Video generation', 'Video credits', '1', '1', 'applied', 'you'],
-      ['Video generation', 'Video credits', '3', '3', 'applied', 'ana'],
+      ['Video generation', 'Video credits', '3', '3', 'applied', 'Ana'],
     ]);
     // The chart's total and the pace count the 2 waiting here.
     await page.getByText('6 videos this period').waitFor();
@@ -115,10 +117,10 @@ describe("a member's Usage page for a team account, the host stopped", () => {
     await breakdown.getByText('Video generation').waitFor();
     expect(await cells()).toEqual([['Video generation', '4', '6', '2 · about 2']]);
     await page.getByRole('group', { name: 'Group by' }).getByRole('button', { name: 'Member' }).click();
-    await breakdown.getByText('mo (you)').waitFor();
+    await breakdown.getByText('Mo (you)').waitFor();
     expect(await cells()).toEqual([
-      ['ana', '1', '3', '—'],
-      ['mo (you)', '3', '3', '2 · about 2'],
+      ['Ana', '1', '3', '—'],
+      ['Mo (you)', '3', '3', '2 · about 2'],
     ]);
     expect(w.errors).toEqual([]);
     await w.context.close();
@@ -130,6 +132,10 @@ describe("a member's Usage page for a team account, the host stopped", () => {
     await pace.waitFor();
     // 6 videos in the 12 hours since the period began: 115 left last about 9.6 days, long before the reset a month on.
     expect(await pace.textContent()).toMatch(/^[\d.]+ videos in deficit · runs out Nov 30 \d\d:\d\d UTC, before the reset$/);
+    // This period's alert as the host had it at the last sync, read as a local card reads its own, and said to be as of then.
+    const alerts = w.page.locator('section[data-account="studio/fluxnote-rise"]').getByTestId('recent-alerts');
+    await alerts.getByText('1 %', { exact: true }).waitFor();
+    expect(await alerts.textContent()).toMatch(/Video credits: 1 % of the allocation used · (just now|.* ago)As of the last sync, \w{3} \d+ \d\d:\d\d UTC\.$/);
     expect(w.errors).toEqual([]);
     await w.context.close();
   });
@@ -145,9 +151,10 @@ describe("a member's Usage page for a team account, the host stopped", () => {
         expect(await axeFindings(w.page)).toEqual([]);
         expect(w.errors).toEqual([]);
         await w.context.close();
-        // The dashboard's team card with its pace line.
+        // The dashboard's team card with its pace line and its alert from the mirror.
         const d = await usageWindow({ colorScheme, width, height, path: '#/' });
         await d.page.locator('section[data-account="studio/fluxnote-rise"] [data-pool="video"]').getByTestId('team-pace').waitFor();
+        await d.page.locator('section[data-account="studio/fluxnote-rise"]').getByTestId('recent-alerts').getByText('1 %', { exact: true }).waitFor();
         await screenshot(d.page, `desktop-member-dashboard-pace-${colorScheme}-${size}`);
         expect(await d.page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
         expect(d.errors).toEqual([]);

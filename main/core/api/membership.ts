@@ -14,6 +14,8 @@ import type { ActionView } from '../ledger/config.js';
 import type { TeamCredentials } from '../sync/credentials.js';
 import { parseUsageKey, type TeamEvents, type TeamForecast, type TeamUsage, type TeamUsageKey } from '../sync/mirror-reads.js';
 import type { MirroredPlan } from '../sync/mirror-plan.js';
+import type { MirroredAlert } from '../sync/mirror-alerts.js';
+import type { MirroredMember } from '../sync/mirror-members.js';
 import type { FitReport } from '../ledger/whatif.js';
 import { InputError } from '../util/errors.js';
 import { plainText } from '../util/text.js';
@@ -79,6 +81,10 @@ export interface TeamAccountView {
   pending: TeamPoolView[];
   /** The plan, its packs and who buys them, as of the last pull; null from a mirror pulled before the host sent it. */
   plan: MirroredPlan | null;
+  /** Its alerts of the current period as of the last pull; none from a mirror pulled before the host sent them. */
+  alerts: MirroredAlert[];
+  /** Who its events name, by id and name, as of the last pull (empty from an older mirror: ids are shown). */
+  members: MirroredMember[];
 }
 
 /**

@@ -3,7 +3,7 @@ import type { AccountView, ActionView, Alert, ApiError, Balance, Member, PoolBal
 import { Ring } from '../components/charts';
 import { Icon } from '../components/icons';
 import { Empty, ErrorNotice, Field, Skeleton } from '../components/ui';
-import { ago, approx, countdown, credits, day, exactPrice, instant, money, plural } from '../lib/format';
+import { approx, countdown, credits, day, exactPrice, instant, money, plural } from '../lib/format';
 import { useNow } from '../store/clock';
 import { mutate, refreshAll, useApi } from '../store/query';
 import { hrefOf } from '../store/route';
@@ -13,6 +13,7 @@ import { Summary } from './dashboard/Summary';
 import { VerdictBadge, VerdictLine } from './dashboard/VerdictFacts';
 import { verdict, type Verdict } from './dashboard/verdict';
 import { currentAlerts } from './dashboard/alerts';
+import { RecentAlerts } from './dashboard/RecentAlerts';
 import { LastRefusal } from './dashboard/LastRefusal';
 import { UndoAction } from './dashboard/UndoAction';
 import { PoolSource } from './dashboard/PoolSource';
@@ -161,12 +162,10 @@ function AccountSection({ account, balance, alerts }: { account: AccountView; ba
             : Object.keys(account.amounts).map((p) => <Skeleton key={p} height={250} />)}
         </div>
         <aside className="card activity" aria-label={`${account.name} alerts and refusals`}>
-          <div>
-            <h3 className="row">
-              <Icon name="bell" size={16} /> Recent alerts
-            </h3>
-            {shown.length === 0 ? (
-              <p className="faint small">
+          <RecentAlerts
+            shown={shown}
+            empty={
+              <>
                 None yet. Alerts come at {account.thresholds.map((t) => `${t} %`).join(', ')} of a pool used
                 {account.lowBalance !== null
                   ? `, and when a pool falls to ${credits(account.lowBalance)}`
@@ -174,23 +173,9 @@ function AccountSection({ account, balance, alerts }: { account: AccountView; ba
                     ? `, and when a pool falls to ${account.lowBalancePercent} % of its allocation`
                     : ''}
                 {account.monthlyLimit !== null ? `; work stopped by the spending limit of ${credits(account.monthlyLimit)} is an alert too` : ''}.
-              </p>
-            ) : (
-              <ul className="list">
-                {shown.slice(0, 3).map(({ alert: a, text, resolved }) => (
-                  <li key={a.id} data-resolved={resolved || undefined}>
-                    <span className={`badge ${resolved ? 'ok' : (a.kind === 'threshold' || a.kind === 'spend') && a.level < 100 ? 'warn' : 'danger'}`}>
-                      {resolved ? 'resolved' : a.kind === 'threshold' || a.kind === 'spend' ? `${a.level} %` : a.kind === 'limit' ? 'limit' : a.kind}
-                    </span>
-                    <span className={resolved ? 'faint' : undefined}>
-                      {text}
-                      <span className="faint"> · {ago(a.at)}</span>
-                    </span>
-                  </li>
-                ))}
-              </ul>
-            )}
-          </div>
+              </>
+            }
+          />
           <LastRefusal account={account} refusal={lastRefusal} periodStart={balance?.pools[0]?.periodStart} />
         </aside>
       </div>

@@ -16,6 +16,8 @@ import { useNow } from '../../store/clock';
 import { readMembership } from '../../store/membership';
 import { mutate, useApi } from '../../store/query';
 import { hrefOf } from '../../store/route';
+import { currentAlerts } from './alerts';
+import { RecentAlerts } from './RecentAlerts';
 import './team-accounts.css';
 
 type TeamAccount = HandlerOutput<'membership.accounts'>[number];
@@ -96,13 +98,26 @@ function TeamAccountSection({ a }: { a: TeamAccount }) {
       ) : null}
       {open ? <OtherUsage a={a} busy={busy} onRecord={(action, quantity) => void record(action, quantity)} /> : null}
       {outcome ? <TeamOutcome outcome={outcome} a={a} onClose={() => setOutcome(null)} /> : null}
-      <div className="pools">
-        {a.balance.pools.map((p) => (
-          <TeamPoolCard key={p.pool} p={afterPending(p, a)} zone={a.zone} pace={forecast.data?.pools.find((f) => f.pool === p.pool)} />
-        ))}
+      <div className="account-body">
+        <div className="pools">
+          {a.balance.pools.map((p) => (
+            <TeamPoolCard key={p.pool} p={afterPending(p, a)} zone={a.zone} pace={forecast.data?.pools.find((f) => f.pool === p.pool)} />
+          ))}
+        </div>
+        <aside className="card activity" aria-label={`${a.name} alerts`}>
+          <TeamAlerts a={a} />
+        </aside>
       </div>
     </section>
   );
+}
+
+/** This period's alerts as the host had them at the last sync, read as the local cards read theirs (its low-balance level is not mirrored: never shown resolved by it). */
+function TeamAlerts({ a }: { a: TeamAccount }) {
+  const poolLabel = (id: string) => a.balance.pools.find((p) => p.pool === id)?.label ?? id;
+  const shown = currentAlerts(a.alerts, a.balance.pools, { name: a.name, lowBalance: null, lowBalancePercent: null }, poolLabel);
+  const asOf = a.asOf ? instant(a.asOf, a.zone) : null;
+  return <RecentAlerts shown={shown} asOf={asOf} empty={asOf ? `None this period, as of the last sync (${asOf}).` : 'None known yet: they come with the first sync.'} />;
 }
 
 /** Any priced action of the account, in any quantity (tokens, minutes…). */

@@ -11,14 +11,20 @@ export interface ShownAlert {
   resolved: boolean;
 }
 
+/** What the alerts need of their account (a team account's mirror has its name only: its low-balance level stays unknown there). */
+export type AlertAccount = Pick<AccountView, 'name' | 'lowBalance' | 'lowBalancePercent'>;
+
+/** What the alerts need of a pool: the local balance's, or a team account's as mirrored. */
+type AlertPool = Pick<PoolBalance, 'pool' | 'periodStart' | 'unlimited' | 'available' | 'allocation' | 'usedThisPeriod' | 'overdrawn'>;
+
 /** The alert as a sentence without the account's name (the section already says it). */
-export function alertText(a: Alert, account: AccountView, poolLabel: (id: string) => string): string {
+export function alertText(a: Alert, account: AlertAccount, poolLabel: (id: string) => string): string {
   if (a.kind === 'threshold') return `${poolLabel(a.pool)}: ${a.level} % of the allocation used`;
   if (a.kind === 'spend') return `${a.level} % of the monthly spending limit used`;
   return a.message.replace(`${account.name}: `, '');
 }
 
-function isResolved(a: Alert, p: PoolBalance | undefined, account: AccountView): boolean {
+function isResolved(a: Alert, p: AlertPool | undefined, account: AlertAccount): boolean {
   if (!p || p.unlimited) return false;
   const available = p.available ?? 0;
   const allocation = p.allocation ?? 0;
@@ -41,7 +47,7 @@ function isResolved(a: Alert, p: PoolBalance | undefined, account: AccountView):
 }
 
 /** Newest first; open alerts before resolved ones. */
-export function currentAlerts(alerts: Alert[], pools: PoolBalance[] | undefined, account: AccountView, poolLabel: (id: string) => string): ShownAlert[] {
+export function currentAlerts(alerts: readonly Alert[], pools: readonly AlertPool[] | undefined, account: AlertAccount, poolLabel: (id: string) => string): ShownAlert[] {
   const periodOf = (pool: string) => (pools?.find((p) => p.pool === pool) ?? pools?.[0])?.periodStart;
   const seen = new Set<string>();
   const out: ShownAlert[] = [];

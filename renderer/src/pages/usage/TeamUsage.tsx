@@ -135,7 +135,9 @@ function TeamBreakdown({ a, poolId, unit }: { a: TeamAccount; poolId: string; un
   const me = useMembership((s) => s.status?.teams.find((t) => t.alias === a.alias)?.member);
   const rows = (report.data?.rows ?? []).filter((r) => r.keys.pool === poolId);
   const max = Math.max(...rows.map((r) => r.credits), 0);
-  const name = (k: string) => (group === 'action' ? actionLabel(k, a.actions) : k === '' ? '(none)' : k === me ? `${k} (you)` : k);
+  // A member by the name the mirror has for them (an older mirror has none: the id).
+  const person = (k: string) => a.members.find((m) => m.id === k)?.name ?? k;
+  const name = (k: string) => (group === 'action' ? actionLabel(k, a.actions) : k === '' ? '(none)' : k === me ? `${person(k)} (you)` : person(k));
   const exportCsv = () => {
     const csv = toCsv([group, 'events', 'quantity', 'credits', 'pending events', 'pending credits'], rows.map((r) => [r.keys[group] ?? '', r.events, r.quantity, r.credits, r.pendingEvents, r.pendingCredits]));
     saveFile(`creditdeck-${a.ref.replace('/', '-')}-${poolId}-by-${group}-this-period.csv`, csv, 'text/csv;charset=utf-8');
@@ -222,7 +224,7 @@ function TeamHistory({ a }: { a: TeamAccount }) {
                   <td className="num">{credits(e.quantity)}</td>
                   <td className="num">{e.pending ? `about ${credits(e.credits)}` : credits(e.credits)}</td>
                   <td>{e.pending ? <span className="badge warn">pending — not sent yet</span> : <span className={`badge ${e.status === 'applied' ? 'accent' : ''}`}>{e.status}</span>}</td>
-                  <td>{e.member === null ? <span className="faint">—</span> : e.member === me ? 'you' : e.member}</td>
+                  <td>{e.member === null ? <span className="faint">—</span> : e.member === me ? 'you' : (e.memberName ?? e.member)}</td>
                 </tr>
               ))}
             </tbody>
