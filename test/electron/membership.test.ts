@@ -121,6 +121,14 @@ describe('desktop app: a member of a team hosted elsewhere', () => {
     expect(offlineAccounts.result[0]).toMatchObject({ state: 'offline', asOf: expect.any(String), pendingEntries: 2, pending: [{ pool: 'video', pendingCredits: 2 }] });
     // The plan comes from the mirror too, for the Plans and Purchases pages (offline as well).
     expect(offlineAccounts.result[0]).toMatchObject({ plan: { name: 'Rise', monthly: { video: 21 }, buyers: [expect.any(String)] } });
+    // Its people by name and this period's alerts, from the mirror as well (none crossed yet); a row pulled before they were sent reads as none.
+    expect(offlineAccounts.result[0]).toMatchObject({ members: [{ id: 'ana', name: 'Ana' }, { id: 'mo', name: 'Mo' }], alerts: [] });
+    const box = new Outbox(join(m.userData, MEMBER_OUTBOX_FILE));
+    const rows = box.db.prepare('SELECT id, json FROM mirror_accounts').all() as { id: string; json: string }[];
+    box.db.prepare(`UPDATE mirror_accounts SET json = json_remove(json, '$.members', '$.alerts')`).run();
+    expect((await m.invoke('membership.accounts')) as { ok: true; result: unknown[] }).toMatchObject({ ok: true, result: [{ members: [], alerts: [] }] });
+    for (const r of rows) box.db.prepare('UPDATE mirror_accounts SET json = ? WHERE id = ?').run(r.json, r.id);
+    box.close();
     expect(m.tooltip()).toMatch(new RegExp(`video ${videosBefore - 2 - 2} .*as of \\d\\d:\\d\\d`));
 
     // The background tries again after 5 s, and finds it still away: the next try waits twice as long.
