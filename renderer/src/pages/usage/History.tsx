@@ -12,6 +12,7 @@ import { VoidAction } from './VoidAction';
 import { saveFile } from '../../lib/save-file';
 import './usage.css';
 import { actionLabel } from '../../lib/ledger-actions';
+import { HistoryHeadCells } from './HistoryHead';
 
 const PAGE = 15;
 const DAY = 86_400_000;
@@ -80,13 +81,7 @@ export function History({ account }: { account: AccountView }) {
           <table aria-label="Event history">
             <thead>
               <tr>
-                <th>When ({account.zone})</th>
-                <th>Action</th>
-                <th>Pool</th>
-                <th className="num">Quantity</th>
-                <th className="num">Credits</th>
-                <th>Status</th>
-                <th>Member</th>
+                <HistoryHeadCells zone={account.zone} />
                 <th>Attributes</th>
                 <th>Event</th>
                 {canVoid ? <th><span className="sr-only">Void</span></th> : null}

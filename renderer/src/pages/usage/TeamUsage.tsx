@@ -18,6 +18,7 @@ import { useMembership } from '../../store/membership';
 import { useApi } from '../../store/query';
 import { setParams, useRoute } from '../../store/route';
 import './usage.css';
+import { HistoryHeadCells } from './HistoryHead';
 
 export type TeamAccount = HandlerOutput<'membership.accounts'>[number];
 
@@ -206,13 +207,7 @@ function TeamHistory({ a }: { a: TeamAccount }) {
           <table aria-label="Team account history">
             <thead>
               <tr>
-                <th>When ({a.zone})</th>
-                <th>Action</th>
-                <th>Pool</th>
-                <th className="num">Quantity</th>
-                <th className="num">Credits</th>
-                <th>Status</th>
-                <th>Member</th>
+                <HistoryHeadCells zone={a.zone} />
               </tr>
             </thead>
             <tbody>
