@@ -174,6 +174,35 @@ describe('team.push through CallAsMany = each entry through callAs alone', () =>
     expect(audited.n).toBeGreaterThan(120);
   });
 
+  test('pushes of 500 entries (events written 256 to an INSERT, replays of an earlier push among new entries) = one by one', () => {
+    const a = world();
+    const b = world();
+    const entry = (k: number): Entry => ({
+      id: `e_big_${String(k).padStart(4, '0')}`,
+      call: 'usage.record',
+      input: { account: k % 7 === 0 ? 'lux-two' : 'lux', action: k % 3 === 0 ? 'sms' : 'email', ...(k % 97 === 0 ? { member: 'ana' } : {}), ...(k % 89 === 0 ? { quantity: 'x' } : {}) },
+    });
+    // The second push sends 150 entries of the first again (duplicates, answered by the general path) between new ones.
+    const pushes = [Array.from({ length: 300 }, (_, k) => entry(k)), Array.from({ length: 500 }, (_, k) => entry(k < 150 ? k * 2 : 300 + k))];
+    const accepted = new Set<string>();
+    for (const entries of pushes) {
+      a.t.clock.advance(MINUTE);
+      b.t.clock.advance(MINUTE);
+      const pushed = callAs(a.t.ctx, a.callers.mo, 'team.push', structuredClone({ entries })) as { results: PushAnswer[] };
+      const alone = pushOneByOne(b.t.ctx, b.callers.mo, structuredClone(entries));
+      expect(pushed.results).toEqual(alone);
+      for (const r of pushed.results) if (r.status === 'accepted') accepted.add(r.id);
+    }
+    const statuses = (callAs(a.t.ctx, a.callers.mo, 'team.push', { entries: pushes[1]!.slice(140, 160) }) as { results: PushAnswer[] }).results.map((r) => r.status);
+    expect(statuses.filter((x) => x === 'duplicate')).toHaveLength(statuses.filter((x) => x !== 'rejected').length);
+    callAs(b.t.ctx, b.callers.mo, 'team.push', { entries: pushes[1]!.slice(140, 160) });
+    expect(everything(a.t.ctx)).toEqual(everything(b.t.ctx));
+    expect(verifyAudit(a.t.ctx)).toEqual([]);
+    // 650 distinct entries, less the forbidden and invalid ones: each recorded once.
+    expect(accepted.size).toBeGreaterThan(600);
+    expect(a.t.ctx.db.prepare(`SELECT COUNT(*) AS n FROM events WHERE key LIKE 'push-e_big_%'`).get()).toEqual({ n: accepted.size });
+  });
+
   test('a refused entry keeps its refusal record and audit row, and the entries after it are recorded', () => {
     const { t, callers } = world();
     const entries: Entry[] = [

@@ -40,6 +40,7 @@ import { checkSecretKey, checkWebhookSecret, type StripeSecrets } from '../purch
 import { confirmManual } from '../purchases/store.js';
 import type { Caller } from '../team/types.js';
 import { teamCaps } from '../team/caps.js';
+import type { CapsHook } from '../ledger/caps-hook.js';
 import { teamHandlers } from './team.js';
 import { agentHandlers } from './agents.js';
 import { hostingHandlers, type TeamHosting } from './hosting.js';
@@ -127,6 +128,8 @@ export interface Services {
   caller?: Caller;
   /** A team push's batch (api/sync.ts): its usage.record entries keep their state in memory until the push flushes it. */
   usageBatch?: UsageBatch;
+  /** A team push's caps hook for its caller (team/caps.ts), made once for all its entries: the caps are read once. */
+  caps?: CapsHook;
   /** The team host's key (main/core/team/host-key.ts): the team calls that issue or check secrets need it. */
   teamKey?: Buffer;
   /** The last status of a vendor's meter per account, kept by the transport that reads it (core/connectors/meter.ts). */
@@ -277,7 +280,7 @@ export const handlers = {
       byoKey: z.boolean().optional(),
       holdId: plainText().max(64).optional(),
     }),
-    (ctx, i, s) => recordUsage(ctx, { ...i, at: at(i.at, zoneOf(ctx, i.account)), caps: teamCaps(ctx, s?.caller), offline: s?.pushed === true, memberClock: s?.pushed === true || s?.memberClock === true }, s?.usageBatch),
+    (ctx, i, s) => recordUsage(ctx, { ...i, at: i.at === undefined ? undefined : at(i.at, zoneOf(ctx, i.account)), caps: s?.caps ?? teamCaps(ctx, s?.caller), offline: s?.pushed === true, memberClock: s?.pushed === true || s?.memberClock === true }, s?.usageBatch),
   ),
   'grants.add': def(
     z.object({

@@ -12,7 +12,7 @@ import type { Ctx } from '../ledger/context.js';
 import { InputError, RefusedError } from '../util/errors.js';
 import { plainText } from '../util/text.js';
 import { CallAsMany } from '../team/call-as-many.js';
-import { UsageBatch } from '../ledger/usage-batch.js';
+import { ROWS_PER_INSERT, UsageBatch } from '../ledger/usage-batch.js';
 import { listAccounts } from '../ledger/accounts.js';
 import { getBalance } from '../ledger/balance.js';
 import { listActions } from '../ledger/config.js';
@@ -21,6 +21,7 @@ import { mirroredMembers } from '../sync/mirror-members.js';
 import { mirroredAlerts } from '../sync/mirror-alerts.js';
 import { allowanceSetting, describeAllowance, offlineAllowance, setAllowance } from '../sync/allowance.js';
 import { requireTeam } from '../team/team.js';
+import { teamCaps } from '../team/caps.js';
 import { mcToCredits } from '../util/credits.js';
 import { iso } from '../util/period.js';
 import { ForbiddenError } from '../team/types.js';
@@ -99,13 +100,25 @@ export const syncHandlers = {
     if (!s?.caller) throw new InputError('team.push is made as a team member: the team host authenticates the caller', 'caller');
     const caller = s.caller;
     const seen = new Set<string>();
-    // The entries' plain usage keeps its summaries in memory, written once below (usage-batch.ts): the same rows and answers.
-    const usageBatch = new UsageBatch(ctx);
+    // The entries' plain usage keeps its summaries in memory and its rows many to an INSERT, all written by flush() below
+    // (usage-batch.ts): the same rows and answers. Nothing reads them back before then: a line the fast path leaves writes them first.
+    const usageBatch = new UsageBatch(ctx, { rows: ROWS_PER_INSERT });
     // Each entry as callAs would record it alone, with what repeats decided once per push (call-as-many.ts).
     const many = new CallAsMany(ctx, caller);
-    const services = (pushed: boolean): Services => ({ ...s, pushed, memberClock: true, usageBatch });
+    const caps = teamCaps(ctx, caller);
+    const services = (pushed: boolean): Services => ({ ...s, pushed, memberClock: true, usageBatch, caps });
     const online = services(false);
     const offline = services(true);
+    // The entries' keys looked up together, per account (most are new: one short range read instead of a lookup each).
+    const keys = new Map<string, string[]>();
+    for (const e of i.entries) {
+      const account = e.input.account;
+      if (typeof account !== 'string') continue;
+      let k = keys.get(account);
+      if (k === undefined) keys.set(account, (k = []));
+      k.push(pushKey(e.id));
+    }
+    for (const [account, k] of keys) usageBatch.expectKeys(account, k);
     const results = i.entries.map((e): PushAnswer => {
       if (seen.has(e.id)) return { id: e.id, status: 'rejected', reason: 'invalid_input', message: `entry ${e.id} is in this push twice` };
       seen.add(e.id);

@@ -17,7 +17,7 @@
  * path may change anything. Either way the ledger comes out row for row as if
  * each line had been recorded alone, with the same answers (test/ledger/usage-batch.test.ts).
  *
- * `rows` (the import: ROWS_PER_INSERT) holds that many fast events and writes
+ * `rows` (the import and a team push: ROWS_PER_INSERT) holds that many fast events and writes
  * them, and their entries, with one multi-row INSERT each: no statement call
  * and step per row (about a tenth of a plain line's time).
  * A held event's key is not in the table yet, so a replayed key is found by
@@ -31,7 +31,7 @@ import { getAccount, planAt, type Account } from './accounts.js';
 import { poolAlertsCrossed } from './alerts.js';
 import { addRollup, bumpCounter, bumpPeriodUsage, grantsInDrawOrder, isLiveAt, moveGrant, ROLLUP_MS, type LiveGrant, type RollupDelta } from './book.js';
 import type { Ctx } from './context.js';
-import { checkAttrs, checkKey, checkMember, checkWriteTime, FUTURE_SKEW_MS } from './guards.js';
+import { checkAttrs, checkKey, checkWriteTime, FUTURE_SKEW_MS } from './guards.js';
 import { horizonState } from './materialize.js';
 import { checkWholeUnits, costOf, dailyLimitsFor, eventIdOf, fingerprintOfJson, getAction, periodAllocation, useInTx, type ActionRow, type Debit, type UseInput, type UseStatus } from './usage.js';
 
@@ -144,7 +144,7 @@ export class UsageBatch {
   /** Lines that took the general path, for the tests and the bench. */
   general = 0;
 
-  /** `opts.rows`: fast events held and written together (1, the default: each written at once, as a push's entries are read back between them). */
+  /** `opts.rows`: fast events held and written together (1, the default: each written at once). */
   constructor(
     private readonly ctx: Ctx,
     opts: { rows?: number } = {},
@@ -276,13 +276,15 @@ export class UsageBatch {
     if (input.holdId !== undefined || input.offline === true) return GENERAL;
     const state = this.account(acct);
     let limited = false;
+    let member: string | null = null;
     if (input.member !== undefined && input.member !== null && input.member !== '') {
       if (typeof input.member !== 'string') return GENERAL;
+      // What checkMember would pass: a member on the account, not removed (the general path joins or refuses the rest).
       const known = this.memberLimited(state, acct, input.member);
       if (known === null) return GENERAL;
       limited = known;
+      member = input.member;
     }
-    const member = checkMember(ctx, acct, input.member);
     const byo = input.byoKey === true;
     if (input.key !== undefined) checkKey(input.key);
 
@@ -508,12 +510,12 @@ export class UsageBatch {
     return d;
   }
 
-  /** Whether a member on the account has a monthly limit; null when they are not on it (the general path joins or refuses them). */
+  /** Whether a member on the account has a monthly limit; null when they are not on it or were removed (the general path joins or refuses them). */
   private memberLimited(state: AccountState, acct: Account, member: string): boolean | null {
     let known = state.limited.get(member);
     if (known === undefined) {
-      const row = this.ctx.stmt('SELECT monthly_limit_mc FROM members WHERE account_id = ? AND id = ?').get(acct.id, member) as { monthly_limit_mc: number | null } | undefined;
-      if (!row) return null;
+      const row = this.ctx.stmt('SELECT monthly_limit_mc, removed_at FROM members WHERE account_id = ? AND id = ?').get(acct.id, member) as { monthly_limit_mc: number | null; removed_at: number | null } | undefined;
+      if (!row || row.removed_at !== null) return null;
       known = row.monthly_limit_mc !== null;
       state.limited.set(member, known);
     }

@@ -21,7 +21,7 @@ import type { Caller } from './types.js';
 const tokenScope = (tokenId: string) => `team-token:${tokenId}`;
 
 /** The member's cap on the pool: the team's (team.members.set) or the account's own (members.cap), the smaller when both are set. */
-function capOf(ctx: Ctx, member: string, account: string, pool: string): number | null {
+function readCap(ctx: Ctx, member: string, account: string, pool: string): number | null {
   const r = ctx
     .stmt(
       `SELECT MIN(cap_mc) AS cap FROM (SELECT cap_mc FROM team_caps WHERE member = ? AND account_id = ? AND pool = ?
@@ -52,10 +52,18 @@ function memberSpent(ctx: Ctx, c: CapCheck, member: string): number {
 /** The hook for one call: the event's member's cap, then the calling token's cap. */
 export function teamCaps(ctx: Ctx, caller: Caller | undefined): CapsHook {
   const tokenCap = caller?.tokenId && caller.capMc !== null ? { id: caller.tokenId, cap: caller.capMc } : null;
+  // Caps read once per hook: it lives for one call, or one team push (whose entries cannot change a cap).
+  const caps = new Map<string, number | null>();
+  const capOf = (member: string, account: string, pool: string): number | null => {
+    const k = `${member}\u0000${account}\u0000${pool}`;
+    let cap = caps.get(k);
+    if (cap === undefined) caps.set(k, (cap = readCap(ctx, member, account, pool)));
+    return cap;
+  };
   return {
     check(c) {
       if (c.member !== null) {
-        const cap = capOf(ctx, c.member, c.account.id, c.pool);
+        const cap = capOf(c.member, c.account.id, c.pool);
         if (cap !== null) {
           const spent = memberSpent(ctx, c, c.member);
           if (spent + c.cost > cap) {
@@ -80,11 +88,11 @@ export function teamCaps(ctx: Ctx, caller: Caller | undefined): CapsHook {
       return null;
     },
     booked(c) {
-      if (c.member !== null && capOf(ctx, c.member, c.account.id, c.pool) !== null) bumpCounter(ctx, c.account.id, memberPoolScope(c.member, c.pool), c.periodStart, c.cost);
+      if (c.member !== null && capOf(c.member, c.account.id, c.pool) !== null) bumpCounter(ctx, c.account.id, memberPoolScope(c.member, c.pool), c.periodStart, c.cost);
       if (tokenCap) bumpCounter(ctx, c.account.id, tokenScope(tokenCap.id), c.periodStart, c.cost);
     },
     quiet(c) {
-      return tokenCap === null && (c.member === null || capOf(ctx, c.member, c.account.id, c.pool) === null);
+      return tokenCap === null && (c.member === null || capOf(c.member, c.account.id, c.pool) === null);
     },
   };
 }
