@@ -18,6 +18,7 @@ import { InputError, RefusedError, type RefusalReason } from '../core/util/error
 import { ForbiddenError, UnauthorizedError } from '../core/team/types.js';
 import { accessRule } from '../core/team/access.js';
 import type { GroupCommit } from '../core/ledger/group-commit.js';
+import { recordMany } from '../core/api/record-many.js';
 
 /** Whether a call changes the ledger (the access table says): those go through the host's group-commit writer. */
 export function writesLedger(name: string): boolean {
@@ -271,7 +272,9 @@ export async function dispatchAsync(ctx: Ctx, name: unknown, input: unknown, onI
     const no = refuse(name, input);
     if (no) return no;
     try {
-      return { ok: true, result: await writer.submit(() => call(ctx, name as RemoteCall, input, services)) };
+      // Usage events sharing a group are recorded together (api/record-many.ts).
+      const batch = name === 'usage.record' ? { as: recordMany(ctx), item: { caller: null, input, services } } : undefined;
+      return { ok: true, result: await writer.submit(() => call(ctx, name as RemoteCall, input, services), batch) };
     } catch (e) {
       const out = errorEnvelope(e);
       if (out.error.code === 'error') onInternalError?.(e, name);

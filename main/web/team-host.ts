@@ -18,6 +18,7 @@ import { AuthFailures, failureKeys, type AuthLimits } from './auth-limits.js';
 import { errorEnvelope, STATUS, writesLedger, type Envelope } from './dispatch.js';
 import type { GroupCommit } from '../core/ledger/group-commit.js';
 import { isAsyncCall } from '../core/api/handlers.js';
+import { recordMany } from '../core/api/record-many.js';
 
 /** `__Host-`: the browser keeps it only if Secure, Path=/ and no Domain, so no sibling host can plant or read it. */
 export const SESSION_COOKIE = '__Host-creditdeck';
@@ -114,7 +115,9 @@ export class TeamDoor {
     const s: Services = { ...services, teamKey: this.key };
     return async (name, input) => {
       const sync = () => this.core.callAs(this.ctx, caller, name, input, s);
-      const out = isAsyncCall(name) ? await this.core.callAsAsync(this.ctx, caller, name, input, s) : this.writer && writesLedger(name) ? await this.writer.submit(sync) : sync();
+      // Usage events sharing a group are recorded together (api/record-many.ts), each as its caller.
+      const batch = name === 'usage.record' ? { as: recordMany(this.ctx), item: { caller, input, services: s } } : undefined;
+      const out = isAsyncCall(name) ? await this.core.callAsAsync(this.ctx, caller, name, input, s) : this.writer && writesLedger(name) ? await this.writer.submit(sync, batch) : sync();
       return name === 'team.invite' ? this.withLink(out) : out;
     };
   }

@@ -3,12 +3,14 @@
  * committed in groups and one by one, leave identical ledgers row for row
  * and give identical answers — refusals (whose record stays), invalid input
  * (which leaves nothing), keyed replays and configuration changes mid-group
- * included. A group whose transaction cannot commit fails every call in it,
+ * included; and so do the same calls with the group's usage events recorded
+ * together (api/record-many.ts), as the hosts submit them. A group whose transaction cannot commit fails every call in it,
  * and nothing of it is there.
  */
 import { describe, expect, it } from 'vitest';
 import { call } from '../../main/core/api/handlers.js';
 import { GroupCommit, GroupCommitError } from '../../main/core/ledger/group-commit.js';
+import { recordMany } from '../../main/core/api/record-many.js';
 import { fresh, snapshot } from './helpers.js';
 import { rng as prng } from '../stress/lib/rng.js';
 
@@ -63,29 +65,46 @@ describe('group commit', () => {
   it('grouped and one by one: identical ledgers, row for row, and identical answers (20 seeds × 300 calls)', async () => {
     const kinds = new Set<string>();
     const seen = new Set<string>();
+    let batchRuns = 0;
     for (let seed = 1; seed <= 20; seed++) {
       const r = prng(seed);
       const alone = setup(seed);
       const grouped = setup(seed);
+      // And grouped with its usage events recorded together (api/record-many.ts), as the hosts submit them.
+      const batched = setup(seed);
       let pending: (() => void) | null = null;
       const writer = new GroupCommit(grouped.ctx, (fn) => void (pending = fn));
+      const batchWriter = new GroupCommit(batched.ctx, (fn) => void (pending2 = fn));
+      let pending2: (() => void) | null = null;
       const answersAlone: unknown[] = [];
       const answersGrouped: Promise<unknown>[] = [];
+      const answersBatched: Promise<unknown>[] = [];
+      const settle = (p: Promise<unknown>) => p.then((ok) => ({ ok }), (e: Error) => ({ error: e.name, message: e.message }));
       let n = 0;
       while (n < 300) {
         const size = 1 + Math.floor(r() * 24);
         for (let i = 0; i < size; i++, n++) {
           const c = randomCall(r, n);
           answersAlone.push(answer(() => run(alone, c)));
-          answersGrouped.push(writer.submit(() => run(grouped, c)).then((ok) => ({ ok }), (e: Error) => ({ error: e.name, message: e.message })));
+          answersGrouped.push(settle(writer.submit(() => run(grouped, c))));
+          const batch = c[0] === 'usage.record' ? { as: recordMany(batched.ctx), item: { caller: null, input: c[1] } } : undefined;
+          answersBatched.push(settle(batchWriter.submit(() => run(batched, c), batch)));
         }
         (pending as (() => void) | null)?.();
+        (pending2 as (() => void) | null)?.();
         pending = null;
+        pending2 = null;
         const step = Math.floor(r() * 3_600_000);
         alone.clock.advance(step);
         grouped.clock.advance(step);
+        batched.clock.advance(step);
       }
       expect(await Promise.all(answersGrouped), `seed ${seed}`).toEqual(answersAlone);
+      expect(await Promise.all(answersBatched), `seed ${seed}`).toEqual(answersAlone);
+      expect(snapshot(batched.ctx), `seed ${seed}`).toBe(snapshot(alone.ctx));
+      // Every run of usage events was recorded together: none fell back to one by one.
+      expect(batchWriter.batchFailures, `seed ${seed}`).toBe(0);
+      batchRuns += batchWriter.batchRuns;
       for (const kind of ['ok', 'RefusedError', 'InputError', 'Error']) kinds.add(kind);
       for (const a of answersAlone as { ok?: unknown; error?: string }[]) seen.add('ok' in a ? 'ok' : a.error!);
       expect(snapshot(grouped.ctx), `seed ${seed}`).toBe(snapshot(alone.ctx));
@@ -94,6 +113,7 @@ describe('group commit', () => {
     }
     // The mix had every outcome: applied, refused (whose record stays) and invalid (which leaves nothing).
     expect([...kinds].filter((k) => !seen.has(k))).toEqual([]);
+    expect(batchRuns).toBeGreaterThan(100);
   });
 
   it('a group whose commit fails fails every call in it, and nothing of it is there', async () => {

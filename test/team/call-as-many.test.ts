@@ -16,28 +16,11 @@ import type { Ctx } from '../../main/core/ledger/context.js';
 import { appendAudit, verifyAudit } from '../../main/core/team/audit.js';
 import { CallAsMany } from '../../main/core/team/call-as-many.js';
 import { callAs } from '../../main/core/team/call-as.js';
-import { setCaps } from '../../main/core/team/caps.js';
-import { issueToken } from '../../main/core/team/tokens.js';
 import type { Caller } from '../../main/core/team/types.js';
-import { KEY, MINUTE, teamLedger } from './helpers.js';
-
-type Who = 'mo' | 'ad' | 'sc' | 'cap' | 'lim' | 'vi';
+import { callerWorld, everything, MINUTE, type Who } from './helpers.js';
 
 /** Two identical team ledgers (same seed, same clock) to record the same entries two ways. */
-function world() {
-  const t = teamLedger(7);
-  const callers: Record<Who, Caller> = {
-    mo: t.person('mo', 'member').caller,
-    ad: t.person('ad', 'admin').caller,
-    cap: t.person('cap', 'member').caller,
-    vi: t.person('vi', 'viewer').caller,
-    // A script's token: record only, and (lim) only on Lux.
-    sc: t.as(issueToken(t.ctx, KEY, { member: 'mo', device: 'script', scopes: ['record'] }, t.owner).token),
-    lim: t.as(issueToken(t.ctx, KEY, { member: 'mo', device: 'lux script', scopes: ['record'], accounts: ['lux'] }, t.owner).token),
-  };
-  setCaps(t.ctx, 'cap', { 'lux/credits': 40 });
-  return { t, callers };
-}
+const world = () => callerWorld(7);
 
 interface Entry {
   id: string;
@@ -87,13 +70,6 @@ function pushOneByOne(ctx: Ctx, caller: Caller, entries: Entry[]): PushAnswer[] 
   });
   appendAudit(ctx, { member: caller.member, tokenId: caller.tokenId, address: caller.address, call: 'team.push', args: { entries: entries.length }, result: 'ok' });
   return results;
-}
-
-/** Every table, every row, in storage order (a token's secret is random: its hash is left out). */
-function everything(ctx: Ctx): Record<string, unknown[]> {
-  const tables = ctx.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_stat%' ORDER BY name`).all() as { name: string }[];
-  const strip = (r: Record<string, unknown>) => ({ ...r, secret_hash: undefined });
-  return Object.fromEntries(tables.map(({ name }) => [name, (ctx.db.prepare(`SELECT * FROM "${name}"`).all() as Record<string, unknown>[]).map(strip)]));
 }
 
 /** A call's outcome as a comparable value: its answer, or its error's kind and message. */

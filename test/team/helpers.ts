@@ -11,6 +11,7 @@ import { ManualClock } from '../../main/core/util/clock.js';
 import { seededIds } from '../../main/core/util/ids.js';
 import { initTeam } from '../../main/core/team/team.js';
 import { authenticateToken, issueToken } from '../../main/core/team/tokens.js';
+import { setCaps } from '../../main/core/team/caps.js';
 import type { Caller, Role } from '../../main/core/team/types.js';
 
 export const KEY = Buffer.alloc(32, 7);
@@ -60,4 +61,34 @@ export { thrown } from '../ledger/helpers.js';
 /** Every row of a table, for "nothing was written" checks. */
 export function rows(ctx: Ctx, table: string): unknown[] {
   return ctx.db.prepare(`SELECT * FROM ${table}`).all();
+}
+
+export type Who = 'olga' | 'mo' | 'ad' | 'sc' | 'cap' | 'lim' | 'vi';
+
+/**
+ * A team ledger with a caller of every kind the access table tells apart: the
+ * owner, a member, an admin, a viewer, a member capped at 40 credits on Lux, a
+ * script's token (record only) and a token limited to Lux. Two worlds made with
+ * the same seed are identical: one records calls one way, the other another.
+ */
+export function callerWorld(seed: number): { t: TeamLedger; callers: Record<Who, Caller> } {
+  const t = teamLedger(seed);
+  const callers: Record<Who, Caller> = {
+    olga: t.owner,
+    mo: t.person('mo', 'member').caller,
+    ad: t.person('ad', 'admin').caller,
+    cap: t.person('cap', 'member').caller,
+    vi: t.person('vi', 'viewer').caller,
+    sc: t.as(issueToken(t.ctx, KEY, { member: 'mo', device: 'script', scopes: ['record'] }, t.owner).token),
+    lim: t.as(issueToken(t.ctx, KEY, { member: 'mo', device: 'lux script', scopes: ['record'], accounts: ['lux'] }, t.owner).token),
+  };
+  setCaps(t.ctx, 'cap', { 'lux/credits': 40 });
+  return { t, callers };
+}
+
+/** Every table, every row, in storage order (a token's secret is random: its hash is left out). */
+export function everything(ctx: Ctx): Record<string, unknown[]> {
+  const tables = ctx.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_stat%' ORDER BY name`).all() as { name: string }[];
+  const strip = (r: Record<string, unknown>) => ({ ...r, secret_hash: undefined });
+  return Object.fromEntries(tables.map(({ name }) => [name, (ctx.db.prepare(`SELECT * FROM "${name}"`).all() as Record<string, unknown>[]).map(strip)]));
 }

@@ -9,10 +9,25 @@
  */
 import type { Ctx } from './context.js';
 
+export type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/**
+ * Calls of one kind that cost less recorded together (usage events: the
+ * summaries moved once, the rows many to an INSERT; api/record-many.ts).
+ * Consecutive jobs of a group with the same Batchable go to runAll in one
+ * savepoint. runAll answers each item exactly as its call alone would, in
+ * order, its writes as they would be (its tests say so); when it throws
+ * instead, its savepoint is rolled back and each job runs alone.
+ */
+export interface Batchable<I> {
+  runAll(items: readonly I[]): Outcome[];
+}
+
 interface Job {
   run: () => unknown;
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
+  batch?: { as: Batchable<unknown>; item: unknown };
 }
 
 /** Thrown to every call of a group whose transaction could not commit. */
@@ -38,10 +53,14 @@ export class GroupCommit {
     private readonly maxGroup = 512,
   ) {}
 
-  /** Run `run` (a synchronous ledger call) in the next group; settles once its group is committed. */
-  submit<T>(run: () => T): Promise<T> {
+  /**
+   * Run `run` (a synchronous ledger call) in the next group; settles once its
+   * group is committed. `batch`: the same call as an item of a Batchable, for
+   * when it shares its group with others of its kind (alone, `run` runs).
+   */
+  submit<T, I>(run: () => T, batch?: { as: Batchable<I>; item: I }): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ run, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({ run, resolve: resolve as (v: unknown) => void, reject, ...(batch ? { batch: batch as { as: Batchable<unknown>; item: unknown } } : {}) });
       if (!this.scheduled) {
         this.scheduled = true;
         this.schedule(() => this.flush());
@@ -70,18 +89,55 @@ export class GroupCommit {
       }
       return;
     }
-    let outcomes: ReturnType<Ctx['writeGroup']>;
+    // Runs of consecutive jobs with the same Batchable become one call of the group; the rest are calls of their own.
+    const runs: Job[][] = [];
+    for (const j of jobs) {
+      const last = runs.at(-1);
+      if (j.batch && last?.[0]!.batch?.as === j.batch.as) last.push(j);
+      else runs.push([j]);
+    }
+    let outcomes: Outcome[];
     try {
-      outcomes = this.ctx.writeGroup(jobs.map((j) => j.run));
+      outcomes = this.ctx.writeGroup(runs.map((run) => (run.length === 1 ? run[0]!.run : () => this.runAll(run))));
     } catch (e) {
       const error = new GroupCommitError(e);
       for (const j of jobs) j.reject(error);
       return;
     }
-    jobs.forEach((j, i) => {
+    runs.forEach((run, i) => {
       const o = outcomes[i]!;
-      if (o.ok) j.resolve(o.value);
-      else j.reject(o.error);
+      const each = run.length === 1 ? [o] : (o as { ok: true; value: Outcome[] }).value;
+      run.forEach((j, k) => {
+        const r = each[k]!;
+        if (r.ok) j.resolve(r.value);
+        else j.reject(r.error);
+      });
     });
   }
+
+  /** A run of batchable jobs: together under one savepoint, or — when that throws — each alone under its own. Never throws. */
+  private runAll(run: Job[]): Outcome[] {
+    this.batchRuns++;
+    try {
+      return this.ctx.write(() => {
+        const out = run[0]!.batch!.as.runAll(run.map((j) => j.batch!.item));
+        // Checked inside the savepoint: a wrong answer leaves nothing, and each job runs alone.
+        if (out.length !== run.length) throw new Error(`a batch answered ${out.length} of ${run.length} calls`);
+        return out;
+      });
+    } catch {
+      this.batchFailures++;
+      return run.map((j): Outcome => {
+        try {
+          return { ok: true, value: j.run() };
+        } catch (error) {
+          return { ok: false, error };
+        }
+      });
+    }
+  }
+
+  /** Runs of batchable jobs recorded together, and those whose batch threw and were recorded one by one instead (the tests read them). */
+  batchRuns = 0;
+  batchFailures = 0;
 }

@@ -34,11 +34,13 @@ export class CallAsMany {
   private readonly within = new Set<string>();
   private readonly limited: boolean;
 
+  /** `chain`: one shared by the CallAsMany of several callers in one transaction (api/record-many.ts), which then writes it. */
   constructor(
     private readonly ctx: Ctx,
     private readonly caller: Caller,
+    chain?: AuditChain,
   ) {
-    this.chain = new AuditChain(ctx);
+    this.chain = chain ?? new AuditChain(ctx);
     this.limited = caller.accounts !== null || caller.pools !== null;
   }
 
