@@ -18,6 +18,8 @@ import { AuthFailures, failureKeys, type AuthLimits } from './auth-limits.js';
 import { errorEnvelope, STATUS, writesLedger, type Envelope } from './dispatch.js';
 import type { GroupCommit } from '../core/ledger/group-commit.js';
 import { isAsyncCall } from '../core/api/handlers.js';
+import { SignInCache } from '../core/team/sign-in-cache.js';
+import type { SignInRow } from '../core/team/tokens.js';
 import { recordMany } from '../core/api/record-many.js';
 
 /** `__Host-`: the browser keeps it only if Secure, Path=/ and no Domain, so no sibling host can plant or read it. */
@@ -27,7 +29,7 @@ export const CSRF_HEADER = 'x-csrf-token';
 /** The core's team functions the door uses (main/core/team/); an interface so the door is tested against the real ones and nothing else. */
 export interface TeamCore {
   /** `touch`: where the token's occasional last_used_at write goes (the host's writer); without it, written at once. */
-  authenticateToken(ctx: Ctx, key: Buffer, bearer: string, address: string | null, touch?: (write: () => void) => void): Caller;
+  authenticateToken(ctx: Ctx, key: Buffer, bearer: string, address: string | null, touch?: (write: () => void) => void, cache?: SignInCache<SignInRow>): Caller;
   /** A new session for a caller who just proved who they are (audited as team.signin). */
   startSession(ctx: Ctx, key: Buffer, caller: Caller): { session: string; csrf: string; expiresAt: string };
   authenticateSession(ctx: Ctx, key: Buffer, secret: string, address: string | null): Caller & { sessionId: string };
@@ -109,6 +111,19 @@ export class TeamDoor {
     this.writer.submit(write).catch((e: unknown) => this.log(`creditdeck web: a token's last use was not recorded: ${e instanceof Error ? e.message : String(e)}`));
   };
 
+  private readonly signInCache = new SignInCache<SignInRow>();
+  private signInTurn = false;
+
+  /** The token rows kept for sign-ins (core/team/sign-in-cache.ts), their version read again once per turn of the event loop. */
+  private signIns(): SignInCache<SignInRow> {
+    if (!this.signInTurn) {
+      this.signInTurn = true;
+      this.signInCache.expire();
+      setImmediate(() => (this.signInTurn = false));
+    }
+    return this.signInCache;
+  }
+
   /** Runs a call as the caller through the core (access table, attribution, caps, audit). */
   runner(caller: Caller, services?: Services): (name: string, input: unknown) => unknown {
     // The team calls that issue secrets (invites, tokens) need the host key; only the core sees it.
@@ -147,7 +162,7 @@ export class TeamDoor {
       return unauthorized(malformed);
     }
     try {
-      return { caller: this.core.authenticateToken(this.ctx, this.key, bearer, address, this.touch), sessionId: null };
+      return { caller: this.core.authenticateToken(this.ctx, this.key, bearer, address, this.touch, this.signIns()), sessionId: null };
     } catch (e) {
       if (!(e instanceof UnauthorizedError)) throw e;
       await this.failures.fail(keys);

@@ -243,6 +243,15 @@ CREATE TABLE vendor_settings (
 ${['vendor_readings', 'reconciliations'].map(appendOnlyTriggers).join('\n')}
 `;
 
+const bumpAccess = "BEGIN UPDATE meta SET value = value + 1 WHERE key = 'access_version'; END;";
+const ACCESS_VERSION_SQL = `
+INSERT OR IGNORE INTO meta (key, value) VALUES ('access_version', 0);
+CREATE TRIGGER team_tokens_insert_access AFTER INSERT ON team_tokens ${bumpAccess}
+CREATE TRIGGER team_tokens_update_access AFTER UPDATE OF id, member, device, scopes, accounts, pools, cap_mc, secret_hash, created_at, created_by, expires_at, revoked_at, grace_until, replaced_by ON team_tokens ${bumpAccess}
+CREATE TRIGGER team_tokens_delete_access AFTER DELETE ON team_tokens ${bumpAccess}
+${['team_people', 'team'].flatMap((t) => ['INSERT', 'UPDATE', 'DELETE'].map((op) => `CREATE TRIGGER ${t}_${op.toLowerCase()}_access AFTER ${op} ON ${t} ${bumpAccess}`)).join('\n')}
+`;
+
 export const migrations: Migration[] = [
   {
     id: '202611220300_initial',
@@ -658,6 +667,14 @@ ${['INSERT', 'UPDATE', 'DELETE'].map((op) => `CREATE TRIGGER member_caps_${op.to
     id: '202612042130_overdrafts_late_entries',
     backfill: '',
     sql: OVERDRAFT_SQL,
+  },
+  {
+    // The team's access version (issue 16): moved by every change to who may sign in — tokens (but
+    // their last use), people and the team — by any process, so a host may keep the token rows it
+    // reads at every request (team/sign-in-cache.ts). meta is derived: exports do not carry it.
+    id: '202612050300_access_version',
+    rowsUnchanged: true,
+    sql: ACCESS_VERSION_SQL,
   },
 ];
 

@@ -27,6 +27,8 @@ export class Ctx {
   private txVersion: number | null = null;
   private runner: ((fn: () => unknown) => unknown) & { immediate: (fn: () => unknown) => unknown } | null = null;
   private busyTimeout: number | null = null;
+  /** Writes begun through this context: what a cache of rows this process may change compares (team/sign-in-cache.ts). */
+  writes = 0;
   /** Inside writeGroup: each call's own write is a savepoint of the group's transaction. */
   private grouped = false;
   private groupDepth = 0;
@@ -61,6 +63,7 @@ export class Ctx {
    * connection's usual busy timeout.
    */
   write<T>(fn: () => T): T {
+    this.writes++;
     if (this.db.inTransaction) return this.grouped && this.groupDepth === 0 ? this.savepoint(fn) : fn();
     this.runner ??= this.db.transaction((f: () => unknown) => f()) as unknown as NonNullable<Ctx['runner']>;
     this.busyTimeout ??= this.db.pragma('busy_timeout', { simple: true }) as number;

@@ -13,6 +13,7 @@ import { keyedHash } from './host-key.js';
 import { checkName, getPerson, mayManage } from './people.js';
 import { composeSecret, newSecret, parseSecret, sameHash } from './secrets.js';
 import { ForbiddenError, SCOPES, UnauthorizedError, type Caller, type Role, type Scope } from './types.js';
+import { SignInCache } from './sign-in-cache.js';
 
 /** last_used_at is written at most this often: a busy script should not turn every read into a write. */
 export const LAST_USED_EVERY_MS = 60_000;
@@ -154,7 +155,8 @@ export function tokenInvalidAt(t: Pick<TokenRow, 'revoked_at' | 'expires_at' | '
 const NOT_VALID = 'the token is not valid';
 
 /** The token's row with its person and the team, in one read: a request's sign-in is one statement. */
-interface SignInRow extends TokenRow {
+/** What a sign-in reads of a token (SignInCache keeps it). */
+export interface SignInRow extends TokenRow {
   person_name: string | null;
   person_role: Role | null;
   person_removed_at: number | null;
@@ -168,15 +170,17 @@ interface SignInRow extends TokenRow {
  * it to its group-commit writer, so a sign-in never commits (and waits for an
  * fsync) on its own; without it the write is made at once.
  */
-export function authenticateToken(ctx: Ctx, key: Buffer, bearer: string, address: string | null, touch?: (write: () => void) => void): Caller {
+export function authenticateToken(ctx: Ctx, key: Buffer, bearer: string, address: string | null, touch?: (write: () => void) => void, cache?: SignInCache<SignInRow>): Caller {
   const parsed = parseSecret('cdk', bearer);
   if (!parsed) throw new UnauthorizedError(NOT_VALID);
-  const t = ctx
-    .stmt(
-      `SELECT t.*, p.name AS person_name, p.role AS person_role, p.removed_at AS person_removed_at, (SELECT id FROM team LIMIT 1) AS team_id
-       FROM team_tokens t LEFT JOIN team_people p ON p.id = t.member WHERE t.id = ?`,
-    )
-    .get(parsed.id) as SignInRow | undefined;
+  const read = () =>
+    ctx
+      .stmt(
+        `SELECT t.*, p.name AS person_name, p.role AS person_role, p.removed_at AS person_removed_at, (SELECT id FROM team LIMIT 1) AS team_id
+         FROM team_tokens t LEFT JOIN team_people p ON p.id = t.member WHERE t.id = ?`,
+      )
+      .get(parsed.id) as SignInRow | undefined;
+  const t = cache ? cache.row(ctx, parsed.id, read) : read();
   const presented = keyedHash(key, parsed.secret);
   if (!t || !sameHash(presented, t.secret_hash)) throw new UnauthorizedError(NOT_VALID);
   const now = ctx.clock.now();
@@ -186,6 +190,8 @@ export function authenticateToken(ctx: Ctx, key: Buffer, bearer: string, address
   if (t.person_removed_at !== null) throw new UnauthorizedError(`${t.member} was removed from the team`);
   if (t.last_used_at === null || now - t.last_used_at >= LAST_USED_EVERY_MS) {
     const write = () => ctx.write(() => void ctx.stmt('UPDATE team_tokens SET last_used_at = ? WHERE id = ?').run(now, t.id));
+    // A kept row is the one the next request reads: it must know the write is on its way (last use moves no version).
+    if (cache) t.last_used_at = now;
     if (touch) touch(write);
     else write();
   }
