@@ -17,7 +17,7 @@ import { TEAM_HOST_CALLS } from './dispatch.js';
 import type { TeamServe } from './serve.js';
 
 export const teamCore: TeamCore = {
-  authenticateToken: (ctx, key, bearer, address, touch) => authenticateToken(ctx, key, bearer, address, touch),
+  authenticateToken: (ctx, key, bearer, address, touch, cache) => authenticateToken(ctx, key, bearer, address, touch, cache),
   startSession: (ctx, key, caller) => {
     const s = startSession(ctx, key, caller);
     appendAudit(ctx, { member: caller.member, tokenId: caller.tokenId, address: caller.address, call: 'team.signin', args: { session: s.id }, result: 'ok' });

@@ -1,7 +1,8 @@
 /**
  * A token's last use is written in the host writer's next group, not in a
  * transaction (and an fsync) of its own per sign-in; a revoked token is still
- * refused on its very next request, since every request reads the token's row.
+ * refused on its very next request: the rows a sign-in keeps are read again
+ * after any write here, and once per turn for writes by other processes.
  */
 import { describe, expect, it } from 'vitest';
 import type { GroupCommit } from '../../main/core/ledger/group-commit.js';
@@ -42,6 +43,23 @@ describe("the team host's sign-in", () => {
     t.clock.advance(2 * MINUTE);
     await d.authenticateBearer(mo.token, '192.0.2.9', 'no token');
     expect(lastUsed()).toBe(new Date(t.clock.now()).toISOString());
+  });
+
+  it("reads a token's row once per turn of the event loop while nothing changes who may sign in", async () => {
+    const { t, mo, d } = door();
+    let reads = 0;
+    const stmt = t.ctx.stmt.bind(t.ctx);
+    t.ctx.stmt = (sql: string) => (sql.includes('FROM team_tokens t') && reads++, stmt(sql));
+    for (let i = 0; i < 5; i++) expect('caller' in (await d.authenticateBearer(mo.token, '192.0.2.9', 'no token'))).toBe(true);
+    expect(reads).toBe(1);
+    await new Promise((next) => setImmediate(next));
+    for (let i = 0; i < 5; i++) await d.authenticateBearer(mo.token, '192.0.2.9', 'no token');
+    expect(reads).toBe(1);
+    // Another person joins (their token issued in this process): the rows are read again.
+    t.person('ana', 'member');
+    const before = reads;
+    await d.authenticateBearer(mo.token, '192.0.2.9', 'no token');
+    expect(reads).toBe(before + 1);
   });
 
   it('a revoked token is refused on the very next request, the write still queued or not', async () => {
