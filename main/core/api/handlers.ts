@@ -280,7 +280,25 @@ export const handlers = {
       byoKey: z.boolean().optional(),
       holdId: plainText().max(64).optional(),
     }),
-    (ctx, i, s) => recordUsage(ctx, { ...i, at: i.at === undefined ? undefined : at(i.at, zoneOf(ctx, i.account)), caps: s?.caps ?? teamCaps(ctx, s?.caller), offline: s?.pushed === true, memberClock: s?.pushed === true || s?.memberClock === true }, s?.usageBatch),
+    (ctx, i, s) =>
+      recordUsage(
+        ctx,
+        {
+          account: i.account,
+          action: i.action,
+          quantity: i.quantity,
+          at: i.at === undefined ? undefined : at(i.at, zoneOf(ctx, i.account)),
+          key: i.key,
+          member: i.member,
+          attrs: i.attrs,
+          byoKey: i.byoKey,
+          holdId: i.holdId,
+          caps: s?.caps ?? teamCaps(ctx, s?.caller),
+          offline: s?.pushed === true,
+          memberClock: s?.pushed === true || s?.memberClock === true,
+        },
+        s?.usageBatch,
+      ),
   ),
   'grants.add': def(
     z.object({
