@@ -13,7 +13,7 @@ import { keyedHash } from './host-key.js';
 import { checkName, getPerson, mayManage } from './people.js';
 import { composeSecret, newSecret, parseSecret, sameHash } from './secrets.js';
 import { ForbiddenError, SCOPES, UnauthorizedError, type Caller, type Role, type Scope } from './types.js';
-import { SignInCache } from './sign-in-cache.js';
+import type { SignInCache } from './sign-in-cache.js';
 
 /** last_used_at is written at most this often: a busy script should not turn every read into a write. */
 export const LAST_USED_EVERY_MS = 60_000;
@@ -154,8 +154,7 @@ export function tokenInvalidAt(t: Pick<TokenRow, 'revoked_at' | 'expires_at' | '
 
 const NOT_VALID = 'the token is not valid';
 
-/** The token's row with its person and the team, in one read: a request's sign-in is one statement. */
-/** What a sign-in reads of a token (SignInCache keeps it). */
+/** The token's row with its person and the team, in one read: a request's sign-in is one statement (or none, kept by a SignInCache). */
 export interface SignInRow extends TokenRow {
   person_name: string | null;
   person_role: Role | null;
