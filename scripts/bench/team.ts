@@ -30,6 +30,7 @@
  */
 import { spawn } from 'node:child_process';
 import { build } from 'esbuild';
+import { CLI_BUNDLE } from '../cli-bundle.mjs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,21 +57,10 @@ const dir = mkdtempSync(join(tmpdir(), 'creditdeck-bench-team-'));
 // ---------------------------------------------------------------------------
 // The host, in a process of its own.
 
-// Bundled and minified as `npm run build:cli` bundles the CLI that `serve --team` ships in (scripts/build-cli.mjs), so
+// Bundled and minified as `npm run build:cli` bundles the CLI that `serve --team` ships in (scripts/cli-bundle.mjs), so
 // the host runs as users run it, not through tsx's loader (measured 5 December 2026: about a tenth more requests a second).
 const hostScript = join(ROOT, '.bench', 'team-host.mjs');
-await build({
-  entryPoints: [join(ROOT, 'scripts', 'bench', 'team-host.ts')],
-  outfile: hostScript,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  external: ['better-sqlite3', 'electron', 'stripe'],
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  minify: true,
-  logLevel: 'warning',
-});
+await build({ ...CLI_BUNDLE, entryPoints: [join(ROOT, 'scripts', 'bench', 'team-host.ts')], outfile: hostScript });
 const host = spawn(process.execPath, [...PROF, hostScript], {
   cwd: ROOT,
   env: { ...process.env, BENCH_TEAM_DIR: dir, BENCH_TEAM_PEOPLE: String(PEOPLE), BENCH_TEAM_CREDITS: String(CREDITS), BENCH_HOST_KIND: WEB ? 'web' : 'team' },

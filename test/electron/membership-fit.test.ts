@@ -6,7 +6,7 @@
  * account never asked while online nothing at all — the mirror cannot make one.
  * A credential the host's access table refuses plans.fit is said as that.
  */
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,23 +22,19 @@ import { localOwner } from '../../main/core/team/team.js';
 import { dispatch } from '../../main/web/dispatch.js';
 import { inviteLink } from '../../main/web/team-host.js';
 import { memoryLedger } from '../web/helpers.js';
-import { startTeamHost, type TeamHost } from '../team-host/helpers.js';
+import { fileHosts } from '../team-host/helpers.js';
 import { topFrame } from './fake-electron.js';
 import { launch, OWN_PAGE, quitAll } from './launch.js';
 
 afterEach(quitAll);
-const hosts: TeamHost[] = [];
-afterAll(async () => {
-  for (const h of hosts) if (h.ctx.db.open) await h.stop();
-});
+const newHost = fileHosts();
 
 const own = topFrame(`${OWN_PAGE}#/plans`);
 type Env = { ok: true; result: any } | { ok: false; error: { code: string; message: string; field?: string } }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 describe("desktop app: a team account's plan fit from the host", () => {
   it('online the host’s fit now; offline the last answer of this run, or none, saying why', async () => {
-    const h = await startTeamHost({ limits: { freeFailures: 1000 } });
-    hosts.push(h);
+    const h = await newHost();
     h.clock.set(Date.now());
     expect((await h.call('accounts.add', { preset: 'fluxnote', plan: 'rise' })).status).toBe(200);
     expect((await h.call('accounts.add', { preset: 'lux', plan: 'pro' })).status).toBe(200);
@@ -73,8 +69,7 @@ describe("desktop app: a team account's plan fit from the host", () => {
   });
 
   it("a token the host's table refuses plan fit (scoped to record only): 'forbidden' with the host's words, no report", async () => {
-    const h = await startTeamHost({ limits: { freeFailures: 1000 } });
-    hosts.push(h);
+    const h = await newHost();
     h.clock.set(Date.now());
     expect((await h.call('accounts.add', { preset: 'fluxnote', plan: 'rise' })).status).toBe(200);
     const inv = createInvite(h.ctx, h.key, localOwner(h.ctx), { role: 'member', member: 'mo', name: 'Mo' });

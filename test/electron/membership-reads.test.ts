@@ -6,7 +6,7 @@
  * entries on top while the host is stopped, and a team pool that will run out
  * before its reset is warned of once per period, named TEAM/ACCOUNT.
  */
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { CHANNEL } from '../../main/electron/channel.js';
 import { FORBIDDEN } from '../../main/electron/ipc.js';
 import { PACE_TITLE } from '../../main/electron/notify.js';
@@ -16,23 +16,19 @@ import { localOwner } from '../../main/core/team/team.js';
 import { dispatch } from '../../main/web/dispatch.js';
 import { inviteLink } from '../../main/web/team-host.js';
 import { memoryLedger } from '../web/helpers.js';
-import { startTeamHost, type TeamHost } from '../team-host/helpers.js';
+import { fileHosts } from '../team-host/helpers.js';
 import { topFrame } from './fake-electron.js';
 import { launch, OWN_PAGE, quitAll } from './launch.js';
 
 afterEach(quitAll);
-const hosts: TeamHost[] = [];
-afterAll(async () => {
-  for (const h of hosts) if (h.ctx.db.open) await h.stop();
-});
+const newHost = fileHosts();
 
 const own = topFrame(`${OWN_PAGE}#/usage`);
 type Env = { ok: true; result: any } | { ok: false; error: { code: string; message: string; field?: string } }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 describe("desktop app: a team account's history, usage and forecast from the mirror", () => {
   it('lists the 2 entries recorded with the host stopped first, counts them in usage and the forecast, and warns of the pace once', async () => {
-    const h = await startTeamHost({ limits: { freeFailures: 1000 } });
-    hosts.push(h);
+    const h = await newHost();
     // The member's app records at its own (real) time: the host's (manual) clock a minute ahead counts what arrives.
     h.clock.set(Date.now() + 60_000);
     // Its period began three days ago: the member's entries (real time, a minute behind the host) are inside it even just after midnight.

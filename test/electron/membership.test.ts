@@ -8,7 +8,7 @@
  * backoff, not a sleep), an overdraft and a rejection told in a notification,
  * leaving only once the pending entries are dealt with.
  */
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CHANNEL } from '../../main/electron/channel.js';
@@ -23,21 +23,17 @@ import { Outbox } from '../../main/core/sync/outbox.js';
 import { dispatch } from '../../main/web/dispatch.js';
 import { inviteLink } from '../../main/web/team-host.js';
 import { memoryLedger } from '../web/helpers.js';
-import { startTeamHost, type TeamHost } from '../team-host/helpers.js';
+import { fileHosts, startTeamHost, type TeamHost } from '../team-host/helpers.js';
 import { topFrame } from './fake-electron.js';
 import { launch, OWN_PAGE, quitAll } from './launch.js';
 
 afterEach(quitAll);
-const hosts: TeamHost[] = [];
-afterAll(async () => {
-  for (const h of hosts) if (h.ctx.db.open) await h.stop();
-});
+const newHost = fileHosts();
 
 async function host(o: Parameters<typeof startTeamHost>[0] = {}): Promise<TeamHost> {
-  const h = await startTeamHost({ limits: { freeFailures: 1000 }, ...o });
+  const h = await newHost(o);
   // The member's machine records at its own (real) time: the host's (manual) clock is a minute ahead, so its balances count what arrives.
   h.clock.set(Date.now() + 60_000);
-  hosts.push(h);
   return h;
 }
 

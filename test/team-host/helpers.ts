@@ -4,6 +4,7 @@
  * serve() as the CLI does; and a client that pins the certificate's
  * fingerprint (connectPinned) before it sends a byte.
  */
+import { afterAll } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -120,5 +121,21 @@ export async function startTeamHost(o: { limits?: Partial<AuthLimits>; serve?: P
       await done;
       ctx.db.close();
     },
+  };
+}
+
+/**
+ * Team hosts for one test file, each stopped after the file's tests: failed
+ * sign-ins rate-limited only after 1,000 (members' machines retry).
+ */
+export function fileHosts(): (o?: Parameters<typeof startTeamHost>[0]) => Promise<TeamHost> {
+  const hosts: TeamHost[] = [];
+  afterAll(async () => {
+    for (const h of hosts) if (h.ctx.db.open) await h.stop();
+  });
+  return async (o = {}) => {
+    const h = await startTeamHost({ limits: { freeFailures: 1000 }, ...o });
+    hosts.push(h);
+    return h;
   };
 }

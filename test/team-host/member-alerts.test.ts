@@ -5,18 +5,15 @@
  * from this device's copy as of the last sync; `events TEAM/ACCOUNT` names
  * each member (Ana, Mo) both ways, text and JSON. Clocks are manual.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createInvite } from '../../main/core/team/invites.js';
 import { localOwner } from '../../main/core/team/team.js';
 import { ManualClock } from '../../main/core/util/clock.js';
 import { inviteLink } from '../../main/web/team-host.js';
-import { startTeamHost, type TeamHost } from './helpers.js';
+import { fileHosts } from './helpers.js';
 import { memberMachine } from './member-machine.js';
 
-const hosts: TeamHost[] = [];
-afterAll(async () => {
-  for (const h of hosts) if (h.ctx.db.open) await h.stop();
-});
+const newHost = fileHosts();
 
 const T = Date.parse('2026-11-20T12:00:00Z');
 
@@ -29,8 +26,7 @@ interface Alerts {
 
 describe("a member's alerts and members' names, online and offline", () => {
   it('alerts and named history: the host online; the mirror as of the last sync once it is stopped', async () => {
-    const h = await startTeamHost({ limits: { freeFailures: 1000 } });
-    hosts.push(h);
+    const h = await newHost();
     expect((await h.call('accounts.add', { preset: 'lux', plan: 'pro' })).status).toBe(200);
     // Alerts at 1 % of the allocation (1,000 of 100,000 credits), so a few sends cross one.
     expect((await h.call('accounts.set', { account: 'lux-pro', thresholds: [1] })).status).toBe(200);

@@ -7,7 +7,7 @@
  * certificate refused, a revoked device's entries rejected and kept, and
  * leaving only once the pending entries are dealt with.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,18 +17,14 @@ import { createInvite } from '../../main/core/team/invites.js';
 import { localOwner } from '../../main/core/team/team.js';
 import { listTokens, revokeToken } from '../../main/core/team/tokens.js';
 import { inviteLink } from '../../main/web/team-host.js';
-import { startTeamHost, type TeamHost } from './helpers.js';
+import { fileHosts, startTeamHost, type TeamHost } from './helpers.js';
 
-const hosts: TeamHost[] = [];
-afterAll(async () => {
-  for (const h of hosts) if (h.ctx.db.open) await h.stop();
-});
+const newHost = fileHosts();
 
 async function host(o: Parameters<typeof startTeamHost>[0] = {}): Promise<TeamHost> {
-  const h = await startTeamHost({ limits: { freeFailures: 1000 }, ...o });
+  const h = await newHost(o);
   // The member's machine records at its own (real) time: the host's clock must not be behind it.
   h.clock.set(Date.now());
-  hosts.push(h);
   return h;
 }
 

@@ -5,26 +5,22 @@
  * saying plan fit needs the host — nothing is made up from this device's copy.
  * The member's clock and the host's are the same manual instant.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createInvite } from '../../main/core/team/invites.js';
 import { localOwner } from '../../main/core/team/team.js';
 import { ManualClock } from '../../main/core/util/clock.js';
 import { inviteLink } from '../../main/web/team-host.js';
-import { startTeamHost, type TeamHost } from './helpers.js';
+import { fileHosts } from './helpers.js';
 import { memberMachine } from './member-machine.js';
 
-const hosts: TeamHost[] = [];
-afterAll(async () => {
-  for (const h of hosts) if (h.ctx.db.open) await h.stop();
-});
+const newHost = fileHosts();
 
 /** Well into the account's third period (it was added Nov 15): two complete periods to compare. */
 const T = Date.parse('2027-01-20T12:00:00Z');
 
 describe("a member's plan fit of a team account", () => {
   it("online: the host's fit, now, as TEAM/ACCOUNT; offline: says it needs the host, nothing shown", async () => {
-    const h = await startTeamHost({ limits: { freeFailures: 1000 } });
-    hosts.push(h);
+    const h = await newHost();
     expect((await h.call('accounts.add', { preset: 'fluxnote', plan: 'rise' })).status).toBe(200);
     // 21 videos in December, Rise's whole monthly allocation.
     h.clock.set(Date.parse('2026-12-10T12:00:00Z'));

@@ -6,18 +6,15 @@
  * offline listed first and counted on top, marked pending. The member's clock
  * and the host's are the same manual instant (no waiting on real time).
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createInvite } from '../../main/core/team/invites.js';
 import { localOwner } from '../../main/core/team/team.js';
 import { ManualClock } from '../../main/core/util/clock.js';
 import { inviteLink } from '../../main/web/team-host.js';
-import { startTeamHost, type TeamHost } from './helpers.js';
+import { fileHosts } from './helpers.js';
 import { memberMachine } from './member-machine.js';
 
-const hosts: TeamHost[] = [];
-afterAll(async () => {
-  for (const h of hosts) if (h.ctx.db.open) await h.stop();
-});
+const newHost = fileHosts();
 
 /** Five days into the account's first period (it was added at START, Nov 15 12:00 UTC). */
 const T = Date.parse('2026-11-20T12:00:00Z');
@@ -33,8 +30,7 @@ interface Ev {
 
 describe("a member's offline reads of a team account", () => {
   it('events, usage and forecast: the host online; the mirror as of the last sync with 2 pending entries on top once it is stopped', async () => {
-    const h = await startTeamHost({ limits: { freeFailures: 1000 } });
-    hosts.push(h);
+    const h = await newHost();
     expect((await h.call('accounts.add', { preset: 'lux', plan: 'pro' })).status).toBe(200);
     h.clock.set(T);
     expect((await h.call('usage.record', { account: 'lux-pro', action: 'email', quantity: 10 })).status).toBe(200);

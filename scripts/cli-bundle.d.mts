@@ -1,0 +1,3 @@
+/** Types for scripts/cli-bundle.mjs (run by plain node, imported by the bench). */
+import type { BuildOptions } from 'esbuild';
+export declare const CLI_BUNDLE: BuildOptions;
