@@ -2,10 +2,12 @@
  * Usage events recorded through the team host over HTTPS by 1, 8, 32 and 64
  * concurrent clients — or, with BENCH_HOST_KIND=web, through the local web
  * host (plain HTTP, no sign-in) by 1, 4, 16 and 64 — beside two baselines
- * measured in this run just before each client count (fsync speed drifts on
- * shared disks): raw better-sqlite3 single-row inserts (common.ts), the
- * targets' baseline, and the same action recorded in-process through `call`,
- * one by one, for as many events.
+ * measured in this run for each client count (fsync speed drifts on shared
+ * disks): raw better-sqlite3 single-row inserts (common.ts), the targets'
+ * baseline, just before the run and again just after (`bracket`); and the same
+ * action recorded in-process through `call`, one by one, for as many events,
+ * just before. Then `team.push` (the team host only), its push path warmed by
+ * one untimed push per client first, as the runs above warm with one request.
  *
  * The host runs in a child process of its own (scripts/bench/team-host.ts,
  * bundled and minified as the CLI is),
@@ -25,7 +27,7 @@
  *   BENCH_TEAM_EVENTS   events per client count, spread over the clients (default 5000)
  *   BENCH_CLIENT_PROCS  client processes (default 0: the clients in this process)
  *   BENCH_TEAM_COUNTS   the client counts, a comma list (default 1,8,32,64; 1,4,16,64 for the web host)
- *   BENCH_PUSH_EVENTS   entries pushed in all by team.push's 8 clients (default BENCH_TEAM_EVENTS)
+ *   BENCH_PUSH_EVENTS   entries pushed in all by team.push's 8 clients (default 4 × BENCH_TEAM_EVENTS)
  *   BENCH_HOST_PROF     a directory: the host writes a CPU profile there (node --cpu-prof) when it stops
  */
 import { spawn } from 'node:child_process';
@@ -47,11 +49,12 @@ const COUNTS = (process.env.BENCH_TEAM_COUNTS ?? '').split(',').filter((c) => c 
 if (COUNTS.some((c) => !Number.isSafeInteger(c) || c < 1 || c > 64)) throw new Error(`BENCH_TEAM_COUNTS must list client counts of 1 to 64 (got ${process.env.BENCH_TEAM_COUNTS})`);
 const CLIENTS = COUNTS.length > 0 ? COUNTS : WEB ? [1, 4, 16, 64] : [1, 8, 32, 64];
 const PEOPLE = Math.max(8, ...CLIENTS);
-const PUSH_N = num('BENCH_PUSH_EVENTS', N);
+// Four times the events: at 800 entries a round, BENCH_TEAM_EVENTS alone is six rounds, too few to say more than the noise.
+const PUSH_N = num('BENCH_PUSH_EVENTS', 4 * N);
 const PROF = process.env.BENCH_HOST_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_HOST_PROF}`] : [];
 const PROCS = num('BENCH_CLIENT_PROCS', 0, { zero: true });
 // Every event costs 1 credit; twice what is recorded, so nothing runs out.
-const CREDITS = 2 * (N * CLIENTS.length + PUSH_N) + 1000;
+const CREDITS = 2 * (N * CLIENTS.length + PUSH_N + 8 * 100) + 1000;
 const dir = mkdtempSync(join(tmpdir(), 'creditdeck-bench-team-'));
 
 // ---------------------------------------------------------------------------
@@ -152,14 +155,17 @@ const PUSH_CLIENTS = 8;
 const PUSH_BATCH = 100;
 async function pushes(): Promise<{ perSec: number; p50Ms: number; p99Ms: number; events: number }> {
   const requests = Math.max(1, Math.floor(PUSH_N / (PUSH_CLIENTS * PUSH_BATCH)));
+  const push = (c: (typeof clients)[number], id: (j: number) => string) =>
+    c.send(JSON.stringify({ entries: Array.from({ length: PUSH_BATCH }, (_, j) => ({ id: id(j), call: 'usage.record', input: { account: ACTION.account, action: ACTION.action, quantity: ACTION.quantity } })) }), '/api/team.push');
+  // One untimed push each first, as the other runs send one request each first: the host's push path compiled, not its first use timed.
+  await Promise.all(clients.slice(0, PUSH_CLIENTS).map((c, k) => push(c, (j) => `ob_warm_${k}_${j}`)));
   const lat: number[] = [];
   const t0 = performance.now();
   await Promise.all(
     clients.slice(0, PUSH_CLIENTS).map(async (c, k) => {
       for (let i = 0; i < requests; i++) {
-        const entries = Array.from({ length: PUSH_BATCH }, (_, j) => ({ id: `ob_bench_${k}_${i}_${j}`, call: 'usage.record', input: { account: ACTION.account, action: ACTION.action, quantity: ACTION.quantity } }));
         const s = performance.now();
-        await c.send(JSON.stringify({ entries }), '/api/team.push');
+        await push(c, (j) => `ob_bench_${k}_${i}_${j}`);
         lat.push(performance.now() - s);
       }
     }),
@@ -194,13 +200,22 @@ function inProcess(run: number): { perSec: number; p50Ms: number; p99Ms: number 
 const raw = rawInserts(join(dir, 'raw.sqlite'));
 raw.run(100);
 
+/**
+ * The baseline for a run: raw inserts measured just before it and again just
+ * after, as one rate (N inserts each: their mean time). The disk's fsync speed
+ * drifts by half within minutes on shared machines; a run measured against
+ * the baseline on both sides of it is not at the mercy of which way it went.
+ */
+const bracket = (before: number, after: number): number => 2 / (1 / before + 1 / after);
+
 const rows: Record<string, unknown>[] = [];
 let pushRow: Record<string, unknown> | null = null;
 try {
   for (const [run, n] of CLIENTS.entries()) {
-    const rawPerSec = raw.run(N);
+    const rawBefore = raw.run(N);
     const base = inProcess(run);
     const h = await overHost(n, run);
+    const rawPerSec = bracket(rawBefore, raw.run(N));
     log(`  ${n} client${n > 1 ? 's' : ''}: host ${Math.round(h.perSec)}/s (p50 ${h.p50Ms.toFixed(2)} ms, p99 ${h.p99Ms.toFixed(2)} ms), raw ${Math.round(rawPerSec)}/s → ${(h.perSec / rawPerSec).toFixed(2)}, in-process ${Math.round(base.perSec)}/s → ${(h.perSec / base.perSec).toFixed(2)}`);
     rows.push({
       clients: n,
@@ -219,8 +234,9 @@ try {
   }
   if (!WEB) {
     if (PROCS !== 0) await warm(clients.slice(0, PUSH_CLIENTS), 'push');
-    const rawPerSec = raw.run(N);
+    const rawBefore = raw.run(N);
     const p = await pushes();
+    const rawPerSec = bracket(rawBefore, raw.run(N));
     log(`  push: ${PUSH_CLIENTS} clients × ${PUSH_BATCH} entries a request: ${Math.round(p.perSec)}/s (p50 ${p.p50Ms.toFixed(1)} ms, p99 ${p.p99Ms.toFixed(1)} ms a request), raw ${Math.round(rawPerSec)}/s → ${(p.perSec / rawPerSec).toFixed(2)}`);
     pushRow = { clients: PUSH_CLIENTS, batch: PUSH_BATCH, events: p.events, perSec: Math.round(p.perSec), p50Ms: round(p.p50Ms, 3), p99Ms: round(p.p99Ms, 3), rawPerSec: Math.round(rawPerSec), rawRatio: round(p.perSec / rawPerSec, 3) };
   }
