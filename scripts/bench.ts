@@ -187,6 +187,19 @@ for (const r of runs) {
           rss: k === 0 ? `${rssOf(r)}${x.hostPeakRssMiB ? ` + host ${x.hostPeakRssMiB} MiB` : ''}` : '',
         });
       }
+      if (x.ceiling) {
+        // Not a target: the same clients against a host with no ledger, the most any host reaches on this machine.
+        const c = x.ceiling as Json;
+        rows.push({
+          figure: `  ceiling: an empty ${web ? 'HTTP' : 'HTTPS'} host (no ledger), ${c.clients} clients`,
+          value: `${n(c.perSec)}/s; ${c.p50Ms.toFixed(1)} / ${c.p99Ms.toFixed(1)} ms`,
+          baseline: `raw insert ${n(c.rawPerSec)}/s`,
+          ratio: c.rawRatio.toFixed(2),
+          target: '',
+          verdict: '',
+          rss: '',
+        });
+      }
       if (x.push) {
         const p = x.push as Json;
         rows.push({

@@ -60,27 +60,34 @@ const dir = mkdtempSync(join(tmpdir(), 'creditdeck-bench-team-'));
 // ---------------------------------------------------------------------------
 // The host, in a process of its own.
 
-// Bundled and minified as `npm run build:cli` bundles the CLI that `serve --team` ships in (scripts/cli-bundle.mjs), so
-// the host runs as users run it, not through tsx's loader (measured 5 December 2026: about a tenth more requests a second).
-const hostScript = join(ROOT, '.bench', 'team-host.mjs');
-await build({ ...CLI_BUNDLE, entryPoints: [join(ROOT, 'scripts', 'bench', 'team-host.ts')], outfile: hostScript });
-const host = spawn(process.execPath, [...PROF, hostScript], {
-  cwd: ROOT,
-  env: { ...process.env, BENCH_TEAM_DIR: dir, BENCH_TEAM_PEOPLE: String(PEOPLE), BENCH_TEAM_CREDITS: String(CREDITS), BENCH_HOST_KIND: WEB ? 'web' : 'team' },
-  stdio: ['pipe', 'pipe', 'inherit'],
-});
-const hostLines: string[] = [];
-let lineArrived = () => {};
-createInterface({ input: host.stdout }).on('line', (l) => {
-  hostLines.push(l);
-  lineArrived();
-});
-const hostExit = new Promise<number | null>((ok) => host.on('close', (code) => ok(code)));
-const firstLine = new Promise<string>((ok, fail) => {
-  lineArrived = () => ok(hostLines[0]!);
-  void hostExit.then((code) => fail(new Error(`the team host exited (${code}) before it was listening`)));
-});
-const info = JSON.parse(await firstLine) as HostInfo;
+/** A bench host (team-host.ts, empty-host.ts), bundled and minified as the CLI is, in a process of its own: its output lines, its first, its exit. */
+async function startHost(name: string, env: Record<string, string>, args: string[] = []) {
+  // Bundled and minified as `npm run build:cli` bundles the CLI that `serve --team` ships in (scripts/cli-bundle.mjs), so
+  // the host runs as users run it, not through tsx's loader (measured 5 December 2026: about a tenth more requests a second).
+  const script = join(ROOT, '.bench', `${name}.mjs`);
+  await build({ ...CLI_BUNDLE, entryPoints: [join(ROOT, 'scripts', 'bench', `${name}.ts`)], outfile: script });
+  const proc = spawn(process.execPath, [...args, script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines: string[] = [];
+  let arrived = () => {};
+  createInterface({ input: proc.stdout }).on('line', (l) => {
+    lines.push(l);
+    arrived();
+  });
+  const exit = new Promise<number | null>((ok) => proc.on('close', (code) => ok(code)));
+  const first = await new Promise<string>((ok, fail) => {
+    arrived = () => ok(lines[0]!);
+    void exit.then((code) => fail(new Error(`${name} exited (${code}) before it was listening`)));
+  });
+  return { proc, lines, first, exit };
+}
+
+const kind = WEB ? 'web' : 'team';
+const { proc: host, lines: hostLines, first: firstLine, exit: hostExit } = await startHost(
+  'team-host',
+  { BENCH_TEAM_DIR: dir, BENCH_TEAM_PEOPLE: String(PEOPLE), BENCH_TEAM_CREDITS: String(CREDITS), BENCH_HOST_KIND: kind },
+  PROF,
+);
+const info = JSON.parse(firstLine) as HostInfo;
 const pin = WEB ? '' : normalizeFingerprint(info.fingerprint);
 log(WEB ? `  web host at ${info.url}` : `  host at ${info.url}, ${info.tokens.length} device tokens, certificate ${pin.slice(0, 23)}…`);
 
@@ -208,8 +215,37 @@ raw.run(100);
  */
 const bracket = (before: number, after: number): number => 2 / (1 / before + 1 / after);
 
+/**
+ * The ceiling: the same clients, tokens and certificate against empty-host.ts
+ * — Node's HTTP(S) server reading, parsing and answering each call with a
+ * real usage.record answer, and no ledger — for the largest client count.
+ */
+async function ceiling(n: number): Promise<Record<string, unknown>> {
+  const answer = JSON.stringify({ ok: true, result: call(local, 'usage.record', { ...ACTION, key: 'ceiling-sample' }) });
+  const empty = await startHost('empty-host', { BENCH_TEAM_DIR: dir, BENCH_HOST_KIND: kind, BENCH_EMPTY_ANSWER: answer });
+  const at = { ...info, url: (JSON.parse(empty.first) as { url: string }).url };
+  const some = (WEB ? Array.from({ length: n }, () => null) : info.tokens.slice(0, n)).map((t) => client(at, t));
+  try {
+    await Promise.all(some.map((c, k) => c.send(JSON.stringify({ ...ACTION, key: `warm-empty-${k}` }))));
+    const shares = Array.from({ length: n }, (_, k) => Math.floor(N / n) + (k < N % n ? 1 : 0));
+    const rawBefore = raw.run(N);
+    const t0 = performance.now();
+    const lat = await sendShares(some, shares, (k, i) => `empty-${k}-${i}`);
+    const perSec = lat.length / ((performance.now() - t0) / 1000);
+    const rawPerSec = bracket(rawBefore, raw.run(N));
+    lat.sort((a, b) => a - b);
+    log(`  ceiling, ${n} clients against an empty ${WEB ? 'HTTP' : 'HTTPS'} host (no ledger): ${Math.round(perSec)}/s (p50 ${percentile(lat, 50).toFixed(2)} ms, p99 ${percentile(lat, 99).toFixed(2)} ms), raw ${Math.round(rawPerSec)}/s → ${(perSec / rawPerSec).toFixed(2)}`);
+    return { clients: n, events: lat.length, perSec: Math.round(perSec), p50Ms: round(percentile(lat, 50), 3), p99Ms: round(percentile(lat, 99), 3), rawPerSec: Math.round(rawPerSec), rawRatio: round(perSec / rawPerSec, 3) };
+  } finally {
+    for (const c of some) c.agent.destroy();
+    empty.proc.stdin.end();
+    await empty.exit;
+  }
+}
+
 const rows: Record<string, unknown>[] = [];
 let pushRow: Record<string, unknown> | null = null;
+let ceilingRow: Record<string, unknown> | null = null;
 try {
   for (const [run, n] of CLIENTS.entries()) {
     const rawBefore = raw.run(N);
@@ -240,6 +276,7 @@ try {
     log(`  push: ${PUSH_CLIENTS} clients × ${PUSH_BATCH} entries a request: ${Math.round(p.perSec)}/s (p50 ${p.p50Ms.toFixed(1)} ms, p99 ${p.p99Ms.toFixed(1)} ms a request), raw ${Math.round(rawPerSec)}/s → ${(p.perSec / rawPerSec).toFixed(2)}`);
     pushRow = { clients: PUSH_CLIENTS, batch: PUSH_BATCH, events: p.events, perSec: Math.round(p.perSec), p50Ms: round(p.p50Ms, 3), p99Ms: round(p.p99Ms, 3), rawPerSec: Math.round(rawPerSec), rawRatio: round(p.perSec / rawPerSec, 3) };
   }
+  if (PROCS === 0) ceilingRow = await ceiling(CLIENTS.at(-1)!);
 } finally {
   for (const c of clients) c.agent.destroy();
   local.db.close();
@@ -266,6 +303,8 @@ emit({
   hostPeakRssMiB: hostStats.peakRssMiB ?? null,
   runs: rows,
   push: pushRow,
+  // The same clients against a host with no ledger (empty-host.ts): the most any host reaches here; null with client processes.
+  ceiling: ceilingRow,
   // Against raw single-row inserts at 64 clients: the web host ≥ 1.0× with p99 ≤ 40 ms, the team host ≥ 0.8×.
   target: WEB ? { clients64: 1.0, p99Ms: 40 } : { clients64: 0.8 },
 });
