@@ -1,12 +1,13 @@
 /**
  * The ceiling for the `team` bench section (team.ts starts it as a process of
  * its own, bundled as the host is): a Node HTTP server — HTTPS with the team
- * host's own certificate and key for BENCH_HOST_KIND=team — that does what
- * every call costs before any ledger work and nothing after: reads the body,
- * parses its JSON, asks for a bearer token (for the team kind; never checked),
- * and answers with the same answer every time (BENCH_EMPTY_ANSWER, a real
- * `usage.record` answer), with the host's server options and limits. What the same clients reach against it is the most
- * any host could reach over Node's HTTP on this machine, clients included.
+ * host's own certificate and key for BENCH_HOST_KIND=team — with the host's
+ * server options and limits, that does what every call costs before any
+ * ledger work and nothing after: reads the body, parses its JSON, asks for a
+ * bearer token (for the team kind; present, not verified), and answers with
+ * the same answer every time (BENCH_EMPTY_ANSWER, a real `usage.record`
+ * answer). What the same clients reach against it is the most any host could
+ * reach over Node's HTTP on this machine, clients included.
  *
  * Prints one JSON line ({url}) once listening; stops when its stdin closes.
  */
@@ -27,10 +28,14 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
   const chunks: Buffer[] = [];
   req.on('data', (c: Buffer) => chunks.push(c));
   req.on('end', () => {
-    let body: string;
-    if (team && !/^Bearer ./.test(req.headers.authorization ?? '')) body = '{"ok":false}';
-    else body = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown) === null ? '{"ok":false}' : answer;
-    res.writeHead(body === answer ? 200 : 400, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+    let ok = !team || /^Bearer ./.test(req.headers.authorization ?? '');
+    try {
+      if (ok) ok = JSON.parse(Buffer.concat(chunks).toString('utf8')) !== null;
+    } catch {
+      ok = false;
+    }
+    const body = ok ? answer : '{"ok":false}';
+    res.writeHead(ok ? 200 : 400, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
     res.end(body);
   });
 }
