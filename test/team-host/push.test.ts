@@ -54,11 +54,11 @@ describe('team.push', () => {
     expect(repeated.map((a) => a.result.eventId)).toEqual(answers.map((a) => a.result.eventId));
     expect(events()).toBe(count);
 
-    // Audited: each entry as usage.record by the member; the push itself by its size.
-    const audit = listAudit(host.ctx, {}) as unknown as { member: string; call: string; args: Record<string, unknown> }[] | { entries: { member: string; call: string; args: Record<string, unknown> }[] };
-    const list = Array.isArray(audit) ? audit : audit.entries;
-    expect(list.filter((r) => r.call === 'usage.record' && r.member === 'mo')).toHaveLength(6);
-    expect(list.filter((r) => r.call === 'team.push').map((r) => r.args)).toEqual([{ entries: 3 }, { entries: 3 }]);
+    // Audited: each push by one row of the member's, listing its entries with their answers; no row per entry.
+    const audit = listAudit(host.ctx, {});
+    expect(audit.filter((r) => r.call === 'usage.record')).toEqual([]);
+    const pushes = audit.filter((r) => r.call === 'team.push' && r.member === 'mo').map((r) => (r.args as { entries: { id: string; status: string }[] }).entries);
+    expect(pushes.map((p) => p.map((e) => [e.id, e.status]))).toEqual([entries.map((e) => [e.id, 'accepted']), entries.map((e) => [e.id, 'duplicate'])]);
   });
 
   it('rejects an entry with the reason and keeps the rest: someone else named, a key of its own, an id twice, bad input; one past the credits overdraws', async () => {
@@ -107,8 +107,11 @@ describe('team.push', () => {
     const at = Date.parse(answer!.result.at);
     expect(at).toBeGreaterThanOrEqual(before);
     expect(at).toBeLessThanOrEqual(after);
-    const rows = listAudit(host.ctx, { limit: 1000 }).filter((r) => r.call === 'usage.record' && (r.args as { key?: string }).key === 'push-ob_fast_clock');
-    expect(rows.map((r) => (r.args as { at?: string }).at)).toEqual([sent]);
+    const listed = listAudit(host.ctx, { limit: 1000 })
+      .filter((r) => r.call === 'team.push')
+      .flatMap((r) => (r.args as { entries: { id: string; input: { at?: string } }[] }).entries)
+      .filter((e) => e.id === 'ob_fast_clock');
+    expect(listed.map((e) => e.input.at)).toEqual([sent]);
     // Sent again with the same time (its answer lost): the same entry.
     const again = await host.call('team.push', { entries: [video('ob_fast_clock', { action: 'image', at: sent })] }, tokens.member);
     expect(again.json().result.results[0]).toMatchObject({ status: 'duplicate', result: { eventId: answer!.result.eventId } });

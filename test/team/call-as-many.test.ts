@@ -5,7 +5,9 @@
  * one through callAs do — accepted, duplicate (within a push and across
  * pushes), refused (credits, a member's cap), forbidden (someone else named),
  * invalid (bad input, a key of its own, unknown account or action) and
- * offline entries that overdraw, mixed; and the audit chain verifies.
+ * offline entries that overdraw, mixed; and the audit chain verifies. The
+ * push is audited by one row listing every entry with its answer
+ * (team/push-audit.ts); its entries write none of their own.
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
@@ -16,6 +18,7 @@ import type { Ctx } from '../../main/core/ledger/context.js';
 import { appendAudit, verifyAudit } from '../../main/core/team/audit.js';
 import { CallAsMany } from '../../main/core/team/call-as-many.js';
 import { callAs } from '../../main/core/team/call-as.js';
+import { pushAudit } from '../../main/core/team/push-audit.js';
 import type { Caller } from '../../main/core/team/types.js';
 import { callerWorld, everything, MINUTE, type Who } from './helpers.js';
 
@@ -54,7 +57,7 @@ function toEntry(e: Drawn, who: Caller): Entry {
   return { id: e.id, call: 'usage.record', input, ...(e.offline !== undefined ? { offline: e.offline } : {}) };
 }
 
-/** What team.push did before CallAsMany: each entry through callAs, one by one, then the push's own audit row. */
+/** What team.push did before CallAsMany: each entry through callAs, one by one (as a push's entry: no audit row of its own), then the push's row listing them. */
 function pushOneByOne(ctx: Ctx, caller: Caller, entries: Entry[]): PushAnswer[] {
   const seen = new Set<string>();
   const results = entries.map((e): PushAnswer => {
@@ -62,13 +65,13 @@ function pushOneByOne(ctx: Ctx, caller: Caller, entries: Entry[]): PushAnswer[] 
     seen.add(e.id);
     if (Object.hasOwn(e.input, 'key')) return { id: e.id, status: 'rejected', reason: 'invalid_input', message: 'an entry is keyed by its id: leave "key" out of its input' };
     try {
-      const r = callAs(ctx, caller, e.call, { ...e.input, key: pushKey(e.id) }, { pushed: e.offline === true, memberClock: true }) as { status?: string };
+      const r = callAs(ctx, caller, e.call, { ...e.input, key: pushKey(e.id) }, { pushed: e.offline === true, memberClock: true, inPush: true }) as { status?: string };
       return { id: e.id, status: r.status === 'duplicate' ? 'duplicate' : 'accepted', result: r };
     } catch (err) {
       return rejection(e.id, err);
     }
   });
-  appendAudit(ctx, { member: caller.member, tokenId: caller.tokenId, address: caller.address, call: 'team.push', args: { entries: entries.length }, result: 'ok' });
+  appendAudit(ctx, { member: caller.member, tokenId: caller.tokenId, address: caller.address, call: 'team.push', args: pushAudit({ entries }, { results }), result: 'ok' });
   return results;
 }
 
@@ -131,7 +134,7 @@ describe('team.push through CallAsMany = each entry through callAs alone', () =>
     );
   });
 
-  test('a push of 130 entries (audit rows inserted 50 at a time, interrupted by entries callAs records itself) = one by one', () => {
+  test('a push of 130 entries (interrupted by entries callAs records itself) = one by one, audited by one row', () => {
     const a = world();
     const b = world();
     const entries: Entry[] = Array.from({ length: 130 }, (_, k) => ({
@@ -145,9 +148,12 @@ describe('team.push through CallAsMany = each entry through callAs alone', () =>
     expect(pushed.results.filter((r) => r.status === 'rejected').map((r) => r.reason)).toEqual(['forbidden', 'invalid_input', 'forbidden', 'invalid_input', 'invalid_input', 'forbidden', 'invalid_input', 'forbidden', 'invalid_input']);
     expect(everything(a.t.ctx)).toEqual(everything(b.t.ctx));
     expect(verifyAudit(a.t.ctx)).toEqual([]);
-    // Every entry has its row (the rejected ones too: forbidden and refused are audited, invalid input is not), and the push its own.
-    const audited = a.t.ctx.db.prepare(`SELECT COUNT(*) AS n FROM team_audit WHERE call = 'usage.record' AND member = 'mo'`).get() as { n: number };
-    expect(audited.n).toBeGreaterThan(120);
+    // One row for the push, every entry in it with its answer (the rejected ones too, and why); none of the entries' own.
+    const rows = a.t.ctx.db.prepare(`SELECT call, args_json FROM team_audit WHERE member = 'mo'`).all() as { call: string; args_json: string }[];
+    expect(rows.map((r) => r.call)).toEqual(['team.push']);
+    const listed = (JSON.parse(rows[0]!.args_json) as { entries: { id: string; input: unknown; status: string; reason?: string }[] }).entries;
+    expect(listed.map((e) => [e.id, e.status, e.reason ?? null])).toEqual(pushed.results.map((r) => [r.id, r.status, r.reason ?? null]));
+    expect(listed.map((e) => e.input)).toEqual(entries.map((e) => e.input));
   });
 
   test('pushes of 500 entries (events written 256 to an INSERT, replays of an earlier push among new entries) = one by one', () => {
@@ -179,7 +185,7 @@ describe('team.push through CallAsMany = each entry through callAs alone', () =>
     expect(a.t.ctx.db.prepare(`SELECT COUNT(*) AS n FROM events WHERE key LIKE 'push-e_big_%'`).get()).toEqual({ n: accepted.size });
   });
 
-  test('a refused entry keeps its refusal record and audit row, and the entries after it are recorded', () => {
+  test("a refused entry keeps its refusal record and its line in the push's audit row, and the entries after it are recorded", () => {
     const { t, callers } = world();
     const entries: Entry[] = [
       { id: 'e_first_one', call: 'usage.record', input: { account: 'lux', action: 'sms', quantity: 5 } },
@@ -195,13 +201,15 @@ describe('team.push through CallAsMany = each entry through callAs alone', () =>
     const events = t.ctx.db.prepare(`SELECT key FROM events WHERE member = 'cap' ORDER BY seq`).all();
     expect(events).toEqual([{ key: 'push-e_first_one' }, { key: 'push-e_after_it' }]);
     expect(t.ctx.db.prepare('SELECT COUNT(*) AS n FROM refusals').get()).toEqual({ n: 1 });
-    const audit = t.ctx.db.prepare(`SELECT call, result FROM team_audit WHERE member = 'cap' ORDER BY seq`).all();
-    expect(audit).toEqual([
-      { call: 'usage.record', result: 'ok' },
-      { call: 'usage.record', result: 'refused:member_cap' },
-      { call: 'usage.record', result: 'ok' },
-      { call: 'team.push', result: 'ok' },
-    ]);
+    const audit = t.ctx.db.prepare(`SELECT call, args_json, result FROM team_audit WHERE member = 'cap' ORDER BY seq`).all() as { call: string; args_json: string; result: string }[];
+    expect(audit.map((r) => [r.call, r.result])).toEqual([['team.push', 'ok']]);
+    expect(JSON.parse(audit[0]!.args_json)).toEqual({
+      entries: [
+        { id: 'e_first_one', call: 'usage.record', input: { account: 'lux', action: 'sms', quantity: 5 }, status: 'accepted' },
+        { id: 'e_over_cap', call: 'usage.record', input: { account: 'lux', action: 'sms', quantity: 30 }, status: 'rejected', reason: 'member_cap' },
+        { id: 'e_after_it', call: 'usage.record', input: { account: 'lux', action: 'email' }, status: 'accepted' },
+      ],
+    });
     expect(verifyAudit(t.ctx)).toEqual([]);
     t.clean();
   });

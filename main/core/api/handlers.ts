@@ -146,6 +146,8 @@ export interface Services {
   pushed?: boolean;
   /** Set by team.push for each of its entries: a member's clock stamped it, the host's clock decides (usage.ts, `memberClock`). */
   memberClock?: boolean;
+  /** Set by team.push for each of its entries: the push's one audit row lists the entry and its answer, the entry writes none (team/push-audit.ts). */
+  inPush?: boolean;
 }
 
 let unconfigured: Payments | null = null;

@@ -4,7 +4,8 @@
  * idempotency key, so a push sent again — after a timeout, a crash, or from a
  * second process — gets the first answer back ("duplicate") and counts
  * nothing twice. Each entry runs as the caller through callAs (access table,
- * attribution, caps, its own audit row); all of them commit in the push's one
+ * attribution, caps); the push's one audit row lists every entry with its
+ * answer (team/push-audit.ts); all of them commit in the push's one
  * transaction (one fsync for the batch).
  */
 import { z } from 'zod';
@@ -106,7 +107,7 @@ export const syncHandlers = {
     // Each entry as callAs would record it alone, with what repeats decided once per push (call-as-many.ts).
     const many = new CallAsMany(ctx, caller);
     const caps = teamCaps(ctx, caller);
-    const services = (pushed: boolean): Services => ({ ...s, pushed, memberClock: true, usageBatch, caps });
+    const services = (pushed: boolean): Services => ({ ...s, pushed, memberClock: true, inPush: true, usageBatch, caps });
     const online = services(false);
     const offline = services(true);
     // The entries' keys looked up together, per account (most are new: one short range read instead of a lookup each).

@@ -1,6 +1,7 @@
 /**
  * callAs for the many entries of one team push (issue 16): each entry gets the
- * decisions, rows and answer callAs would give it alone, but what repeats is
+ * decisions, rows and answer callAs would give it alone (a push's entry no
+ * audit row: Services.inPush, the push's own row lists it), but what repeats is
  * done once per push — the access decision for the call, a scoped token's
  * account check per account and action, the input parsed once (not in
  * prepare() and again by the handler), the audit chain's end read once and
@@ -55,22 +56,24 @@ export class CallAsMany {
     const parsed = h.input.safeParse(run);
     if (!parsed.success || !this.inLimits(name, parsed.data as Input, rule)) return this.alone(name, input, services);
     const s = services.caller === this.caller ? services : { ...services, caller: this.caller };
-    // As callAs: the change and its audit row together; a refusal (recorded by the ledger) is kept and audited, then thrown.
+    // As callAs: the change and its audit row together (none for a push's entry: the push's row lists it); a refusal
+    // (recorded by the ledger) is kept and audited, then thrown.
+    const audited = services.inPush !== true;
     let outcome: { ok: unknown } | { failed: unknown };
     try {
       outcome = this.ctx.write(() => {
         try {
           const ok = h.run(this.ctx, parsed.data, s);
-          this.audit(name, run, 'ok');
+          if (audited) this.audit(name, run, 'ok');
           return { ok };
         } catch (e) {
           if (!(e instanceof RefusedError)) throw e;
-          this.audit(name, run, `refused:${e.reason}`);
+          if (audited) this.audit(name, run, `refused:${e.reason}`);
           return { failed: e };
         }
       });
     } catch (e) {
-      if (e instanceof ForbiddenError) this.audit(name, run, 'forbidden');
+      if (e instanceof ForbiddenError && audited) this.audit(name, run, 'forbidden');
       throw e;
     }
     if ('failed' in outcome) throw outcome.failed;

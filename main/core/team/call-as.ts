@@ -15,6 +15,7 @@ import type { Ctx } from '../ledger/context.js';
 import { InputError, RefusedError } from '../util/errors.js';
 import { accessRule, decide, type AccessRule } from './access.js';
 import { appendAudit } from './audit.js';
+import { pushAudit } from './push-audit.js';
 import { atLeast } from './people.js';
 import { ForbiddenError, type Caller } from './types.js';
 
@@ -36,9 +37,9 @@ const OWN_TRANSACTION: ReadonlySet<string> = new Set(['data.backup', 'data.expor
 
 type Input = Record<string, unknown>;
 
-/** What the audit row keeps of a call whose input is bulk: its own entries are audited one by one. */
-const AUDIT_SUMMARY: Readonly<Record<string, (input: Input) => Input>> = {
-  'team.push': (i) => ({ entries: Array.isArray(i.entries) ? i.entries.length : 0 }),
+/** What the audit row keeps of a call whose input is bulk: given its answer too once it has run (a push's row lists its entries and their answers). */
+const AUDIT_SUMMARY: Readonly<Record<string, (input: Input, output?: unknown) => Input>> = {
+  'team.push': pushAudit,
 };
 
 /** The input as the handler will see it, or null when it will not pass the handler's schema (the handler then says why). */
@@ -148,7 +149,9 @@ function exec<N extends HandlerName>(ctx: Ctx, name: N, p: Prepared): HandlerOut
   return h.run(ctx, p.parsed, p.services);
 }
 
-function auditRow(ctx: Ctx, caller: Caller, name: string, args: unknown, result: string): void {
+/** No row for a push's entry (Services.inPush): the push's own row lists it with its answer. */
+function auditRow(ctx: Ctx, caller: Caller, name: string, args: unknown, result: string, services: Services | undefined): void {
+  if (services?.inPush === true) return;
   appendAudit(ctx, { member: caller.member, tokenId: caller.tokenId, address: caller.address, call: name, args, result });
 }
 
@@ -159,9 +162,9 @@ function resultOf(e: unknown): string | null {
 }
 
 /** A forbidden attempt at a call that would change something is worth a row too. */
-function auditForbidden(ctx: Ctx, caller: Caller, name: string, input: unknown, e: unknown): void {
+function auditForbidden(ctx: Ctx, caller: Caller, name: string, input: unknown, e: unknown, services: Services | undefined): void {
   const rule = accessRule(name);
-  if (e instanceof ForbiddenError && (rule === null || rule.write)) auditRow(ctx, caller, name, input, 'forbidden');
+  if (e instanceof ForbiddenError && (rule === null || rule.write)) auditRow(ctx, caller, name, input, 'forbidden', services);
 }
 
 /** prepare(), with a refused attempt at a write audited before it is thrown. */
@@ -169,7 +172,7 @@ function prepareOrAudit(ctx: Ctx, caller: Caller, name: HandlerName, input: unkn
   try {
     return prepare(ctx, caller, name, input, services);
   } catch (e) {
-    auditForbidden(ctx, caller, name, input, e);
+    auditForbidden(ctx, caller, name, input, e, services);
     throw e;
   }
 }
@@ -181,7 +184,7 @@ export function callAs<N extends HandlerName>(ctx: Ctx, caller: Caller, name: N,
   if (!p.rule.write) return exec(ctx, name, p);
   if (OWN_TRANSACTION.has(name)) {
     const out = exec(ctx, name, p);
-    auditRow(ctx, caller, name, p.audit, 'ok');
+    auditRow(ctx, caller, name, p.audit, 'ok', services);
     return out;
   }
   // The change and its audit row commit together; a refusal (recorded by the ledger) is kept and audited, then thrown.
@@ -190,16 +193,16 @@ export function callAs<N extends HandlerName>(ctx: Ctx, caller: Caller, name: N,
     outcome = ctx.write(() => {
       try {
         const ok = exec(ctx, name, p);
-        auditRow(ctx, caller, name, p.audit, 'ok');
+        auditRow(ctx, caller, name, Object.hasOwn(AUDIT_SUMMARY, name) ? AUDIT_SUMMARY[name]!((p.parsed ?? p.input) as Input, ok) : p.audit, 'ok', services);
         return { ok };
       } catch (e) {
         if (!(e instanceof RefusedError)) throw e;
-        auditRow(ctx, caller, name, p.audit, resultOf(e)!);
+        auditRow(ctx, caller, name, p.audit, resultOf(e)!, services);
         return { failed: e };
       }
     });
   } catch (e) {
-    auditForbidden(ctx, caller, name, p.audit, e);
+    auditForbidden(ctx, caller, name, p.audit, e, services);
     throw e;
   }
   if ('failed' in outcome) throw outcome.failed;
@@ -212,11 +215,11 @@ export async function callAsAsync<N extends HandlerName>(ctx: Ctx, caller: Calle
   const p = prepareOrAudit(ctx, caller, name, input, services);
   try {
     const out = await callAsync(ctx, name, p.input, p.services);
-    if (p.rule.write) auditRow(ctx, caller, name, p.audit, 'ok');
+    if (p.rule.write) auditRow(ctx, caller, name, p.audit, 'ok', services);
     return out;
   } catch (e) {
     const r = resultOf(e);
-    if (p.rule.write && r !== null) auditRow(ctx, caller, name, p.audit, r);
+    if (p.rule.write && r !== null) auditRow(ctx, caller, name, p.audit, r, services);
     throw e;
   }
 }

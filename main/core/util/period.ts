@@ -191,7 +191,18 @@ export function parseUtcInstant(s: string): number | null {
   return ms;
 }
 
-export const iso = (ms: number): string => new Date(ms).toISOString();
+// The last instant written: a push's or a group's answers stamp the same millisecond over and over.
+let lastMs = Number.NaN;
+let lastIso = '';
+
+/** An instant as ISO text (UTC, milliseconds). */
+export function iso(ms: number): string {
+  if (ms !== lastMs) {
+    lastIso = new Date(ms).toISOString();
+    lastMs = ms;
+  }
+  return lastIso;
+}
 
 /** Local calendar day boundaries between two instants, for day buckets. */
 export function localDayStart(t: number, zone: string): number {
