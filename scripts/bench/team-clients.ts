@@ -38,6 +38,6 @@ await Promise.all(clients.map((c, k) => c.send(JSON.stringify({ account: 'lux-pr
 process.stdout.write('ready\n');
 if ((await next()) !== 'go') throw new Error('expected "go"');
 const lat = await sendShares(clients, job.shares, (k, i) => `host-${job.run}-${job.first + k}-${i}`);
-for (const c of clients) c.agent.destroy();
+for (const c of clients) c.close();
 process.stdout.write(JSON.stringify({ lat }) + '\n');
 lines.close();

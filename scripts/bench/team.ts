@@ -19,7 +19,9 @@
  * host rather than giving it back (the web host at 64 clients: 2,537/s
  * with 4 processes, 6,817/s with none). Every client has
  * its own member and device token (64 people, role member, each invited and
- * redeemed) and its own keep-alive https.Agent (one connection), sending one
+ * redeemed) and its own keep-alive connection (lean-http.ts, a minimal
+ * HTTP/1.1 client: Node's https.request cost the clients more CPU a request
+ * than the empty host spent answering it), sending one
  * `usage.record` (Lux "email", 1 credit) per request and waiting for the
  * answer before the next. The host's certificate is pinned: `ca` is its PEM
  * and checkServerIdentity compares the SHA-256 fingerprint the host printed.
@@ -29,6 +31,7 @@
  *   BENCH_TEAM_COUNTS   the client counts, a comma list (default 1,8,32,64; 1,4,16,64 for the web host)
  *   BENCH_PUSH_EVENTS   entries pushed in all by team.push's 8 clients (default 4 × BENCH_TEAM_EVENTS)
  *   BENCH_HOST_PROF     a directory: the host writes a CPU profile there (node --cpu-prof) when it stops
+ *   BENCH_CLIENT        lean (default: lean-http.ts) or node (Node's https.request, one keep-alive agent per client)
  */
 import { spawn } from 'node:child_process';
 import { build } from 'esbuild';
@@ -41,7 +44,7 @@ import { openLedger } from '../../main/core/api/open.js';
 import { call } from '../../main/core/api/handlers.js';
 import { normalizeFingerprint } from '../../main/web/tls.js';
 import { ROOT, emit, log, num, percentile, rawInserts, round } from './common.js';
-import { ACTION, client, sendShares, type HostInfo } from './team-client.js';
+import { ACTION, CLIENT_KIND, client, sendShares, type HostInfo } from './team-client.js';
 
 const WEB = process.env.BENCH_HOST_KIND === 'web';
 const N = num('BENCH_TEAM_EVENTS', 5000);
@@ -230,14 +233,18 @@ async function ceiling(n: number): Promise<Record<string, unknown>> {
     const shares = Array.from({ length: n }, (_, k) => Math.floor(N / n) + (k < N % n ? 1 : 0));
     const rawBefore = raw.run(N);
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const lat = await sendShares(some, shares, (k, i) => `empty-${k}-${i}`);
     const perSec = lat.length / ((performance.now() - t0) / 1000);
+    // What the clients themselves cost: they share the two cores with the host.
+    const cpu = process.cpuUsage(cpu0);
+    const clientCpuUs = (cpu.user + cpu.system) / lat.length;
     const rawPerSec = bracket(rawBefore, raw.run(N));
     lat.sort((a, b) => a - b);
-    log(`  ceiling, ${n} clients against an empty ${WEB ? 'HTTP' : 'HTTPS'} host (no ledger): ${Math.round(perSec)}/s (p50 ${percentile(lat, 50).toFixed(2)} ms, p99 ${percentile(lat, 99).toFixed(2)} ms), raw ${Math.round(rawPerSec)}/s → ${(perSec / rawPerSec).toFixed(2)}`);
-    return { clients: n, events: lat.length, perSec: Math.round(perSec), p50Ms: round(percentile(lat, 50), 3), p99Ms: round(percentile(lat, 99), 3), rawPerSec: Math.round(rawPerSec), rawRatio: round(perSec / rawPerSec, 3) };
+    log(`  ceiling, ${n} clients against an empty ${WEB ? 'HTTP' : 'HTTPS'} host (no ledger): ${Math.round(perSec)}/s (p50 ${percentile(lat, 50).toFixed(2)} ms, p99 ${percentile(lat, 99).toFixed(2)} ms), raw ${Math.round(rawPerSec)}/s → ${(perSec / rawPerSec).toFixed(2)}; the clients' CPU ${clientCpuUs.toFixed(0)} µs a request`);
+    return { clients: n, events: lat.length, clientCpuUs: Math.round(clientCpuUs), perSec: Math.round(perSec), p50Ms: round(percentile(lat, 50), 3), p99Ms: round(percentile(lat, 99), 3), rawPerSec: Math.round(rawPerSec), rawRatio: round(perSec / rawPerSec, 3) };
   } finally {
-    for (const c of some) c.agent.destroy();
+    for (const c of some) c.close();
     empty.proc.stdin.end();
     await empty.exit;
   }
@@ -278,7 +285,7 @@ try {
   }
   if (PROCS === 0) ceilingRow = await ceiling(CLIENTS.at(-1)!);
 } finally {
-  for (const c of clients) c.agent.destroy();
+  for (const c of clients) c.close();
   local.db.close();
   raw.db.close();
   host.stdin.end();
@@ -299,6 +306,7 @@ emit({
   action: `${ACTION.account} ${ACTION.action} ×${ACTION.quantity}`,
   hostProcess: PROCS === 0 ? 'separate child process; clients in the bench process' : `separate child process; clients in ${PROCS} processes of their own`,
   clientProcesses: PROCS,
+  client: CLIENT_KIND,
   hostEvents: hostStats.events ?? null,
   hostPeakRssMiB: hostStats.peakRssMiB ?? null,
   runs: rows,
