@@ -9,7 +9,6 @@ import type { HandlerName, HandlerOutput } from '../core/api/handlers.js';
 import type { Ctx } from '../core/ledger/context.js';
 import { callAs } from '../core/team/call-as.js';
 import { loadOrCreateHostKey } from '../core/team/host-key.js';
-import { describePushAudit } from '../core/team/push-audit.js';
 import { initTeam, localOwner } from '../core/team/team.js';
 import { InputError } from '../core/util/errors.js';
 import { escapeDeep } from '../core/util/text.js';
@@ -172,7 +171,7 @@ export function registerTeam(program: Command, d: TeamCliDeps): Command {
     .option('--limit <n>', 'at most this many (1–1000)', '100')
     .action((o: { after?: string; limit: string }) =>
       run('team.audit', { after: o.after === undefined ? undefined : whole(o.after, '--after'), limit: whole(o.limit, '--limit') }, (l) =>
-        l.map((a) => `${a.seq}  ${a.at}  ${a.member ?? '-'}${a.tokenId ? ` (${a.tokenId})` : ''}${a.address ? ` from ${a.address}` : ''}  ${a.call} ${(a.call === 'team.push' ? describePushAudit(a.args) : null) ?? JSON.stringify(a.args)}  ${a.result}`).join('\n') || 'The audit log is empty.',
+        l.map((a) => `${a.seq}  ${a.at}  ${a.member ?? '-'}${a.tokenId ? ` (${a.tokenId})` : ''}${a.address ? ` from ${a.address}` : ''}  ${a.call} ${a.summary ?? JSON.stringify(a.args)}  ${a.result}`).join('\n') || 'The audit log is empty.',
       ),
     );
   return team;

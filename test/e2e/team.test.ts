@@ -219,14 +219,22 @@ describe('the app on a team host', () => {
     expect(owner.errors).toEqual([]);
   });
 
-  it('the audit log shows the newest first', async () => {
+  it('the audit log shows the newest first, a push in one row with what became of its entries', async () => {
     const { page } = owner;
+    const entries = [
+      { id: 'ob_audit_shown_1', call: 'usage.record', input: { account: 'fluxnote-rise', action: 'video' } },
+      { id: 'ob_audit_shown_2', call: 'usage.record', input: { account: 'fluxnote-rise', action: 'no-such-action' } },
+    ];
+    expect((await host.call('team.push', { entries })).status).toBe(200);
+    // The page read the log before this push: load it again.
+    await page.reload();
     await nav(page).getByRole('link', { name: 'Team' }).click();
     const rows = page.getByRole('table', { name: 'Audit log' }).locator('tbody tr');
     await rows.first().waitFor();
     const seqs = (await rows.locator('td:first-child').allTextContents()).map(Number);
     expect(seqs.length).toBeGreaterThan(3);
     expect([...seqs].sort((a, b) => b - a)).toEqual(seqs);
+    await expect.poll(() => rows.filter({ hasText: 'team.push' }).first().textContent()).toContain('2 entries (1 accepted, 1 rejected)');
     await owner.context.close();
   });
 });

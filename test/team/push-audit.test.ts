@@ -6,7 +6,7 @@
 import { describe, expect, test } from 'vitest';
 import '../../main/core/api/handlers.js';
 import type { PushAnswer } from '../../main/core/api/sync.js';
-import { verifyAudit } from '../../main/core/team/audit.js';
+import { listAudit, verifyAudit } from '../../main/core/team/audit.js';
 import { callAs } from '../../main/core/team/call-as.js';
 import { describePushAudit, pushAudit } from '../../main/core/team/push-audit.js';
 import { callerWorld } from './helpers.js';
@@ -48,6 +48,10 @@ describe('the audit row of a push', () => {
     expect(listed.map((e) => [e.id, e.status, e.reason ?? null])).toEqual(results.map((r) => [r.id, r.status, r.reason ?? null]));
     expect(listed[1]).toMatchObject({ input: { member: 'ad' }, reason: 'forbidden' });
     expect(rows[0]!.args_json).not.toContain('sekrit');
+    // As team.audit answers it: the row's line for people beside its arguments.
+    const [view] = listAudit(t.ctx, { after: before });
+    expect(view!.summary).toMatch(/^3 entries \(\d (accepted|rejected), \d (accepted|rejected)\)$/);
+    expect(listAudit(t.ctx, { limit: 1 })[0]!.summary).toBeUndefined();
     expect(verifyAudit(t.ctx)).toEqual([]);
     t.clean();
   });

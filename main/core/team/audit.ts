@@ -10,6 +10,7 @@ import { hash } from 'node:crypto';
 import { InputError } from '../util/errors.js';
 import { iso } from '../util/period.js';
 import type { Ctx } from '../ledger/context.js';
+import { describePushAudit } from './push-audit.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -156,6 +157,8 @@ export interface AuditView extends AuditInput {
   seq: number;
   at: string;
   hash: string;
+  /** A line for people where the arguments are long: a push's entries and what became of them. */
+  summary?: string;
 }
 
 /** Rows after `after` (a seq), oldest first, at most `limit` (default 100, at most 1000). */
@@ -165,7 +168,11 @@ export function listAudit(ctx: Ctx, opts: { after?: number; limit?: number } = {
   if (!Number.isSafeInteger(after) || after < 0) throw new InputError('after must be a row number (0 or more)', 'after');
   if (!Number.isSafeInteger(limit) || limit < 1 || limit > 1000) throw new InputError('limit must be 1 to 1000', 'limit');
   const rows = ctx.stmt('SELECT * FROM team_audit WHERE seq > ? ORDER BY seq LIMIT ?').all(after, limit) as AuditRow[];
-  return rows.map((r) => ({ seq: r.seq, at: iso(r.at), member: r.member, tokenId: r.token_id, address: r.address, call: r.call, args: JSON.parse(r.args_json) as unknown, result: r.result, hash: r.hash }));
+  return rows.map((r) => {
+    const args = JSON.parse(r.args_json) as unknown;
+    const summary = r.call === 'team.push' ? describePushAudit(args) : null;
+    return { seq: r.seq, at: iso(r.at), member: r.member, tokenId: r.token_id, address: r.address, call: r.call, args, result: r.result, hash: r.hash, ...(summary !== null ? { summary } : {}) };
+  });
 }
 
 /** Problems with the chain, for checkInvariants: empty when every row is as written, in order, none missing. */

@@ -83,6 +83,7 @@ export function Audit() {
                           {part}
                         </span>
                       ))}
+                      {r.summary ? <div className="faint audit-summary">{r.summary}</div> : null}
                     </td>
                     <td>
                       <span className={`badge ${r.result === 'ok' ? 'ok' : r.result === 'forbidden' ? 'danger' : 'warn'}`}>{r.result}</span>
