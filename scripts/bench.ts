@@ -154,6 +154,8 @@ const n = (x: number) => x.toLocaleString('en-US');
 const size = (x: number) => (x >= 1e6 ? `${x / 1e6}M` : x >= 1e3 ? `${x / 1e3}k` : String(x));
 const rssOf = (r: Run) => (r.peakRssMiB === null ? '' : `${r.peakRssMiB} MiB`);
 const verdict = (ok: boolean): Row['verdict'] => (ok ? 'pass' : 'miss');
+/** A row that is the median of several runs (team.ts, BENCH_TEAM_ROUNDS) says so, with every run's ratio. */
+const medianOf = (t: Json): string => (Array.isArray(t.rounds) && t.rounds.length > 1 ? `; median of ${(t.rounds as Json[]).map((x) => (x.rawRatio as number).toFixed(2)).join(', ')}` : '');
 
 for (const r of runs) {
   const x = r.result;
@@ -178,7 +180,7 @@ for (const r of runs) {
         const target = k === last ? (web ? '≥ 1.0× raw, p99 ≤ 40 ms' : '≥ 0.8× raw') : '';
         const ok = k === last ? t.rawRatio >= (web ? 1.0 : 0.8) && (!web || t.p99Ms <= 40) : null;
         rows.push({
-          figure: `${web ? 'web host over HTTP' : 'team host over HTTPS'}, ${t.clients} client${t.clients > 1 ? 's' : ''} (${n(t.events)} events; p50 / p99)`,
+          figure: `${web ? 'web host over HTTP' : 'team host over HTTPS'}, ${t.clients} client${t.clients > 1 ? 's' : ''} (${n(t.events)} events; p50 / p99${medianOf(t)})`,
           value: `${n(t.perSec)}/s; ${t.p50Ms.toFixed(1)} / ${t.p99Ms.toFixed(1)} ms`,
           baseline: `raw insert ${n(t.rawPerSec)}/s (in-process call ${n(t.inProcessPerSec)}/s)`,
           ratio: `${t.rawRatio.toFixed(2)} (${t.ratio.toFixed(2)})`,
@@ -203,7 +205,7 @@ for (const r of runs) {
       if (x.push) {
         const p = x.push as Json;
         rows.push({
-          figure: `team.push, ${p.clients} clients × ${p.batch} entries a request (${n(p.events)}; p50 / p99 a request)`,
+          figure: `team.push, ${p.clients} clients × ${p.batch} entries a request (${n(p.events)}; p50 / p99 a request${medianOf(p)})`,
           value: `${n(p.perSec)}/s; ${p.p50Ms.toFixed(1)} / ${p.p99Ms.toFixed(1)} ms`,
           baseline: `raw insert ${n(p.rawPerSec)}/s`,
           ratio: p.rawRatio.toFixed(2),
