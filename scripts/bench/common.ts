@@ -53,6 +53,8 @@ export function rawTable(file: string): { db: Database.Database; ins: Database.S
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
+  // As the hosts' writer sets it (ledger/group-commit.ts); a single-row insert writes no temporary file either way.
+  db.pragma('temp_store = MEMORY');
   db.exec('CREATE TABLE raw (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, account_id TEXT NOT NULL, key TEXT NOT NULL, at INTEGER NOT NULL, cost_mc INTEGER NOT NULL) STRICT');
   return { db, ins: db.prepare('INSERT INTO raw (id, account_id, key, at, cost_mc) VALUES (?, ?, ?, ?, ?)') };
 }

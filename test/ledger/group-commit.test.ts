@@ -5,13 +5,19 @@
  * (which leaves nothing), keyed replays and configuration changes mid-group
  * included; and so do the same calls with the group's usage events recorded
  * together (api/record-many.ts), as the hosts submit them. A group whose transaction cannot commit fails every call in it,
- * and nothing of it is there.
+ * and nothing of it is there. The writer keeps its savepoints' journals in memory.
  */
 import { describe, expect, it } from 'vitest';
 import { call } from '../../main/core/api/handlers.js';
 import { GroupCommit, GroupCommitError } from '../../main/core/ledger/group-commit.js';
 import { recordMany } from '../../main/core/api/record-many.js';
 import { fresh, snapshot } from './helpers.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openLedger } from '../../main/core/api/open.js';
+import { ManualClock } from '../../main/core/util/clock.js';
+import { seededIds } from '../../main/core/util/ids.js';
 import { rng as prng } from '../stress/lib/rng.js';
 
 type Call = [name: string, input: Record<string, unknown>];
@@ -142,6 +148,40 @@ describe('group commit', () => {
     const next = writer.submit(() => call(h.ctx, 'usage.record', { account: 'fluxnote-rise', action: 'video' }));
     (pending as (() => void) | null)?.();
     expect(await next).toMatchObject({ status: 'applied' });
+  });
+
+  it("keeps a group's savepoint journals in memory, and a call that changed more than SQLite would hold there before spilling still rolls back alone", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'creditdeck-gc-'));
+    try {
+      const ctx = openLedger(join(dir, 'ledger.sqlite'), { clock: new ManualClock(Date.parse('2026-11-10T09:00:00Z')), ids: seededIds(5) });
+      call(ctx, 'accounts.add', { preset: 'fluxnote', plan: 'rise' });
+      ctx.db.exec('CREATE TABLE gc_scratch (n INTEGER, pad TEXT)');
+      expect(ctx.db.pragma('temp_store', { simple: true })).toBe(0);
+      let pending: (() => void) | null = null;
+      const writer = new GroupCommit(ctx, (fn) => void (pending = fn));
+      expect(ctx.db.pragma('temp_store', { simple: true })).toBe(2);
+      const before = ctx.db.prepare('SELECT COUNT(*) AS n FROM gc_scratch').get();
+      // Some 400 KiB of new pages inside one call's savepoint (SQLite spills a journal past 64 KiB), then it fails.
+      const big = () =>
+        ctx.write(() => {
+          const ins = ctx.db.prepare('INSERT INTO gc_scratch (n, pad) VALUES (?, ?)');
+          for (let i = 0; i < 400; i++) ins.run(i, 'x'.repeat(1000));
+          throw new Error('failed after writing');
+        });
+      const calls = [
+        writer.submit(() => call(ctx, 'usage.record', { account: 'fluxnote-rise', action: 'video' })),
+        writer.submit(big),
+        writer.submit(() => call(ctx, 'usage.record', { account: 'fluxnote-rise', action: 'image' })),
+      ];
+      (pending as (() => void) | null)?.();
+      const settled = await Promise.allSettled(calls);
+      expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect(ctx.db.prepare('SELECT COUNT(*) AS n FROM gc_scratch').get()).toEqual(before);
+      expect(ctx.db.prepare('SELECT COUNT(*) AS n FROM events').get()).toEqual({ n: 2 });
+      ctx.db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('idle, a call runs alone at the next turn; a long queue is taken in groups of at most maxGroup', async () => {

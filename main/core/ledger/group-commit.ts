@@ -51,7 +51,12 @@ export class GroupCommit {
     private readonly schedule: (fn: () => void) => void = (fn) => void setImmediate(fn),
     /** At most this many calls in one transaction, so one group never holds the lock for long. */
     private readonly maxGroup = 512,
-  ) {}
+  ) {
+    // A group's savepoints, and each INSERT of many rows in it, journal the pages they first change so they can roll
+    // back alone; past 64 KiB SQLite spills that journal to a file in the temporary folder, a system call a page. In
+    // memory it is bounded by what one group changes (README, Performance, "Many writers, sixth pass").
+    ctx.db.pragma('temp_store = MEMORY');
+  }
 
   /**
    * Run `run` (a synchronous ledger call) in the next group; settles once its
