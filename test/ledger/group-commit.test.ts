@@ -156,16 +156,21 @@ describe('group commit', () => {
       const ctx = openLedger(join(dir, 'ledger.sqlite'), { clock: new ManualClock(Date.parse('2026-11-10T09:00:00Z')), ids: seededIds(5) });
       call(ctx, 'accounts.add', { preset: 'fluxnote', plan: 'rise' });
       ctx.db.exec('CREATE TABLE gc_scratch (n INTEGER, pad TEXT)');
+      const ins = ctx.db.prepare('INSERT INTO gc_scratch (n, pad) VALUES (?, ?)');
+      ctx.db.transaction(() => {
+        for (let i = 0; i < 400; i++) ins.run(i, 'x'.repeat(1000));
+      })();
       expect(ctx.db.pragma('temp_store', { simple: true })).toBe(0);
       let pending: (() => void) | null = null;
       const writer = new GroupCommit(ctx, (fn) => void (pending = fn));
       expect(ctx.db.pragma('temp_store', { simple: true })).toBe(2);
-      const before = ctx.db.prepare('SELECT COUNT(*) AS n FROM gc_scratch').get();
-      // Some 400 KiB of new pages inside one call's savepoint (SQLite spills a journal past 64 KiB), then it fails.
+      const rows = () => ctx.db.prepare('SELECT n, pad FROM gc_scratch ORDER BY n').all();
+      const before = rows();
+      // Every one of some 100 pages changed inside one call's savepoint — their old images, about 400 KiB, are its
+      // journal (SQLite spills one past 64 KiB) — then the call fails.
       const big = () =>
         ctx.write(() => {
-          const ins = ctx.db.prepare('INSERT INTO gc_scratch (n, pad) VALUES (?, ?)');
-          for (let i = 0; i < 400; i++) ins.run(i, 'x'.repeat(1000));
+          ctx.db.prepare("UPDATE gc_scratch SET pad = replace(pad, 'x', 'y')").run();
           throw new Error('failed after writing');
         });
       const calls = [
@@ -176,7 +181,7 @@ describe('group commit', () => {
       (pending as (() => void) | null)?.();
       const settled = await Promise.allSettled(calls);
       expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-      expect(ctx.db.prepare('SELECT COUNT(*) AS n FROM gc_scratch').get()).toEqual(before);
+      expect(rows()).toEqual(before);
       expect(ctx.db.prepare('SELECT COUNT(*) AS n FROM events').get()).toEqual({ n: 2 });
       ctx.db.close();
     } finally {
