@@ -110,6 +110,18 @@ describe('check compares each event with its entries and the period usage', () =
     expect(p).toContain(`event ${ev.id}: carried debits differ from its entries`);
     expect(p).toContain('entries name event ev_nope, which does not exist');
 
+    // Entries by an id of another shape, and by a seq whose event row is gone (a middle one: below the largest seq).
+    const second = h.ctx.db.prepare(`SELECT id, seq FROM events WHERE seq > (SELECT MIN(seq) FROM events) ORDER BY seq LIMIT 1`).get() as { id: string; seq: number };
+    expect(second.id).toBe(`ev_${second.seq.toString(36)}`);
+    entry.run(a, grant, 3, 'ev_01');
+    entry.run(a, grant, 4, 'EV_1');
+    // Tampering past the append-only trigger.
+    h.ctx.db.pragma('foreign_keys = OFF');
+    h.ctx.db.exec('DROP TRIGGER events_no_delete');
+    h.ctx.db.prepare('DELETE FROM events WHERE seq = ?').run(second.seq);
+    const gone = checkInvariants(h.ctx);
+    for (const id of ['ev_01', 'EV_1', 'ev_nope', second.id]) expect(gone).toContain(`entries name event ${id}, which does not exist`);
+
     const { h: h2, a: a2 } = ledger();
     const period = h2.ctx.db.prepare(`SELECT pool, period_start, used_mc, events FROM period_usage WHERE account_id = ?`).get(a2) as { pool: string; period_start: number; used_mc: number; events: number };
     h2.ctx.db.prepare(`UPDATE period_usage SET used_mc = used_mc + 1 WHERE account_id = ?`).run(a2);
