@@ -1,7 +1,8 @@
 /**
  * A restore reads its export as a stream: chunk by chunk, line by line, never
  * the whole file as one string (which V8 cannot build past ~512 MB). Still one
- * transaction: a truncated or tampered export restores nothing.
+ * transaction: a truncated or tampered export restores nothing. Into a new
+ * ledger its rows are written once, into the file, not through the WAL.
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import * as fs from 'node:fs';
@@ -122,6 +123,37 @@ describe('restore reads the export as a stream', () => {
     expect(io.wholeFiles).toEqual([]);
   });
 
+  it("writes a new ledger's rows once, into its file, not through the WAL, and leaves it in WAL mode; with another connection open, through the WAL", () => {
+    const d = dir();
+    const { source, path } = exported(d);
+    const size = (f: string) => (fs.existsSync(f) ? fs.statSync(f).size : 0);
+    const file = join(d, 'direct.sqlite');
+    const direct = openLedger(file, { clock, ids: seededIds(9) });
+    const empty = size(file);
+    restoreExport(direct, path);
+    expect(snapshot(direct)).toBe(snapshot(source));
+    expect(direct.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(fs.existsSync(`${file}-journal`)).toBe(false);
+    const grown = size(file) - empty;
+    expect(grown).toBeGreaterThan(64 * 1024);
+    expect(size(`${file}-wal`)).toBeLessThan(grown / 4);
+    // It goes on as any ledger: the next write goes to the WAL.
+    call(direct, 'accounts.add', { preset: 'flux', plan: 'pulse' });
+    expect(size(`${file}-wal`)).toBeGreaterThan(0);
+    direct.db.close();
+
+    const shared = join(d, 'shared.sqlite');
+    const target = openLedger(shared, { clock, ids: seededIds(9) });
+    const other = openLedger(shared, { clock });
+    restoreExport(target, path);
+    expect(snapshot(target)).toBe(snapshot(source));
+    expect(target.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(size(`${shared}-wal`)).toBeGreaterThan(64 * 1024);
+    expect((other.db.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n).toBeGreaterThan(40);
+    other.db.close();
+    target.db.close();
+  });
+
   it('restores nothing from an export cut short, mid-line or at a line end, or tampered', () => {
     const d = dir();
     const { path } = exported(d);
@@ -139,6 +171,8 @@ describe('restore reads the export as a stream', () => {
       const before = snapshot(target);
       expect(() => restoreExport(target, join(d, `${what}.jsonl`), { chunkBytes: 64 }), what).toThrow(error);
       expect(snapshot(target), what).toBe(before);
+      expect(target.db.pragma('journal_mode', { simple: true }), what).toBe('wal');
+      expect(fs.existsSync(join(d, `${what}.sqlite-journal`)), what).toBe(false);
       target.db.close();
     }
   });

@@ -14,7 +14,7 @@ import { SCHEMA_VERSION, SchemaTooNewError, openDb } from '../db/open.js';
 import { backfillsAfter, exportRestorable } from '../db/migrations.js';
 import { InputError } from '../util/errors.js';
 import { iso } from '../util/period.js';
-import { findUnsafeText, textProblem } from '../util/text.js';
+import { findUnsafeText, UNSAFE } from '../util/text.js';
 import type { Clock } from '../util/clock.js';
 import { Ctx } from './context.js';
 import { checkInvariants } from './invariants.js';
@@ -115,6 +115,9 @@ function unsafeCell(table: string, row: Record<string, unknown>): string | null 
   }
   return null;
 }
+
+/** An export line whose strings may not all be plain: an unsafe character, or an escape other than \" and \/ (one pass). */
+const NOT_PLAIN_LINE = new RegExp(`${UNSAFE.source}|\\\\[^"/]`);
 
 const sameNames = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
@@ -219,48 +222,80 @@ function restoreLines(ctx: Ctx, path: string, lines: LineReader): { rows: number
   const inserts = new Map<string, Database.Statement>();
   let last: { table: string; cols: string[]; stmt: Database.Statement } | undefined;
   let rows = 0;
-  ctx.write(() => {
-    // Rows arrive table by table in name order; foreign keys are checked at commit.
-    ctx.db.pragma('defer_foreign_keys = ON');
-    let lineNo = 1;
-    for (let line = lines.next(); line !== null; line = lines.next()) {
-      lineNo++;
-      if (!line) continue;
-      let item: { t: string; r: Record<string, unknown> };
-      try {
-        item = JSON.parse(line) as { t: string; r: Record<string, unknown> };
-      } catch {
-        throw new InputError(`${path} line ${lineNo} is not valid JSON; nothing was restored`, 'file');
-      }
-      if (!item || typeof item.t !== 'string' || !known.has(item.t) || typeof item.r !== 'object' || item.r === null) {
-        throw new InputError(`${path} line ${lineNo} names no table of this ledger; nothing was restored`, 'file');
-      }
-      const cols = Object.keys(item.r);
-      // Rows of a table come in a run with the same columns: reuse the last statement without building a key.
-      let stmt = last?.table === item.t && sameNames(last.cols, cols) ? last.stmt : undefined;
-      if (!stmt) {
-        const key = `${item.t}(${cols.join(',')})`;
-        stmt = inserts.get(key);
-        if (!stmt) {
-          if (!cols.every((c) => /^[a-z_]+$/.test(c))) throw new InputError(`${path} line ${lineNo} has an invalid column name; nothing was restored`, 'file');
-          stmt = ctx.db.prepare(`INSERT INTO "${item.t}" (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
-          inserts.set(key, stmt);
+  const direct = rollbackJournal(ctx);
+  try {
+    ctx.write(() => {
+      // Rows arrive table by table in name order; foreign keys are checked at commit.
+      ctx.db.pragma('defer_foreign_keys = ON');
+      let lineNo = 1;
+      for (let line = lines.next(); line !== null; line = lines.next()) {
+        lineNo++;
+        if (!line) continue;
+        let item: { t: string; r: Record<string, unknown> };
+        try {
+          item = JSON.parse(line) as { t: string; r: Record<string, unknown> };
+        } catch {
+          throw new InputError(`${path} line ${lineNo} is not valid JSON; nothing was restored`, 'file');
         }
-        last = { table: item.t, cols, stmt };
+        if (!item || typeof item.t !== 'string' || !known.has(item.t) || typeof item.r !== 'object' || item.r === null) {
+          throw new InputError(`${path} line ${lineNo} names no table of this ledger; nothing was restored`, 'file');
+        }
+        const cols = Object.keys(item.r);
+        // Rows of a table come in a run with the same columns: reuse the last statement without building a key.
+        let stmt = last?.table === item.t && sameNames(last.cols, cols) ? last.stmt : undefined;
+        if (!stmt) {
+          const key = `${item.t}(${cols.join(',')})`;
+          stmt = inserts.get(key);
+          if (!stmt) {
+            if (!cols.every((c) => /^[a-z_]+$/.test(c))) throw new InputError(`${path} line ${lineNo} has an invalid column name; nothing was restored`, 'file');
+            stmt = ctx.db.prepare(`INSERT INTO "${item.t}" (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
+            inserts.set(key, stmt);
+          }
+          last = { table: item.t, cols, stmt };
+        }
+        // No unsafe character and no escape but \" or \/ in the line: every string in it, JSON columns' too, is plain text.
+        const plain = !NOT_PLAIN_LINE.test(line);
+        const unsafe = plain ? null : unsafeCell(item.t, item.r);
+        if (unsafe) throw new InputError(`${path} line ${lineNo}: ${unsafe}; nothing was restored`, 'file');
+        stmt.run(...cols.map((c) => item.r[c] as string | number | null));
+        rows++;
       }
-      // No unsafe character and no escape but \" or \/ in the line: every string in it, JSON columns' too, is plain text.
-      const plain = textProblem(line) === null && !/\\[^"/]/.test(line);
-      const unsafe = plain ? null : unsafeCell(item.t, item.r);
-      if (unsafe) throw new InputError(`${path} line ${lineNo}: ${unsafe}; nothing was restored`, 'file');
-      stmt.run(...cols.map((c) => item.r[c] as string | number | null));
-      rows++;
-    }
-    for (const sql of backfillsAfter(header.schemaVersion)) ctx.db.exec(sql);
-    const problems = checkInvariants(ctx);
-    if (problems.length) throw new InputError(`the export does not add up (${problems[0]}${problems.length > 1 ? ` and ${problems.length - 1} more` : ''}); nothing was restored`, 'file');
-    ctx.configChanged();
-  });
+      for (const sql of backfillsAfter(header.schemaVersion)) ctx.db.exec(sql);
+      const problems = checkInvariants(ctx);
+      if (problems.length) throw new InputError(`the export does not add up (${problems[0]}${problems.length > 1 ? ` and ${problems.length - 1} more` : ''}); nothing was restored`, 'file');
+      ctx.configChanged();
+    });
+  } finally {
+    if (direct) journalMode(ctx, 'WAL');
+  }
   return { rows, accounts: (ctx.db.prepare('SELECT COUNT(*) AS n FROM accounts').get() as { n: number }).n };
+}
+
+/**
+ * A new ledger's pages are all new: in rollback-journal mode a restore writes
+ * them once, into the file, and the journal holds only the few pages that
+ * were there (still all or nothing, a crash included); through the WAL they
+ * were written twice, into the WAL and then into the file by the checkpoint.
+ * Whether the switch was made: not with another connection to the file (the
+ * restore then goes through the WAL, as before), and never waited for.
+ */
+function rollbackJournal(ctx: Ctx): boolean {
+  return !ctx.db.inTransaction && ctx.db.name !== ':memory:' && journalMode(ctx, 'DELETE');
+}
+
+/** Set the journal mode if no other connection stands in the way; whether it is now `mode`. */
+function journalMode(ctx: Ctx, mode: 'DELETE' | 'WAL'): boolean {
+  const wait = ctx.db.pragma('busy_timeout', { simple: true }) as number;
+  ctx.db.pragma('busy_timeout = 0');
+  try {
+    return ctx.db.pragma(`journal_mode = ${mode}`, { simple: true }) === mode.toLowerCase();
+  } catch (e) {
+    // Back to WAL can wait: openDb sets it on the next open.
+    if ((e as { code?: unknown }).code === 'SQLITE_BUSY') return false;
+    throw e;
+  } finally {
+    ctx.db.pragma(`busy_timeout = ${wait}`);
+  }
 }
 
 /** The desktop app's better-sqlite3 build for Electron (api/open.ts); default the one in node_modules. */
