@@ -318,7 +318,7 @@ describe('a session that ends', () => {
     // The next call: Refresh, unless a read still in flight from the sign-in got there first
     // (then the button is already gone). Clicked inside the page, so there is no gap between
     // finding the button and pressing it.
-    await page.evaluate(() => (document.querySelector('button[title="Read the ledger again"]') as HTMLButtonElement | null)?.click());
+    await page.evaluate(`document.querySelector('button[title="Read the ledger again"]')?.click()`);
     await page.getByRole('heading', { name: 'Sign in to your team' }).waitFor();
     await page.getByText('Your session ended: sign in again.').waitFor();
     expect(tab.errors).toEqual([]);
