@@ -9,6 +9,11 @@
  * compared by their medians. Afterwards, a short extra run of each counts the
  * WAL frames (pages) one commit writes, and which B-tree each page belongs to.
  *
+ * A third side, not a target: the raw inserts again with WIDE_INDEXES more
+ * indexes on scattered text keys, so that a commit writes about as many pages
+ * as the ledger's. What the ledger's page count alone costs, beside what its
+ * rules cost on top of it.
+ *
  *   BENCH_EVENTS   events committed one by one, each side (default 5000)
  */
 import type Database from 'better-sqlite3';
@@ -20,7 +25,7 @@ import { call } from '../../main/core/api/handlers.js';
 import { ManualClock } from '../../main/core/util/clock.js';
 import { seededIds } from '../../main/core/util/ids.js';
 import { recordUsage } from '../../main/core/ledger/usage.js';
-import { emit, log, median, num, rawInserts, round } from './common.js';
+import { emit, log, median, num, rawInserts, rawTable, round } from './common.js';
 
 const N = num('BENCH_EVENTS', 5000);
 const ROUNDS = 7;
@@ -30,6 +35,32 @@ const dir = mkdtempSync(join(tmpdir(), 'creditdeck-bench-single-'));
 interface Side {
   db: Database.Database;
   run: (n: number) => number;
+}
+
+/** Each about 1.2 pages a commit with its splits: six bring raw's 2.2 to about the ledger's 9. */
+const WIDE_INDEXES = 6;
+
+/** Raw inserts into the baseline's table with WIDE_INDEXES more indexes, each on a text key spread over its range as idempotency keys are. */
+function rawWide(file: string): Side {
+  const { db } = rawTable(file);
+  const cols = Array.from({ length: WIDE_INDEXES }, (_, j) => `k${j}`);
+  for (const c of cols) {
+    db.exec(`ALTER TABLE raw ADD COLUMN ${c} TEXT`);
+    db.exec(`CREATE INDEX raw_${c} ON raw(${c})`);
+  }
+  const ins = db.prepare(`INSERT INTO raw (id, account_id, key, at, cost_mc, ${cols.join(', ')}) VALUES (?, ?, ?, ?, ?${', ?'.repeat(cols.length)})`);
+  let i = 0;
+  return {
+    db,
+    run(n) {
+      const t0 = performance.now();
+      for (const end = i + n; i < end; i++) {
+        const keys = cols.map((_, j) => String((i * 2_654_435_761 + j * 97) % 1_000_003));
+        ins.run(`ev_${i.toString(36)}`, 'lux-pro', `bench-${i}`, 1_800_000_000_000 + i, 5000, ...keys);
+      }
+      return n / ((performance.now() - t0) / 1000);
+    },
+  };
 }
 
 function ledger(): Side {
@@ -74,24 +105,28 @@ function pagesPerCommit(side: Side, n: number): { pages: number; byBtree: Record
 }
 
 const r = rawInserts(join(dir, 'raw.sqlite'));
+const w = rawWide(join(dir, 'raw-wide.sqlite'));
 const l = ledger();
 const per = Math.ceil(N / ROUNDS);
 const rr: number[] = [];
+const wr: number[] = [];
 const lr: number[] = [];
 for (let k = 0; k < ROUNDS; k++) {
   rr.push(r.run(per));
   lr.push(l.run(per));
-  log(`  round ${k + 1}/${ROUNDS}: raw ${Math.round(rr[k]!)}/s, ledger ${Math.round(lr[k]!)}/s`);
+  wr.push(w.run(per));
+  log(`  round ${k + 1}/${ROUNDS}: raw ${Math.round(rr[k]!)}/s, ledger ${Math.round(lr[k]!)}/s, raw at the ledger's pages ${Math.round(wr[k]!)}/s`);
 }
 const rawPages = pagesPerCommit(r, PAGE_RUN);
+const widePages = pagesPerCommit(w, PAGE_RUN);
 const ledgerPages = pagesPerCommit(l, PAGE_RUN);
 const pageSize = l.db.pragma('page_size', { simple: true }) as number;
-r.db.close();
-l.db.close();
+for (const side of [r, w, l]) side.db.close();
 rmSync(dir, { recursive: true, force: true });
 
 const ledgerPerSec = median(lr);
 const rawPerSec = median(rr);
+const widePerSec = median(wr);
 emit({
   section: 'single',
   events: per * ROUNDS,
@@ -102,4 +137,11 @@ emit({
   ratioPerRound: lr.map((x, k) => round(x / rr[k]!, 3)),
   target: 0.5,
   walPagesPerCommit: { ledger: ledgerPages.pages, raw: rawPages.pages, ledgerByBtree: ledgerPages.byBtree, rawByBtree: rawPages.byBtree },
+  rawAtLedgerPages: {
+    extraIndexes: WIDE_INDEXES,
+    walPagesPerCommit: widePages.pages,
+    perSec: Math.round(widePerSec),
+    ratioToRaw: round(widePerSec / rawPerSec, 3),
+    ledgerRatio: round(ledgerPerSec / widePerSec, 3),
+  },
 });
