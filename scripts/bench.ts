@@ -23,6 +23,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { describeProbe, probe } from './bench/probe.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -103,6 +104,8 @@ function machine(): Json {
 }
 
 const startLoad = loadavg();
+const startProbe = probe();
+log(`machine probe: ${describeProbe(startProbe)}`);
 const started = new Date();
 const runs: Run[] = [];
 const sizes = {
@@ -276,11 +279,13 @@ for (const r of runs) {
 }
 
 const endLoad = loadavg();
+const endProbe = probe();
 const doc = {
   date: started.toISOString(),
   mode: QUICK ? 'quick' : 'full',
   machine: machine(),
   loadAverage: { before: startLoad.map((l) => Math.round(l * 100) / 100), after: endLoad.map((l) => Math.round(l * 100) / 100) },
+  probe: { before: startProbe, after: endProbe },
   sizes,
   sections: runs,
   table: rows,
@@ -298,6 +303,7 @@ process.stdout.write(
     '',
     `Creditdeck bench (${doc.mode}) ${doc.date.slice(0, 16).replace('T', ' ')} UTC — ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, ${m.filesystem}${m.disk ? ` on ${m.disk}` : ''}`,
     `load average before ${doc.loadAverage.before.join(' ')} · after ${doc.loadAverage.after.join(' ')}`,
+    `machine probe before: ${describeProbe(doc.probe.before)} · after: ${describeProbe(doc.probe.after)}`,
     '',
     line(head),
     cols.map((c) => '─'.repeat(width[c])).join('  '),
