@@ -172,6 +172,10 @@ for (const r of runs) {
       break;
     case 'single':
       rows.push({ figure: `usage events one by one (${n(x.events)} each)`, value: `${n(x.ledgerPerSec)}/s`, baseline: `raw insert ${n(x.rawPerSec)}/s`, ratio: x.ratio.toFixed(2), target: '≥ 0.5', verdict: verdict(x.ratio >= 0.5), rss: rssOf(r) });
+      if (x.throughWriter) {
+        const g = x.throughWriter as Json;
+        rows.push({ figure: "  one caller at a time through the hosts' writer", value: `${n(g.perSec)}/s`, baseline: `raw insert ${n(x.rawPerSec)}/s`, ratio: `${g.ratio.toFixed(2)} (${g.vsDirect.toFixed(2)} of direct)`, target: '≥ 0.45', verdict: verdict(g.ratio >= 0.45), rss: '' });
+      }
       rows.push({ figure: '  WAL pages written per commit', value: String(x.walPagesPerCommit.ledger), baseline: String(x.walPagesPerCommit.raw), ratio: (x.walPagesPerCommit.ledger / x.walPagesPerCommit.raw).toFixed(1) + '×', target: '', verdict: '', rss: '' });
       if (x.rawAtLedgerPages) {
         // Not a target: what the ledger's page count alone costs raw inserts, and the ledger against that.
