@@ -52,6 +52,7 @@ import { vendorHandlers } from './vendors.js';
 import { reconcileHandlers } from './reconcile.js';
 import { withSources, type MeterStatus } from '../connectors/provenance.js';
 import type { FluximageKeyService } from './reconcile.js';
+import { quickInput } from './quick-input.js';
 
 // Numbers as text are parsed strictly (util/credits.ts), which refuses any other character with a clearer message.
 const num = z.union([z.string(), z.number()]);
@@ -508,10 +509,15 @@ export async function callAsync<N extends HandlerName>(ctx: Ctx, name: N, input:
   return (await run(ctx, name, input, services)) as HandlerOutput<N>;
 }
 
+/** A call's input through its schema; the hot call's plainly valid input gets the same answer without it (quick-input.ts). */
+export function parseInput(name: HandlerName, input: unknown): { success: true; data: unknown } | { success: false; error: z.ZodError } {
+  return quickInput(name, input) ?? (handlers[name].input as z.ZodType).safeParse(input);
+}
+
 function run(ctx: Ctx, name: HandlerName, input: unknown, services?: Services): unknown {
   const h = (Object.hasOwn(handlers, name) ? handlers[name] : undefined) as { input: z.ZodType; run: (ctx: Ctx, i: unknown, s?: Services) => unknown } | undefined;
   if (!h) throw new InputError(`unknown API call "${String(name)}"`, 'call');
-  const parsed = h.input.safeParse(input ?? {});
+  const parsed = parseInput(name, input ?? {});
   if (!parsed.success) {
     const first = parsed.error.issues[0]!;
     // A record key's own problem (plain text) says so; a path that holds such a key is shown escaped.

@@ -12,7 +12,7 @@
  * One per push, inside its transaction: while it is in use nothing else may
  * append audit rows but the callAs it calls itself.
  */
-import { handlers, type HandlerName, type Services } from '../api/handlers.js';
+import { handlers, parseInput, type HandlerName, type Services } from '../api/handlers.js';
 import type { Ctx } from '../ledger/context.js';
 import { RefusedError } from '../util/errors.js';
 import { decide, type AccessRule } from './access.js';
@@ -23,7 +23,6 @@ import { ForbiddenError, type Caller } from './types.js';
 type Input = Record<string, unknown>;
 
 interface Handler {
-  input: { safeParse(v: unknown): { success: boolean; data?: unknown } };
   run: (ctx: Ctx, i: unknown, s?: Services) => unknown;
 }
 
@@ -53,7 +52,7 @@ export class CallAsMany {
     if (rule === null || !rule.write || (member !== undefined && member !== this.caller.member)) return this.alone(name, input, services);
     const run = member === undefined ? { ...input, member: this.caller.member } : input;
     const h = handlers[name] as unknown as Handler;
-    const parsed = h.input.safeParse(run);
+    const parsed = parseInput(name, run);
     if (!parsed.success || !this.inLimits(name, parsed.data as Input, rule)) return this.alone(name, input, services);
     const s = services.caller === this.caller ? services : { ...services, caller: this.caller };
     // As callAs: the change and its audit row together (none for a push's entry: the push's row lists it); a refusal

@@ -9,7 +9,7 @@
  *   5. an audit row for every call that changes something, in the same
  *      transaction as the change where the call allows it.
  */
-import { call, callAsync, handlers, isAsyncCall, type HandlerName, type HandlerOutput, type Services } from '../api/handlers.js';
+import { call, callAsync, handlers, isAsyncCall, parseInput, type HandlerName, type HandlerOutput, type Services } from '../api/handlers.js';
 import { getAccount } from '../ledger/accounts.js';
 import type { Ctx } from '../ledger/context.js';
 import { InputError, RefusedError } from '../util/errors.js';
@@ -44,8 +44,7 @@ const AUDIT_SUMMARY: Readonly<Record<string, (input: Input, output?: unknown) =>
 
 /** The input as the handler will see it, or null when it will not pass the handler's schema (the handler then says why). */
 function parsed(name: HandlerName, input: unknown): Input | null {
-  const h = handlers[name] as { input: { safeParse(v: unknown): { success: boolean; data?: unknown } } };
-  const r = h.input.safeParse(input ?? {});
+  const r = parseInput(name, input ?? {});
   return r.success && r.data !== null && typeof r.data === 'object' ? (r.data as Input) : null;
 }
 
