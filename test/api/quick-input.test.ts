@@ -188,3 +188,17 @@ describe('the quick check of a team.push input', () => {
     expect(pushSchema.safeParse(over).success).toBe(false);
   });
 });
+
+describe('inputs whose keys are not all their own', () => {
+  test('are the schema’s to answer', () => {
+    const inherited = Object.assign(Object.create({ member: 'mo' }) as object, { account: 'lux-pro', action: 'email' });
+    expect(quickInput('usage.record', inherited)).toBeNull();
+    const hidden = { account: 'lux-pro', action: 'email' };
+    Object.defineProperty(hidden, 'member', { value: 'mo', enumerable: false });
+    expect(quickInput('usage.record', hidden)).toBeNull();
+    expect((schema.parse(hidden) as { member?: string }).member).toBe('mo');
+    const entry = { id: 'ob_00000001', call: 'usage.record', input: { account: 'lux-pro', action: 'email' } };
+    Object.defineProperty(entry, 'offline', { value: true, enumerable: false });
+    expect(quickInput('team.push', { entries: [entry] })).toBeNull();
+  });
+});

@@ -48,6 +48,8 @@ const USAGE_RECORD: Readonly<Record<string, Check>> = {
   holdId: plain(64),
 };
 
+const USAGE_KEYS = Object.keys(USAGE_RECORD);
+
 function quickUsageRecord(input: unknown): Record<string, unknown> | null {
   if (!isPlainObject(input)) return null;
   const out: Record<string, unknown> = {};
@@ -58,6 +60,8 @@ function quickUsageRecord(input: unknown): Record<string, unknown> | null {
     // The schema answers a record as a new object: so does this.
     out[k] = k === 'attrs' ? { ...(v as Record<string, unknown>) } : v;
   }
+  // The schema reads its keys wherever they are (inherited, not enumerable): such an input is the schema's.
+  for (const k of USAGE_KEYS) if (!Object.hasOwn(out, k) && input[k] !== undefined) return null;
   return out.account === undefined || out.action === undefined ? null : out;
 }
 
@@ -67,8 +71,10 @@ const PUSHABLE_CALLS: ReadonlySet<unknown> = new Set(PUSHABLE);
 function quickEntry(e: unknown): Record<string, unknown> | null {
   if (!isPlainObject(e)) return null;
   const waited = Object.hasOwn(e, 'offline');
+  const own = Object.keys(e);
+  if (own.length !== (waited ? 4 : 3) || !own.includes('id') || !own.includes('call') || !own.includes('input') || (!waited && e.offline !== undefined)) return null;
   const { id, call, input, offline } = e;
-  if (Object.keys(e).length !== (waited ? 4 : 3) || (waited && typeof offline !== 'boolean')) return null;
+  if (waited && typeof offline !== 'boolean') return null;
   if (typeof id !== 'string' || !ENTRY_ID.test(id) || !PUSHABLE_CALLS.has(call) || !isPlainObject(input)) return null;
   for (const k of Object.keys(input)) if (k === '__proto__') return null;
   return waited ? { id, call, input: { ...input }, offline } : { id, call, input: { ...input } };
