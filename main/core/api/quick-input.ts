@@ -75,8 +75,7 @@ function quickEntry(e: unknown): Record<string, unknown> | null {
   if (own.length !== (waited ? 4 : 3) || !own.includes('id') || !own.includes('call') || !own.includes('input') || (!waited && e.offline !== undefined)) return null;
   const { id, call, input, offline } = e;
   if (waited && typeof offline !== 'boolean') return null;
-  if (typeof id !== 'string' || !ENTRY_ID.test(id) || !PUSHABLE_CALLS.has(call) || !isPlainObject(input)) return null;
-  for (const k of Object.keys(input)) if (k === '__proto__') return null;
+  if (typeof id !== 'string' || !ENTRY_ID.test(id) || !PUSHABLE_CALLS.has(call) || !isPlainObject(input) || Object.hasOwn(input, '__proto__')) return null;
   return waited ? { id, call, input: { ...input }, offline } : { id, call, input: { ...input } };
 }
 
