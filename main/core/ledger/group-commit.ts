@@ -54,7 +54,7 @@ export class GroupCommit {
   ) {
     // A group's savepoints, and each INSERT of many rows in it, journal the pages they first change so they can roll
     // back alone; past 64 KiB SQLite spills that journal to a file in the temporary folder, a system call a page. In
-    // memory it is bounded by what one group changes (README, Performance, "Many writers, sixth pass").
+    // memory it is bounded by what one group changes (docs/performance.md, "Many writers, sixth pass").
     ctx.db.pragma('temp_store = MEMORY');
   }
 
