@@ -25,8 +25,7 @@ import { memberText, planPreviewText, registerCorrections } from './corrections.
 import { at } from './human.js';
 import { restoreBackup, restoreExport } from '../core/ledger/backup.js';
 import { importEvents, type ImportResult } from '../core/ledger/import.js';
-import { DEFAULT_PORT, serve } from '../web/serve.js';
-import { teamServe } from '../web/team-core.js';
+import { DEFAULT_PORT } from '../web/default-port.js';
 import { paymentsFromEnv } from '../core/purchases/setup.js';
 import { takeStripeEnv } from '../core/purchases/secrets.js';
 import type { Payments, Opener } from '../core/purchases/service.js';
@@ -667,7 +666,11 @@ export async function run(argv: string[], rawIo: Io = defaultIo): Promise<number
     .option('--tls-cert <file>', 'with --team: serve this certificate (PEM) instead of the generated one')
     .option('--tls-key <file>', 'with --tls-cert: its private key (PEM)')
     .option('--behind-proxy', 'with --team: plain HTTP on loopback for a TLS-terminating proxy on this machine (Caddy, nginx)')
-    .action((o) => serve(open(), { ...o, json, vendorMeter: (ctx: Ctx) => meters.schedule(ctx, (l) => io.err(l + '\n')) }, io, undefined, payments(), teamServe));
+    .action(async (o) => {
+      // Loaded on first use, as the MCP server below: the hosts' HTTP, TLS and certificate code stays out of every other command's start.
+      const [{ serve }, { teamServe }] = await Promise.all([import('../web/serve.js'), import('../web/team-core.js')]);
+      return serve(open(), { ...o, json, vendorMeter: (ctx: Ctx) => meters.schedule(ctx, (l) => io.err(l + '\n')) }, io, undefined, payments(), teamServe);
+    });
   program
     .command('mcp')
     .description('serve the Model Context Protocol over stdio on this ledger, for Claude Desktop, Cursor and other agents (docs/mcp.md)')

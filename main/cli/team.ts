@@ -12,7 +12,7 @@ import { loadOrCreateHostKey } from '../core/team/host-key.js';
 import { initTeam, localOwner } from '../core/team/team.js';
 import { InputError } from '../core/util/errors.js';
 import { escapeDeep } from '../core/util/text.js';
-import { inviteLink } from '../web/team-host.js';
+import { inviteLink } from '../web/invite-link.js';
 import { certificatePaths, fingerprint } from '../web/tls.js';
 import { at } from './human.js';
 

@@ -11,7 +11,7 @@ import type { GroupCommit } from '../core/ledger/group-commit.js';
 import { isAsyncCall, type HandlerName } from '../core/api/handlers.js';
 import { callAs, callAsAsync } from '../core/team/call-as.js';
 import { getTeam, localOwner } from '../core/team/team.js';
-import { inviteLink } from '../web/team-host.js';
+import { inviteLink } from '../web/invite-link.js';
 import { CHANNEL } from './channel.js';
 import type { FrameLike, IpcInvokeEventLike, IpcMainLike } from './electron-api.js';
 

@@ -3,7 +3,7 @@
  * a binary float it might round. The core answers credits as JSON numbers
  * with at most 3 decimals (mcToCredits); they go back through millicredits.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatMc } from '../core/util/credits.js';
 
 /** Core credits (≤ 3 decimals, ≤ 10^12) → exact decimal text. */

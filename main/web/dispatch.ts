@@ -10,7 +10,7 @@
  *   {ok: false, error: {code: "forbidden", message}}                      403 (team host)
  *   {ok: false, error: {code: "error", message}}                          500
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { call, callAsync, isAsyncCall, type HandlerName, type Services } from '../core/api/handlers.js';
 import { PaymentError } from '../core/purchases/stripe.js';
 import type { Ctx } from '../core/ledger/context.js';

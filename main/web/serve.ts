@@ -11,7 +11,9 @@ import { TeamDoor, type TeamCore } from './team-host.js';
 import type { AuthLimits } from './auth-limits.js';
 import type { VendorMeter } from './vendor-meter.js';
 
-export const DEFAULT_PORT = 4317;
+import { DEFAULT_PORT } from './default-port.js';
+
+export { DEFAULT_PORT };
 
 export interface ServeOptions {
   host?: string;

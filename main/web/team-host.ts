@@ -21,6 +21,7 @@ import { isAsyncCall } from '../core/api/handlers.js';
 import { SignInCache } from '../core/team/sign-in-cache.js';
 import type { SignInRow } from '../core/team/tokens.js';
 import { recordMany } from '../core/api/record-many.js';
+import { inviteLink } from './invite-link.js';
 
 /** `__Host-`: the browser keeps it only if Secure, Path=/ and no Domain, so no sibling host can plant or read it. */
 export const SESSION_COOKIE = '__Host-creditdeck';
@@ -291,12 +292,4 @@ export class TeamDoor {
   }
 }
 
-/**
- * The link an invite travels in: the host's URL, then the code and the
- * certificate's fingerprint in the fragment (#…), which a browser never sends
- * to a server, so the code stays out of every access log on the way.
- */
-export function inviteLink(url: string, invite: string, fingerprint: string | null): string {
-  const params = new URLSearchParams({ invite, ...(fingerprint ? { fp: fingerprint } : {}) });
-  return `${new URL(url).origin}/join#${params.toString()}`;
-}
+

@@ -102,8 +102,9 @@ export function loadCertificateFiles(certPath: string, keyPath: string): HostCer
 
 /** A new self-signed certificate: ECDSA P-256 (small, fast handshakes), SHA-256, a server certificate only. */
 export async function generateCertificate(names: readonly string[], now: Date = new Date()): Promise<{ cert: string; key: string }> {
-  // Loaded on first use: only a team host's first run needs it.
-  const { generate } = await import('selfsigned');
+  // Loaded on first use: only a team host's first run needs it. CommonJS: its exports are the default
+  // under every loader (Node's own, tsx, a chunk of the CLI bundle, which has no named ones).
+  const { generate } = (await import('selfsigned')).default;
   const notAfter = new Date(now.getTime() + CERT_DAYS * 86_400_000);
   const altNames = names.map((n) => (isIP(n) ? { type: 7 as const, ip: n } : { type: 2 as const, value: n }));
   const pems = await generate([{ name: 'commonName', value: 'Creditdeck team host' }], {

@@ -20,7 +20,7 @@ import { membershipStore } from '../../main/electron/membership-store.js';
 import type { SafeStorageLike } from '../../main/electron/electron-api.js';
 import { createInvite } from '../../main/core/team/invites.js';
 import { localOwner } from '../../main/core/team/team.js';
-import { inviteLink } from '../../main/web/team-host.js';
+import { inviteLink } from '../../main/web/invite-link.js';
 import { FakeTimers } from '../electron/fake-timers.js';
 import { startTeamHost, type TeamHost } from '../team-host/helpers.js';
 import { assertRendererBuilt, launch, openApp, screenshot, type AppPage } from './browser.js';

@@ -27,7 +27,7 @@ import { Outbox } from '../../main/core/sync/outbox.js';
 import type { SafeStorageLike } from '../../main/electron/electron-api.js';
 import { initTeam, localOwner } from '../../main/core/team/team.js';
 import { createInvite } from '../../main/core/team/invites.js';
-import { inviteLink } from '../../main/web/team-host.js';
+import { inviteLink } from '../../main/web/invite-link.js';
 import { teamServe } from '../../main/web/team-core.js';
 import { FakeTimers } from '../electron/fake-timers.js';
 import { freePort } from '../util/free-port.js';

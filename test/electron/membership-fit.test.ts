@@ -20,7 +20,7 @@ import { FORBIDDEN } from '../../main/electron/ipc.js';
 import { createInvite } from '../../main/core/team/invites.js';
 import { localOwner } from '../../main/core/team/team.js';
 import { dispatch } from '../../main/web/dispatch.js';
-import { inviteLink } from '../../main/web/team-host.js';
+import { inviteLink } from '../../main/web/invite-link.js';
 import { memoryLedger } from '../web/helpers.js';
 import { fileHosts } from '../team-host/helpers.js';
 import { topFrame } from './fake-electron.js';

@@ -14,7 +14,7 @@ import { setAllowance } from '../../main/core/sync/allowance.js';
 import { createInvite } from '../../main/core/team/invites.js';
 import { localOwner } from '../../main/core/team/team.js';
 import { dispatch } from '../../main/web/dispatch.js';
-import { inviteLink } from '../../main/web/team-host.js';
+import { inviteLink } from '../../main/web/invite-link.js';
 import { memoryLedger } from '../web/helpers.js';
 import { fileHosts } from '../team-host/helpers.js';
 import { topFrame } from './fake-electron.js';

@@ -21,7 +21,7 @@ import { localOwner } from '../../main/core/team/team.js';
 import { listTokens, revokeToken } from '../../main/core/team/tokens.js';
 import { Outbox } from '../../main/core/sync/outbox.js';
 import { dispatch } from '../../main/web/dispatch.js';
-import { inviteLink } from '../../main/web/team-host.js';
+import { inviteLink } from '../../main/web/invite-link.js';
 import { memoryLedger } from '../web/helpers.js';
 import { fileHosts, startTeamHost, type TeamHost } from '../team-host/helpers.js';
 import { topFrame } from './fake-electron.js';

@@ -13,7 +13,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { run } from '../../main/cli/index.js';
 import { createInvite } from '../../main/core/team/invites.js';
 import { localOwner } from '../../main/core/team/team.js';
-import { inviteLink } from '../../main/web/team-host.js';
+import { inviteLink } from '../../main/web/invite-link.js';
 import { startTeamHost, type TeamHost } from '../team-host/helpers.js';
 import { BIN, tool, TOOL_NAMES } from './helpers.js';
 

@@ -20,7 +20,7 @@ import { createInvite } from '../../main/core/team/invites.js';
 import { loadOrCreateHostKey } from '../../main/core/team/host-key.js';
 import { initTeam, localOwner } from '../../main/core/team/team.js';
 import { Outbox } from '../../main/core/sync/outbox.js';
-import { inviteLink } from '../../main/web/team-host.js';
+import { inviteLink } from '../../main/web/invite-link.js';
 import { bundle } from './lib/bundle.js';
 import { killStarted, run, start } from './lib/proc.js';
 import { startHost as startHostOn, stopHost } from './lib/team-host.js';

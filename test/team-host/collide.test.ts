@@ -25,7 +25,7 @@ import { loadOrCreateHostKey } from '../../main/core/team/host-key.js';
 import { createInvite } from '../../main/core/team/invites.js';
 import { initTeam, localOwner } from '../../main/core/team/team.js';
 import { periodAt } from '../../main/core/util/period.js';
-import { inviteLink } from '../../main/web/team-host.js';
+import { inviteLink } from '../../main/web/invite-link.js';
 import { bundle } from '../stress/lib/bundle.js';
 import { killStarted, run } from '../stress/lib/proc.js';
 import { startHost, stopHost, type HostProcess } from '../stress/lib/team-host.js';

@@ -16,7 +16,7 @@ import { Outbox } from '../../main/core/sync/outbox.js';
 import { createInvite } from '../../main/core/team/invites.js';
 import { localOwner } from '../../main/core/team/team.js';
 import { listTokens, revokeToken } from '../../main/core/team/tokens.js';
-import { inviteLink } from '../../main/web/team-host.js';
+import { inviteLink } from '../../main/web/invite-link.js';
 import { fileHosts, startTeamHost, type TeamHost } from './helpers.js';
 
 const newHost = fileHosts();

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { createInvite } from '../../main/core/team/invites.js';
 import { localOwner } from '../../main/core/team/team.js';
 import { ManualClock } from '../../main/core/util/clock.js';
-import { inviteLink } from '../../main/web/team-host.js';
+import { inviteLink } from '../../main/web/invite-link.js';
 import { fileHosts } from './helpers.js';
 import { memberMachine } from './member-machine.js';
 

@@ -6,7 +6,7 @@
  *                     (the real recording path, rolled back: ledger/dry-run.ts);
  *   agents.resets   — each pool's next reset and what will expire by then.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Ctx } from '../ledger/context.js';
 import { getAccount, listAccounts, type Account } from '../ledger/accounts.js';
 import { balanceMc } from '../ledger/balance.js';

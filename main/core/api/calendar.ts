@@ -1,5 +1,5 @@
 /** The resets calendar (main/core/calendar/): one account's, or every account's, as iCalendar text. */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Ctx } from '../ledger/context.js';
 import { plainText } from '../util/text.js';
 import { resetsCalendar } from '../calendar/resets.js';

@@ -7,7 +7,7 @@
  * of this ledger's own backups, whole and adding up — and asks the shell to
  * restart. It is desktop-only (main/web/dispatch.ts): never over HTTP.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { backupTo, exportTo } from '../ledger/backup.js';

@@ -3,7 +3,7 @@
  * IPC bridge may call, each with a schema for its input. A transport looks a
  * handler up by name, validates the input at the boundary, and calls it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { readFileSync } from 'node:fs';
 import { InputError } from '../util/errors.js';
 import { escapeText, plainText } from '../util/text.js';

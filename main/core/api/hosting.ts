@@ -6,7 +6,7 @@
  * never reachable over HTTP. `team.init` makes the ledger a team ledger from
  * the app, as `creditdeck team init` does on the command line.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Ctx } from '../ledger/context.js';
 import { InputError } from '../util/errors.js';
 import { plainText } from '../util/text.js';

@@ -7,7 +7,7 @@
  * (safeStorage) and reaches the host. Desktop-only calls (main/web/dispatch.ts):
  * never over HTTP.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Ctx } from '../ledger/context.js';
 import type { Balance } from '../ledger/balance.js';
 import type { ActionView } from '../ledger/config.js';

@@ -5,7 +5,7 @@
  * vendor's page shows, and the opt-in auto-reconcile setting. Reading the
  * vendor itself is I/O, done by the transports (core/connectors/meter.ts).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Ctx } from '../ledger/context.js';
 import { getAccount } from '../ledger/accounts.js';
 import { getBalance } from '../ledger/balance.js';

@@ -8,7 +8,7 @@
  * answer (team/push-audit.ts); all of them commit in the push's one
  * transaction (one fsync for the batch).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Ctx } from '../ledger/context.js';
 import { InputError, RefusedError } from '../util/errors.js';
 import { plainText } from '../util/text.js';

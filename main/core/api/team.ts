@@ -4,7 +4,7 @@
  * puts in Services after the access table allowed the call; the finer rules
  * (whom an admin may manage, the last owner) are checked here.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Ctx } from '../ledger/context.js';
 import { InputError, NotFoundError } from '../util/errors.js';
 import { parseInstant } from '../util/period.js';

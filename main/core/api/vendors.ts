@@ -4,7 +4,7 @@
  * team host's /v1/balances). Each has an entry in the access table; on the
  * team host they run as the caller through callAs. docs/vendors.md.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Ctx } from '../ledger/context.js';
 import { getAccount } from '../ledger/accounts.js';
 import { getBalance } from '../ledger/balance.js';

@@ -6,7 +6,7 @@
  * else. The HTTP client is injected (Node's fetch by default); the key is
  * never put in a message.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { InputError } from '../util/errors.js';
 import { plainText } from '../util/text.js';
 

@@ -1,5 +1,5 @@
 /** The five shipped presets and validation of custom providers. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { InputError } from '../util/errors.js';
 import { providerSchema, type Provider } from './schema.js';
 import flux from './flux.json' with { type: 'json' };

@@ -3,7 +3,7 @@
  * every number here comes from the provider's own documentation, and a number
  * the docs do not give is `null` with a note saying the user must set it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isTimeZone } from '../util/period.js';
 import { plainText, plainTextCheck } from '../util/text.js';
 

@@ -14,7 +14,7 @@
  *    reorder what is shown, so "exe.txt" can be displayed as "txt.exe").
  * Everything else is text: accents, any script, emoji ("Café 東京 🚀").
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { InputError } from './errors.js';
 
 /** A character a plain text may not hold (textProblem says which and where). */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { HandlerOutput } from '../../core/api/handlers.js';
 import { Credits, Instant, dec } from '../credits.js';
 import { AccountId, defineTool } from './define.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { UseResult } from '../../core/ledger/usage.js';
 import { InputError } from '../../core/util/errors.js';
 import { Credits, Instant, dec } from '../credits.js';

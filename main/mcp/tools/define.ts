@@ -5,7 +5,7 @@
  * schema), and the core calls it makes through the transport's ToolEnv.
  */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ToolEnv } from '../env.js';
 import { toolError } from '../errors.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { HandlerOutput } from '../../core/api/handlers.js';
 import { Amount, Credits, Instant, dec, decOrNull } from '../credits.js';
 import { AccountId, defineTool } from './define.js';

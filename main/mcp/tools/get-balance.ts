@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Balance } from '../../core/ledger/balance.js';
 import { InputError } from '../../core/util/errors.js';
 import { Credits, Instant, dec, decOrNull } from '../credits.js';

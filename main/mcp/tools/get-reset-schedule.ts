@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { HandlerOutput } from '../../core/api/handlers.js';
 import { Credits, Instant, dec, decOrNull } from '../credits.js';
 import { limitedAccounts } from '../env.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Balance } from '../../core/ledger/balance.js';
 import { Credits, Instant, dec, decOrNull } from '../credits.js';
 import { limitedAccounts, type ToolEnv } from '../env.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { HoldView } from '../../core/ledger/holds.js';
 import { formatMc } from '../../core/util/credits.js';
 import { Credits } from '../credits.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { HoldView } from '../../core/ledger/holds.js';
 import { Amount, Credits, Instant, dec } from '../credits.js';
 import { AccountId, IdempotencyKey, defineTool } from './define.js';
