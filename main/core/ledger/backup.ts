@@ -20,6 +20,7 @@ import { Ctx } from './context.js';
 import { checkInvariants } from './invariants.js';
 import { randomIds } from '../util/ids.js';
 import { createPrivateFile, PRIVATE_FILE_MODE } from '../util/private-files.js';
+import { RowBatcher, sameNames } from './restore-rows.js';
 
 export const EXPORT_FORMAT = 'creditdeck-ledger';
 
@@ -119,8 +120,6 @@ function unsafeCell(table: string, row: Record<string, unknown>): string | null 
 /** An export line whose strings may not all be plain: an unsafe character, or an escape other than \" and \/ (one pass). */
 const NOT_PLAIN_LINE = new RegExp(`${UNSAFE.source}|\\\\[^"/]`);
 
-const sameNames = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
-
 /** A line longer than this is not a row any Creditdeck wrote: refused rather than held. */
 const MAX_LINE_BYTES = 64 << 20;
 
@@ -219,9 +218,10 @@ function restoreLines(ctx: Ctx, path: string, lines: LineReader): { rows: number
   const existing = (ctx.db.prepare('SELECT COUNT(*) AS n FROM accounts').get() as { n: number }).n;
   if (existing > 0) throw new InputError('the target ledger is not empty; restore an export into a new ledger file (--db NEW_PATH)', 'db');
   const known = new Set(tables(ctx.db));
-  const inserts = new Map<string, Database.Statement>();
-  let last: { table: string; cols: string[]; stmt: Database.Statement } | undefined;
-  let rows = 0;
+  const checked = new Set<string>();
+  let last: { table: string; cols: string[] } | undefined;
+  const rows = new RowBatcher(ctx.db);
+  let count = 0;
   const direct = rollbackJournal(ctx);
   try {
     ctx.write(() => {
@@ -240,26 +240,24 @@ function restoreLines(ctx: Ctx, path: string, lines: LineReader): { rows: number
         if (!item || typeof item.t !== 'string' || !known.has(item.t) || typeof item.r !== 'object' || item.r === null) {
           throw new InputError(`${path} line ${lineNo} names no table of this ledger; nothing was restored`, 'file');
         }
-        const cols = Object.keys(item.r);
-        // Rows of a table come in a run with the same columns: reuse the last statement without building a key.
-        let stmt = last?.table === item.t && sameNames(last.cols, cols) ? last.stmt : undefined;
-        if (!stmt) {
+        let cols = Object.keys(item.r);
+        // Rows of a table come in a run with the same columns: their names are checked once per run.
+        if (last?.table !== item.t || !sameNames(last.cols, cols)) {
           const key = `${item.t}(${cols.join(',')})`;
-          stmt = inserts.get(key);
-          if (!stmt) {
+          if (!checked.has(key)) {
             if (!cols.every((c) => /^[a-z_]+$/.test(c))) throw new InputError(`${path} line ${lineNo} has an invalid column name; nothing was restored`, 'file');
-            stmt = ctx.db.prepare(`INSERT INTO "${item.t}" (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
-            inserts.set(key, stmt);
+            checked.add(key);
           }
-          last = { table: item.t, cols, stmt };
-        }
+          last = { table: item.t, cols };
+        } else cols = last.cols;
         // No unsafe character and no escape but \" or \/ in the line: every string in it, JSON columns' too, is plain text.
         const plain = !NOT_PLAIN_LINE.test(line);
         const unsafe = plain ? null : unsafeCell(item.t, item.r);
         if (unsafe) throw new InputError(`${path} line ${lineNo}: ${unsafe}; nothing was restored`, 'file');
-        stmt.run(...cols.map((c) => item.r[c] as string | number | null));
-        rows++;
+        rows.add(item.t, cols, item.r);
+        count++;
       }
+      rows.flush();
       for (const sql of backfillsAfter(header.schemaVersion)) ctx.db.exec(sql);
       const problems = checkInvariants(ctx);
       if (problems.length) throw new InputError(`the export does not add up (${problems[0]}${problems.length > 1 ? ` and ${problems.length - 1} more` : ''}); nothing was restored`, 'file');
@@ -268,7 +266,7 @@ function restoreLines(ctx: Ctx, path: string, lines: LineReader): { rows: number
   } finally {
     if (direct) journalMode(ctx, 'WAL');
   }
-  return { rows, accounts: (ctx.db.prepare('SELECT COUNT(*) AS n FROM accounts').get() as { n: number }).n };
+  return { rows: count, accounts: (ctx.db.prepare('SELECT COUNT(*) AS n FROM accounts').get() as { n: number }).n };
 }
 
 /**
