@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { RowBatcher } from '../../main/core/ledger/restore-rows.js';
+import { rng } from '../stress/lib/rng.js';
 
 function tables(): Database.Database {
   const db = new Database(':memory:');
@@ -15,18 +16,6 @@ function tables(): Database.Database {
 }
 
 type Row = { table: 'a' | 'b'; cols: string[]; row: Record<string, unknown> };
-
-/** mulberry32: the same rows for a seed. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 /** Runs of rows whose lengths land on, just under and just over a batch of 256. */
 function rows(seed: number): Row[] {
