@@ -20,12 +20,17 @@ export function parseProvider(doc: unknown, source = 'provider'): Provider {
   return r.data;
 }
 
-export const presets: Record<string, Provider> = Object.fromEntries(
-  [flux, lux, flowly, fluxnote, fluximage].map((doc) => {
-    const p = parseProvider(doc, `preset ${(doc as { id: string }).id}`);
-    return [p.id, p];
-  }),
-);
+/**
+ * The shipped presets by id, each checked against the schema the first time it
+ * is read rather than when this module loads: a CLI command that names one
+ * account's provider does not pay for parsing all five.
+ */
+export const presets: Record<string, Provider> = {};
+for (const doc of [flux, lux, flowly, fluxnote, fluximage]) {
+  const id = (doc as { id: string }).id;
+  let parsed: Provider | undefined;
+  Object.defineProperty(presets, id, { enumerable: true, get: () => (parsed ??= parseProvider(doc, `preset ${id}`)) });
+}
 
 export function getPreset(id: string): Provider {
   const p = presets[id];
