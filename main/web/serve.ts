@@ -10,7 +10,6 @@ import { certificateNames, loadCertificateFiles, loadOrCreateCertificate, readab
 import { TeamDoor, type TeamCore } from './team-host.js';
 import type { AuthLimits } from './auth-limits.js';
 import type { VendorMeter } from './vendor-meter.js';
-
 import { DEFAULT_PORT } from './default-port.js';
 
 export { DEFAULT_PORT };

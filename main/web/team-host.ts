@@ -291,5 +291,3 @@ export class TeamDoor {
     return { status: STATUS[env.error.code], body: env };
   }
 }
-
-
