@@ -72,6 +72,20 @@ const panel = () => page.getByTestId('purchase-panel');
 const sessionOf = (url: string) => /\/pay\/(cs_test_\w+)$/.exec(url)?.[1] ?? '';
 const creditsCard = (account: string) => page.locator(`[data-account="${account}"] article[data-pool="credits"]`);
 
+/**
+ * Move the page's paused clock a poll at a time until the panel shows `status`.
+ * A poll still waiting on its answer skips the next tick, so one step of the
+ * clock is not always one check with Stripe.
+ */
+async function untilStatus(status: string): Promise<void> {
+  const shown = page.locator(`[data-testid="purchase-panel"][data-status="${status}"]`);
+  for (let i = 0; i < 20; i++) {
+    await page.clock.runFor(2_000);
+    if (await shown.waitFor({ timeout: 1000 }).then(() => true, () => false)) return;
+  }
+  throw new Error(`the purchase panel never said ${status}: it says ${await panel().getAttribute('data-status')}`);
+}
+
 async function goto(path: string): Promise<void> {
   await page.evaluate(`location.hash = ${JSON.stringify(path)}`);
 }
@@ -112,8 +126,7 @@ describe('buying a pack', () => {
     expect(await panel().getAttribute('data-status')).toBe('pending');
 
     fake.complete(sessionId);
-    await page.clock.runFor(2_000);
-    await expect.poll(() => panel().getAttribute('data-status')).toBe('paid');
+    await untilStatus('paid');
     expect(await panel().getByTestId('panel-title').textContent()).toBe('Payment received — 2,000 credits added');
     expect(await panel().textContent()).toContain('Pro · $15.00 paid');
     await screenshot(page, 'purchases-paid');
@@ -172,8 +185,7 @@ describe('buying a pack', () => {
     expect(await panel().getByRole('link', { name: 'Open' }).getAttribute('href')).toBe(url);
     await screenshot(page, 'purchases-not-opened');
     fake.expire(sessionOf(url));
-    await page.clock.runFor(2_000);
-    await expect.poll(() => panel().getAttribute('data-status')).toBe('expired');
+    await untilStatus('expired');
     expect(await panel().getByTestId('panel-title').textContent()).toBe('Checkout closed — nothing was charged');
     expect(await panel().textContent()).toContain('the Checkout Session expired without a payment; nothing was charged');
     // (Purchases made in the same ledger millisecond list newest first by insertion; the row is found by id all the same.)
@@ -207,8 +219,7 @@ describe('buying a pack', () => {
     await card('k1').getByRole('button', { name: 'Buy for $10.00' }).click();
     await expect.poll(() => panel().getAttribute('data-status')).toBe('pending');
     fake.complete(sessionOf(opened.at(-1)!));
-    await page.clock.runFor(2_000);
-    await expect.poll(() => panel().getAttribute('data-status')).toBe('paid');
+    await untilStatus('paid');
     const row = page.locator('tr[data-purchase]').first();
     await row.getByRole('button', { name: 'Refund…' }).click();
     expect(fake.refunds).toHaveLength(0);
