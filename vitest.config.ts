@@ -6,5 +6,7 @@ export default defineConfig({
     environment: 'node',
     pool: 'forks',
     testTimeout: 60_000,
+    // A loaded CI machine answers a page or a host well past vitest's 1 s default; Playwright's actions wait 10 s too.
+    expect: { poll: { timeout: 10_000 } },
   },
 });
