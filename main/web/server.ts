@@ -25,6 +25,7 @@ import { readStatic } from './static.js';
 import { serveVendorRoute, vendorRoute } from './vendor-routes.js';
 import type { MeterStatus } from '../core/connectors/provenance.js';
 import { FEED_PATH, serveCalendarFeed } from './calendar-feed.js';
+import { BATCH_PATH, parseBatch, runBatch } from './batch.js';
 
 /** The return pages' link back into the web app. */
 const WEB_BACK = { href: '/#/purchases', label: 'Back to Creditdeck' } as const;
@@ -33,6 +34,8 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** The calls that write a whole copy of the ledger to disk: quota'd over HTTP (limits.ts). */
 const COPY_CALLS: ReadonlySet<string> = new Set(['data.backup', 'data.export']);
+/** The team host's calls that start, show or end the session itself. */
+const SESSION_CALLS: ReadonlySet<string> = new Set(['team.redeem', 'team.signin', 'team.signout', 'team.session']);
 
 export interface WebHostOptions {
   ctx: Ctx;
@@ -321,14 +324,30 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     }
   }
 
-  /** The backup/export quota: null to go on, else the answer has been sent. */
-  function overQuota(res: ServerResponse, name: string): boolean {
-    if (!COPY_CALLS.has(name)) return false;
+  /** The backup/export quota: null to go on, else the seconds to wait and the answer that says so. */
+  function quota(name: string): { wait: number; envelope: Envelope } | null {
+    if (!COPY_CALLS.has(name)) return null;
     const wait = copies.take();
-    if (wait === null) return false;
+    if (wait === null) return null;
     const message = `at most ${limits.copiesPerHour} backups and exports an hour over HTTP; try again in ${Math.ceil(wait / 60)} min, or run \`creditdeck backup\` / \`creditdeck export\``;
-    sendJson(res, 429, { ok: false, error: { code: 'error', message } }, { 'Retry-After': String(wait) });
+    return { wait, envelope: { ok: false, error: { code: 'error', message } } };
+  }
+
+  /** The quota for a call sent alone: true when the 429 has been sent. */
+  function overQuota(res: ServerResponse, name: string): boolean {
+    const over = quota(name);
+    if (!over) return false;
+    sendJson(res, 429, over.envelope, { 'Retry-After': String(over.wait) });
     return true;
+  }
+
+  /** A batch's calls, each run by `one` after the quota, as if sent alone (batch.ts). */
+  async function serveBatch(req: IncomingMessage, res: ServerResponse, one: (name: string, input: unknown) => Promise<Envelope>): Promise<void> {
+    const got = await readInput(req, res);
+    if (!got) return;
+    const batch = parseBatch(got.input);
+    if ('error' in batch) return sendEnvelope(res, batch.error);
+    sendEnvelope(res, await runBatch(batch.calls, async (name, input) => quota(name)?.envelope ?? (await one(name, input))));
   }
 
   const onCallError = (e: unknown, call: string) => log(`creditdeck web: ${call} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
@@ -353,6 +372,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       return sendEnvelope(res, invalid('malformed call name', 'call'));
     }
     if (team) return serveTeamCall(req, res, team, name);
+    if (name === BATCH_PATH) return serveBatch(req, res, (n, input) => dispatchAsync(ctx, n, input, onCallError, services, writer));
     if (overQuota(res, name)) return;
     const got = await readInput(req, res);
     if (!got) return;
@@ -370,6 +390,11 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     const who = await door.authenticate(req, address);
     if (!('caller' in who)) return sendReply(res, who);
     if (name === 'team.signout') return sendReply(res, door.signout(who.caller, who.sessionId));
+    if (name === BATCH_PATH) {
+      const run = door.runner(who.caller, services);
+      // Signing in and out change the session the batch came with: those are sent alone.
+      return serveBatch(req, res, (n, input) => (SESSION_CALLS.has(n) ? Promise.resolve(invalid(`"${n}" is sent on its own, not in a batch`, 'call')) : dispatchAs(n, input, run, onCallError, door.extraCalls)));
+    }
     if (overQuota(res, name)) return;
     const got = await readInput(req, res);
     if (!got) return;

@@ -100,6 +100,32 @@ async function transport(name: string, input: unknown): Promise<Envelope<unknown
   return { ok: false, error: { code: 'error', message: `the ledger service answered ${name} with HTTP ${res.status} and an unexpected body` } };
 }
 
+/** The most calls the web host takes in one batch (main/web/batch.ts). */
+const MAX_BATCH = 32;
+
+/**
+ * Several calls at once, answered in order. Over HTTP they travel as one
+ * `POST /api/batch` (a browser holds at most six connections to a host, so a
+ * page's eight reads queued for one); the host runs each as if sent alone.
+ * The desktop app's bridge has no such limit: there each call goes its way.
+ */
+export async function requestMany(calls: { name: HandlerName; input: unknown }[]): Promise<Envelope<unknown>[]> {
+  const bridge = typeof window !== 'undefined' ? window.creditdeck : undefined;
+  if (bridge || calls.length === 1) return Promise.all(calls.map((c) => transport(c.name, c.input)));
+  if (calls.length > MAX_BATCH) {
+    const parts = await Promise.all([requestMany(calls.slice(0, MAX_BATCH)), requestMany(calls.slice(MAX_BATCH))]);
+    return parts.flat();
+  }
+  const env = await transport('batch', { calls: calls.map((c) => ({ name: c.name, input: c.input ?? {} })) });
+  if (!env.ok) return calls.map(() => env);
+  const out = env.result;
+  if (!Array.isArray(out) || out.length !== calls.length || !out.every(isEnvelope)) {
+    const broken: Envelope<unknown> = { ok: false, error: { code: 'error', message: 'the ledger service answered a batch of calls with something that is not one envelope per call' } };
+    return calls.map(() => broken);
+  }
+  return out;
+}
+
 /** Call the API and get the envelope back: refusals and bad input are answers, not exceptions. */
 export async function request<N extends HandlerName>(name: N, input: HandlerInput<N>): Promise<Envelope<HandlerOutput<N>>> {
   return (await transport(name, input)) as Envelope<HandlerOutput<N>>;

@@ -116,18 +116,26 @@ describe('transport', () => {
     expect(app.errors).toEqual([]);
   });
 
-  it('uses fetch to /api/<name> in a browser', async () => {
+  it('uses fetch to /api/<name> in a browser, the reads a page asks for at once in one /api/batch', async () => {
     const app = await openApp(browser, host);
     const { page } = app;
     await page.locator('article[data-pool="video"]').getByTestId('remaining').waitFor();
-    const posts: string[] = [];
+    const posts: { path: string; calls: string[] }[] = [];
     page.on('request', (r) => {
-      if (r.method() === 'POST') posts.push(new URL(r.url()).pathname);
+      if (r.method() !== 'POST') return;
+      const body = r.postDataJSON() as { calls?: { name: string }[] };
+      posts.push({ path: new URL(r.url()).pathname, calls: body.calls?.map((c) => c.name) ?? [] });
     });
     await page.getByRole('button', { name: 'Refresh' }).click();
-    await expect.poll(() => posts).toEqual(expect.arrayContaining(['/api/accounts.list', '/api/balance.all', '/api/reports.forecast', '/api/alerts.list']));
+    await expect.poll(() => posts.flatMap((p) => p.calls)).toEqual(expect.arrayContaining(['accounts.list', 'balance.all', 'reports.forecast', 'alerts.list']));
+    // The Dashboard's reads went as one request, not one each.
+    expect(posts[0]!.path).toBe('/api/batch');
+    expect(posts[0]!.calls.length).toBeGreaterThanOrEqual(4);
+    // A write goes alone, to its own name (refused here: the first test used the one video; the browser logs the 409).
+    await page.getByRole('button', { name: '+1 video' }).click();
+    await expect.poll(() => posts.map((p) => p.path)).toContain('/api/usage.record');
     await app.context.close();
-    expect(app.errors).toEqual([]);
+    expect(app.errors.filter((e) => !/status of 409/.test(e))).toEqual([]);
   });
 
   it('tells the user when the ledger service cannot be reached', async () => {

@@ -7,7 +7,7 @@
  */
 import { useEffect } from 'react';
 import { create } from 'zustand';
-import { request, type ApiError, type Envelope, type HandlerInput, type HandlerName, type HandlerOutput } from '../api';
+import { request, requestMany, type ApiError, type Envelope, type HandlerInput, type HandlerName, type HandlerOutput } from '../api';
 
 interface Entry {
   data?: unknown;
@@ -31,15 +31,37 @@ const STATIC: ReadonlySet<HandlerName> = new Set<HandlerName>(['presets.list', '
 
 export const keyOf = (name: string, input: unknown): string => `${name} ${JSON.stringify(input ?? {})}`;
 
+/** Reads asked for by one commit's effects, not sent yet. */
+let queued: { name: HandlerName; input: unknown; answer: (env: Envelope<unknown>) => void }[] = [];
+
+/**
+ * A read, sent with the others asked for in the same turn (a page's first
+ * draw asks for all of its figures at once): one request over HTTP, and the
+ * answers land together, so the page draws once for them.
+ */
+function sendWithOthers(name: HandlerName, input: unknown): Promise<Envelope<unknown>> {
+  return new Promise((answer) => {
+    queued.push({ name, input, answer });
+    if (queued.length > 1) return;
+    queueMicrotask(() => {
+      const batch = queued;
+      queued = [];
+      void requestMany(batch.map((q) => ({ name: q.name, input: q.input }))).then((envs) => envs.forEach((env, i) => batch[i]!.answer(env)));
+    });
+  });
+}
+
 export const useQueryStore = create<QueryState>()((set, get) => ({
   entries: {},
   generation: 1,
   refreshedAt: Date.now(),
   async fetch(name, input) {
     const key = keyOf(name, input);
+    // Two components asking for the same answer in one commit share one request.
+    if (get().entries[key]?.inflight) return;
     const gen = get().generation;
     set((s) => ({ entries: { ...s.entries, [key]: { ...(s.entries[key] ?? { gen: 0 }), inflight: true } } }));
-    const env = (await request(name, input as never)) as Envelope<unknown>;
+    const env = await sendWithOthers(name, input);
     set((s) => {
       const prev = s.entries[key];
       const next: Entry = env.ok ? { data: env.result, gen, inflight: false } : { data: prev?.data, error: env.error, gen, inflight: false };
