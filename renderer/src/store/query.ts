@@ -46,7 +46,10 @@ function sendWithOthers(name: HandlerName, input: unknown): Promise<Envelope<unk
     queueMicrotask(() => {
       const batch = queued;
       queued = [];
-      void requestMany(batch.map((q) => ({ name: q.name, input: q.input }))).then((envs) => envs.forEach((env, i) => batch[i]!.answer(env)));
+      void requestMany(batch.map((q) => ({ name: q.name, input: q.input })))
+        // Every asker is answered, so none is left marked as on its way.
+        .catch((e: unknown): Envelope<unknown>[] => batch.map(() => ({ ok: false, error: { code: 'error', message: `the calls could not be sent: ${(e as Error).message}` } })))
+        .then((envs) => envs.forEach((env, i) => batch[i]!.answer(env)));
     });
   });
 }
