@@ -103,6 +103,8 @@ function PoolChoice({ pools, value }: { pools: { pool: string; label: string }[]
 function AccountUsage({ account, accounts, teams, params }: { account: AccountView; accounts: AccountView[]; teams: TeamAccount[]; params: Record<string, string> }) {
   const balance = useApi('balance.get', { account: account.id });
   const forecast = useApi('reports.forecast', { account: account.id });
+  // The burn-down's allocation steps: asked for here, with the page's other reads, not once the pool is known.
+  useApi('grants.list', { account: account.id });
   const now = useNow();
   const pools = balance.data?.pools ?? [];
   const poolId = pools.some((p) => p.pool === params.pool) ? params.pool! : (pools[0]?.pool ?? Object.keys(account.amounts)[0] ?? '');
